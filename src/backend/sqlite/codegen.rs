@@ -1,0 +1,358 @@
+//! The SQLite half of code generation: each store's operations as an `impl` on
+//! `Store<'_, Sqlite>`, backed by a private module of statements. Statements go through
+//! rusqlite's per-connection cache (`prepare_cached`), so each is prepared once.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::backend::quote_double as quote_sql;
+use crate::build::codegen::{ident, key_parts, key_type, new_ident, record_ident, store_ident};
+use crate::model::Store;
+
+pub(crate) fn store_impl(store: &Store) -> TokenStream {
+    let sql = Sql::new(store);
+    let module = format_ident!("{}_sqlite", store.name);
+    let record = record_ident(store);
+    let new = new_ident(store);
+    let store_type = store_ident(store);
+    let key = key_type(store);
+    let name = &store.name;
+
+    let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
+        let field = ident(&f.name);
+        let i = Literal::usize_unsuffixed(i);
+        quote!(#field: row.get(#i)?)
+    });
+
+    let bind_new = store.fields.iter().filter(|f| !f.generated).map(|f| {
+        let field = ident(&f.name);
+        if f.default.is_some() {
+            quote! {
+                if let Some(value) = &new.#field {
+                    index += 1;
+                    stmt.raw_bind_parameter(index, value)?;
+                }
+            }
+        } else {
+            quote! {
+                index += 1;
+                stmt.raw_bind_parameter(index, &new.#field)?;
+            }
+        }
+    });
+
+    let insertable: Vec<_> = store.fields.iter().filter(|f| !f.generated).collect();
+    let has_optional = insertable.iter().any(|f| f.default.is_some());
+    let insert_sql = if has_optional {
+        let table = quote_sql(&store.table);
+        let columns = insertable.iter().map(|f| {
+            let column = quote_sql(&f.column);
+            let field = ident(&f.name);
+            if f.default.is_some() {
+                quote!((#column, new.#field.is_some()))
+            } else {
+                quote!((#column, true))
+            }
+        });
+        quote! {
+            /// The INSERT for the columns this row gives; the others take their defaults.
+            fn insert_sql(new: &#new, returning: bool) -> String {
+                ::storegen::sqlite::insert_sql(
+                    #table,
+                    &[#(#columns),*],
+                    returning.then_some(COLUMNS),
+                )
+            }
+        }
+    } else {
+        let with = format!("{} RETURNING {}", sql.insert, sql.columns);
+        let without = &sql.insert;
+        quote! {
+            fn insert_sql(_new: &#new, returning: bool) -> &'static str {
+                if returning { #with } else { #without }
+            }
+        }
+    };
+
+    let key_var = format_ident!("key");
+    let key_binds = key_parts(store, &key_var)
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let n = Literal::usize_unsuffixed(i + 1);
+            quote!(stmt.raw_bind_parameter(#n, #part)?;)
+        })
+        .collect::<Vec<_>>();
+    let after_binds = key_parts(store, &key_var)
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let n = Literal::usize_unsuffixed(i + 1);
+            quote!(stmt.raw_bind_parameter(#n, #part)?;)
+        });
+    let limit_index = Literal::usize_unsuffixed(store.primary_key.len() + 1);
+
+    let columns = &sql.columns;
+    let get = &sql.get;
+    let delete = &sql.delete;
+    let list_first = &sql.list_first;
+    let list_after = &sql.list_after;
+    let count = &sql.count;
+
+    let (update_fn, update_method) = match &sql.update {
+        None => (TokenStream::new(), TokenStream::new()),
+        Some(update) => {
+            let value_fields = store
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !store.is_key(*i))
+                .map(|(_, f)| f);
+            let binds = value_fields
+                .chain(store.key_fields())
+                .enumerate()
+                .map(|(i, f)| {
+                    let n = Literal::usize_unsuffixed(i + 1);
+                    let field = ident(&f.name);
+                    quote!(stmt.raw_bind_parameter(#n, &record.#field)?;)
+                });
+            (
+                quote! {
+                    pub(super) fn update(conn: &Connection, record: &#record) -> rusqlite::Result<bool> {
+                        let mut stmt = conn.prepare_cached(#update)?;
+                        #(#binds)*
+                        Ok(stmt.raw_execute()? > 0)
+                    }
+                },
+                quote! {
+                    /// Writes every field of `record` to the row with its key; `false` when
+                    /// no row has that key.
+                    pub fn update(&mut self, record: &#record) -> Result<bool, ::storegen::Error> {
+                        #module::update(self.raw, record).map_err(|e| ::storegen::Error::sqlite(#name, "update", e))
+                    }
+                },
+            )
+        }
+    };
+
+    // An application rarely calls every operation of every store.
+    quote! {
+        #[allow(dead_code)]
+        mod #module {
+            use super::{#record, #new};
+            use ::storegen::Page;
+            use ::storegen::rusqlite::{self, Connection, Row, Statement};
+
+            const COLUMNS: &str = #columns;
+
+            pub(super) fn read(row: &Row<'_>) -> rusqlite::Result<#record> {
+                Ok(#record { #(#read_fields,)* })
+            }
+
+            #insert_sql
+
+            fn bind(stmt: &mut Statement<'_>, new: &#new) -> rusqlite::Result<()> {
+                let mut index = 0;
+                #(#bind_new)*
+                Ok(())
+            }
+
+            pub(super) fn insert(conn: &Connection, new: &#new) -> rusqlite::Result<#record> {
+                let mut stmt = conn.prepare_cached(&insert_sql(new, true))?;
+                bind(&mut stmt, new)?;
+                let mut rows = stmt.raw_query();
+                match rows.next()? {
+                    Some(row) => read(row),
+                    None => Err(rusqlite::Error::QueryReturnedNoRows),
+                }
+            }
+
+            pub(super) fn insert_row(conn: &Connection, new: &#new) -> rusqlite::Result<()> {
+                let mut stmt = conn.prepare_cached(&insert_sql(new, false))?;
+                bind(&mut stmt, new)?;
+                stmt.raw_execute()?;
+                Ok(())
+            }
+
+            pub(super) fn get(conn: &Connection, key: #key) -> rusqlite::Result<Option<#record>> {
+                let mut stmt = conn.prepare_cached(#get)?;
+                #(#key_binds)*
+                let mut rows = stmt.raw_query();
+                match rows.next()? {
+                    Some(row) => read(row).map(Some),
+                    None => Ok(None),
+                }
+            }
+
+            #update_fn
+
+            pub(super) fn delete(conn: &Connection, key: #key) -> rusqlite::Result<bool> {
+                let mut stmt = conn.prepare_cached(#delete)?;
+                #(#key_binds)*
+                Ok(stmt.raw_execute()? > 0)
+            }
+
+            pub(super) fn list(conn: &Connection, page: Page<#key>) -> rusqlite::Result<Vec<#record>> {
+                let (after, limit) = page.into_parts();
+                let mut stmt = match after {
+                    None => {
+                        let mut stmt = conn.prepare_cached(#list_first)?;
+                        stmt.raw_bind_parameter(1, limit)?;
+                        stmt
+                    }
+                    Some(key) => {
+                        let mut stmt = conn.prepare_cached(#list_after)?;
+                        #(#after_binds)*
+                        stmt.raw_bind_parameter(#limit_index, limit)?;
+                        stmt
+                    }
+                };
+                let mut rows = stmt.raw_query();
+                let mut out = Vec::with_capacity(limit.min(1024) as usize);
+                while let Some(row) = rows.next()? {
+                    out.push(read(row)?);
+                }
+                Ok(out)
+            }
+
+            pub(super) fn count(conn: &Connection) -> rusqlite::Result<u64> {
+                let mut stmt = conn.prepare_cached(#count)?;
+                let n: i64 = stmt.query_row([], |row| row.get(0))?;
+                Ok(n.unsigned_abs())
+            }
+        }
+
+        #[allow(dead_code)]
+        impl #store_type<'_, ::storegen::Sqlite> {
+            /// Inserts a row and returns it as stored, with the values the database
+            /// assigned (generated keys, defaults).
+            pub fn insert(&mut self, new: &#new) -> Result<#record, ::storegen::Error> {
+                #module::insert(self.raw, new).map_err(|e| ::storegen::Error::sqlite(#name, "insert", e))
+            }
+
+            /// Inserts every row in one transaction (a savepoint inside an open one): all
+            /// of them or, on the first error, none. Returns how many were inserted.
+            pub fn insert_many(&mut self, rows: &[#new]) -> Result<u64, ::storegen::Error> {
+                use ::storegen::Backend as _;
+                if rows.is_empty() {
+                    return Ok(0);
+                }
+                let tx = ::storegen::Sqlite::begin(self.raw)?;
+                for new in rows {
+                    #module::insert_row(self.raw, new)
+                        .map_err(|e| ::storegen::Error::sqlite(#name, "insert_many", e))?;
+                }
+                ::storegen::Sqlite::commit(tx)?;
+                Ok(rows.len() as u64)
+            }
+
+            /// The row with this key, if there is one.
+            pub fn get(&mut self, key: #key) -> Result<Option<#record>, ::storegen::Error> {
+                #module::get(self.raw, key).map_err(|e| ::storegen::Error::sqlite(#name, "get", e))
+            }
+
+            #update_method
+
+            /// Deletes the row with this key; `false` when there was none.
+            pub fn delete(&mut self, key: #key) -> Result<bool, ::storegen::Error> {
+                #module::delete(self.raw, key).map_err(|e| ::storegen::Error::sqlite(#name, "delete", e))
+            }
+
+            /// One page of rows in key order: the first, or those after a key.
+            pub fn list(&mut self, page: ::storegen::Page<#key>) -> Result<Vec<#record>, ::storegen::Error> {
+                #module::list(self.raw, page).map_err(|e| ::storegen::Error::sqlite(#name, "list", e))
+            }
+
+            /// How many rows the table holds.
+            pub fn count(&mut self) -> Result<u64, ::storegen::Error> {
+                #module::count(self.raw).map_err(|e| ::storegen::Error::sqlite(#name, "count", e))
+            }
+        }
+    }
+}
+
+/// The statements of one store, as SQLite text.
+struct Sql {
+    columns: String,
+    insert: String,
+    get: String,
+    update: Option<String>,
+    delete: String,
+    list_first: String,
+    list_after: String,
+    count: String,
+}
+
+impl Sql {
+    fn new(store: &Store) -> Sql {
+        let table = quote_sql(&store.table);
+        let columns = store
+            .fields
+            .iter()
+            .map(|f| quote_sql(&f.column))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let insertable: Vec<String> = store
+            .fields
+            .iter()
+            .filter(|f| !f.generated)
+            .map(|f| quote_sql(&f.column))
+            .collect();
+        let insert = if insertable.is_empty() {
+            format!("INSERT INTO {table} DEFAULT VALUES")
+        } else {
+            let marks = vec!["?"; insertable.len()].join(", ");
+            format!(
+                "INSERT INTO {table} ({}) VALUES ({marks})",
+                insertable.join(", ")
+            )
+        };
+        let key: Vec<String> = store.key_fields().map(|f| quote_sql(&f.column)).collect();
+        let key_match = |first: usize| {
+            key.iter()
+                .enumerate()
+                .map(|(i, k)| format!("{k} = ?{}", first + i))
+                .collect::<Vec<_>>()
+                .join(" AND ")
+        };
+        let values: Vec<String> = store
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !store.is_key(*i))
+            .map(|(_, f)| quote_sql(&f.column))
+            .collect();
+        let update = (!values.is_empty()).then(|| {
+            let set = values
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{c} = ?{}", i + 1))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "UPDATE {table} SET {set} WHERE {}",
+                key_match(values.len() + 1)
+            )
+        });
+        let order = key.join(", ");
+        let (key_tuple, marks) = if key.len() == 1 {
+            (key[0].clone(), "?1".to_owned())
+        } else {
+            let marks: Vec<String> = (1..=key.len()).map(|i| format!("?{i}")).collect();
+            (format!("({order})"), format!("({})", marks.join(", ")))
+        };
+        Sql {
+            get: format!("SELECT {columns} FROM {table} WHERE {}", key_match(1)),
+            delete: format!("DELETE FROM {table} WHERE {}", key_match(1)),
+            list_first: format!("SELECT {columns} FROM {table} ORDER BY {order} LIMIT ?1"),
+            list_after: format!(
+                "SELECT {columns} FROM {table} WHERE {key_tuple} > {marks} ORDER BY {order} LIMIT ?{}",
+                key.len() + 1
+            ),
+            count: format!("SELECT COUNT(*) FROM {table}"),
+            columns,
+            insert,
+            update,
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! Reads what an SQLite database holds for a list of tables, through the pragma table
+//! functions. Table and index names are bound as parameters, never formatted into SQL.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::backend::BackendKind;
+use crate::model::{
+    Catalog, CatalogColumn, CatalogForeignKey, CatalogIndex, CatalogTable, OnDelete,
+};
+
+/// Introspects the named tables; a table that doesn't exist is left out of the catalog.
+pub fn introspect(conn: &Connection, tables: &[&str]) -> rusqlite::Result<Catalog> {
+    let mut found = Vec::with_capacity(tables.len());
+    for &name in tables {
+        if let Some(table) = table(conn, name)? {
+            found.push(table);
+        }
+    }
+    Ok(Catalog {
+        backend: BackendKind::Sqlite,
+        tables: found,
+    })
+}
+
+fn table(conn: &Connection, wanted: &str) -> rusqlite::Result<Option<CatalogTable>> {
+    let listed = conn
+        .prepare_cached(
+            "SELECT name, wr FROM pragma_table_list WHERE type = 'table' AND schema = 'main' \
+             AND name = ?1 COLLATE NOCASE",
+        )?
+        .query_row(params![wanted], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, bool>(1)?))
+        })
+        .optional()?;
+    let Some((name, without_rowid)) = listed else {
+        return Ok(None);
+    };
+
+    // (column, key position) for the primary key; pk is 1-based, 0 when not a key column.
+    let mut key: Vec<(String, i64)> = Vec::new();
+    let mut columns = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1) \
+         ORDER BY cid",
+    )?;
+    let mut rows = stmt.query(params![name])?;
+    while let Some(row) = rows.next()? {
+        let hidden: i64 = row.get(5)?;
+        if hidden == 1 {
+            // A virtual table's hidden column: not part of the stored row.
+            continue;
+        }
+        let column_name: String = row.get(0)?;
+        let pk: i64 = row.get(4)?;
+        if pk > 0 {
+            key.push((column_name.clone(), pk));
+        }
+        let mut default: Option<String> = row.get(3)?;
+        if hidden > 1 && default.is_none() {
+            // A generated column: the database computes it; an insert never names it.
+            default = Some("GENERATED ALWAYS".into());
+        }
+        columns.push(CatalogColumn {
+            name: column_name,
+            sql_type: row.get(1)?,
+            nullable: !row.get::<_, bool>(2)?,
+            default,
+            auto_increment: false,
+        });
+    }
+    key.sort_by_key(|(_, position)| *position);
+    let primary_key: Vec<String> = key.into_iter().map(|(c, _)| c).collect();
+
+    // A rowid table's single INTEGER PRIMARY KEY column is an alias for the rowid: the
+    // database assigns it when an insert leaves it out. Any other declared type
+    // ("BIGINT PRIMARY KEY") is an ordinary column that may even hold NULL.
+    if !without_rowid
+        && primary_key.len() == 1
+        && let Some(column) = columns.iter_mut().find(|c| c.name == primary_key[0])
+    {
+        column.auto_increment = column.sql_type.eq_ignore_ascii_case("INTEGER");
+    }
+    if without_rowid {
+        for column in columns.iter_mut().filter(|c| primary_key.contains(&c.name)) {
+            column.nullable = false;
+        }
+    }
+
+    let (indexes, unique) = indexes(conn, &name)?;
+    let foreign_keys = foreign_keys(conn, &name)?;
+    Ok(Some(CatalogTable {
+        name,
+        columns,
+        primary_key,
+        unique,
+        indexes,
+        foreign_keys,
+    }))
+}
+
+/// Every index on the table, and the column lists of its unique constraints (the
+/// primary key and partial indexes excluded).
+fn indexes(
+    conn: &Connection,
+    table: &str,
+) -> rusqlite::Result<(Vec<CatalogIndex>, Vec<Vec<String>>)> {
+    let mut list = conn.prepare_cached(
+        "SELECT name, \"unique\", origin, partial FROM pragma_index_list(?1) ORDER BY seq DESC",
+    )?;
+    let found: Vec<(String, bool, String, bool)> = list
+        .query_map(params![table], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut info = conn.prepare_cached("SELECT name FROM pragma_index_info(?1) ORDER BY seqno")?;
+    let mut indexes = Vec::with_capacity(found.len());
+    let mut unique = Vec::new();
+    for (name, is_unique, origin, partial) in found {
+        let columns: Vec<String> = info
+            .query_map(params![name], |row| row.get::<_, Option<String>>(0))?
+            // An expression in an index has no column name.
+            .filter_map(|c| c.transpose())
+            .collect::<rusqlite::Result<_>>()?;
+        if is_unique && !partial && origin != "pk" {
+            unique.push(columns.clone());
+        }
+        indexes.push(CatalogIndex {
+            name,
+            columns,
+            unique: is_unique && !partial,
+        });
+    }
+    Ok((indexes, unique))
+}
+
+fn foreign_keys(conn: &Connection, table: &str) -> rusqlite::Result<Vec<CatalogForeignKey>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list(?1) \
+         ORDER BY id, seq",
+    )?;
+    let mut rows = stmt.query(params![table])?;
+    let mut keys: Vec<(i64, CatalogForeignKey)> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let from: String = row.get(2)?;
+        // NULL "to": the key references the parent's primary key, resolved below.
+        let to: Option<String> = row.get(3)?;
+        let on_delete: String = row.get(4)?;
+        if keys.last().is_none_or(|(last, _)| *last != id) {
+            keys.push((
+                id,
+                CatalogForeignKey {
+                    columns: Vec::new(),
+                    table: row.get(1)?,
+                    referenced: Vec::new(),
+                    on_delete: on_delete_from_sql(&on_delete),
+                },
+            ));
+        }
+        let key = &mut keys.last_mut().expect("pushed above").1;
+        key.columns.push(from);
+        if let Some(to) = to {
+            key.referenced.push(to);
+        }
+    }
+    let mut resolved = Vec::with_capacity(keys.len());
+    for (_, mut key) in keys {
+        if key.referenced.is_empty() {
+            key.referenced = parent_key(conn, &key.table)?;
+        }
+        resolved.push(key);
+    }
+    Ok(resolved)
+}
+
+fn parent_key(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")?;
+    stmt.query_map(params![table], |row| row.get(0))?.collect()
+}
+
+fn on_delete_from_sql(action: &str) -> OnDelete {
+    match action.to_ascii_uppercase().as_str() {
+        "RESTRICT" => OnDelete::Restrict,
+        "CASCADE" => OnDelete::Cascade,
+        "SET NULL" => OnDelete::SetNull,
+        "SET DEFAULT" => OnDelete::SetDefault,
+        _ => OnDelete::NoAction,
+    }
+}

@@ -1,0 +1,204 @@
+//! The SQLite runtime: the backend marker generated code is specialised on, the
+//! connection kinds it accepts, transactions through BEGIN / SAVEPOINT, and the few
+//! helpers generated statements share.
+
+use rusqlite::ErrorCode;
+
+use crate::runtime::{Backend, Connection, Constraint, Ddl, Error};
+
+/// The SQLite backend. Generated stores implement their SQLite operations on
+/// `Store<'_, Sqlite>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sqlite {}
+
+/// An open SQLite transaction, or a savepoint inside one. Rolls back when dropped
+/// without a commit, so a panic or an early return leaves the database as it was.
+#[derive(Debug)]
+pub struct Transaction<'c> {
+    conn: &'c rusqlite::Connection,
+    savepoint: bool,
+    open: bool,
+}
+
+impl Transaction<'_> {
+    fn finish(&mut self, sql: &'static str) -> Result<(), Error> {
+        self.open = false;
+        self.conn.execute_batch(sql).map_err(|e| unscoped(sql, e))
+    }
+
+    fn rollback_sql(&self) -> &'static str {
+        if self.savepoint {
+            "ROLLBACK TO storegen_savepoint; RELEASE storegen_savepoint"
+        } else {
+            "ROLLBACK"
+        }
+    }
+}
+
+impl Drop for Transaction<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.finish(self.rollback_sql());
+        }
+    }
+}
+
+impl Backend for Sqlite {
+    type Raw<'c> = &'c rusqlite::Connection;
+    type Transaction<'c> = Transaction<'c>;
+
+    fn begin<'c>(conn: Self::Raw<'c>) -> Result<Self::Transaction<'c>, Error> {
+        let savepoint = !conn.is_autocommit();
+        let sql = if savepoint {
+            "SAVEPOINT storegen_savepoint"
+        } else {
+            "BEGIN"
+        };
+        conn.execute_batch(sql).map_err(|e| unscoped(sql, e))?;
+        Ok(Transaction {
+            conn,
+            savepoint,
+            open: true,
+        })
+    }
+
+    fn commit(mut tx: Transaction<'_>) -> Result<(), Error> {
+        let sql = if tx.savepoint {
+            "RELEASE storegen_savepoint"
+        } else {
+            "COMMIT"
+        };
+        let result = tx.conn.execute_batch(sql).map_err(|e| unscoped(sql, e));
+        // A failed COMMIT leaves the transaction open; Drop then rolls it back.
+        tx.open = result.is_err();
+        result
+    }
+
+    fn rollback(mut tx: Transaction<'_>) -> Result<(), Error> {
+        let sql = tx.rollback_sql();
+        tx.finish(sql)
+    }
+
+    fn migrate(conn: &rusqlite::Connection, ddl: &Ddl) -> Result<(), Error> {
+        let script = ddl.sqlite.ok_or(Error::NotGenerated {
+            backend: crate::backend::BackendKind::Sqlite,
+        })?;
+        if conn.is_autocommit() {
+            // Foreign keys are off in SQLite unless each connection turns them on, and
+            // the pragma is a no-op inside a transaction.
+            conn.execute_batch("PRAGMA foreign_keys = ON")
+                .map_err(|e| unscoped("migrate", e))?;
+        }
+        let tx = Sqlite::begin(conn)?;
+        conn.execute_batch(script)
+            .map_err(|e| unscoped("migrate", e))?;
+        Sqlite::commit(tx)
+    }
+}
+
+fn unscoped(operation: &'static str, source: rusqlite::Error) -> Error {
+    Error::Sqlite {
+        store: None,
+        operation,
+        source,
+    }
+}
+
+impl Connection for rusqlite::Connection {
+    type Backend = Sqlite;
+    fn raw(&mut self) -> &rusqlite::Connection {
+        self
+    }
+}
+
+impl Connection for rusqlite::Transaction<'_> {
+    type Backend = Sqlite;
+    fn raw(&mut self) -> &rusqlite::Connection {
+        self
+    }
+}
+
+impl Connection for rusqlite::Savepoint<'_> {
+    type Backend = Sqlite;
+    fn raw(&mut self) -> &rusqlite::Connection {
+        self
+    }
+}
+
+impl Connection for Transaction<'_> {
+    type Backend = Sqlite;
+    fn raw(&mut self) -> &rusqlite::Connection {
+        self.conn
+    }
+}
+
+/// The constraint a failed SQLite write violated.
+pub(crate) fn constraint(error: &rusqlite::Error) -> Option<Constraint> {
+    let rusqlite::Error::SqliteFailure(failure, _) = error else {
+        return None;
+    };
+    if failure.code != ErrorCode::ConstraintViolation {
+        return None;
+    }
+    use rusqlite::ffi;
+    Some(match failure.extended_code {
+        ffi::SQLITE_CONSTRAINT_UNIQUE => Constraint::Unique,
+        ffi::SQLITE_CONSTRAINT_PRIMARYKEY | ffi::SQLITE_CONSTRAINT_ROWID => Constraint::PrimaryKey,
+        ffi::SQLITE_CONSTRAINT_FOREIGNKEY => Constraint::ForeignKey,
+        ffi::SQLITE_CONSTRAINT_NOTNULL => Constraint::NotNull,
+        ffi::SQLITE_CONSTRAINT_CHECK => Constraint::Check,
+        _ => return None,
+    })
+}
+
+/// Builds an INSERT for the columns present in one row: a generated store passes every
+/// insertable column with whether the row gives it a value. Columns left out take the
+/// database's default.
+#[doc(hidden)]
+pub fn insert_sql(table: &str, columns: &[(&str, bool)], returning: Option<&str>) -> String {
+    let mut sql = String::with_capacity(64 + 16 * columns.len());
+    sql.push_str("INSERT INTO ");
+    sql.push_str(table);
+    let present = columns.iter().filter(|(_, present)| *present);
+    let mut count = 0;
+    for (name, _) in present {
+        sql.push_str(if count == 0 { " (" } else { ", " });
+        sql.push_str(name);
+        count += 1;
+    }
+    if count == 0 {
+        sql.push_str(" DEFAULT VALUES");
+    } else {
+        sql.push_str(") VALUES (");
+        for i in 0..count {
+            sql.push_str(if i == 0 { "?" } else { ", ?" });
+        }
+        sql.push(')');
+    }
+    if let Some(returning) = returning {
+        sql.push_str(" RETURNING ");
+        sql.push_str(returning);
+    }
+    sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insert_sql_lists_present_columns_only() {
+        assert_eq!(
+            insert_sql(
+                "\"t\"",
+                &[("\"a\"", true), ("\"b\"", false), ("\"c\"", true)],
+                None
+            ),
+            "INSERT INTO \"t\" (\"a\", \"c\") VALUES (?, ?)"
+        );
+        assert_eq!(
+            insert_sql("\"t\"", &[("\"b\"", false)], Some("\"id\"")),
+            "INSERT INTO \"t\" DEFAULT VALUES RETURNING \"id\""
+        );
+    }
+}

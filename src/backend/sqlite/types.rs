@@ -1,0 +1,162 @@
+//! SQLite's type rules: a declared type has an *affinity*
+//! (<https://www.sqlite.org/datatype3.html#determination_of_column_affinity>), and a
+//! logical type is accepted when the column's affinity stores its values without loss.
+
+use crate::model::{CatalogColumn, LogicalType};
+
+/// A column's type affinity, determined from its declared type by SQLite's five rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Affinity {
+    Integer,
+    Text,
+    Blob,
+    Real,
+    Numeric,
+}
+
+impl Affinity {
+    pub fn of(declared: &str) -> Affinity {
+        let upper = declared.to_ascii_uppercase();
+        if upper.contains("INT") {
+            Affinity::Integer
+        } else if ["CHAR", "CLOB", "TEXT"].iter().any(|s| upper.contains(s)) {
+            Affinity::Text
+        } else if upper.contains("BLOB") || upper.trim().is_empty() {
+            Affinity::Blob
+        } else if ["REAL", "FLOA", "DOUB"].iter().any(|s| upper.contains(s)) {
+            Affinity::Real
+        } else {
+            Affinity::Numeric
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Affinity::Integer => "INTEGER",
+            Affinity::Text => "TEXT",
+            Affinity::Blob => "BLOB",
+            Affinity::Real => "REAL",
+            Affinity::Numeric => "NUMERIC",
+        }
+    }
+}
+
+/// The affinities that hold each logical type without loss.
+pub fn accepted_affinities(ty: &LogicalType) -> &'static [Affinity] {
+    match ty {
+        // BOOLEAN has NUMERIC affinity, and 0/1 stay integers there.
+        LogicalType::Bool => &[Affinity::Integer, Affinity::Numeric],
+        LogicalType::Int16 | LogicalType::Int32 | LogicalType::Int64 => &[Affinity::Integer],
+        LogicalType::Float32 | LogicalType::Float64 => &[Affinity::Real],
+        LogicalType::Text { .. } => &[Affinity::Text],
+        LogicalType::Bytes => &[Affinity::Blob],
+    }
+}
+
+/// Whether the column's declared type accepts the logical type; the error says why not.
+pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
+    let affinity = Affinity::of(&column.sql_type);
+    let accepted = accepted_affinities(ty);
+    if accepted.contains(&affinity) {
+        return Ok(());
+    }
+    let wanted = accepted
+        .iter()
+        .map(|a| a.name())
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let why = match (ty, affinity) {
+        (LogicalType::Float32 | LogicalType::Float64, Affinity::Numeric | Affinity::Integer) => {
+            "; SQLite would store 1.0 as the integer 1"
+        }
+        (LogicalType::Text { .. }, Affinity::Numeric | Affinity::Integer | Affinity::Real) => {
+            "; SQLite would turn text that looks like a number into a number"
+        }
+        (LogicalType::Bytes, _) => "; SQLite would convert the bytes to the column's affinity",
+        (_, Affinity::Text) => "; SQLite would keep numbers written as text as text",
+        _ => "",
+    };
+    let declared = if column.sql_type.is_empty() {
+        "no declared type".to_owned()
+    } else {
+        format!("`{}`", column.sql_type)
+    };
+    Err(format!(
+        "{declared} has {} affinity, and {} needs {wanted} affinity{why}",
+        affinity.name(),
+        ty.name()
+    ))
+}
+
+/// The declared type storegen's DDL writes for a logical type.
+pub fn ddl_type(ty: &LogicalType) -> &'static str {
+    match ty {
+        LogicalType::Bool => "BOOLEAN",
+        LogicalType::Int16 | LogicalType::Int32 | LogicalType::Int64 => "INTEGER",
+        LogicalType::Float32 | LogicalType::Float64 => "REAL",
+        LogicalType::Text { .. } => "TEXT",
+        LogicalType::Bytes => "BLOB",
+    }
+}
+
+/// SQLite compares identifiers case-insensitively (ASCII only).
+pub fn same_identifier(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn affinity_follows_sqlites_rules_in_order() {
+        assert_eq!(Affinity::of("INTEGER"), Affinity::Integer);
+        assert_eq!(Affinity::of("bigint"), Affinity::Integer);
+        // "INT" wins over "CHAR" because rule 1 comes first.
+        assert_eq!(Affinity::of("CHARINT"), Affinity::Integer);
+        assert_eq!(Affinity::of("VARCHAR(255)"), Affinity::Text);
+        assert_eq!(Affinity::of("clob"), Affinity::Text);
+        assert_eq!(Affinity::of(""), Affinity::Blob);
+        assert_eq!(Affinity::of("BLOB"), Affinity::Blob);
+        assert_eq!(Affinity::of("DOUBLE PRECISION"), Affinity::Real);
+        assert_eq!(Affinity::of("FLOAT"), Affinity::Real);
+        assert_eq!(Affinity::of("BOOLEAN"), Affinity::Numeric);
+        assert_eq!(Affinity::of("DECIMAL(10,2)"), Affinity::Numeric);
+        // "FLOATING POINT" contains "INT": INTEGER, a famous SQLite surprise.
+        assert_eq!(Affinity::of("FLOATING POINT"), Affinity::Integer);
+    }
+
+    fn column(sql_type: &str) -> CatalogColumn {
+        CatalogColumn {
+            name: "c".into(),
+            sql_type: sql_type.into(),
+            nullable: false,
+            default: None,
+            auto_increment: false,
+        }
+    }
+
+    #[test]
+    fn acceptance_names_the_affinities_and_why() {
+        assert_eq!(accepts(&LogicalType::Int64, &column("BIGINT")), Ok(()));
+        assert_eq!(accepts(&LogicalType::Bool, &column("BOOLEAN")), Ok(()));
+        assert_eq!(
+            accepts(&LogicalType::Float64, &column("NUMERIC")),
+            Err(
+                "`NUMERIC` has NUMERIC affinity, and float64 needs REAL affinity; \
+                 SQLite would store 1.0 as the integer 1"
+                    .into()
+            )
+        );
+        assert_eq!(
+            accepts(&LogicalType::Bytes, &column("TEXT")),
+            Err("`TEXT` has TEXT affinity, and bytes needs BLOB affinity; \
+                 SQLite would convert the bytes to the column's affinity"
+                .into())
+        );
+        assert_eq!(
+            accepts(&LogicalType::Text { max_length: None }, &column("")),
+            Err("no declared type has BLOB affinity, and text needs TEXT affinity".into())
+        );
+    }
+}

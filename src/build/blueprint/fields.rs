@@ -1,0 +1,636 @@
+//! Fields: types, flags, defaults, primary keys and references.
+
+use std::borrow::Cow;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::names::{check_snake_case, check_sql_name};
+use super::value::{Walker, list};
+use super::{Span, StoreSpans};
+use crate::build::diagnostics::Diagnostic;
+use crate::model::{DefaultValue, Field, LogicalType, OnDelete, Reference, Schema, Store};
+
+const FIELD_KEYS: &[&str] = &[
+    "type",
+    "primary_key",
+    "generated",
+    "unique",
+    "nullable",
+    "default",
+    "max_length",
+    "column",
+    "description",
+    "references",
+    "on_delete",
+];
+/// Keys of blueprint v1 that belong to types or features still to come.
+const FIELD_LATER: &[(&str, &str)] = &[
+    ("unsigned", "`unsigned`"),
+    ("rust", "a `rust` type override"),
+];
+const ENUM_KEYS: &[&str] = &["values", "enum_name"];
+const DECIMAL_KEYS: &[&str] = &["precision", "scale"];
+
+const SUPPORTED_TYPES: &[&str] = &[
+    "bool", "int16", "int32", "int64", "float32", "float64", "text", "bytes",
+];
+const LATER_TYPES: &[&str] = &[
+    "decimal",
+    "date",
+    "time",
+    "timestamp",
+    "timestamp_tz",
+    "uuid",
+    "json",
+    "enum",
+];
+
+/// A field as declared, with what is resolved once every store is read.
+pub(super) struct FieldDecl {
+    pub field: Field,
+    /// Where `primary_key = true` was set, if it was.
+    pub key_flag: Option<Span>,
+    pub reference: Option<PendingReference>,
+}
+
+/// A `references = "store.field"` still to be resolved.
+pub(super) struct PendingReference {
+    pub target: String,
+    pub span: Span,
+    pub on_delete: OnDelete,
+}
+
+pub(super) fn read_field(
+    w: &mut Walker,
+    store: &str,
+    key: &Spanned<Cow<'_, str>>,
+    value: &Spanned<DeValue<'_>>,
+) -> FieldDecl {
+    let name = key.get_ref().to_string();
+    let context = format!("field `{store}.{name}`");
+    check_snake_case(
+        w,
+        &name,
+        key.span(),
+        &format!("store `{store}`: field name"),
+    );
+    let mut decl = FieldDecl {
+        field: Field {
+            name: name.clone(),
+            column: name.clone(),
+            ty: LogicalType::Bool,
+            nullable: false,
+            generated: false,
+            unique: false,
+            default: None,
+            references: None,
+            description: None,
+        },
+        key_flag: None,
+        reference: None,
+    };
+    // Shorthand: `name = "text"`.
+    if let Some(type_name) = value.get_ref().as_str() {
+        if let Some(ty) = parse_type(w, type_name, value.span(), &context, None) {
+            decl.field.ty = ty;
+        }
+        return decl;
+    }
+    let Some(table) = w.table(value, &format!("{context}: a field")) else {
+        return decl;
+    };
+
+    let type_name = match table.get("type") {
+        Some(t) => w
+            .string(t, &format!("{context}: `type`"))
+            .map(|n| (n, t.span())),
+        None => {
+            w.push(
+                Diagnostic::error(Some(key.span()), format!("{context} has no `type`"))
+                    .help(format!("valid types: {}", list(SUPPORTED_TYPES))),
+            );
+            None
+        }
+    };
+    let mut allowed: Vec<&str> = FIELD_KEYS.to_vec();
+    match type_name.as_ref().map(|(n, _)| n.as_str()) {
+        Some("enum") => allowed.extend(ENUM_KEYS),
+        Some("decimal") => allowed.extend(DECIMAL_KEYS),
+        _ => {}
+    }
+    w.check_keys(table, &allowed, FIELD_LATER, &format!("in {context}"));
+
+    let flag = |w: &mut Walker, key: &str| -> Option<(bool, Span)> {
+        let v = table.get(key)?;
+        w.boolean(v, &format!("{context}: `{key}`"))
+            .map(|b| (b, v.span()))
+    };
+    let max_length = read_max_length(w, table, &context, type_name.as_ref());
+    if let Some((type_name, span)) = &type_name
+        && let Some(ty) = parse_type(w, type_name, span.clone(), &context, Some(table))
+    {
+        decl.field.ty = match ty {
+            LogicalType::Text { .. } => LogicalType::Text { max_length },
+            other => other,
+        };
+    }
+    if let Some((true, span)) = flag(w, "primary_key") {
+        decl.key_flag = Some(span);
+    }
+    decl.field.nullable = flag(w, "nullable").is_some_and(|(b, _)| b);
+    decl.field.unique = flag(w, "unique").is_some_and(|(b, _)| b);
+    // Whether a generated field is a key that can be generated is checked once the
+    // store's key is known.
+    decl.field.generated = flag(w, "generated").is_some_and(|(b, _)| b);
+    if let Some(v) = table.get("column")
+        && let Some(column) = w.string(v, &format!("{context}: `column`"))
+        && check_sql_name(w, &column, v.span(), &format!("{context}: `column`"))
+    {
+        decl.field.column = column;
+    }
+    if let Some(v) = table.get("description") {
+        decl.field.description = w.string(v, &format!("{context}: `description`"));
+    }
+    if let Some(v) = table.get("default") {
+        decl.field.default = read_default(w, &decl.field, v, &context);
+    }
+    if decl.field.generated && decl.field.default.is_some() {
+        w.push(
+            Diagnostic::error(
+                table.get("default").map(|v| v.span()),
+                format!("{context} is `generated` and also has a `default`"),
+            )
+            .help("the database assigns a generated field's value: remove `default`"),
+        );
+    }
+    read_reference(w, table, &context, &mut decl);
+    decl
+}
+
+fn parse_type(
+    w: &mut Walker,
+    name: &str,
+    span: Span,
+    context: &str,
+    table: Option<&DeTable<'_>>,
+) -> Option<LogicalType> {
+    let ty = match name {
+        "bool" => LogicalType::Bool,
+        "int16" => LogicalType::Int16,
+        "int32" => LogicalType::Int32,
+        "int64" => LogicalType::Int64,
+        "float32" => LogicalType::Float32,
+        "float64" => LogicalType::Float64,
+        "text" => LogicalType::Text { max_length: None },
+        "bytes" => LogicalType::Bytes,
+        later if LATER_TYPES.contains(&later) => {
+            if later == "enum" {
+                check_enum_values(w, span.clone(), context, table);
+            }
+            w.push(
+                Diagnostic::error(
+                    Some(span),
+                    format!("{context}: type `{later}` is not supported yet"),
+                )
+                .label("not supported yet")
+                .help(format!("supported so far: {}", list(SUPPORTED_TYPES))),
+            );
+            return None;
+        }
+        unknown => {
+            let mut all: Vec<&str> = SUPPORTED_TYPES.to_vec();
+            all.extend(LATER_TYPES);
+            w.unknown_name(span, &format!("type in {context}:"), unknown, &all);
+            return None;
+        }
+    };
+    Some(ty)
+}
+
+/// An enum needs its values even before enums are supported: the check is part of
+/// blueprint v1.
+fn check_enum_values(w: &mut Walker, type_span: Span, context: &str, table: Option<&DeTable<'_>>) {
+    let values = table.and_then(|t| t.get("values"));
+    let Some(values) = values else {
+        w.push(
+            Diagnostic::error(
+                Some(type_span),
+                format!("{context} is an enum without `values`"),
+            )
+            .help("list its values: `values = [\"new\", \"paid\"]`"),
+        );
+        return;
+    };
+    let Some(items) = w.string_array(values, &format!("{context}: `values`")) else {
+        return;
+    };
+    if items.is_empty() {
+        w.push(Diagnostic::error(
+            Some(values.span()),
+            format!("{context} is an enum without values"),
+        ));
+    }
+    for (i, (value, span)) in items.iter().enumerate() {
+        if items[..i].iter().any(|(v, _)| v == value) {
+            w.push(Diagnostic::error(
+                Some(span.clone()),
+                format!("{context}: enum value `{value}` is listed twice"),
+            ));
+        }
+    }
+}
+
+fn read_max_length(
+    w: &mut Walker,
+    table: &DeTable<'_>,
+    context: &str,
+    type_name: Option<&(String, Span)>,
+) -> Option<u32> {
+    let v = table.get("max_length")?;
+    let n = w.integer(v, &format!("{context}: `max_length`"))?;
+    if type_name.is_some_and(|(t, _)| t != "text") {
+        w.push(Diagnostic::error(
+            Some(v.span()),
+            format!("{context}: `max_length` applies to text fields only"),
+        ));
+        return None;
+    }
+    match u32::try_from(n) {
+        Ok(n) if n > 0 => Some(n),
+        _ => {
+            w.push(Diagnostic::error(
+                Some(v.span()),
+                format!("{context}: `max_length` must be a positive integer, found {n}"),
+            ));
+            None
+        }
+    }
+}
+
+fn read_default(
+    w: &mut Walker,
+    field: &Field,
+    value: &Spanned<DeValue<'_>>,
+    context: &str,
+) -> Option<DefaultValue> {
+    let ty = &field.ty;
+    let found = value.get_ref();
+    let mismatch = |w: &mut Walker, why: String| {
+        w.push(
+            Diagnostic::error(Some(value.span()), format!("{context}: default {why}"))
+                .label(format!("not a valid {}", ty.name())),
+        );
+        None
+    };
+    if found.as_str() == Some("now") {
+        return mismatch(
+            w,
+            format!(
+                "`\"now\"` is for date and time fields, and this field is {}",
+                ty.name()
+            ),
+        );
+    }
+    match ty {
+        LogicalType::Bool => match found.as_bool() {
+            Some(b) => Some(DefaultValue::Bool(b)),
+            None => mismatch(
+                w,
+                format!("must be `true` or `false`, found {}", found.type_str()),
+            ),
+        },
+        LogicalType::Int16 | LogicalType::Int32 | LogicalType::Int64 => {
+            let DeValue::Integer(i) = found else {
+                return mismatch(w, format!("must be an integer, found {}", found.type_str()));
+            };
+            let (min, max) = match ty {
+                LogicalType::Int16 => (i64::from(i16::MIN), i64::from(i16::MAX)),
+                LogicalType::Int32 => (i64::from(i32::MIN), i64::from(i32::MAX)),
+                _ => (i64::MIN, i64::MAX),
+            };
+            match i64::from_str_radix(i.as_str(), i.radix()) {
+                Ok(n) if (min..=max).contains(&n) => Some(DefaultValue::Int(n)),
+                _ => mismatch(
+                    w,
+                    format!("{i} does not fit in {} ({min} to {max})", ty.name()),
+                ),
+            }
+        }
+        LogicalType::Float32 | LogicalType::Float64 => match found {
+            DeValue::Float(f) => match f.as_str().parse::<f64>() {
+                Ok(x) if x.is_finite() => Some(DefaultValue::Float(x)),
+                _ => mismatch(w, format!("must be a finite number, found {}", f.as_str())),
+            },
+            DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+                #[allow(clippy::cast_precision_loss)]
+                Ok(n) => Some(DefaultValue::Float(n as f64)),
+                Err(_) => mismatch(w, "is out of range".into()),
+            },
+            other => mismatch(w, format!("must be a number, found {}", other.type_str())),
+        },
+        LogicalType::Text { max_length } => match found.as_str() {
+            Some(text) => {
+                let chars = text.chars().count();
+                match max_length {
+                    Some(max) if chars > *max as usize => mismatch(
+                        w,
+                        format!("is {chars} characters long, longer than `max_length = {max}`"),
+                    ),
+                    _ => Some(DefaultValue::Text(text.to_owned())),
+                }
+            }
+            None => mismatch(w, format!("must be a string, found {}", found.type_str())),
+        },
+        LogicalType::Bytes => mismatch(w, "is not supported for bytes fields".into()),
+    }
+}
+
+fn read_reference(w: &mut Walker, table: &DeTable<'_>, context: &str, decl: &mut FieldDecl) {
+    let on_delete = table.get("on_delete").and_then(|v| {
+        let name = w.string(v, &format!("{context}: `on_delete`"))?;
+        match OnDelete::from_name(&name) {
+            Some(action) => Some((action, v.span())),
+            None => {
+                w.unknown_name(v.span(), "`on_delete` action", &name, &OnDelete::NAMES);
+                None
+            }
+        }
+    });
+    let Some(v) = table.get("references") else {
+        if let Some((_, span)) = on_delete {
+            w.push(
+                Diagnostic::error(
+                    Some(span),
+                    format!("{context} has `on_delete` but no `references`"),
+                )
+                .help("add `references = \"<store>.<field>\"`, or remove `on_delete`"),
+            );
+        }
+        return;
+    };
+    let Some(target) = w.string(v, &format!("{context}: `references`")) else {
+        return;
+    };
+    let (action, action_span) = match on_delete {
+        Some((a, s)) => (a, Some(s)),
+        None => (OnDelete::NoAction, None),
+    };
+    match action {
+        OnDelete::SetNull if !decl.field.nullable => w.push(
+            Diagnostic::error(
+                action_span.clone(),
+                format!("{context}: `on_delete = \"set_null\"` needs a nullable field"),
+            )
+            .help("add `nullable = true`, or choose another action"),
+        ),
+        OnDelete::SetDefault if decl.field.default.is_none() => w.push(
+            Diagnostic::error(
+                action_span.clone(),
+                format!("{context}: `on_delete = \"set_default\"` needs a `default`"),
+            )
+            .help("add a `default`, or choose another action"),
+        ),
+        _ => {}
+    }
+    decl.reference = Some(PendingReference {
+        target,
+        span: v.span(),
+        on_delete: action,
+    });
+}
+
+/// Two fields of one store may not share a column.
+pub(super) fn check_columns(w: &mut Walker, store: &Store, spans: &StoreSpans) {
+    for (i, field) in store.fields.iter().enumerate() {
+        if let Some(first) = store.fields[..i]
+            .iter()
+            .find(|f| f.column.eq_ignore_ascii_case(&field.column))
+        {
+            w.push(
+                Diagnostic::error(
+                    spans.fields.get(i).cloned(),
+                    format!(
+                        "store `{}`: fields `{}` and `{}` both use column `{}`",
+                        store.name, first.name, field.name, field.column
+                    ),
+                )
+                .help("set `column` on one of them to the column it stands for"),
+            );
+        }
+    }
+}
+
+/// Settles the primary key from `primary_key = [...]` on the store or
+/// `primary_key = true` on a field, and checks what it allows.
+pub(super) fn read_primary_key(
+    w: &mut Walker,
+    store: &mut Store,
+    spans: &mut StoreSpans,
+    key_flags: &[(usize, Span)],
+    table: &DeTable<'_>,
+) {
+    let context = format!("store `{}`", store.name);
+    let declared = table.get("primary_key");
+    match (declared, key_flags) {
+        (Some(v), [(flagged, flag_span), ..]) => {
+            w.push(
+                Diagnostic::error(
+                    Some(v.span()),
+                    format!(
+                        "{context} declares its primary key twice: here and with `primary_key = true` on field `{}`",
+                        store.fields[*flagged].name
+                    ),
+                )
+                .help("keep one of the two"),
+            );
+            spans.primary_key = flag_span.clone();
+            return;
+        }
+        (Some(v), []) => {
+            spans.primary_key = v.span();
+            let names = match v.get_ref().as_str() {
+                Some(single) => vec![(single.to_owned(), v.span())],
+                None => match w.string_array(v, &format!("{context}: `primary_key`")) {
+                    Some(names) => names,
+                    None => return,
+                },
+            };
+            if names.is_empty() {
+                w.push(Diagnostic::error(
+                    Some(v.span()),
+                    format!("{context}: `primary_key` is empty"),
+                ));
+                return;
+            }
+            for (name, span) in names {
+                match store.fields.iter().position(|f| f.name == name) {
+                    Some(p) if store.primary_key.contains(&p) => w.push(Diagnostic::error(
+                        Some(span),
+                        format!("{context}: `primary_key` lists `{name}` twice"),
+                    )),
+                    Some(p) => store.primary_key.push(p),
+                    None => {
+                        let known: Vec<&str> =
+                            store.fields.iter().map(|f| f.name.as_str()).collect();
+                        w.unknown_name(
+                            span,
+                            &format!("field in {context} `primary_key`:"),
+                            &name,
+                            &known,
+                        );
+                    }
+                }
+            }
+        }
+        (None, []) => {
+            if !store.fields.is_empty() {
+                w.push(
+                    Diagnostic::error(Some(spans.name.clone()), format!("{context} has no primary key"))
+                        .label("no field is the key")
+                        .help("mark a field with `primary_key = true`, or list the key's fields in `primary_key = [...]` on the store"),
+                );
+            }
+            return;
+        }
+        (None, [(only, span)]) => {
+            spans.primary_key = span.clone();
+            store.primary_key.push(*only);
+        }
+        (None, [(first, _), (second, span), ..]) => {
+            w.push(
+                Diagnostic::error(
+                    Some(span.clone()),
+                    format!(
+                        "{context}: fields `{}` and `{}` both set `primary_key = true`",
+                        store.fields[*first].name, store.fields[*second].name
+                    ),
+                )
+                .help(format!(
+                    "declare a composite key on the store: `primary_key = [\"{}\", \"{}\"]`",
+                    store.fields[*first].name, store.fields[*second].name
+                )),
+            );
+            return;
+        }
+    }
+
+    for &k in &store.primary_key {
+        let field = &store.fields[k];
+        if field.nullable {
+            w.push(
+                Diagnostic::error(
+                    spans.fields.get(k).cloned(),
+                    format!("{context}: key field `{}` cannot be nullable", field.name),
+                )
+                .help("remove `nullable = true`"),
+            );
+        }
+    }
+    for (i, field) in store.fields.iter().enumerate() {
+        if !field.generated {
+            continue;
+        }
+        let problem = if !store.is_key(i) {
+            "only a primary key field can be `generated`"
+        } else if store.primary_key.len() > 1 {
+            "a field of a composite primary key cannot be `generated`"
+        } else if !field.ty.is_integer() {
+            "only an integer key can be `generated`"
+        } else {
+            continue;
+        };
+        w.push(Diagnostic::error(
+            spans.fields.get(i).cloned(),
+            format!("{context}: field `{}`: {problem}", field.name),
+        ));
+    }
+}
+
+/// Resolves each `references = "store.field"` once every store is known.
+pub(super) fn resolve_references(
+    w: &mut Walker,
+    schema: &mut Schema,
+    pending: Vec<(usize, usize, PendingReference)>,
+) {
+    for (store_index, field_index, reference) in pending {
+        let context = format!(
+            "field `{}.{}`",
+            schema.stores[store_index].name, schema.stores[store_index].fields[field_index].name
+        );
+        let span = reference.span.clone();
+        let Some((target_store, target_field)) = reference.target.split_once('.') else {
+            w.push(
+                Diagnostic::error(
+                    Some(span),
+                    format!(
+                        "{context}: `references = \"{}\"` is not of the form \"<store>.<field>\"",
+                        reference.target
+                    ),
+                )
+                .help(
+                    "name the referenced store and its field, e.g. `references = \"customers.id\"`",
+                ),
+            );
+            continue;
+        };
+        let Some(target) = schema.store(target_store) else {
+            let stores: Vec<&str> = schema.stores.iter().map(|s| s.name.as_str()).collect();
+            w.unknown_name(
+                span,
+                &format!("store in {context} `references`:"),
+                target_store,
+                &stores,
+            );
+            continue;
+        };
+        let Some(position) = target.fields.iter().position(|f| f.name == target_field) else {
+            let fields: Vec<&str> = target.fields.iter().map(|f| f.name.as_str()).collect();
+            w.unknown_name(
+                span,
+                &format!("field of store `{target_store}` in {context} `references`:"),
+                target_field,
+                &fields,
+            );
+            continue;
+        };
+        let referenced = &target.fields[position];
+        let field = &schema.stores[store_index].fields[field_index];
+        if !field.ty.same_kind(&referenced.ty) {
+            w.push(
+                Diagnostic::error(
+                    Some(span),
+                    format!(
+                        "{context} is {} but references `{target_store}.{target_field}`, which is {}",
+                        field.ty.name(),
+                        referenced.ty.name()
+                    ),
+                )
+                .label("types differ")
+                .help(format!("declare `{}` as {}", field.name, referenced.ty.name())),
+            );
+            continue;
+        }
+        let is_single_key = target.primary_key == [position];
+        if !is_single_key && !referenced.unique {
+            w.push(
+                Diagnostic::error(
+                    Some(span),
+                    format!(
+                        "{context} references `{target_store}.{target_field}`, which is neither the store's primary key nor unique"
+                    ),
+                )
+                .help(format!("reference the key of `{target_store}`, or declare `{target_field}` with `unique = true`")),
+            );
+            continue;
+        }
+        let resolved = Reference {
+            store: target.name.clone(),
+            field: referenced.name.clone(),
+            table: target.table.clone(),
+            column: referenced.column.clone(),
+            on_delete: reference.on_delete,
+        };
+        schema.stores[store_index].fields[field_index].references = Some(resolved);
+    }
+}

@@ -1,0 +1,486 @@
+//! Blueprint v1: TOML (parsed with spans, in declaration order) to [`Schema`], with every
+//! semantic problem reported as a located [`Diagnostic`] — all of them in one run.
+//!
+//! The walk is by hand over toml's spanned document rather than through
+//! `#[derive(Deserialize)]`: serde stops at the first error, and a user fixing a
+//! blueprint wants all of them, each with the key it belongs to and the nearest valid
+//! spelling.
+
+mod fields;
+pub(crate) mod names;
+mod value;
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::Validate;
+use super::diagnostics::Diagnostic;
+use crate::backend::BackendKind;
+use crate::drift::Location;
+use crate::model::{Index, Schema, Store};
+use names::{camel_case, check_snake_case, check_type_name};
+use value::Walker;
+
+pub(crate) type Span = Range<usize>;
+
+/// A parsed, checked blueprint.
+#[derive(Debug, Clone)]
+pub struct Blueprint {
+    pub schema: Schema,
+    pub database: Database,
+    pub spans: Spans,
+}
+
+/// The `[database]` section's build-time settings.
+#[derive(Debug, Clone, Default)]
+pub struct Database {
+    /// `url`, as written (with `${VAR}` unexpanded), and where.
+    pub url: Option<(String, Span)>,
+    pub snapshot: Option<(String, Span)>,
+    pub validate: Option<(Validate, Span)>,
+}
+
+/// Where each part of the schema was declared, for locating diagnostics.
+#[derive(Debug, Clone, Default)]
+pub struct Spans {
+    /// The `[blueprint]` table, or the document's start.
+    pub blueprint: Span,
+    /// The `[database]` table, when there is one.
+    pub database: Option<Span>,
+    /// Parallel to `Schema::stores`.
+    pub stores: Vec<StoreSpans>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StoreSpans {
+    /// The store's key in its `[stores.<name>]` header.
+    pub name: Span,
+    /// The store's `primary_key = [...]`, or the key field's `primary_key = true`.
+    pub primary_key: Span,
+    /// Parallel to `Store::fields`: each field's key.
+    pub fields: Vec<Span>,
+    /// Parallel to `Store::indexes`.
+    pub indexes: Vec<Span>,
+}
+
+impl Spans {
+    /// Where a drift at `location` belongs in the blueprint.
+    pub fn locate(&self, schema: &Schema, location: &Location) -> Option<Span> {
+        let position = schema
+            .stores
+            .iter()
+            .position(|s| s.name == location.store())?;
+        let store = self.stores.get(position)?;
+        Some(match location {
+            Location::Store { .. } => store.name.clone(),
+            Location::PrimaryKey { .. } => store.primary_key.clone(),
+            Location::Field { field, .. } => {
+                let index = schema.stores[position]
+                    .fields
+                    .iter()
+                    .position(|f| &f.name == field)?;
+                store.fields.get(index)?.clone()
+            }
+            Location::Index { index, .. } => store.indexes.get(*index)?.clone(),
+        })
+    }
+}
+
+const TOP_KEYS: &[&str] = &["blueprint", "database", "stores"];
+const TOP_LATER: &[(&str, &str)] = &[("rust", "the `[rust]` section")];
+const BLUEPRINT_KEYS: &[&str] = &["name", "description", "version"];
+const DATABASE_KEYS: &[&str] = &["backends", "url", "snapshot", "validate"];
+const DATABASE_LATER: &[(&str, &str)] = &[
+    ("connect_timeout", "`connect_timeout`"),
+    ("schema", "`schema`"),
+];
+const STORE_KEYS: &[&str] = &[
+    "table",
+    "record",
+    "description",
+    "primary_key",
+    "fields",
+    "indexes",
+];
+const INDEX_KEYS: &[&str] = &["fields", "unique", "name"];
+
+/// Parses and checks a blueprint. `Err` holds every diagnostic when any is an error;
+/// `Ok` may still carry warnings.
+pub fn parse(source: &str) -> Result<(Blueprint, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (document, errors) = DeTable::parse_recoverable(source);
+    if !errors.is_empty() {
+        return Err(errors
+            .iter()
+            .map(|e| {
+                Diagnostic::error(
+                    e.span(),
+                    format!("invalid TOML: {}", e.message().trim_end()),
+                )
+            })
+            .collect());
+    }
+    let mut walker = Walker::new();
+    let blueprint = read_document(&mut walker, document.get_ref(), document.span());
+    let diagnostics = walker.into_diagnostics();
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        Err(diagnostics)
+    } else {
+        Ok((blueprint, diagnostics))
+    }
+}
+
+fn read_document(w: &mut Walker, doc: &DeTable<'_>, span: Span) -> Blueprint {
+    w.check_keys(doc, TOP_KEYS, TOP_LATER, "at the top level");
+    let mut spans = Spans {
+        blueprint: 0..0,
+        ..Spans::default()
+    };
+
+    let (name, description) = match doc.get("blueprint") {
+        Some(section) => {
+            spans.blueprint = w.key_span(doc, "blueprint").unwrap_or(section.span());
+            read_blueprint_section(w, section, spans.blueprint.clone())
+        }
+        None => {
+            w.push(
+                Diagnostic::error(
+                    Some(span.start..span.start),
+                    "the `[blueprint]` section is missing",
+                )
+                .help("add `[blueprint]` with `name = \"<snake_case name>\"`"),
+            );
+            (String::new(), None)
+        }
+    };
+
+    let mut database = Database::default();
+    let mut backends = vec![BackendKind::Sqlite];
+    if let Some(section) = doc.get("database") {
+        spans.database = Some(w.key_span(doc, "database").unwrap_or(section.span()));
+        backends = read_database_section(w, section, &mut database).unwrap_or(backends);
+    }
+
+    let mut stores = Vec::new();
+    let mut references = Vec::new();
+    match doc.get("stores") {
+        Some(section) => {
+            if let Some(table) = w.table(section, "`stores`") {
+                for (key, value) in table.iter() {
+                    let (store, store_spans, pending) = read_store(w, key, value);
+                    references.extend(
+                        pending
+                            .into_iter()
+                            .map(|(field, r)| (stores.len(), field, r)),
+                    );
+                    stores.push(store);
+                    spans.stores.push(store_spans);
+                }
+                if table.is_empty() {
+                    w.push(Diagnostic::error(Some(section.span()), "the blueprint declares no stores")
+                        .help("declare one with `[stores.<name>]` and its `[stores.<name>.fields]`"));
+                }
+            }
+        }
+        None => w.push(
+            Diagnostic::error(
+                Some(span.start..span.start),
+                "the blueprint declares no stores",
+            )
+            .help("declare one with `[stores.<name>]` and its `[stores.<name>.fields]`"),
+        ),
+    }
+
+    let mut schema = Schema {
+        name,
+        description,
+        backends,
+        stores,
+    };
+    fields::resolve_references(w, &mut schema, references);
+    names::check_collisions(w, &schema, &spans);
+    Blueprint {
+        schema,
+        database,
+        spans,
+    }
+}
+
+fn read_blueprint_section(
+    w: &mut Walker,
+    section: &Spanned<DeValue<'_>>,
+    header: Span,
+) -> (String, Option<String>) {
+    let Some(table) = w.table(section, "`[blueprint]`") else {
+        return (String::new(), None);
+    };
+    w.check_keys(table, BLUEPRINT_KEYS, &[], "in `[blueprint]`");
+    let name = match table.get("name") {
+        Some(value) => match w.string(value, "`[blueprint] name`") {
+            Some(name) => {
+                check_snake_case(w, &name, value.span(), "blueprint name");
+                name
+            }
+            None => String::new(),
+        },
+        None => {
+            w.push(
+                Diagnostic::error(Some(header), "`[blueprint]` has no `name`")
+                    .help("add `name = \"<snake_case name>\"`: it names the generated file"),
+            );
+            String::new()
+        }
+    };
+    if let Some(version) = table.get("version")
+        && let Some(v) = w.integer(version, "`[blueprint] version`")
+        && v != 1
+    {
+        w.push(
+            Diagnostic::error(
+                Some(version.span()),
+                format!("blueprint version {v} is not supported"),
+            )
+            .help("this storegen reads blueprint version 1"),
+        );
+    }
+    let description = table
+        .get("description")
+        .and_then(|d| w.string(d, "`[blueprint] description`"));
+    (name, description)
+}
+
+fn read_database_section(
+    w: &mut Walker,
+    section: &Spanned<DeValue<'_>>,
+    database: &mut Database,
+) -> Option<Vec<BackendKind>> {
+    let table = w.table(section, "`[database]`")?;
+    w.check_keys(table, DATABASE_KEYS, DATABASE_LATER, "in `[database]`");
+    if let Some(url) = table.get("url") {
+        database.url = w.string(url, "`[database] url`").map(|u| (u, url.span()));
+    }
+    if let Some(snapshot) = table.get("snapshot") {
+        database.snapshot = w
+            .string(snapshot, "`[database] snapshot`")
+            .map(|s| (s, snapshot.span()));
+    }
+    if let Some(validate) = table.get("validate")
+        && let Some(text) = w.string(validate, "`[database] validate`")
+    {
+        match Validate::from_name(&text) {
+            Some(mode) => database.validate = Some((mode, validate.span())),
+            None => w.unknown_name(validate.span(), "validation mode", &text, &Validate::NAMES),
+        }
+    }
+    let value = table.get("backends")?;
+    let names = w.string_array(value, "`[database] backends`")?;
+    if names.is_empty() {
+        w.push(
+            Diagnostic::error(Some(value.span()), "`[database] backends` is empty")
+                .help("list at least one of \"sqlite\", \"postgres\", \"mysql\""),
+        );
+        return None;
+    }
+    let mut backends: Vec<BackendKind> = Vec::new();
+    for (name, span) in names {
+        match BackendKind::from_name(&name) {
+            None => {
+                let all: Vec<&str> = BackendKind::ALL.iter().map(|b| b.name()).collect();
+                w.unknown_name(span, "backend", &name, &all);
+            }
+            Some(b) if backends.contains(&b) => {
+                w.push(Diagnostic::error(
+                    Some(span),
+                    format!("backend `{name}` is listed twice"),
+                ));
+            }
+            Some(b) if !b.supported() => w.push(
+                Diagnostic::error(
+                    Some(span),
+                    format!("the `{name}` backend is not supported yet"),
+                )
+                .help("storegen generates code for \"sqlite\" so far"),
+            ),
+            Some(b) => backends.push(b),
+        }
+    }
+    Some(backends)
+}
+
+type PendingReferences = Vec<(usize, fields::PendingReference)>;
+
+fn read_store(
+    w: &mut Walker,
+    key: &Spanned<std::borrow::Cow<'_, str>>,
+    value: &Spanned<DeValue<'_>>,
+) -> (Store, StoreSpans, PendingReferences) {
+    let name = key.get_ref().to_string();
+    let name_span = key.span();
+    check_snake_case(w, &name, name_span.clone(), "store name");
+    names::check_store_name(w, &name, name_span.clone());
+    let mut spans = StoreSpans {
+        name: name_span.clone(),
+        primary_key: name_span.clone(),
+        ..StoreSpans::default()
+    };
+    let mut store = Store {
+        name: name.clone(),
+        table: name.clone(),
+        record: camel_case(&name),
+        description: None,
+        fields: Vec::new(),
+        primary_key: Vec::new(),
+        indexes: Vec::new(),
+    };
+    let context = format!("store `{name}`");
+    let Some(table) = w.table(value, &context) else {
+        return (store, spans, Vec::new());
+    };
+    w.check_keys(table, STORE_KEYS, &[], &format!("in {context}"));
+
+    if let Some(v) = table.get("table")
+        && let Some(t) = w.string(v, &format!("{context}: `table`"))
+        && names::check_sql_name(w, &t, v.span(), &format!("{context}: `table`"))
+    {
+        store.table = t;
+    }
+    if let Some(v) = table.get("record")
+        && let Some(r) = w.string(v, &format!("{context}: `record`"))
+    {
+        check_type_name(w, &r, v.span(), &context);
+        store.record = r;
+    }
+    if let Some(v) = table.get("description") {
+        store.description = w.string(v, &format!("{context}: `description`"));
+    }
+
+    let mut key_flags = Vec::new();
+    let mut references = Vec::new();
+    match table.get("fields") {
+        Some(fields_value) => {
+            if let Some(fields_table) = w.table(fields_value, &format!("{context}: `fields`")) {
+                for (field_key, field_value) in fields_table.iter() {
+                    let decl = fields::read_field(w, &name, field_key, field_value);
+                    let position = store.fields.len();
+                    if let Some(flag) = decl.key_flag {
+                        key_flags.push((position, flag));
+                    }
+                    if let Some(reference) = decl.reference {
+                        references.push((position, reference));
+                    }
+                    spans.fields.push(field_key.span());
+                    store.fields.push(decl.field);
+                }
+                if fields_table.is_empty() {
+                    w.push(Diagnostic::error(
+                        Some(fields_value.span()),
+                        format!("{context} declares no fields"),
+                    ));
+                }
+            }
+        }
+        None => w.push(
+            Diagnostic::error(
+                Some(name_span.clone()),
+                format!("{context} declares no fields"),
+            )
+            .help(format!("declare them in `[stores.{name}.fields]`")),
+        ),
+    }
+    fields::check_columns(w, &store, &spans);
+    fields::read_primary_key(w, &mut store, &mut spans, &key_flags, table);
+
+    if let Some(value) = table.get("indexes") {
+        read_indexes(w, &mut store, &mut spans, value, &context);
+    }
+    (store, spans, references)
+}
+
+fn read_indexes(
+    w: &mut Walker,
+    store: &mut Store,
+    spans: &mut StoreSpans,
+    value: &Spanned<DeValue<'_>>,
+    context: &str,
+) {
+    let Some(items) = w.array(value, &format!("{context}: `indexes`")) else {
+        return;
+    };
+    for item in items.iter() {
+        let Some(table) = w.table(item, &format!("{context}: an index")) else {
+            continue;
+        };
+        w.check_keys(table, INDEX_KEYS, &[], &format!("in an index of {context}"));
+        let Some(fields_value) = table.get("fields") else {
+            w.push(
+                Diagnostic::error(
+                    Some(item.span()),
+                    format!("{context}: an index has no `fields`"),
+                )
+                .help("list the indexed fields: `fields = [\"<field>\", ...]`"),
+            );
+            continue;
+        };
+        let Some(names) = w.string_array(fields_value, &format!("{context}: index `fields`"))
+        else {
+            continue;
+        };
+        if names.is_empty() {
+            w.push(Diagnostic::error(
+                Some(fields_value.span()),
+                format!("{context}: an index lists no fields"),
+            ));
+            continue;
+        }
+        let mut positions = Vec::new();
+        for (field, span) in &names {
+            match store.fields.iter().position(|f| &f.name == field) {
+                Some(p) if positions.contains(&p) => w.push(Diagnostic::error(
+                    Some(span.clone()),
+                    format!("{context}: an index lists `{field}` twice"),
+                )),
+                Some(p) => positions.push(p),
+                None => {
+                    let known: Vec<&str> = store.fields.iter().map(|f| f.name.as_str()).collect();
+                    w.unknown_name(
+                        span.clone(),
+                        &format!("field of store `{}`", store.name),
+                        field,
+                        &known,
+                    );
+                }
+            }
+        }
+        let unique = table
+            .get("unique")
+            .and_then(|u| w.boolean(u, &format!("{context}: index `unique`")))
+            .unwrap_or(false);
+        let default_name = || {
+            let columns: Vec<&str> = positions
+                .iter()
+                .map(|&p| store.fields[p].column.as_str())
+                .collect();
+            format!(
+                "{}_{}_{}",
+                store.table,
+                columns.join("_"),
+                if unique { "key" } else { "idx" }
+            )
+        };
+        let name = match table.get("name") {
+            Some(n) => w
+                .string(n, &format!("{context}: index `name`"))
+                .unwrap_or_else(default_name),
+            None => default_name(),
+        };
+        if positions.len() == names.len() {
+            spans.indexes.push(item.span());
+            store.indexes.push(Index {
+                name,
+                fields: positions,
+                unique,
+            });
+        }
+    }
+}

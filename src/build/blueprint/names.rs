@@ -1,0 +1,237 @@
+//! Name rules: snake_case stores and fields, CamelCase records, Rust keywords, SQL
+//! names, and the collisions between the names the generated code will use.
+
+use std::collections::BTreeMap;
+
+use super::value::Walker;
+use super::{Span, Spans};
+use crate::build::diagnostics::Diagnostic;
+use crate::model::Schema;
+
+/// Rust's keywords, strict and reserved (edition 2024). A field named after one is
+/// emitted as a raw identifier (`r#type`).
+const RUST_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers either.
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
+
+/// Functions every generated module defines beside the store accessors.
+const MODULE_FUNCTIONS: &[&str] = &["migrate", "transaction"];
+/// Types and constants every generated module defines.
+const MODULE_TYPES: &[&str] = &["Page", "DDL"];
+
+pub fn is_rust_keyword(name: &str) -> bool {
+    RUST_KEYWORDS.contains(&name)
+}
+
+fn is_snake_case(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some('a'..='z'))
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !name.contains("__")
+        && !name.ends_with('_')
+}
+
+/// The snake_case spelling of a name, for a suggestion.
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            if previous_lower {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+            previous_lower = false;
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+            previous_lower = false;
+        }
+    }
+    let trimmed = out.trim_end_matches('_');
+    match trimmed.chars().next() {
+        Some(c) if c.is_ascii_lowercase() => trimmed.to_owned(),
+        _ => format!("x_{trimmed}"),
+    }
+}
+
+/// `order_items` → `OrderItems`.
+pub fn camel_case(name: &str) -> String {
+    name.split('_')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+pub fn check_snake_case(w: &mut Walker, name: &str, span: Span, what: &str) -> bool {
+    if is_snake_case(name) {
+        if NOT_RAW.contains(&name) {
+            w.push(
+                Diagnostic::error(
+                    Some(span),
+                    format!("{what} `{name}` is a Rust keyword that cannot be an identifier"),
+                )
+                .help("choose another name; a field can keep its SQL name with `column`"),
+            );
+            return false;
+        }
+        return true;
+    }
+    w.push(
+        Diagnostic::error(Some(span), format!("{what} `{name}` is not snake_case"))
+            .label("expected lowercase letters, digits and single underscores")
+            .help(format!("rename it to `{}`", snake_case(name))),
+    );
+    false
+}
+
+/// A record's name: a CamelCase Rust type name.
+pub fn check_type_name(w: &mut Walker, name: &str, span: Span, context: &str) {
+    let valid = matches!(name.chars().next(), Some('A'..='Z'))
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
+        && !is_rust_keyword(name);
+    if !valid {
+        let suggestion = camel_case(&snake_case(name));
+        w.push(
+            Diagnostic::error(
+                Some(span),
+                format!("{context}: record name `{name}` is not a valid Rust type name"),
+            )
+            .label("expected CamelCase: an uppercase letter, then letters and digits")
+            .help(format!("rename it to `{suggestion}`")),
+        );
+    }
+}
+
+/// A store's name becomes a function of the generated module: it can't be one of the
+/// module's own.
+pub fn check_store_name(w: &mut Walker, name: &str, span: Span) {
+    if MODULE_FUNCTIONS.contains(&name) {
+        w.push(
+            Diagnostic::error(
+                Some(span),
+                format!("store name `{name}` is taken by the generated module's `{name}` function"),
+            )
+            .help(format!(
+                "name the store differently and keep the table's name with `table = \"{name}\"`"
+            )),
+        );
+    }
+}
+
+/// A `table` or `column` override: any SQL name (it is always quoted), but not empty
+/// and without NUL.
+pub fn check_sql_name(w: &mut Walker, name: &str, span: Span, what: &str) -> bool {
+    let problem = if name.trim().is_empty() {
+        "is empty"
+    } else if name.contains('\0') {
+        "contains a NUL character"
+    } else if name.len() > 63 {
+        // PostgreSQL truncates identifiers longer than 63 bytes, silently.
+        "is longer than 63 bytes, which PostgreSQL would truncate"
+    } else {
+        return true;
+    };
+    w.push(Diagnostic::error(Some(span), format!("{what} {problem}")));
+    false
+}
+
+/// Names that must be unique across the whole schema: tables, records and the types
+/// generated for them, index names.
+pub fn check_collisions(w: &mut Walker, schema: &Schema, spans: &Spans) {
+    let mut tables: BTreeMap<String, &str> = BTreeMap::new();
+    let mut types: BTreeMap<String, String> = MODULE_TYPES
+        .iter()
+        .map(|t| ((*t).to_owned(), "the generated module".to_owned()))
+        .collect();
+    let mut index_names: BTreeMap<String, &str> = BTreeMap::new();
+    for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
+        let here = Some(store_spans.name.clone());
+        if let Some(other) = tables.insert(store.table.to_ascii_lowercase(), &store.name) {
+            w.push(Diagnostic::error(
+                here.clone(),
+                format!(
+                    "stores `{other}` and `{}` both use table `{}`",
+                    store.name, store.table
+                ),
+            ));
+        }
+        for (generated, what) in generated_types(store) {
+            let owner = format!("store `{}`", store.name);
+            if let Some(other) = types.insert(generated.clone(), owner.clone()) {
+                let message = if other == owner {
+                    format!(
+                        "store `{}`: record name `{}` collides with its own {what}",
+                        store.name, store.record
+                    )
+                } else {
+                    format!(
+                        "store `{}`: the {what} `{generated}` collides with a name of {other}",
+                        store.name
+                    )
+                };
+                w.push(
+                    Diagnostic::error(here.clone(), message)
+                        .help("set `record` to a different name"),
+                );
+            }
+        }
+        for (index, span) in store.indexes.iter().zip(&store_spans.indexes) {
+            if let Some(other) = index_names.insert(index.name.to_ascii_lowercase(), &store.name) {
+                w.push(
+                    Diagnostic::error(
+                        Some(span.clone()),
+                        format!(
+                            "index name `{}` is already used in store `{other}`",
+                            index.name
+                        ),
+                    )
+                    .help("set the index's `name` to one not used elsewhere in the blueprint"),
+                );
+            }
+        }
+    }
+}
+
+/// The type names a store generates, with what each is.
+pub fn generated_types(store: &crate::model::Store) -> [(String, &'static str); 3] {
+    [
+        (store.record.clone(), "record type"),
+        (format!("New{}", store.record), "insert type"),
+        (format!("{}Store", camel_case(&store.name)), "store type"),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_conversions() {
+        assert_eq!(snake_case("OrderItems"), "order_items");
+        assert_eq!(snake_case("order-items"), "order_items");
+        assert_eq!(snake_case("2fa"), "x_2fa");
+        assert_eq!(camel_case("order_items"), "OrderItems");
+        assert_eq!(camel_case("a2b"), "A2b");
+        assert!(is_snake_case("order_items2"));
+        assert!(!is_snake_case("order__items"));
+        assert!(!is_snake_case("_private"));
+    }
+}

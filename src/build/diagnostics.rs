@@ -1,0 +1,164 @@
+//! Diagnostics: one problem each, located in the blueprint, rendered as a compiler
+//! renders them (annotate-snippets).
+
+use std::fmt;
+use std::ops::Range;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
+pub use crate::drift::Severity;
+
+/// One problem in a blueprint, or between a blueprint and a database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// Byte range in the blueprint source; `None` for a problem with no place in it.
+    pub span: Option<Range<usize>>,
+    /// A short note under the marked source.
+    pub label: Option<String>,
+    /// A fix, where one is known.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(span: Option<Range<usize>>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            span,
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(span: Option<Range<usize>>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(span, message)
+        }
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// A blueprint's diagnostics with the source they point into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// The blueprint's path as shown to the user.
+    pub path: String,
+    pub source: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// `line:col` (both 1-based, the column in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        line_col(&self.source, offset)
+    }
+
+    /// Renders every diagnostic, cargo-style, without colour.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for diagnostic in &self.diagnostics {
+            out.push_str(&self.render_one(diagnostic));
+            out.push_str("\n\n");
+        }
+        let errors = self.diagnostics.iter().filter(|d| d.is_error()).count();
+        let warnings = self.diagnostics.len() - errors;
+        let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        match (errors, warnings) {
+            (0, 0) => {}
+            (0, w) => out.push_str(&format!("{}: {}\n", self.path, count(w, "warning"))),
+            (e, 0) => out.push_str(&format!("{}: {}\n", self.path, count(e, "error"))),
+            (e, w) => out.push_str(&format!(
+                "{}: {}, {}\n",
+                self.path,
+                count(e, "error"),
+                count(w, "warning")
+            )),
+        }
+        out
+    }
+
+    /// Renders one diagnostic.
+    pub fn render_one(&self, diagnostic: &Diagnostic) -> String {
+        let level = match diagnostic.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level.primary_title(diagnostic.message.as_str());
+        let mut group: Group<'_> = match &diagnostic.span {
+            Some(span) => {
+                let mut annotation = AnnotationKind::Primary.span(clamp(span, &self.source));
+                if let Some(label) = &diagnostic.label {
+                    annotation = annotation.label(label.as_str());
+                }
+                title.element(
+                    Snippet::source(self.source.as_str())
+                        .path(self.path.as_str())
+                        .annotation(annotation),
+                )
+            }
+            None => title.element(Origin::path(self.path.as_str())),
+        };
+        if let Some(help) = &diagnostic.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        Renderer::plain().render(&[group])
+    }
+
+    /// One line per diagnostic, `path:line:col: severity: message`, for `cargo:warning`.
+    pub fn short(&self, diagnostic: &Diagnostic) -> String {
+        let severity = match diagnostic.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        match &diagnostic.span {
+            Some(span) => {
+                let (line, col) = self.line_col(span.start);
+                format!(
+                    "{}:{line}:{col}: {severity}: {}",
+                    self.path, diagnostic.message
+                )
+            }
+            None => format!("{}: {severity}: {}", self.path, diagnostic.message),
+        }
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.render().trim_end())
+    }
+}
+
+fn clamp(span: &Range<usize>, source: &str) -> Range<usize> {
+    let end = span.end.min(source.len());
+    span.start.min(end)..end
+}
+
+/// `line:col` (both 1-based, the column in characters) of a byte offset in `source`.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}

@@ -1,0 +1,438 @@
+//! Drift: every difference between what a blueprint declares and what a database holds
+//! that would make the generated code fail or misbehave. Pure: the build reports drift
+//! as located diagnostics, and run-time verification returns the same list.
+
+use std::fmt;
+
+use crate::model::{Catalog, CatalogTable, Field, Schema, Store};
+
+/// How bad a drift is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The generated code would fail or lose data: the build stops.
+    Error,
+    /// Worth knowing; the generated code still works.
+    Warning,
+}
+
+/// Where in the blueprint a drift belongs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// The store as a whole (`[stores.<store>]`).
+    Store { store: String },
+    /// One field's declaration.
+    Field { store: String, field: String },
+    /// The store's primary key declaration.
+    PrimaryKey { store: String },
+    /// One of the store's `[[stores.<store>.indexes]]`, by position.
+    Index { store: String, index: usize },
+}
+
+impl Location {
+    pub fn store(&self) -> &str {
+        match self {
+            Location::Store { store }
+            | Location::Field { store, .. }
+            | Location::PrimaryKey { store }
+            | Location::Index { store, .. } => store,
+        }
+    }
+}
+
+/// One difference between blueprint and database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drift {
+    pub location: Location,
+    pub kind: DriftKind,
+}
+
+/// What differs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DriftKind {
+    MissingTable {
+        table: String,
+    },
+    MissingColumn {
+        table: String,
+        column: String,
+    },
+    /// The column's SQL type does not hold the logical type without loss.
+    Type {
+        column: String,
+        expected: String,
+        actual: String,
+        reason: String,
+    },
+    Nullable {
+        column: String,
+        expected: bool,
+    },
+    PrimaryKey {
+        expected: Vec<String>,
+        actual: Vec<String>,
+    },
+    Unique {
+        column: String,
+        expected: bool,
+    },
+    /// The blueprint says the database assigns the value and it doesn't, or the reverse.
+    Generated {
+        column: String,
+        expected: bool,
+    },
+    /// A column the blueprint doesn't know about. `required`: NOT NULL without a
+    /// default, so every insert the generated code makes would fail.
+    UnknownColumn {
+        table: String,
+        column: String,
+        sql_type: String,
+        required: bool,
+    },
+    MissingIndex {
+        table: String,
+        columns: Vec<String>,
+        unique: bool,
+    },
+    MissingForeignKey {
+        column: String,
+        table: String,
+        referenced: String,
+    },
+}
+
+impl Drift {
+    pub fn severity(&self) -> Severity {
+        match &self.kind {
+            DriftKind::UnknownColumn {
+                required: false, ..
+            }
+            | DriftKind::MissingIndex { .. }
+            | DriftKind::MissingForeignKey { .. } => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// A fix, where one is known.
+    pub fn help(&self) -> Option<String> {
+        Some(match &self.kind {
+            DriftKind::MissingTable { .. } => {
+                "run the generated `migrate` to create it, or set `table` to the table's name"
+                    .into()
+            }
+            DriftKind::MissingColumn { table, .. } => format!(
+                "add the column to `{table}`, or set `column` to the name it has in the database"
+            ),
+            DriftKind::Nullable { expected: true, .. } => {
+                "declare the field without `nullable = true`, or drop NOT NULL from the column"
+                    .into()
+            }
+            DriftKind::Nullable {
+                expected: false, ..
+            } => "declare the field with `nullable = true`, or make the column NOT NULL".into(),
+            DriftKind::UnknownColumn { required: true, .. } => {
+                "declare the column as a field, or give it a default in the database".into()
+            }
+            DriftKind::UnknownColumn {
+                required: false,
+                column,
+                ..
+            } => format!("declare `{column}` as a nullable field to read it"),
+            DriftKind::MissingIndex { .. } => "run the generated `migrate` to create it".into(),
+            _ => return None,
+        })
+    }
+}
+
+fn columns(list: &[String]) -> String {
+    if list.is_empty() {
+        return "none".into();
+    }
+    let quoted: Vec<String> = list.iter().map(|c| format!("`{c}`")).collect();
+    format!("({})", quoted.join(", "))
+}
+
+impl fmt::Display for Drift {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let store = self.location.store();
+        let subject = match &self.location {
+            Location::Field { field, .. } => format!("`{store}.{field}`"),
+            _ => format!("store `{store}`"),
+        };
+        match &self.kind {
+            DriftKind::MissingTable { table } => {
+                write!(f, "{subject}: table `{table}` does not exist")
+            }
+            DriftKind::MissingColumn { table, column } => {
+                write!(
+                    f,
+                    "{subject}: column `{column}` does not exist in table `{table}`"
+                )
+            }
+            DriftKind::Type {
+                column,
+                expected,
+                actual,
+                reason,
+            } => write!(
+                f,
+                "{subject}: column `{column}` is `{actual}`, which does not hold {expected}: {reason}"
+            ),
+            DriftKind::Nullable { column, expected } => {
+                let (want, have) = if *expected {
+                    ("nullable", "NOT NULL")
+                } else {
+                    ("NOT NULL", "nullable")
+                };
+                write!(
+                    f,
+                    "{subject}: expected {want}, but column `{column}` is {have}"
+                )
+            }
+            DriftKind::PrimaryKey { expected, actual } => write!(
+                f,
+                "{subject}: expected primary key {}, found {}",
+                columns(expected),
+                columns(actual)
+            ),
+            DriftKind::Unique { column, expected } => {
+                if *expected {
+                    write!(
+                        f,
+                        "{subject}: expected a unique constraint on `{column}`, found none"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "{subject}: column `{column}` is unique in the database, but the field is not declared `unique = true`"
+                    )
+                }
+            }
+            DriftKind::Generated { column, expected } => {
+                if *expected {
+                    write!(
+                        f,
+                        "{subject}: expected the database to assign `{column}` (`generated = true`), but it does not"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "{subject}: the database assigns `{column}`, but the field is not declared `generated = true`"
+                    )
+                }
+            }
+            DriftKind::UnknownColumn {
+                table,
+                column,
+                sql_type,
+                required,
+            } => {
+                if *required {
+                    write!(
+                        f,
+                        "{subject}: table `{table}` has a column `{column}` ({sql_type} NOT NULL, no default) that the blueprint does not declare; every insert would fail"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "{subject}: table `{table}` has a column `{column}` ({sql_type}) that the blueprint does not declare"
+                    )
+                }
+            }
+            DriftKind::MissingIndex {
+                table,
+                columns: cols,
+                unique,
+            } => write!(
+                f,
+                "{subject}: table `{table}` has no {}index on {}",
+                if *unique { "unique " } else { "" },
+                columns(cols)
+            ),
+            DriftKind::MissingForeignKey {
+                column,
+                table,
+                referenced,
+            } => write!(
+                f,
+                "{subject}: column `{column}` has no foreign key to `{table}`.`{referenced}`"
+            ),
+        }
+    }
+}
+
+/// Compares what the blueprint declares with what the database holds. The result is in
+/// blueprint order: store by store, field by field.
+pub fn compare(expected: &Schema, actual: &Catalog) -> Vec<Drift> {
+    let mut drifts = Vec::new();
+    for store in &expected.stores {
+        match actual.table(&store.table) {
+            None => drifts.push(Drift {
+                location: Location::Store {
+                    store: store.name.clone(),
+                },
+                kind: DriftKind::MissingTable {
+                    table: store.table.clone(),
+                },
+            }),
+            Some(table) => compare_table(actual, store, table, &mut drifts),
+        }
+    }
+    drifts
+}
+
+fn compare_table(catalog: &Catalog, store: &Store, table: &CatalogTable, out: &mut Vec<Drift>) {
+    let backend = catalog.backend;
+    let same = |a: &str, b: &str| backend.same_identifier(a, b);
+    let field_at = |field: &Field| Location::Field {
+        store: store.name.clone(),
+        field: field.name.clone(),
+    };
+
+    let single_key = store.primary_key.len() == 1;
+    for (index, field) in store.fields.iter().enumerate() {
+        let Some(column) = table.columns.iter().find(|c| same(&c.name, &field.column)) else {
+            out.push(Drift {
+                location: field_at(field),
+                kind: DriftKind::MissingColumn {
+                    table: table.name.clone(),
+                    column: field.column.clone(),
+                },
+            });
+            continue;
+        };
+        if let Err(reason) = backend.accepts(&field.ty, column) {
+            out.push(Drift {
+                location: field_at(field),
+                kind: DriftKind::Type {
+                    column: column.name.clone(),
+                    expected: field.ty.to_string(),
+                    actual: column.sql_type.clone(),
+                    reason,
+                },
+            });
+        }
+        // A key column is NOT NULL in effect whatever the catalog says (SQLite reports a
+        // rowid alias as nullable); the primary-key check covers it.
+        if !store.is_key(index) && column.nullable != field.nullable {
+            out.push(Drift {
+                location: field_at(field),
+                kind: DriftKind::Nullable {
+                    column: column.name.clone(),
+                    expected: field.nullable,
+                },
+            });
+        }
+        let generated_differs = if field.generated {
+            !column.auto_increment
+        } else {
+            column.auto_increment && backend.explicit_keys_conflict_with_auto_increment()
+        };
+        if generated_differs {
+            out.push(Drift {
+                location: field_at(field),
+                kind: DriftKind::Generated {
+                    column: column.name.clone(),
+                    expected: field.generated,
+                },
+            });
+        }
+        let is_single_key = single_key && store.is_key(index);
+        let actually_unique = table
+            .unique
+            .iter()
+            .any(|cols| cols.len() == 1 && same(&cols[0], &column.name));
+        if !is_single_key && field.unique != actually_unique {
+            out.push(Drift {
+                location: field_at(field),
+                kind: DriftKind::Unique {
+                    column: column.name.clone(),
+                    expected: field.unique,
+                },
+            });
+        }
+        if let Some(reference) = &field.references {
+            let has_key = table.foreign_keys.iter().any(|fk| {
+                fk.columns.len() == 1
+                    && same(&fk.columns[0], &column.name)
+                    && same(&fk.table, &reference.table)
+                    && fk.referenced.len() == 1
+                    && same(&fk.referenced[0], &reference.column)
+            });
+            if !has_key {
+                out.push(Drift {
+                    location: field_at(field),
+                    kind: DriftKind::MissingForeignKey {
+                        column: column.name.clone(),
+                        table: reference.table.clone(),
+                        referenced: reference.column.clone(),
+                    },
+                });
+            }
+        }
+    }
+
+    let expected_key: Vec<String> = store.key_fields().map(|f| f.column.clone()).collect();
+    let key_matches = expected_key.len() == table.primary_key.len()
+        && expected_key
+            .iter()
+            .zip(&table.primary_key)
+            .all(|(a, b)| same(a, b));
+    if !key_matches {
+        out.push(Drift {
+            location: Location::PrimaryKey {
+                store: store.name.clone(),
+            },
+            kind: DriftKind::PrimaryKey {
+                expected: expected_key,
+                actual: table.primary_key.clone(),
+            },
+        });
+    }
+
+    for (position, index) in store.indexes.iter().enumerate() {
+        let wanted: Vec<String> = index
+            .fields
+            .iter()
+            .map(|&i| store.fields[i].column.clone())
+            .collect();
+        let found = table.indexes.iter().any(|ix| {
+            ix.columns.len() == wanted.len()
+                && ix.columns.iter().zip(&wanted).all(|(a, b)| same(a, b))
+                && (ix.unique || !index.unique)
+        });
+        if !found {
+            out.push(Drift {
+                location: Location::Index {
+                    store: store.name.clone(),
+                    index: position,
+                },
+                kind: DriftKind::MissingIndex {
+                    table: table.name.clone(),
+                    columns: wanted,
+                    unique: index.unique,
+                },
+            });
+        }
+    }
+
+    for column in &table.columns {
+        if store.fields.iter().any(|f| same(&f.column, &column.name)) {
+            continue;
+        }
+        out.push(Drift {
+            location: Location::Store {
+                store: store.name.clone(),
+            },
+            kind: DriftKind::UnknownColumn {
+                table: table.name.clone(),
+                column: column.name.clone(),
+                sql_type: if column.sql_type.is_empty() {
+                    "no declared type".into()
+                } else {
+                    column.sql_type.clone()
+                },
+                required: !column.nullable && column.default.is_none() && !column.auto_increment,
+            },
+        });
+    }
+}

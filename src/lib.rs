@@ -1,0 +1,50 @@
+//! storegen: typed Rust store modules generated from a TOML *blueprint*, with the schema
+//! checked against a real database at build time.
+//!
+//! A crate calls [`Builder`] from its `build.rs` (feature `codegen`), which reads the
+//! blueprint, compares it with the database, and writes `OUT_DIR/<name>.rs`; the crate
+//! `include!`s that file. The generated code calls the small runtime in this same crate:
+//! [`Connection`], [`transaction`], [`Page`], [`migrate`] and [`Error`].
+//!
+//! ```ignore
+//! // build.rs
+//! fn main() {
+//!     storegen::Builder::new()
+//!         .blueprint("blueprint.toml")
+//!         .generate()
+//!         .unwrap_or_exit();
+//! }
+//!
+//! // src/main.rs
+//! mod db { include!(concat!(env!("OUT_DIR"), "/shop.rs")); }
+//! ```
+//!
+//! Features: `codegen` (the build side), `sqlite`, `postgres`, `mysql` (backends).
+//! The README has the blueprint reference and the type-mapping table.
+
+#![forbid(unsafe_code)]
+
+pub mod backend;
+pub mod drift;
+pub mod model;
+mod runtime;
+
+#[cfg(feature = "codegen")]
+pub mod build;
+
+pub use backend::BackendKind;
+pub use runtime::{Backend, Connection, Constraint, Ddl, Error, Page, migrate, transaction};
+
+#[cfg(feature = "codegen")]
+pub use build::{Builder, Generated, Generation, Validate};
+
+/// The SQLite backend's runtime: its marker type and transaction.
+#[cfg(feature = "sqlite")]
+pub use backend::sqlite;
+#[cfg(feature = "sqlite")]
+pub use backend::sqlite::Sqlite;
+
+/// The SQLite driver, re-exported so generated code and its users need no direct
+/// dependency on it.
+#[cfg(feature = "sqlite")]
+pub use rusqlite;

@@ -1,0 +1,281 @@
+//! The schema model: what a blueprint declares ([`Schema`]) and what a database holds
+//! ([`Catalog`]). Pure data; every other part of storegen reads or produces these.
+//!
+//! The two halves differ on purpose. A blueprint speaks in *logical* types and Rust names
+//! (stores, records, fields); a database speaks in SQL types and SQL names. Drift
+//! ([`crate::drift`]) compares one with the other through the backend's type rules.
+
+use std::fmt;
+
+use crate::backend::BackendKind;
+
+/// The schema a blueprint declares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schema {
+    /// `[blueprint] name`: the output file's stem and the schema's identity.
+    pub name: String,
+    pub description: Option<String>,
+    /// The backends code is generated for, in blueprint order.
+    pub backends: Vec<BackendKind>,
+    /// Stores in declaration order.
+    pub stores: Vec<Store>,
+}
+
+impl Schema {
+    /// The store with this name.
+    pub fn store(&self, name: &str) -> Option<&Store> {
+        self.stores.iter().find(|s| s.name == name)
+    }
+}
+
+/// One store: a table and the record type that holds one of its rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Store {
+    /// The store's name, snake_case; the accessor function's name.
+    pub name: String,
+    /// The SQL table name.
+    pub table: String,
+    /// The record type's name, CamelCase.
+    pub record: String,
+    pub description: Option<String>,
+    /// Fields in declaration order, which is column order.
+    pub fields: Vec<Field>,
+    /// Positions in `fields` of the primary key, in key order. Never empty.
+    pub primary_key: Vec<usize>,
+    pub indexes: Vec<Index>,
+}
+
+impl Store {
+    /// The field with this (Rust) name.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The primary key's fields, in key order.
+    pub fn key_fields(&self) -> impl Iterator<Item = &Field> {
+        self.primary_key.iter().map(|&i| &self.fields[i])
+    }
+
+    /// Whether the field at `index` is part of the primary key.
+    pub fn is_key(&self, index: usize) -> bool {
+        self.primary_key.contains(&index)
+    }
+}
+
+/// One field of a store: a column and the record field that holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust field name, snake_case (a keyword is emitted as a raw identifier).
+    pub name: String,
+    /// The SQL column name.
+    pub column: String,
+    pub ty: LogicalType,
+    pub nullable: bool,
+    /// The database assigns the value (an identity / rowid / AUTO_INCREMENT key).
+    pub generated: bool,
+    /// A single-column UNIQUE constraint.
+    pub unique: bool,
+    pub default: Option<DefaultValue>,
+    pub references: Option<Reference>,
+    pub description: Option<String>,
+}
+
+impl Field {
+    /// Whether an insert may leave this field out: the database supplies the value.
+    pub fn insert_optional(&self) -> bool {
+        self.default.is_some()
+    }
+}
+
+/// The logical types of blueprint v1 that storegen supports so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogicalType {
+    Bool,
+    Int16,
+    Int32,
+    Int64,
+    Float32,
+    Float64,
+    /// Text, with an optional maximum length in characters.
+    Text {
+        max_length: Option<u32>,
+    },
+    Bytes,
+}
+
+impl LogicalType {
+    /// The name a blueprint uses for this type.
+    pub fn name(&self) -> &'static str {
+        match self {
+            LogicalType::Bool => "bool",
+            LogicalType::Int16 => "int16",
+            LogicalType::Int32 => "int32",
+            LogicalType::Int64 => "int64",
+            LogicalType::Float32 => "float32",
+            LogicalType::Float64 => "float64",
+            LogicalType::Text { .. } => "text",
+            LogicalType::Bytes => "bytes",
+        }
+    }
+
+    /// Whether two types can sit on the two ends of a foreign key.
+    pub fn same_kind(&self, other: &LogicalType) -> bool {
+        self.name() == other.name()
+    }
+
+    pub fn is_integer(&self) -> bool {
+        matches!(
+            self,
+            LogicalType::Int16 | LogicalType::Int32 | LogicalType::Int64
+        )
+    }
+}
+
+impl fmt::Display for LogicalType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LogicalType::Text {
+                max_length: Some(n),
+            } => write!(f, "text (max_length {n})"),
+            other => f.write_str(other.name()),
+        }
+    }
+}
+
+/// A field's default, already checked against its type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultValue {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+/// A foreign key from one field to a field of another (or the same) store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub store: String,
+    pub field: String,
+    /// The referenced table's SQL name.
+    pub table: String,
+    /// The referenced column's SQL name.
+    pub column: String,
+    pub on_delete: OnDelete,
+}
+
+/// What happens to a referencing row when the referenced row is deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnDelete {
+    #[default]
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+impl OnDelete {
+    /// The blueprint spellings, in the order they are suggested.
+    pub const NAMES: [&'static str; 5] = [
+        "no_action",
+        "restrict",
+        "cascade",
+        "set_null",
+        "set_default",
+    ];
+
+    pub fn from_name(name: &str) -> Option<OnDelete> {
+        Some(match name {
+            "no_action" => OnDelete::NoAction,
+            "restrict" => OnDelete::Restrict,
+            "cascade" => OnDelete::Cascade,
+            "set_null" => OnDelete::SetNull,
+            "set_default" => OnDelete::SetDefault,
+            _ => return None,
+        })
+    }
+
+    /// The SQL spelling, shared by every backend.
+    pub fn sql(self) -> &'static str {
+        match self {
+            OnDelete::NoAction => "NO ACTION",
+            OnDelete::Restrict => "RESTRICT",
+            OnDelete::Cascade => "CASCADE",
+            OnDelete::SetNull => "SET NULL",
+            OnDelete::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+/// A secondary index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Index {
+    /// The SQL index name.
+    pub name: String,
+    /// Positions in the store's `fields`.
+    pub fields: Vec<usize>,
+    pub unique: bool,
+}
+
+/// What a database holds for the tables a blueprint names, as introspection found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Catalog {
+    pub backend: BackendKind,
+    /// Tables in the order the blueprint asked for them; absent tables are left out.
+    pub tables: Vec<CatalogTable>,
+}
+
+impl Catalog {
+    /// The table with this SQL name, compared as the backend compares names.
+    pub fn table(&self, name: &str) -> Option<&CatalogTable> {
+        self.tables
+            .iter()
+            .find(|t| self.backend.same_identifier(&t.name, name))
+    }
+}
+
+/// One table as the database holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogTable {
+    pub name: String,
+    /// Columns in table order.
+    pub columns: Vec<CatalogColumn>,
+    /// The primary key's columns, in key order; empty when there is none.
+    pub primary_key: Vec<String>,
+    /// Unique constraints and unique indexes, each a list of columns.
+    pub unique: Vec<Vec<String>>,
+    /// Every index on the table, unique or not, with its columns.
+    pub indexes: Vec<CatalogIndex>,
+    pub foreign_keys: Vec<CatalogForeignKey>,
+}
+
+/// One column as the database holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogColumn {
+    pub name: String,
+    /// The declared SQL type, as the database reports it.
+    pub sql_type: String,
+    pub nullable: bool,
+    /// The default expression, as the database reports it.
+    pub default: Option<String>,
+    /// The database assigns a value when an insert leaves the column out
+    /// (rowid alias, identity, serial, AUTO_INCREMENT).
+    pub auto_increment: bool,
+}
+
+/// One index as the database holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogIndex {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub unique: bool,
+}
+
+/// One foreign key as the database holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogForeignKey {
+    pub columns: Vec<String>,
+    pub table: String,
+    pub referenced: Vec<String>,
+    pub on_delete: OnDelete,
+}

@@ -1,0 +1,126 @@
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::backend::BackendKind;
+use crate::drift::Drift;
+
+/// Everything that can go wrong in storegen, at build time and at run time.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// Problems in a blueprint or drift found at build time, each located in the
+    /// blueprint. `Display` renders them as a compiler would.
+    #[cfg(feature = "codegen")]
+    Blueprint(crate::build::Report),
+    /// The database's schema differs from the one compiled into the generated module.
+    Drift(Vec<Drift>),
+    /// A SQLite call failed. `store` and `operation` say which generated call made it,
+    /// when one did.
+    #[cfg(feature = "sqlite")]
+    Sqlite {
+        store: Option<&'static str>,
+        operation: &'static str,
+        source: rusqlite::Error,
+    },
+    /// A file could not be read or written.
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The generated module has no code for the backend of the connection it was given.
+    NotGenerated { backend: BackendKind },
+    /// The database answered something the generated code cannot use.
+    Unexpected(String),
+}
+
+/// The kind of constraint a failed write violated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Constraint {
+    Unique,
+    PrimaryKey,
+    ForeignKey,
+    NotNull,
+    Check,
+}
+
+impl Error {
+    /// The constraint a failed write violated, if that is why it failed.
+    pub fn constraint(&self) -> Option<Constraint> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Error::Sqlite { source, .. } => crate::backend::sqlite::constraint(source),
+            _ => None,
+        }
+    }
+
+    /// A write failed on a UNIQUE or PRIMARY KEY constraint.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(
+            self.constraint(),
+            Some(Constraint::Unique | Constraint::PrimaryKey)
+        )
+    }
+
+    /// A write failed on a FOREIGN KEY constraint.
+    pub fn is_foreign_key_violation(&self) -> bool {
+        self.constraint() == Some(Constraint::ForeignKey)
+    }
+
+    #[cfg(feature = "sqlite")]
+    #[doc(hidden)]
+    pub fn sqlite(store: &'static str, operation: &'static str, source: rusqlite::Error) -> Self {
+        Error::Sqlite {
+            store: Some(store),
+            operation,
+            source,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            #[cfg(feature = "codegen")]
+            Error::Blueprint(report) => fmt::Display::fmt(report, f),
+            Error::Drift(drifts) => {
+                write!(
+                    f,
+                    "the database schema differs from the blueprint ({} difference{})",
+                    drifts.len(),
+                    if drifts.len() == 1 { "" } else { "s" }
+                )?;
+                for drift in drifts {
+                    write!(f, "\n  {drift}")?;
+                }
+                Ok(())
+            }
+            #[cfg(feature = "sqlite")]
+            Error::Sqlite {
+                store,
+                operation,
+                source,
+            } => match store {
+                Some(store) => write!(f, "{store}.{operation}: {source}"),
+                None => write!(f, "{operation}: {source}"),
+            },
+            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::NotGenerated { backend } => write!(
+                f,
+                "this store module has no code for the {backend} backend: add \"{backend}\" to `[database] backends`"
+            ),
+            Error::Unexpected(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Error::Sqlite { source, .. } => Some(source),
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}

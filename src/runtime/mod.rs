@@ -1,0 +1,43 @@
+//! What generated store modules call at run time: the connection traits, transactions,
+//! pages, migrations and the error type.
+
+mod error;
+mod migrate;
+mod page;
+mod transaction;
+
+pub use error::{Constraint, Error};
+pub use migrate::{Ddl, migrate};
+pub use page::Page;
+pub use transaction::transaction;
+
+/// A database backend as the runtime sees it: how to reach a connection's driver handle
+/// and how to run transactions on it. Generated stores implement their operations once
+/// per backend, on `Store<'_, B>` for the backend's marker type `B`.
+pub trait Backend: Sized + 'static {
+    /// The driver handle generated code works on, borrowed from a connection.
+    type Raw<'c>;
+    /// An open transaction (or savepoint, when one is already open).
+    type Transaction<'c>: Connection<Backend = Self>;
+
+    /// Opens a transaction; inside an open one, a savepoint.
+    fn begin<'c>(raw: Self::Raw<'c>) -> Result<Self::Transaction<'c>, Error>;
+    fn commit(tx: Self::Transaction<'_>) -> Result<(), Error>;
+    fn rollback(tx: Self::Transaction<'_>) -> Result<(), Error>;
+    /// Runs this backend's part of a schema's DDL.
+    fn migrate(raw: Self::Raw<'_>, ddl: &Ddl) -> Result<(), Error>;
+}
+
+/// Anything generated stores can run on: a driver connection, a transaction, a pooled
+/// connection. Implement it for a wrapper of your own by returning the driver handle.
+pub trait Connection {
+    type Backend: Backend;
+    fn raw(&mut self) -> <Self::Backend as Backend>::Raw<'_>;
+}
+
+impl<C: Connection + ?Sized> Connection for &mut C {
+    type Backend = C::Backend;
+    fn raw(&mut self) -> <Self::Backend as Backend>::Raw<'_> {
+        (**self).raw()
+    }
+}
