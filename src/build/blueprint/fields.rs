@@ -6,7 +6,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::names::{check_snake_case, check_sql_name};
-use super::value::{Walker, list};
+use super::value::{Walker, article, list};
 use super::{Span, StoreSpans};
 use crate::build::diagnostics::Diagnostic;
 use crate::model::{DefaultValue, Field, LogicalType, OnDelete, Reference, Schema, Store};
@@ -127,9 +127,11 @@ pub(super) fn read_field(
             .map(|b| (b, v.span()))
     };
     let max_length = read_max_length(w, table, &context, type_name.as_ref());
+    let mut typed = false;
     if let Some((type_name, span)) = &type_name
         && let Some(ty) = parse_type(w, type_name, span.clone(), &context, Some(table))
     {
+        typed = true;
         decl.field.ty = match ty {
             LogicalType::Text { .. } => LogicalType::Text { max_length },
             other => other,
@@ -152,7 +154,10 @@ pub(super) fn read_field(
     if let Some(v) = table.get("description") {
         decl.field.description = w.string(v, &format!("{context}: `description`"));
     }
-    if let Some(v) = table.get("default") {
+    // A default is checked against the field's type, so only once that type is known.
+    if let Some(v) = table.get("default")
+        && typed
+    {
         decl.field.default = read_default(w, &decl.field, v, &context);
     }
     if decl.field.generated && decl.field.default.is_some() {
@@ -201,7 +206,12 @@ fn parse_type(
         unknown => {
             let mut all: Vec<&str> = SUPPORTED_TYPES.to_vec();
             all.extend(LATER_TYPES);
-            w.unknown_name(span, &format!("type in {context}:"), unknown, &all);
+            w.unknown_name(
+                span,
+                format!("{context}: unknown type `{unknown}`"),
+                unknown,
+                &all,
+            );
             return None;
         }
     };
@@ -297,12 +307,18 @@ fn read_default(
             Some(b) => Some(DefaultValue::Bool(b)),
             None => mismatch(
                 w,
-                format!("must be `true` or `false`, found {}", found.type_str()),
+                format!(
+                    "must be `true` or `false`, found {}",
+                    article(found.type_str())
+                ),
             ),
         },
         LogicalType::Int16 | LogicalType::Int32 | LogicalType::Int64 => {
             let DeValue::Integer(i) = found else {
-                return mismatch(w, format!("must be an integer, found {}", found.type_str()));
+                return mismatch(
+                    w,
+                    format!("must be an integer, found {}", article(found.type_str())),
+                );
             };
             let (min, max) = match ty {
                 LogicalType::Int16 => (i64::from(i16::MIN), i64::from(i16::MAX)),
@@ -327,7 +343,10 @@ fn read_default(
                 Ok(n) => Some(DefaultValue::Float(n as f64)),
                 Err(_) => mismatch(w, "is out of range".into()),
             },
-            other => mismatch(w, format!("must be a number, found {}", other.type_str())),
+            other => mismatch(
+                w,
+                format!("must be a number, found {}", article(other.type_str())),
+            ),
         },
         LogicalType::Text { max_length } => match found.as_str() {
             Some(text) => {
@@ -340,7 +359,10 @@ fn read_default(
                     _ => Some(DefaultValue::Text(text.to_owned())),
                 }
             }
-            None => mismatch(w, format!("must be a string, found {}", found.type_str())),
+            None => mismatch(
+                w,
+                format!("must be a string, found {}", article(found.type_str())),
+            ),
         },
         LogicalType::Bytes => mismatch(w, "is not supported for bytes fields".into()),
     }
@@ -352,7 +374,12 @@ fn read_reference(w: &mut Walker, table: &DeTable<'_>, context: &str, decl: &mut
         match OnDelete::from_name(&name) {
             Some(action) => Some((action, v.span())),
             None => {
-                w.unknown_name(v.span(), "`on_delete` action", &name, &OnDelete::NAMES);
+                w.unknown_name(
+                    v.span(),
+                    format!("{context}: unknown `on_delete` action `{name}`"),
+                    &name,
+                    &OnDelete::NAMES,
+                );
                 None
             }
         }
@@ -475,7 +502,7 @@ pub(super) fn read_primary_key(
                             store.fields.iter().map(|f| f.name.as_str()).collect();
                         w.unknown_name(
                             span,
-                            &format!("field in {context} `primary_key`:"),
+                            format!("{context}: `primary_key` names unknown field `{name}`"),
                             &name,
                             &known,
                         );
@@ -578,7 +605,7 @@ pub(super) fn resolve_references(
             let stores: Vec<&str> = schema.stores.iter().map(|s| s.name.as_str()).collect();
             w.unknown_name(
                 span,
-                &format!("store in {context} `references`:"),
+                format!("{context} references unknown store `{target_store}`"),
                 target_store,
                 &stores,
             );
@@ -588,7 +615,9 @@ pub(super) fn resolve_references(
             let fields: Vec<&str> = target.fields.iter().map(|f| f.name.as_str()).collect();
             w.unknown_name(
                 span,
-                &format!("field of store `{target_store}` in {context} `references`:"),
+                format!(
+                    "{context} references unknown field `{target_field}` of store `{target_store}`"
+                ),
                 target_field,
                 &fields,
             );

@@ -270,7 +270,12 @@ fn read_database_section(
     {
         match Validate::from_name(&text) {
             Some(mode) => database.validate = Some((mode, validate.span())),
-            None => w.unknown_name(validate.span(), "validation mode", &text, &Validate::NAMES),
+            None => w.unknown_name(
+                validate.span(),
+                format!("unknown validation mode `{text}`"),
+                &text,
+                &Validate::NAMES,
+            ),
         }
     }
     let value = table.get("backends")?;
@@ -287,7 +292,7 @@ fn read_database_section(
         match BackendKind::from_name(&name) {
             None => {
                 let all: Vec<&str> = BackendKind::ALL.iter().map(|b| b.name()).collect();
-                w.unknown_name(span, "backend", &name, &all);
+                w.unknown_name(span, format!("unknown backend `{name}`"), &name, &all);
             }
             Some(b) if backends.contains(&b) => {
                 w.push(Diagnostic::error(
@@ -445,7 +450,7 @@ fn read_indexes(
                     let known: Vec<&str> = store.fields.iter().map(|f| f.name.as_str()).collect();
                     w.unknown_name(
                         span.clone(),
-                        &format!("field of store `{}`", store.name),
+                        format!("{context}: an index names unknown field `{field}`"),
                         field,
                         &known,
                     );

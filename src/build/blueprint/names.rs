@@ -191,6 +191,8 @@ pub fn check_collisions(w: &mut Walker, schema: &Schema, spans: &Spans) {
                     Diagnostic::error(here.clone(), message)
                         .help("set `record` to a different name"),
                 );
+                // The other names derive from the same record name: one report is enough.
+                break;
             }
         }
         for (index, span) in store.indexes.iter().zip(&store_spans.indexes) {

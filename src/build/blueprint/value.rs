@@ -67,9 +67,9 @@ impl Walker {
         }
     }
 
-    /// Reports `name` as not one of `candidates`, naming the nearest.
-    pub fn unknown_name(&mut self, span: Span, kind: &str, name: &str, candidates: &[&str]) {
-        let diagnostic = Diagnostic::error(Some(span), format!("unknown {kind} `{name}`"));
+    /// Reports `name` as not one of `candidates` with `message`, naming the nearest.
+    pub fn unknown_name(&mut self, span: Span, message: String, name: &str, candidates: &[&str]) {
+        let diagnostic = Diagnostic::error(Some(span), message);
         self.push(match nearest(name, candidates) {
             Some(near) => diagnostic.help(format!("did you mean `{near}`?")),
             None if candidates.is_empty() => diagnostic,
@@ -194,7 +194,7 @@ pub fn list(items: &[&str]) -> String {
         .join(", ")
 }
 
-fn article(type_name: &str) -> String {
+pub fn article(type_name: &str) -> String {
     match type_name.chars().next() {
         Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {type_name}"),
         _ => format!("a {type_name}"),
