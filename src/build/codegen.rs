@@ -150,14 +150,16 @@ pub(crate) fn doc(text: Option<&str>) -> TokenStream {
     let Some(text) = text else {
         return TokenStream::new();
     };
+    let mut in_fence = false;
     let lines = text.trim().lines().map(|line| {
-        let line = line.trim();
-        let line = if line.starts_with("```") && line.trim_start_matches('`').is_empty() {
-            // An opening fence with no language would be compiled as Rust.
-            "```text".to_owned()
-        } else {
-            line.to_owned()
-        };
+        let mut line = line.trim().to_owned();
+        if line.starts_with("```") {
+            // An opening fence with no language would be compiled as a doctest.
+            if !in_fence && line.trim_start_matches('`').is_empty() {
+                line = "```text".to_owned();
+            }
+            in_fence = !in_fence;
+        }
         let line = if line.is_empty() {
             line
         } else {
@@ -232,6 +234,21 @@ pub(crate) fn new_field_type(field: &Field) -> TokenStream {
         quote!(Option<#ty>)
     } else {
         ty
+    }
+}
+
+/// Whether the logical type's Rust type is `Copy` (and so bound by value).
+pub(crate) fn is_copy(ty: &LogicalType) -> bool {
+    !matches!(ty, LogicalType::Text { .. } | LogicalType::Bytes)
+}
+
+/// `value.field`, borrowed unless it is `Copy`: how a field is handed to a driver.
+pub(crate) fn field_access(value: &Ident, field: &Field) -> TokenStream {
+    let name = ident(&field.name);
+    if is_copy(&field.ty) {
+        quote!(#value.#name)
+    } else {
+        quote!(&#value.#name)
     }
 }
 

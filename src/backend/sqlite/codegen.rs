@@ -6,7 +6,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::backend::quote_double as quote_sql;
-use crate::build::codegen::{ident, key_parts, key_type, new_ident, record_ident, store_ident};
+use crate::build::codegen::{
+    field_access, ident, key_parts, key_type, new_ident, record_ident, store_ident,
+};
 use crate::model::Store;
 
 pub(crate) fn store_impl(store: &Store) -> TokenStream {
@@ -34,14 +36,30 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 }
             }
         } else {
+            let value = field_access(&format_ident!("new"), f);
             quote! {
                 index += 1;
-                stmt.raw_bind_parameter(index, &new.#field)?;
+                stmt.raw_bind_parameter(index, #value)?;
             }
         }
     });
 
     let insertable: Vec<_> = store.fields.iter().filter(|f| !f.generated).collect();
+    let bind_fn = if insertable.is_empty() {
+        quote! {
+            fn bind(_stmt: &mut Statement<'_>, _new: &#new) -> rusqlite::Result<()> {
+                Ok(())
+            }
+        }
+    } else {
+        quote! {
+            fn bind(stmt: &mut Statement<'_>, new: &#new) -> rusqlite::Result<()> {
+                let mut index = 0;
+                #(#bind_new)*
+                Ok(())
+            }
+        }
+    };
     let has_optional = insertable.iter().any(|f| f.default.is_some());
     let insert_sql = if has_optional {
         let table = quote_sql(&store.table);
@@ -68,10 +86,19 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         let with = format!("{} RETURNING {}", sql.insert, sql.columns);
         let without = &sql.insert;
         quote! {
-            fn insert_sql(_new: &#new, returning: bool) -> &'static str {
+            fn insert_sql(returning: bool) -> &'static str {
                 if returning { #with } else { #without }
             }
         }
+    };
+
+    let (insert_returning, insert_plain) = if has_optional {
+        (
+            quote!(&insert_sql(new, true)),
+            quote!(&insert_sql(new, false)),
+        )
+    } else {
+        (quote!(insert_sql(true)), quote!(insert_sql(false)))
     };
 
     let key_var = format_ident!("key");
@@ -113,8 +140,8 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 .enumerate()
                 .map(|(i, f)| {
                     let n = Literal::usize_unsuffixed(i + 1);
-                    let field = ident(&f.name);
-                    quote!(stmt.raw_bind_parameter(#n, &record.#field)?;)
+                    let value = field_access(&format_ident!("record"), f);
+                    quote!(stmt.raw_bind_parameter(#n, #value)?;)
                 });
             (
                 quote! {
@@ -151,14 +178,10 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
 
             #insert_sql
 
-            fn bind(stmt: &mut Statement<'_>, new: &#new) -> rusqlite::Result<()> {
-                let mut index = 0;
-                #(#bind_new)*
-                Ok(())
-            }
+            #bind_fn
 
             pub(super) fn insert(conn: &Connection, new: &#new) -> rusqlite::Result<#record> {
-                let mut stmt = conn.prepare_cached(&insert_sql(new, true))?;
+                let mut stmt = conn.prepare_cached(#insert_returning)?;
                 bind(&mut stmt, new)?;
                 let mut rows = stmt.raw_query();
                 match rows.next()? {
@@ -168,7 +191,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             }
 
             pub(super) fn insert_row(conn: &Connection, new: &#new) -> rusqlite::Result<()> {
-                let mut stmt = conn.prepare_cached(&insert_sql(new, false))?;
+                let mut stmt = conn.prepare_cached(#insert_plain)?;
                 bind(&mut stmt, new)?;
                 stmt.raw_execute()?;
                 Ok(())
