@@ -20,6 +20,8 @@ pub enum Error {
     Sqlite {
         store: Option<&'static str>,
         operation: &'static str,
+        /// The store's fields in column order, to name the one a decoding error is about.
+        fields: &'static [&'static str],
         source: rusqlite::Error,
     },
     /// A file could not be read or written.
@@ -69,10 +71,16 @@ impl Error {
 
     #[cfg(feature = "sqlite")]
     #[doc(hidden)]
-    pub fn sqlite(store: &'static str, operation: &'static str, source: rusqlite::Error) -> Self {
+    pub fn sqlite(
+        store: &'static str,
+        operation: &'static str,
+        fields: &'static [&'static str],
+        source: rusqlite::Error,
+    ) -> Self {
         Error::Sqlite {
             store: Some(store),
             operation,
+            fields,
             source,
         }
     }
@@ -99,11 +107,18 @@ impl fmt::Display for Error {
             Error::Sqlite {
                 store,
                 operation,
+                fields,
                 source,
-            } => match store {
-                Some(store) => write!(f, "{store}.{operation}: {source}"),
-                None => write!(f, "{operation}: {source}"),
-            },
+            } => {
+                match store {
+                    Some(store) => write!(f, "{store}.{operation}: ")?,
+                    None => write!(f, "{operation}: ")?,
+                }
+                match crate::backend::sqlite::column_index(source).and_then(|i| fields.get(i)) {
+                    Some(field) => write!(f, "field `{field}`: {source}"),
+                    None => write!(f, "{source}"),
+                }
+            }
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::NotGenerated { backend } => write!(
                 f,

@@ -20,6 +20,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let key = key_type(store);
     let name = &store.name;
 
+    let field_names = store.fields.iter().map(|f| f.name.as_str());
     let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
         let field = ident(&f.name);
         let i = Literal::usize_unsuffixed(i);
@@ -155,7 +156,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                     /// Writes every field of `record` to the row with its key; `false` when
                     /// no row has that key.
                     pub fn update(&mut self, record: &#record) -> Result<bool, ::storegen::Error> {
-                        #module::update(self.raw, record).map_err(|e| ::storegen::Error::sqlite(#name, "update", e))
+                        #module::update(self.raw, record).map_err(|e| ::storegen::Error::sqlite(#name, "update", #module::FIELDS, e))
                     }
                 },
             )
@@ -171,6 +172,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             use ::storegen::rusqlite::{self, Connection, Row, Statement};
 
             const COLUMNS: &str = #columns;
+            pub(super) const FIELDS: &[&str] = &[#(#field_names),*];
 
             pub(super) fn read(row: &Row<'_>) -> rusqlite::Result<#record> {
                 Ok(#record { #(#read_fields,)* })
@@ -250,7 +252,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             /// Inserts a row and returns it as stored, with the values the database
             /// assigned (generated keys, defaults).
             pub fn insert(&mut self, new: &#new) -> Result<#record, ::storegen::Error> {
-                #module::insert(self.raw, new).map_err(|e| ::storegen::Error::sqlite(#name, "insert", e))
+                #module::insert(self.raw, new).map_err(|e| ::storegen::Error::sqlite(#name, "insert", #module::FIELDS, e))
             }
 
             /// Inserts every row in one transaction (a savepoint inside an open one): all
@@ -263,7 +265,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 let tx = ::storegen::Sqlite::begin(self.raw)?;
                 for new in rows {
                     #module::insert_row(self.raw, new)
-                        .map_err(|e| ::storegen::Error::sqlite(#name, "insert_many", e))?;
+                        .map_err(|e| ::storegen::Error::sqlite(#name, "insert_many", #module::FIELDS, e))?;
                 }
                 ::storegen::Sqlite::commit(tx)?;
                 Ok(rows.len() as u64)
@@ -271,24 +273,24 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
 
             /// The row with this key, if there is one.
             pub fn get(&mut self, key: #key) -> Result<Option<#record>, ::storegen::Error> {
-                #module::get(self.raw, key).map_err(|e| ::storegen::Error::sqlite(#name, "get", e))
+                #module::get(self.raw, key).map_err(|e| ::storegen::Error::sqlite(#name, "get", #module::FIELDS, e))
             }
 
             #update_method
 
             /// Deletes the row with this key; `false` when there was none.
             pub fn delete(&mut self, key: #key) -> Result<bool, ::storegen::Error> {
-                #module::delete(self.raw, key).map_err(|e| ::storegen::Error::sqlite(#name, "delete", e))
+                #module::delete(self.raw, key).map_err(|e| ::storegen::Error::sqlite(#name, "delete", #module::FIELDS, e))
             }
 
             /// One page of rows in key order: the first, or those after a key.
             pub fn list(&mut self, page: ::storegen::Page<#key>) -> Result<Vec<#record>, ::storegen::Error> {
-                #module::list(self.raw, page).map_err(|e| ::storegen::Error::sqlite(#name, "list", e))
+                #module::list(self.raw, page).map_err(|e| ::storegen::Error::sqlite(#name, "list", #module::FIELDS, e))
             }
 
             /// How many rows the table holds.
             pub fn count(&mut self) -> Result<u64, ::storegen::Error> {
-                #module::count(self.raw).map_err(|e| ::storegen::Error::sqlite(#name, "count", e))
+                #module::count(self.raw).map_err(|e| ::storegen::Error::sqlite(#name, "count", #module::FIELDS, e))
             }
         }
     }

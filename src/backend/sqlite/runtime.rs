@@ -100,7 +100,19 @@ fn unscoped(operation: &'static str, source: rusqlite::Error) -> Error {
     Error::Sqlite {
         store: None,
         operation,
+        fields: &[],
         source,
+    }
+}
+
+/// The result column a decoding error is about.
+pub(crate) fn column_index(error: &rusqlite::Error) -> Option<usize> {
+    match error {
+        rusqlite::Error::FromSqlConversionFailure(i, ..)
+        | rusqlite::Error::IntegralValueOutOfRange(i, _)
+        | rusqlite::Error::Utf8Error(i, _)
+        | rusqlite::Error::InvalidColumnType(i, ..) => Some(*i),
+        _ => None,
     }
 }
 
