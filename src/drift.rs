@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::model::{Catalog, CatalogTable, Field, Schema, Store};
+use crate::model::{Catalog, CatalogTable, Field, OnDelete, Schema, Store};
 
 /// How bad a drift is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -98,6 +98,12 @@ pub enum DriftKind {
         table: String,
         referenced: String,
     },
+    /// The foreign key exists but does something else when the referenced row goes.
+    OnDelete {
+        column: String,
+        expected: OnDelete,
+        actual: OnDelete,
+    },
 }
 
 impl Drift {
@@ -136,7 +142,7 @@ impl Drift {
                 required: false,
                 column,
                 ..
-            } => format!("declare `{column}` as a nullable field to read it"),
+            } => format!("declare `{column}` as a field to read it"),
             DriftKind::MissingIndex { .. } => "run the generated `migrate` to create it".into(),
             _ => return None,
         })
@@ -256,6 +262,16 @@ impl fmt::Display for Drift {
                 f,
                 "{subject}: column `{column}` has no foreign key to `{table}`.`{referenced}`"
             ),
+            DriftKind::OnDelete {
+                column,
+                expected,
+                actual,
+            } => write!(
+                f,
+                "{subject}: expected ON DELETE {}, but the foreign key on `{column}` has ON DELETE {}",
+                expected.sql(),
+                actual.sql()
+            ),
         }
     }
 }
@@ -351,22 +367,31 @@ fn compare_table(catalog: &Catalog, store: &Store, table: &CatalogTable, out: &m
             });
         }
         if let Some(reference) = &field.references {
-            let has_key = table.foreign_keys.iter().any(|fk| {
+            let key = table.foreign_keys.iter().find(|fk| {
                 fk.columns.len() == 1
                     && same(&fk.columns[0], &column.name)
                     && same(&fk.table, &reference.table)
                     && fk.referenced.len() == 1
                     && same(&fk.referenced[0], &reference.column)
             });
-            if !has_key {
-                out.push(Drift {
+            match key {
+                None => out.push(Drift {
                     location: field_at(field),
                     kind: DriftKind::MissingForeignKey {
                         column: column.name.clone(),
                         table: reference.table.clone(),
                         referenced: reference.column.clone(),
                     },
-                });
+                }),
+                Some(fk) if fk.on_delete != reference.on_delete => out.push(Drift {
+                    location: field_at(field),
+                    kind: DriftKind::OnDelete {
+                        column: column.name.clone(),
+                        expected: reference.on_delete,
+                        actual: fk.on_delete,
+                    },
+                }),
+                Some(_) => {}
             }
         }
     }
