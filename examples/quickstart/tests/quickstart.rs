@@ -1,0 +1,58 @@
+//! The README's first command works, and the database it leaves passes the build-time
+//! check of the same blueprint.
+
+use std::process::Command;
+
+fn run(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_quickstart"))
+        .args(args)
+        .output()
+        .expect("running the quickstart");
+    assert!(
+        output.status.success(),
+        "quickstart failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn the_quickstart_runs_every_step_on_a_fresh_database() {
+    let out = run(&[]);
+    let steps = [
+        "migrated: tables customers, orders, OrderItem are in place",
+        "inserted Customer { id: 1,",
+        "read back by key 1: Some(Customer { id: 1,",
+        "updated balance to 2500 (row found: true)",
+        "insert_many added 5 customers in one transaction",
+        "first page of 3: [\"Ann\", \"Customer 1\", \"Customer 2\"]",
+        "next page after id 3: [\"Customer 3\", \"Customer 4\", \"Customer 5\"]",
+        "order 1 holds Some(OrderItem { order_id: 1, line: 1, product: \"Teapot\", quantity: 2, weight: Some(0.75) })",
+        "transaction failed (Kettle is out of stock) and rolled back: order items 1 before, 1 after",
+        "deleted Ann (true); her orders went with her (ON DELETE CASCADE): 0 orders left",
+        "customers now: 5",
+    ];
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), steps.len(), "{out}");
+    for (line, step) in lines.iter().zip(steps) {
+        assert!(line.starts_with(step), "expected `{step}`, got `{line}`");
+    }
+}
+
+#[test]
+fn the_database_it_leaves_passes_the_build_time_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    run(&[db.to_str().unwrap()]);
+    let generated = storegen::Builder::new()
+        .blueprint(concat!(env!("CARGO_MANIFEST_DIR"), "/blueprint.toml"))
+        .database(format!("sqlite:{}", db.display()))
+        .validate(storegen::Validate::Live)
+        .out_dir(dir.path().join("out"))
+        .emit_cargo_directives(false)
+        .generate()
+        .into_result()
+        .unwrap();
+    assert_eq!(generated.checked, storegen::build::Checked::Live);
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+}
