@@ -33,7 +33,9 @@ mod runtime;
 pub mod build;
 
 pub use backend::BackendKind;
-pub use runtime::{Backend, Connection, Constraint, Ddl, Error, Page, migrate, transaction};
+pub use runtime::{
+    Backend, Connection, Constraint, Ddl, Error, Page, migrate, transaction, verify,
+};
 
 #[cfg(feature = "codegen")]
 pub use build::{Builder, Generated, Generation, Validate};

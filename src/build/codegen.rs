@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::blueprint::names::{camel_case, is_rust_keyword};
 use crate::backend::BackendKind;
-use crate::model::{Field, LogicalType, Schema, Store};
+use crate::model::{DefaultValue, Field, LogicalType, Schema, Store};
 
 /// The generated file's first line; prettyplease drops comments, so it is prepended.
 fn header(source_name: &str) -> String {
@@ -27,7 +27,7 @@ pub fn generate(schema: &Schema, source_name: &str) -> Result<String, String> {
 }
 
 fn module(schema: &Schema) -> TokenStream {
-    let mut items = vec![module_items(schema)];
+    let mut items = vec![module_items(schema), schema_fn(schema)];
     for store in &schema.stores {
         items.push(store_items(store));
         for backend in &schema.backends {
@@ -82,6 +82,126 @@ fn module_items(schema: &Schema) -> TokenStream {
             ::storegen::migrate(conn, &DDL)
         }
     }
+}
+
+/// `schema()`, the blueprint's schema as data, and `verify`, which compares it with a
+/// live database at run time.
+fn schema_fn(schema: &Schema) -> TokenStream {
+    let name = &schema.name;
+    let backends = schema.backends.iter().map(|b| {
+        let variant = variant_ident(b);
+        quote!(::storegen::BackendKind::#variant)
+    });
+    let stores = schema.stores.iter().map(store_value);
+    quote! {
+        /// The schema this module was generated from (descriptions left out), as
+        /// [`verify`] compares it with a database.
+        #[allow(dead_code)]
+        pub fn schema() -> ::storegen::model::Schema {
+            use ::storegen::model as m;
+            m::Schema {
+                name: #name.into(),
+                description: None,
+                backends: Vec::from([#(#backends),*]),
+                stores: Vec::from([#(#stores),*]),
+            }
+        }
+
+        /// Checks that the database behind `conn` still matches this module, with the
+        /// same introspection and drift rules as the build. `Err` lists every
+        /// difference when any would make a store fail; `Ok` holds the harmless ones.
+        #[allow(dead_code)]
+        pub fn verify<C: ::storegen::Connection + ?Sized>(
+            conn: &mut C,
+        ) -> Result<Vec<::storegen::drift::Drift>, ::storegen::Error> {
+            ::storegen::verify(conn, &schema())
+        }
+    }
+}
+
+fn store_value(store: &Store) -> TokenStream {
+    let (name, table, record) = (&store.name, &store.table, &store.record);
+    let fields = store.fields.iter().map(field_value);
+    let key = store
+        .primary_key
+        .iter()
+        .map(|&i| proc_macro2::Literal::usize_unsuffixed(i));
+    let indexes = store.indexes.iter().map(|index| {
+        let (name, unique) = (&index.name, index.unique);
+        let positions = index.fields.iter().map(|&i| proc_macro2::Literal::usize_unsuffixed(i));
+        quote!(m::Index { name: #name.into(), fields: Vec::from([#(#positions),*]), unique: #unique })
+    });
+    quote! {
+        m::Store {
+            name: #name.into(),
+            table: #table.into(),
+            record: #record.into(),
+            description: None,
+            fields: Vec::from([#(#fields),*]),
+            primary_key: Vec::from([#(#key),*]),
+            indexes: Vec::from([#(#indexes),*]),
+        }
+    }
+}
+
+fn field_value(field: &Field) -> TokenStream {
+    let (name, column) = (&field.name, &field.column);
+    let (nullable, generated, unique) = (field.nullable, field.generated, field.unique);
+    let ty = match &field.ty {
+        LogicalType::Text { max_length } => {
+            let max = match max_length {
+                Some(n) => quote!(Some(#n)),
+                None => quote!(None),
+            };
+            quote!(m::LogicalType::Text { max_length: #max })
+        }
+        other => {
+            let variant = variant_ident(other);
+            quote!(m::LogicalType::#variant)
+        }
+    };
+    let default = match &field.default {
+        None => quote!(None),
+        Some(DefaultValue::Bool(b)) => quote!(Some(m::DefaultValue::Bool(#b))),
+        Some(DefaultValue::Int(n)) => quote!(Some(m::DefaultValue::Int(#n))),
+        Some(DefaultValue::Float(x)) => {
+            let x = proc_macro2::Literal::f64_unsuffixed(*x);
+            quote!(Some(m::DefaultValue::Float(#x)))
+        }
+        Some(DefaultValue::Text(t)) => quote!(Some(m::DefaultValue::Text(#t.into()))),
+    };
+    let references = match &field.references {
+        None => quote!(None),
+        Some(r) => {
+            let (store, field_name, table, column) = (&r.store, &r.field, &r.table, &r.column);
+            let action = variant_ident(&r.on_delete);
+            quote!(Some(m::Reference {
+                store: #store.into(),
+                field: #field_name.into(),
+                table: #table.into(),
+                column: #column.into(),
+                on_delete: m::OnDelete::#action,
+            }))
+        }
+    };
+    quote! {
+        m::Field {
+            name: #name.into(),
+            column: #column.into(),
+            ty: #ty,
+            nullable: #nullable,
+            generated: #generated,
+            unique: #unique,
+            default: #default,
+            references: #references,
+            description: None,
+        }
+    }
+}
+
+/// The variant name of a fieldless enum value, which is what its Debug form prints.
+fn variant_ident(value: &impl std::fmt::Debug) -> Ident {
+    Ident::new(&format!("{value:?}"), Span::call_site())
 }
 
 fn store_items(store: &Store) -> TokenStream {

@@ -5,11 +5,13 @@ mod error;
 mod migrate;
 mod page;
 mod transaction;
+mod verify;
 
 pub use error::{Constraint, Error};
 pub use migrate::{Ddl, migrate};
 pub use page::Page;
 pub use transaction::transaction;
+pub use verify::verify;
 
 /// A database backend as the runtime sees it: how to reach a connection's driver handle
 /// and how to run transactions on it. Generated stores implement their operations once
@@ -26,6 +28,11 @@ pub trait Backend: Sized + 'static {
     fn rollback(tx: Self::Transaction<'_>) -> Result<(), Error>;
     /// Runs this backend's part of a schema's DDL.
     fn migrate(raw: Self::Raw<'_>, ddl: &Ddl) -> Result<(), Error>;
+    /// Reads what the database holds for the schema's tables.
+    fn introspect(
+        raw: Self::Raw<'_>,
+        schema: &crate::model::Schema,
+    ) -> Result<crate::model::Catalog, Error>;
 }
 
 /// Anything generated stores can run on: a driver connection, a transaction, a pooled

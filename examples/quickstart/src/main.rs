@@ -43,6 +43,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     db::migrate(&mut conn)?;
     println!("migrated: tables customers, orders, OrderItem are in place");
+    let warnings = db::verify(&mut conn)?;
+    println!(
+        "verified: the database matches the compiled-in schema ({} warnings)",
+        warnings.len()
+    );
 
     let ann = db::customers(&mut conn).insert(&db::NewCustomer {
         email: format!("ann.{}@example.com", std::process::id()),

@@ -21,6 +21,7 @@ fn the_quickstart_runs_every_step_on_a_fresh_database() {
     let out = run(&[]);
     let steps = [
         "migrated: tables customers, orders, OrderItem are in place",
+        "verified: the database matches the compiled-in schema (0 warnings)",
         "inserted Customer { id: 1,",
         "read back by key 1: Some(Customer { id: 1,",
         "updated balance to 2500 (row found: true)",

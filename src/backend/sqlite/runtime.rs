@@ -4,6 +4,7 @@
 
 use rusqlite::ErrorCode;
 
+use crate::model::{Catalog, Schema};
 use crate::runtime::{Backend, Connection, Constraint, Ddl, Error};
 
 /// The SQLite backend. Generated stores implement their SQLite operations on
@@ -93,6 +94,11 @@ impl Backend for Sqlite {
         conn.execute_batch(script)
             .map_err(|e| unscoped("migrate", e))?;
         Sqlite::commit(tx)
+    }
+
+    fn introspect(conn: &rusqlite::Connection, schema: &Schema) -> Result<Catalog, Error> {
+        let tables: Vec<&str> = schema.stores.iter().map(|s| s.table.as_str()).collect();
+        super::introspect::introspect(conn, &tables).map_err(|e| unscoped("verify", e))
     }
 }
 

@@ -22,7 +22,7 @@ const RUST_KEYWORDS: &[&str] = &[
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 
 /// Functions every generated module defines beside the store accessors.
-const MODULE_FUNCTIONS: &[&str] = &["migrate", "transaction"];
+const MODULE_FUNCTIONS: &[&str] = &["migrate", "schema", "transaction", "verify"];
 /// Types and constants every generated module defines.
 const MODULE_TYPES: &[&str] = &["Page", "DDL"];
 
