@@ -62,6 +62,7 @@ fn module_items(schema: &Schema) -> TokenStream {
     let ddl_doc =
         format!(" The `{name}` schema's CREATE script for each backend it was generated for.");
     quote! {
+        #[allow(unused_imports)]
         pub use ::storegen::{Page, transaction};
 
         #schema_doc
