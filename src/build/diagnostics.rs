@@ -149,16 +149,43 @@ impl fmt::Display for Report {
     }
 }
 
+/// A span cut to the source and to character boundaries, so rendering never panics.
 fn clamp(span: &Range<usize>, source: &str) -> Range<usize> {
-    let end = span.end.min(source.len());
-    span.start.min(end)..end
+    let end = boundary(source, span.end);
+    boundary(source, span.start).min(end)..end
+}
+
+/// The nearest character boundary at or before `offset`, within `source`.
+fn boundary(source: &str, offset: usize) -> usize {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 /// `line:col` (both 1-based, the column in characters) of a byte offset in `source`.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(source.len());
-    let before = &source[..offset];
+    let before = &source[..boundary(source, offset)];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     (line, before[line_start..].chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_and_survive_odd_offsets() {
+        let source = "a = 1\nnamé = \"x\"\n";
+        assert_eq!(line_col(source, 0), (1, 1));
+        assert_eq!(line_col(source, 6), (2, 1));
+        // After "namé = " (é is two bytes): column 8 in characters.
+        assert_eq!(line_col(source, 14), (2, 8));
+        // Inside the two bytes of é: the boundary before it.
+        assert_eq!(line_col(source, 10), (2, 4));
+        assert_eq!(line_col(source, 1000), (3, 1));
+        assert_eq!(clamp(&(10..1000), source), 9..source.len());
+    }
 }
