@@ -46,6 +46,22 @@ pub use backend::sqlite;
 #[cfg(feature = "sqlite")]
 pub use backend::sqlite::Sqlite;
 
+#[cfg(feature = "postgres")]
+pub use backend::postgres::Postgres;
+
+/// The PostgreSQL driver (sync client), re-exported so generated code and its users
+/// need no direct dependency on it.
+#[cfg(feature = "postgres")]
+pub use postgres;
+
+#[cfg(feature = "mysql")]
+pub use backend::mysql::Mysql;
+
+/// The MySQL/MariaDB driver, re-exported so generated code and its users need no direct
+/// dependency on it.
+#[cfg(feature = "mysql")]
+pub use mysql;
+
 /// The SQLite driver, re-exported so generated code and its users need no direct
 /// dependency on it.
 #[cfg(feature = "sqlite")]

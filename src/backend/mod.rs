@@ -8,6 +8,8 @@ use std::fmt;
 
 use crate::model::{CatalogColumn, LogicalType};
 
+pub mod mysql;
+pub mod postgres;
 pub mod sqlite;
 
 /// A database backend storegen generates code for.
@@ -39,16 +41,15 @@ impl BackendKind {
         BackendKind::ALL.into_iter().find(|b| b.name() == name)
     }
 
-    /// Whether storegen can generate code for this backend yet.
-    pub fn supported(self) -> bool {
-        matches!(self, BackendKind::Sqlite)
-    }
-
     /// Whether two SQL identifiers name the same object on this backend.
     pub fn same_identifier(self, a: &str, b: &str) -> bool {
         match self {
             BackendKind::Sqlite => sqlite::types::same_identifier(a, b),
-            BackendKind::Postgres | BackendKind::Mysql => a == b,
+            // Quoted identifiers, which storegen always writes, are case-sensitive.
+            BackendKind::Postgres => a == b,
+            // Column names are not; table names are on Linux, and introspection has
+            // already matched those exactly.
+            BackendKind::Mysql => a.eq_ignore_ascii_case(b),
         }
     }
 
@@ -64,9 +65,8 @@ impl BackendKind {
     pub fn accepts(self, ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
         match self {
             BackendKind::Sqlite => sqlite::types::accepts(ty, column),
-            BackendKind::Postgres | BackendKind::Mysql => {
-                Err(format!("the {} backend is not supported yet", self.name()))
-            }
+            BackendKind::Postgres => postgres::types::accepts(ty, column),
+            BackendKind::Mysql => mysql::types::accepts(ty, column),
         }
     }
 
@@ -74,7 +74,8 @@ impl BackendKind {
     pub fn ddl_type(self, ty: &LogicalType) -> String {
         match self {
             BackendKind::Sqlite => sqlite::types::ddl_type(ty).to_owned(),
-            BackendKind::Postgres | BackendKind::Mysql => String::new(),
+            BackendKind::Postgres => postgres::types::ddl_type(ty),
+            BackendKind::Mysql => mysql::types::ddl_type(ty),
         }
     }
 }
@@ -85,10 +86,47 @@ impl fmt::Display for BackendKind {
     }
 }
 
+/// The stores in an order where every store comes after the stores it references
+/// (declaration order otherwise), for backends that check foreign keys at CREATE TABLE.
+/// A cycle of references is broken where it closes.
+pub fn creation_order(schema: &crate::model::Schema) -> Vec<&crate::model::Store> {
+    fn visit<'s>(
+        schema: &'s crate::model::Schema,
+        index: usize,
+        state: &mut [u8],
+        out: &mut Vec<&'s crate::model::Store>,
+    ) {
+        if state[index] != 0 {
+            return; // done, or on the current path (a cycle)
+        }
+        state[index] = 1;
+        for field in &schema.stores[index].fields {
+            if let Some(reference) = &field.references {
+                if let Some(target) = schema.stores.iter().position(|s| s.name == reference.store) {
+                    visit(schema, target, state, out);
+                }
+            }
+        }
+        state[index] = 2;
+        out.push(&schema.stores[index]);
+    }
+    let mut state = vec![0u8; schema.stores.len()];
+    let mut out = Vec::with_capacity(schema.stores.len());
+    for index in 0..schema.stores.len() {
+        visit(schema, index, &mut state, &mut out);
+    }
+    out
+}
+
 /// Quotes an SQL identifier with double quotes (SQLite and PostgreSQL; MySQL in ANSI mode
 /// would take it too, but the MySQL backend uses backticks).
 pub fn quote_double(identifier: &str) -> String {
     format!("\"{}\"", identifier.replace('"', "\"\""))
+}
+
+/// Quotes an SQL identifier with backticks (MySQL).
+pub fn quote_backtick(identifier: &str) -> String {
+    format!("`{}`", identifier.replace('`', "``"))
 }
 
 /// Quotes an SQL string literal with single quotes.

@@ -33,8 +33,8 @@ fn module(schema: &Schema) -> TokenStream {
         for backend in &schema.backends {
             items.push(match backend {
                 BackendKind::Sqlite => crate::backend::sqlite::codegen::store_impl(store),
-                // Rejected by the blueprint check until these backends arrive.
-                BackendKind::Postgres | BackendKind::Mysql => TokenStream::new(),
+                BackendKind::Postgres => crate::backend::postgres::codegen::store_impl(store),
+                BackendKind::Mysql => crate::backend::mysql::codegen::store_impl(store),
             });
         }
     }
@@ -47,7 +47,8 @@ fn module_items(schema: &Schema) -> TokenStream {
         if schema.backends.contains(&backend) {
             let script = match backend {
                 BackendKind::Sqlite => crate::backend::sqlite::ddl::create_script(schema),
-                BackendKind::Postgres | BackendKind::Mysql => String::new(),
+                BackendKind::Postgres => crate::backend::postgres::ddl::create_script(schema),
+                BackendKind::Mysql => crate::backend::mysql::ddl::create_script(schema),
             };
             let script = raw_string(&script);
             quote! { Some(#script) }

@@ -2,7 +2,9 @@
 //! Every message says what failed without the URL's user info.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use super::blueprint::Database;
 use crate::backend::BackendKind;
 use crate::model::{Catalog, Schema};
 
@@ -45,8 +47,21 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// How long a build waits for a server to accept a connection, unless the blueprint's
+/// `connect_timeout` says otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long one catalog query may take before the build gives up on the server.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+const QUERY_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// Connects to the database `url` names and introspects the blueprint's tables.
-pub fn introspect(url: &str, manifest_dir: &Path, schema: &Schema) -> Result<Catalog, String> {
+pub fn introspect(
+    url: &str,
+    manifest_dir: &Path,
+    schema: &Schema,
+    database: &Database,
+) -> Result<Catalog, String> {
     let backend = backend_of(url)?;
     if !schema.backends.contains(&backend) {
         let listed: Vec<&str> = schema.backends.iter().map(|b| b.name()).collect();
@@ -55,12 +70,14 @@ pub fn introspect(url: &str, manifest_dir: &Path, schema: &Schema) -> Result<Cat
             listed.join(", ")
         ));
     }
+    let tables: Vec<&str> = schema.stores.iter().map(|s| s.table.as_str()).collect();
+    let timeout = database.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
     match backend {
-        BackendKind::Sqlite => sqlite(url, manifest_dir, schema),
-        BackendKind::Postgres | BackendKind::Mysql => Err(format!(
-            "validating against {backend} is not supported yet ({})",
-            redact(url)
-        )),
+        BackendKind::Sqlite => sqlite_catalog(url, manifest_dir, &tables),
+        BackendKind::Postgres => {
+            postgres_catalog(url, &tables, database.schema.as_deref(), timeout)
+        }
+        BackendKind::Mysql => mysql_catalog(url, &tables, database.schema.as_deref(), timeout),
     }
 }
 
@@ -81,7 +98,7 @@ fn backend_of(url: &str) -> Result<BackendKind, String> {
 }
 
 #[cfg(feature = "sqlite")]
-fn sqlite(url: &str, manifest_dir: &Path, schema: &Schema) -> Result<Catalog, String> {
+fn sqlite_catalog(url: &str, manifest_dir: &Path, tables: &[&str]) -> Result<Catalog, String> {
     use rusqlite::{Connection, OpenFlags};
 
     let path = sqlite_path(url, manifest_dir);
@@ -93,8 +110,7 @@ fn sqlite(url: &str, manifest_dir: &Path, schema: &Schema) -> Result<Catalog, St
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(&path, flags)
         .map_err(|e| format!("cannot open SQLite database `{shown}`: {e}"))?;
-    let tables: Vec<&str> = schema.stores.iter().map(|s| s.table.as_str()).collect();
-    crate::backend::sqlite::introspect::introspect(&conn, &tables).map_err(|e| {
+    crate::backend::sqlite::introspect::introspect(&conn, tables).map_err(|e| {
         if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) {
             format!("`{shown}` is not an SQLite database")
         } else {
@@ -104,14 +120,174 @@ fn sqlite(url: &str, manifest_dir: &Path, schema: &Schema) -> Result<Catalog, St
 }
 
 #[cfg(not(feature = "sqlite"))]
-fn sqlite(_url: &str, _manifest_dir: &Path, _schema: &Schema) -> Result<Catalog, String> {
-    Err(
-        "validating against SQLite needs storegen's `sqlite` feature in [build-dependencies]"
-            .into(),
+fn sqlite_catalog(_url: &str, _manifest_dir: &Path, _tables: &[&str]) -> Result<Catalog, String> {
+    Err(missing_feature("sqlite"))
+}
+
+#[cfg(not(all(feature = "sqlite", feature = "postgres", feature = "mysql")))]
+fn missing_feature(backend: &str) -> String {
+    format!(
+        "validating against {backend} needs storegen's `{backend}` feature in [build-dependencies]"
     )
 }
 
+/// Why a connection failed, in words that hold no part of the URL.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+fn connect_failure(io: Option<&std::io::Error>, timeout: Duration) -> Option<String> {
+    let io = io?;
+    let text = io.to_string();
+    let timed_out = || format!("no answer within {} s (connect_timeout)", timeout.as_secs());
+    Some(match io.kind() {
+        std::io::ErrorKind::ConnectionRefused => {
+            "the connection was refused: is the server running?".into()
+        }
+        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => timed_out(),
+        _ if text.contains("lookup address") || text.contains("not known") => {
+            "the host name is unknown".into()
+        }
+        _ if text.contains("timed out") => timed_out(),
+        _ => format!("the connection failed: {io}"),
+    })
+}
+
+/// The first I/O error in an error's chain of sources.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+fn io_source<'e>(error: &'e (dyn std::error::Error + 'static)) -> Option<&'e std::io::Error> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = current {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            return Some(io);
+        }
+        current = e.source();
+    }
+    None
+}
+
+#[cfg(feature = "postgres")]
+fn postgres_catalog(
+    url: &str,
+    tables: &[&str],
+    schema: Option<&str>,
+    timeout: Duration,
+) -> Result<Catalog, String> {
+    use postgres::error::SqlState;
+    use std::str::FromStr;
+
+    let shown = redact(url);
+    let mut config = postgres::Config::from_str(url)
+        .map_err(|_| format!("cannot parse the PostgreSQL URL `{shown}`"))?;
+    config.connect_timeout(timeout);
+    let describe = |e: &postgres::Error| -> String {
+        let reason = match e.code() {
+            Some(c) if *c == SqlState::INVALID_PASSWORD => {
+                "authentication failed: wrong password".to_owned()
+            }
+            Some(c) if *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
+                "authentication failed: the server refused this user".to_owned()
+            }
+            Some(c) if *c == SqlState::INVALID_CATALOG_NAME => {
+                "the database does not exist".to_owned()
+            }
+            Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => {
+                "the user may not read the catalog".to_owned()
+            }
+            Some(_) => e
+                .as_db_error()
+                .map_or_else(|| e.to_string(), |db| db.message().to_owned()),
+            None => connect_failure(io_source(e), timeout).unwrap_or_else(|| {
+                if e.is_closed() {
+                    "the server closed the connection".into()
+                } else {
+                    e.to_string()
+                }
+            }),
+        };
+        format!("cannot use PostgreSQL at `{shown}`: {reason}")
+    };
+    let mut client = config.connect(postgres::NoTls).map_err(|e| describe(&e))?;
+    // A server that stops answering mid-introspection fails the build instead of
+    // hanging it.
+    client
+        .batch_execute(&format!(
+            "SET statement_timeout = {}",
+            QUERY_TIMEOUT.as_millis()
+        ))
+        .map_err(|e| describe(&e))?;
+    let namespace = match schema {
+        Some(schema) => schema.to_owned(),
+        None => client
+            .query_one("SELECT current_schema()::text", &[])
+            .and_then(|row| row.try_get::<_, Option<String>>(0))
+            .map_err(|e| describe(&e))?
+            .unwrap_or_else(|| "public".to_owned()),
+    };
+    crate::backend::postgres::introspect::introspect(&mut client, &namespace, tables)
+        .map_err(|e| describe(&e))
+}
+
+#[cfg(not(feature = "postgres"))]
+fn postgres_catalog(_: &str, _: &[&str], _: Option<&str>, _: Duration) -> Result<Catalog, String> {
+    Err(missing_feature("postgres"))
+}
+
+#[cfg(feature = "mysql")]
+fn mysql_catalog(
+    url: &str,
+    tables: &[&str],
+    schema: Option<&str>,
+    timeout: Duration,
+) -> Result<Catalog, String> {
+    use mysql::prelude::Queryable;
+
+    let shown = redact(url);
+    let opts =
+        mysql::Opts::from_url(url).map_err(|_| format!("cannot parse the MySQL URL `{shown}`"))?;
+    let opts = mysql::OptsBuilder::from_opts(opts)
+        .tcp_connect_timeout(Some(timeout))
+        .read_timeout(Some(QUERY_TIMEOUT))
+        .write_timeout(Some(QUERY_TIMEOUT));
+    let describe = |e: &mysql::Error| -> String {
+        let reason = match e {
+            mysql::Error::MySqlError(server) => match server.code {
+                1045 => "authentication failed: wrong user or password".to_owned(),
+                1044 | 1049 => {
+                    "the database does not exist, or this user may not use it".to_owned()
+                }
+                1142 | 1143 => "the user may not read the catalog".to_owned(),
+                _ => server.message.clone(),
+            },
+            mysql::Error::IoError(io) => connect_failure(Some(io), timeout)
+                .unwrap_or_else(|| format!("the connection failed: {io}")),
+            mysql::Error::DriverError(driver) => connect_failure(io_source(driver), timeout)
+                .unwrap_or_else(|| format!("the connection failed: {driver}")),
+            other => other.to_string(),
+        };
+        format!("cannot use MySQL at `{shown}`: {reason}")
+    };
+    let mut conn = mysql::Conn::new(opts).map_err(|e| describe(&e))?;
+    let database = match schema {
+        Some(schema) => schema.to_owned(),
+        None => conn
+            .query_first::<Option<String>, _>("SELECT DATABASE()")
+            .map_err(|e| describe(&e))?
+            .flatten()
+            .ok_or_else(|| {
+                format!(
+                    "the MySQL URL `{shown}` names no database: add one to the URL, or set `[database] schema`"
+                )
+            })?,
+    };
+    crate::backend::mysql::introspect::introspect(&mut conn, &database, tables)
+        .map_err(|e| describe(&e))
+}
+
+#[cfg(not(feature = "mysql"))]
+fn mysql_catalog(_: &str, _: &[&str], _: Option<&str>, _: Duration) -> Result<Catalog, String> {
+    Err(missing_feature("mysql"))
+}
+
 /// `sqlite:path`, `sqlite://path` or `sqlite:///absolute`; relative to the crate.
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
 fn sqlite_path(url: &str, manifest_dir: &Path) -> PathBuf {
     let rest = url.strip_prefix("sqlite:").unwrap_or(url);
     let rest = rest.strip_prefix("//").unwrap_or(rest);

@@ -222,7 +222,8 @@ impl Builder {
                 Checked::Unchecked
             }
             (Validate::Live | Validate::Auto, Some((url, span))) => {
-                match live::introspect(&url, &manifest_dir, &blueprint.schema) {
+                match live::introspect(&url, &manifest_dir, &blueprint.schema, &blueprint.database)
+                {
                     Ok(catalog) => {
                         diagnostics.extend(drift_diagnostics(&blueprint, &catalog));
                         Checked::Live

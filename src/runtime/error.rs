@@ -24,6 +24,22 @@ pub enum Error {
         fields: &'static [&'static str],
         source: rusqlite::Error,
     },
+    /// A PostgreSQL call failed.
+    #[cfg(feature = "postgres")]
+    Postgres {
+        store: Option<&'static str>,
+        operation: &'static str,
+        fields: &'static [&'static str],
+        source: postgres::Error,
+    },
+    /// A MySQL or MariaDB call failed.
+    #[cfg(feature = "mysql")]
+    Mysql {
+        store: Option<&'static str>,
+        operation: &'static str,
+        fields: &'static [&'static str],
+        source: mysql::Error,
+    },
     /// A file could not be read or written.
     Io {
         path: PathBuf,
@@ -52,6 +68,10 @@ impl Error {
         match self {
             #[cfg(feature = "sqlite")]
             Error::Sqlite { source, .. } => crate::backend::sqlite::constraint(source),
+            #[cfg(feature = "postgres")]
+            Error::Postgres { source, .. } => crate::backend::postgres::constraint(source),
+            #[cfg(feature = "mysql")]
+            Error::Mysql { source, .. } => crate::backend::mysql::constraint(source),
             _ => None,
         }
     }
@@ -67,6 +87,38 @@ impl Error {
     /// A write failed on a FOREIGN KEY constraint.
     pub fn is_foreign_key_violation(&self) -> bool {
         self.constraint() == Some(Constraint::ForeignKey)
+    }
+
+    #[cfg(feature = "postgres")]
+    #[doc(hidden)]
+    pub fn postgres(
+        store: &'static str,
+        operation: &'static str,
+        fields: &'static [&'static str],
+        source: postgres::Error,
+    ) -> Self {
+        Error::Postgres {
+            store: Some(store),
+            operation,
+            fields,
+            source,
+        }
+    }
+
+    #[cfg(feature = "mysql")]
+    #[doc(hidden)]
+    pub fn mysql(
+        store: &'static str,
+        operation: &'static str,
+        fields: &'static [&'static str],
+        source: mysql::Error,
+    ) -> Self {
+        Error::Mysql {
+            store: Some(store),
+            operation,
+            fields,
+            source,
+        }
     }
 
     #[cfg(feature = "sqlite")]
@@ -109,16 +161,42 @@ impl fmt::Display for Error {
                 operation,
                 fields,
                 source,
-            } => {
-                match store {
-                    Some(store) => write!(f, "{store}.{operation}: ")?,
-                    None => write!(f, "{operation}: ")?,
-                }
-                match crate::backend::sqlite::column_index(source).and_then(|i| fields.get(i)) {
-                    Some(field) => write!(f, "field `{field}`: {source}"),
-                    None => write!(f, "{source}"),
-                }
-            }
+            } => driver(
+                f,
+                *store,
+                operation,
+                fields,
+                crate::backend::sqlite::column_index(source),
+                source,
+            ),
+            #[cfg(feature = "postgres")]
+            Error::Postgres {
+                store,
+                operation,
+                fields,
+                source,
+            } => driver(
+                f,
+                *store,
+                operation,
+                fields,
+                crate::backend::postgres::column_index(source),
+                source,
+            ),
+            #[cfg(feature = "mysql")]
+            Error::Mysql {
+                store,
+                operation,
+                fields,
+                source,
+            } => driver(
+                f,
+                *store,
+                operation,
+                fields,
+                crate::backend::mysql::column_index(source),
+                source,
+            ),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::NotGenerated { backend } => write!(
                 f,
@@ -129,11 +207,35 @@ impl fmt::Display for Error {
     }
 }
 
+/// `store.operation: field `f`: driver message`, with what is known.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+fn driver(
+    f: &mut fmt::Formatter<'_>,
+    store: Option<&str>,
+    operation: &str,
+    fields: &[&str],
+    column: Option<usize>,
+    source: &dyn fmt::Display,
+) -> fmt::Result {
+    match store {
+        Some(store) => write!(f, "{store}.{operation}: ")?,
+        None => write!(f, "{operation}: ")?,
+    }
+    match column.and_then(|i| fields.get(i)) {
+        Some(field) => write!(f, "field `{field}`: {source}"),
+        None => write!(f, "{source}"),
+    }
+}
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             #[cfg(feature = "sqlite")]
             Error::Sqlite { source, .. } => Some(source),
+            #[cfg(feature = "postgres")]
+            Error::Postgres { source, .. } => Some(source),
+            #[cfg(feature = "mysql")]
+            Error::Mysql { source, .. } => Some(source),
             Error::Io { source, .. } => Some(source),
             _ => None,
         }

@@ -663,3 +663,40 @@ pub(super) fn resolve_references(
         schema.stores[store_index].fields[field_index].references = Some(resolved);
     }
 }
+
+/// MySQL indexes only values of bounded length: a key, unique, indexed or referencing
+/// text field needs `max_length` (VARCHAR), and bytes (LONGBLOB) can't be indexed.
+pub(super) fn check_mysql_indexable(w: &mut Walker, schema: &Schema, spans: &super::Spans) {
+    for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
+        for (i, field) in store.fields.iter().enumerate() {
+            let indexed = store.is_key(i)
+                || field.unique
+                || field.references.is_some()
+                || store.indexes.iter().any(|ix| ix.fields.contains(&i));
+            if !indexed {
+                continue;
+            }
+            let (problem, help) = match field.ty {
+                LogicalType::Text { max_length: None } => (
+                    "text without `max_length`, which MySQL cannot index",
+                    "add `max_length` (e.g. `max_length = 255`): the column becomes VARCHAR",
+                ),
+                LogicalType::Bytes => (
+                    "bytes, which MySQL cannot index (a LONGBLOB)",
+                    "key, index or reference a text field with `max_length`, or an integer",
+                ),
+                _ => continue,
+            };
+            w.push(
+                Diagnostic::error(
+                    store_spans.fields.get(i).cloned(),
+                    format!(
+                        "field `{}.{}` is indexed (as a key, unique, in an index or as a reference) but is {problem}",
+                        store.name, field.name
+                    ),
+                )
+                .help(help),
+            );
+        }
+    }
+}

@@ -40,6 +40,11 @@ pub struct Database {
     pub url: Option<(String, Span)>,
     pub snapshot: Option<(String, Span)>,
     pub validate: Option<(Validate, Span)>,
+    /// `schema`: the PostgreSQL schema (default: the connection's current schema) or
+    /// MySQL database (default: the URL's) to check.
+    pub schema: Option<String>,
+    /// `connect_timeout`, in seconds; default 5.
+    pub connect_timeout: Option<std::time::Duration>,
 }
 
 /// Where each part of the schema was declared, for locating diagnostics.
@@ -91,10 +96,13 @@ impl Spans {
 const TOP_KEYS: &[&str] = &["blueprint", "database", "stores"];
 const TOP_LATER: &[(&str, &str)] = &[("rust", "the `[rust]` section")];
 const BLUEPRINT_KEYS: &[&str] = &["name", "description", "version"];
-const DATABASE_KEYS: &[&str] = &["backends", "url", "snapshot", "validate"];
-const DATABASE_LATER: &[(&str, &str)] = &[
-    ("connect_timeout", "`connect_timeout`"),
-    ("schema", "`schema`"),
+const DATABASE_KEYS: &[&str] = &[
+    "backends",
+    "url",
+    "snapshot",
+    "validate",
+    "schema",
+    "connect_timeout",
 ];
 const STORE_KEYS: &[&str] = &[
     "table",
@@ -199,6 +207,9 @@ fn read_document(w: &mut Walker, doc: &DeTable<'_>, span: Span) -> Blueprint {
         stores,
     };
     fields::resolve_references(w, &mut schema, references);
+    if schema.backends.contains(&BackendKind::Mysql) {
+        fields::check_mysql_indexable(w, &schema, &spans);
+    }
     names::check_collisions(w, &schema, &spans);
     Blueprint {
         schema,
@@ -256,7 +267,27 @@ fn read_database_section(
     database: &mut Database,
 ) -> Option<Vec<BackendKind>> {
     let table = w.table(section, "`[database]`")?;
-    w.check_keys(table, DATABASE_KEYS, DATABASE_LATER, "in `[database]`");
+    w.check_keys(table, DATABASE_KEYS, &[], "in `[database]`");
+    if let Some(schema) = table.get("schema") {
+        database.schema = w
+            .string(schema, "`[database] schema`")
+            .filter(|s| names::check_sql_name(w, s, schema.span(), "`[database] schema`"));
+    }
+    if let Some(timeout) = table.get("connect_timeout") {
+        match w.integer(timeout, "`[database] connect_timeout`") {
+            Some(seconds) if (1..=3600).contains(&seconds) => {
+                database.connect_timeout = Some(std::time::Duration::from_secs(seconds.unsigned_abs()));
+            }
+            Some(seconds) => w.push(
+                Diagnostic::error(
+                    Some(timeout.span()),
+                    format!("`[database] connect_timeout` must be from 1 to 3600 seconds, found {seconds}"),
+                )
+                .label("seconds"),
+            ),
+            None => {}
+        }
+    }
     if let Some(url) = table.get("url") {
         database.url = w.string(url, "`[database] url`").map(|u| (u, url.span()));
     }
@@ -300,13 +331,6 @@ fn read_database_section(
                     format!("backend `{name}` is listed twice"),
                 ));
             }
-            Some(b) if !b.supported() => w.push(
-                Diagnostic::error(
-                    Some(span),
-                    format!("the `{name}` backend is not supported yet"),
-                )
-                .help("storegen generates code for \"sqlite\" so far"),
-            ),
             Some(b) => backends.push(b),
         }
     }

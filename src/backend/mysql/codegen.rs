@@ -1,0 +1,306 @@
+//! The MySQL/MariaDB half of code generation: each store's operations as an `impl` on
+//! `Store<'_, Mysql>`, backed by a private module of statements.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::backend::quote_backtick as quote_sql;
+use crate::build::codegen::{ident, key_parts, key_type, new_ident, record_ident, store_ident};
+use crate::model::{LogicalType, Store};
+
+pub(crate) fn store_impl(store: &Store) -> TokenStream {
+    let module = format_ident!("{}_mysql", store.name);
+    let record = record_ident(store);
+    let new = new_ident(store);
+    let store_type = store_ident(store);
+    let key = key_type(store);
+    let name = &store.name;
+    let table = quote_sql(&store.table);
+
+    let field_names = store.fields.iter().map(|f| f.name.as_str());
+    let columns = store
+        .fields
+        .iter()
+        .map(|f| quote_sql(&f.column))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
+        let field = ident(&f.name);
+        let i = Literal::usize_unsuffixed(i);
+        quote!(#field: my::take(&mut row, #i)?)
+    });
+
+    let insertable: Vec<_> = store.fields.iter().filter(|f| !f.generated).collect();
+    let insert_columns = insertable.iter().map(|f| quote_sql(&f.column));
+    let values = insertable.iter().map(|f| {
+        let field = ident(&f.name);
+        if f.default.is_some() {
+            quote!(new.#field.as_ref().map(Value::from))
+        } else {
+            quote!(Some(Value::from(&new.#field)))
+        }
+    });
+
+    let key_columns: Vec<String> = store.key_fields().map(|f| quote_sql(&f.column)).collect();
+    let key_match = key_columns
+        .iter()
+        .map(|k| format!("{k} = ?"))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let key_var = format_ident!("key");
+    let key_values: Vec<TokenStream> = key_parts(store, &key_var)
+        .into_iter()
+        .map(|part| quote!(Value::from(#part)))
+        .collect();
+    let get_sql = format!("SELECT {columns} FROM {table} WHERE {key_match}");
+    let delete_sql = format!("DELETE FROM {table} WHERE {key_match}");
+    let order = key_columns.join(", ");
+    let list_first = format!("SELECT {columns} FROM {table} ORDER BY {order} LIMIT ?");
+    let list_after = if key_columns.len() == 1 {
+        format!("SELECT {columns} FROM {table} WHERE {order} > ? ORDER BY {order} LIMIT ?")
+    } else {
+        let marks = vec!["?"; key_columns.len()].join(", ");
+        format!(
+            "SELECT {columns} FROM {table} WHERE ({order}) > ({marks}) ORDER BY {order} LIMIT ?"
+        )
+    };
+    let count_sql = format!("SELECT COUNT(*) FROM {table}");
+
+    // Without RETURNING (MySQL), the stored row is read back by its key: the generated
+    // id, or the key the new row gave.
+    let generated_key = store.key_fields().find(|f| f.generated);
+    let read_back = match generated_key {
+        Some(field) => {
+            let ty = crate::build::codegen::rust_type(&field.ty);
+            quote! {
+                match id.and_then(|id| #ty::try_from(id).ok()) {
+                    Some(key) => get(conn, key),
+                    None => Ok(None),
+                }
+            }
+        }
+        None => {
+            let mut bindings = Vec::new();
+            let parts: Vec<TokenStream> = store
+                .key_fields()
+                .map(|f| {
+                    let field = ident(&f.name);
+                    let value = if f.default.is_some() {
+                        let local = format_ident!("key_{}", f.name);
+                        bindings.push(quote! {
+                            let Some(#local) = &new.#field else {
+                                // The database chose the key: nothing to read it back by.
+                                return Ok(None);
+                            };
+                        });
+                        quote!(#local)
+                    } else {
+                        quote!(&new.#field)
+                    };
+                    match f.ty {
+                        LogicalType::Text { .. } => quote!(#value.as_str()),
+                        LogicalType::Bytes => quote!(#value.as_slice()),
+                        _ => quote!(*#value),
+                    }
+                })
+                .collect();
+            let key_value = if parts.len() == 1 {
+                parts[0].clone()
+            } else {
+                quote!((#(#parts),*))
+            };
+            quote! {
+                let _ = id;
+                #(#bindings)*
+                get(conn, #key_value)
+            }
+        }
+    };
+
+    let value_fields: Vec<_> = store
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !store.is_key(*i))
+        .map(|(_, f)| f)
+        .collect();
+    let (update_fn, update_method) = if value_fields.is_empty() {
+        (TokenStream::new(), TokenStream::new())
+    } else {
+        let set = value_fields
+            .iter()
+            .map(|f| format!("{} = ?", quote_sql(&f.column)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("UPDATE {table} SET {set} WHERE {key_match}");
+        let params = value_fields
+            .iter()
+            .copied()
+            .chain(store.key_fields())
+            .map(|f| {
+                let field = ident(&f.name);
+                quote!(Value::from(&record.#field))
+            });
+        (
+            quote! {
+                pub(super) fn update(conn: &mut MyConn<'_>, record: &#record) -> Result<bool, Error> {
+                    // found rows, not changed rows: CLIENT_FOUND_ROWS is not set, so a row
+                    // already holding these values counts as 0; look it up in that case.
+                    let (changed, _) = conn.execute(#sql, vec![#(#params),*])?;
+                    if changed > 0 {
+                        return Ok(true);
+                    }
+                    let record_key = key_of(record);
+                    Ok(get(conn, record_key)?.is_some())
+                }
+            },
+            quote! {
+                /// Writes every field of `record` to the row with its key; `false` when
+                /// no row has that key.
+                pub fn update(&mut self, record: &#record) -> Result<bool, ::storegen::Error> {
+                    #module::update(&mut self.raw, record)
+                        .map_err(|e| ::storegen::Error::mysql(#name, "update", #module::FIELDS, e))
+                }
+            },
+        )
+    };
+    let record_key_parts: Vec<TokenStream> = store
+        .key_fields()
+        .map(|f| {
+            let field = ident(&f.name);
+            match f.ty {
+                LogicalType::Text { .. } => quote!(record.#field.as_str()),
+                LogicalType::Bytes => quote!(record.#field.as_slice()),
+                _ => quote!(record.#field),
+            }
+        })
+        .collect();
+    let record_key = if record_key_parts.len() == 1 {
+        record_key_parts[0].clone()
+    } else {
+        quote!((#(#record_key_parts),*))
+    };
+
+    quote! {
+        #[allow(dead_code)]
+        mod #module {
+            use super::{#record, #new};
+            use ::storegen::Page;
+            use ::storegen::backend::mysql::{self as my, MyConn};
+            use ::storegen::mysql::{Error, Row, Value};
+
+            pub(super) const FIELDS: &[&str] = &[#(#field_names),*];
+            const TABLE: &str = #table;
+            const COLUMNS: &str = #columns;
+            const INSERT_COLUMNS: &[&str] = &[#(#insert_columns),*];
+
+            pub(super) fn read(mut row: Row) -> Result<#record, Error> {
+                Ok(#record { #(#read_fields,)* })
+            }
+
+            fn key_of(record: &#record) -> #key {
+                #record_key
+            }
+
+            /// Each insertable column's value; `None` takes the column's default.
+            fn values(new: &#new) -> Vec<Option<Value>> {
+                vec![#(#values),*]
+            }
+
+            pub(super) fn insert(conn: &mut MyConn<'_>, new: &#new) -> Result<Option<#record>, Error> {
+                if conn.returning() {
+                    let (rows, _) = my::insert(conn, TABLE, INSERT_COLUMNS, values(new), 1, Some(COLUMNS))?;
+                    return rows.into_iter().next().map(read).transpose();
+                }
+                let (_, id) = my::insert(conn, TABLE, INSERT_COLUMNS, values(new), 1, None)?;
+                #read_back
+            }
+
+            pub(super) fn insert_many(conn: &mut MyConn<'_>, rows: &[#new]) -> Result<u64, Error> {
+                let values: Vec<Option<Value>> = rows.iter().flat_map(values).collect();
+                my::insert_many(conn, TABLE, INSERT_COLUMNS, values, rows.len())
+            }
+
+            pub(super) fn get(conn: &mut MyConn<'_>, key: #key) -> Result<Option<#record>, Error> {
+                let rows = conn.query(#get_sql, vec![#(#key_values),*])?;
+                rows.into_iter().next().map(read).transpose()
+            }
+
+            #update_fn
+
+            pub(super) fn delete(conn: &mut MyConn<'_>, key: #key) -> Result<bool, Error> {
+                let (deleted, _) = conn.execute(#delete_sql, vec![#(#key_values),*])?;
+                Ok(deleted > 0)
+            }
+
+            pub(super) fn list(conn: &mut MyConn<'_>, page: Page<#key>) -> Result<Vec<#record>, Error> {
+                let (after, limit) = page.into_parts();
+                let rows = match after {
+                    None => conn.query(#list_first, vec![Value::from(limit)])?,
+                    Some(key) => conn.query(#list_after, vec![#(#key_values,)* Value::from(limit)])?,
+                };
+                rows.into_iter().map(read).collect()
+            }
+
+            pub(super) fn count(conn: &mut MyConn<'_>) -> Result<u64, Error> {
+                let rows = conn.query(#count_sql, Vec::new())?;
+                match rows.into_iter().next() {
+                    Some(mut row) => my::take::<u64>(&mut row, 0),
+                    None => Ok(0),
+                }
+            }
+        }
+
+        #[allow(dead_code)]
+        impl #store_type<'_, ::storegen::Mysql> {
+            /// Inserts a row and returns it as stored, with the values the database
+            /// assigned (generated keys, defaults).
+            pub fn insert(&mut self, new: &#new) -> Result<#record, ::storegen::Error> {
+                #module::insert(&mut self.raw, new)
+                    .map_err(|e| ::storegen::Error::mysql(#name, "insert", #module::FIELDS, e))?
+                    .ok_or_else(|| ::storegen::Error::Unexpected(format!("{}.insert: the stored row could not be read back", #name)))
+            }
+
+            /// Inserts every row in one transaction (a savepoint inside an open one), in
+            /// multi-row statements: all of them or, on the first error, none. Returns
+            /// how many were inserted.
+            pub fn insert_many(&mut self, rows: &[#new]) -> Result<u64, ::storegen::Error> {
+                use ::storegen::{Backend as _, Connection as _};
+                if rows.is_empty() {
+                    return Ok(0);
+                }
+                let mut tx = ::storegen::Mysql::begin(self.raw.reborrow())?;
+                let added = #module::insert_many(&mut tx.raw(), rows)
+                    .map_err(|e| ::storegen::Error::mysql(#name, "insert_many", #module::FIELDS, e))?;
+                ::storegen::Mysql::commit(tx)?;
+                Ok(added)
+            }
+
+            /// The row with this key, if there is one.
+            pub fn get(&mut self, key: #key) -> Result<Option<#record>, ::storegen::Error> {
+                #module::get(&mut self.raw, key)
+                    .map_err(|e| ::storegen::Error::mysql(#name, "get", #module::FIELDS, e))
+            }
+
+            #update_method
+
+            /// Deletes the row with this key; `false` when there was none.
+            pub fn delete(&mut self, key: #key) -> Result<bool, ::storegen::Error> {
+                #module::delete(&mut self.raw, key)
+                    .map_err(|e| ::storegen::Error::mysql(#name, "delete", #module::FIELDS, e))
+            }
+
+            /// One page of rows in key order: the first, or those after a key.
+            pub fn list(&mut self, page: ::storegen::Page<#key>) -> Result<Vec<#record>, ::storegen::Error> {
+                #module::list(&mut self.raw, page)
+                    .map_err(|e| ::storegen::Error::mysql(#name, "list", #module::FIELDS, e))
+            }
+
+            /// How many rows the table holds.
+            pub fn count(&mut self) -> Result<u64, ::storegen::Error> {
+                #module::count(&mut self.raw)
+                    .map_err(|e| ::storegen::Error::mysql(#name, "count", #module::FIELDS, e))
+            }
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! Reads what a MySQL or MariaDB database holds for a list of tables, from
+//! `information_schema`: one query per kind of fact (columns, indexes, foreign keys) for
+//! all the tables at once. Column names are aliased (MySQL 8 returns them upper-case)
+//! and the two servers' differences are normalised here.
+
+use mysql::Value;
+
+use super::runtime::MyClient;
+use super::types::normalize;
+use crate::backend::BackendKind;
+use crate::model::{
+    Catalog, CatalogColumn, CatalogForeignKey, CatalogIndex, CatalogTable, OnDelete,
+};
+
+/// `?, ?, ?` for `n` bound values.
+fn marks(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+/// Introspects the named tables of database `schema`; absent tables are left out.
+pub fn introspect(
+    client: &mut dyn MyClient,
+    schema: &str,
+    tables: &[&str],
+) -> Result<Catalog, mysql::Error> {
+    if tables.is_empty() {
+        return Ok(Catalog {
+            backend: BackendKind::Mysql,
+            tables: Vec::new(),
+        });
+    }
+    let mut params: Vec<Value> = vec![Value::from(schema)];
+    params.extend(tables.iter().map(|t| Value::from(*t)));
+    let in_list = marks(tables.len());
+
+    let mut found: Vec<CatalogTable> = Vec::new();
+    let columns = client.exec_rows(
+        &format!(
+            "SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name, \
+             COLUMN_TYPE AS column_type, IS_NULLABLE AS is_nullable, \
+             COLUMN_DEFAULT AS column_default, EXTRA AS extra, \
+             CHARACTER_SET_NAME AS charset \
+             FROM information_schema.COLUMNS \
+             WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN ({in_list}) \
+             ORDER BY TABLE_NAME, ORDINAL_POSITION"
+        ),
+        params.clone(),
+    )?;
+    for row in columns {
+        let table: String = text(&row, 0)?;
+        let column_type: String = text(&row, 2)?;
+        let charset: Option<String> = optional_text(&row, 6)?;
+        let extra = text(&row, 5)?.to_ascii_lowercase();
+        let mut sql_type = normalize(&column_type);
+        if let Some(charset) = charset.filter(|c| c != "utf8mb4") {
+            sql_type = format!("{sql_type} charset {charset}");
+        }
+        let default = match optional_text(&row, 4)? {
+            // MariaDB reports "no default" on a nullable column as the word NULL, and
+            // quotes literal defaults; MySQL 8 does neither.
+            Some(d) if d == "NULL" => None,
+            Some(d) => Some(d.trim_matches('\'').to_owned()),
+            None if extra.contains("generated") => Some("GENERATED".to_owned()),
+            None => None,
+        };
+        let column = CatalogColumn {
+            name: text(&row, 1)?,
+            sql_type,
+            nullable: text(&row, 3)? == "YES",
+            default,
+            auto_increment: extra.contains("auto_increment"),
+        };
+        match found.last_mut() {
+            Some(last) if last.name == table => last.columns.push(column),
+            _ => found.push(CatalogTable {
+                name: table,
+                columns: vec![column],
+                primary_key: Vec::new(),
+                unique: Vec::new(),
+                indexes: Vec::new(),
+                foreign_keys: Vec::new(),
+            }),
+        }
+    }
+
+    let statistics = client.exec_rows(
+        &format!(
+            "SELECT TABLE_NAME AS table_name, INDEX_NAME AS index_name, \
+             NON_UNIQUE AS non_unique, COLUMN_NAME AS column_name, SUB_PART AS sub_part \
+             FROM information_schema.STATISTICS \
+             WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN ({in_list}) \
+             ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"
+        ),
+        params.clone(),
+    )?;
+    for row in statistics {
+        let table: String = text(&row, 0)?;
+        let Some(table) = found.iter_mut().find(|t| t.name == table) else {
+            continue;
+        };
+        let name: String = text(&row, 1)?;
+        let unique = integer(&row, 2)? == 0;
+        // A functional index part has no column; a prefix index doesn't cover values.
+        let column: Option<String> = optional_text(&row, 3)?;
+        let prefix = !matches!(row.as_ref(4), None | Some(Value::NULL));
+        match table.indexes.last_mut() {
+            Some(last) if last.name == name => {
+                if let Some(column) = column {
+                    last.columns.push(column);
+                }
+                last.unique &= !prefix;
+            }
+            _ => table.indexes.push(CatalogIndex {
+                name,
+                columns: column.into_iter().collect(),
+                unique: unique && !prefix,
+            }),
+        }
+    }
+    for table in &mut found {
+        for index in &table.indexes {
+            if index.name == "PRIMARY" {
+                table.primary_key = index.columns.clone();
+            } else if index.unique {
+                table.unique.push(index.columns.clone());
+            }
+        }
+    }
+
+    let keys = client.exec_rows(
+        &format!(
+            "SELECT k.TABLE_NAME AS table_name, k.CONSTRAINT_NAME AS constraint_name, \
+             k.COLUMN_NAME AS column_name, k.REFERENCED_TABLE_NAME AS referenced_table, \
+             k.REFERENCED_COLUMN_NAME AS referenced_column, r.DELETE_RULE AS delete_rule \
+             FROM information_schema.KEY_COLUMN_USAGE k \
+             JOIN information_schema.REFERENTIAL_CONSTRAINTS r \
+               ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA \
+              AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME \
+             WHERE k.TABLE_SCHEMA = ? AND k.TABLE_NAME IN ({in_list}) \
+               AND k.REFERENCED_TABLE_NAME IS NOT NULL \
+             ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION"
+        ),
+        params,
+    )?;
+    let mut last_constraint = (String::new(), String::new());
+    for row in keys {
+        let table_name: String = text(&row, 0)?;
+        let constraint: String = text(&row, 1)?;
+        let Some(table) = found.iter_mut().find(|t| t.name == table_name) else {
+            continue;
+        };
+        let same = last_constraint == (table_name.clone(), constraint.clone());
+        if !same {
+            let rule = text(&row, 5)?;
+            table.foreign_keys.push(CatalogForeignKey {
+                columns: Vec::new(),
+                table: text(&row, 3)?,
+                referenced: Vec::new(),
+                on_delete: match rule.as_str() {
+                    "CASCADE" => OnDelete::Cascade,
+                    "SET NULL" => OnDelete::SetNull,
+                    "SET DEFAULT" => OnDelete::SetDefault,
+                    "RESTRICT" => OnDelete::Restrict,
+                    _ => OnDelete::NoAction,
+                },
+            });
+            last_constraint = (table_name, constraint);
+        }
+        if let Some(key) = table.foreign_keys.last_mut() {
+            key.columns.push(text(&row, 2)?);
+            key.referenced.push(text(&row, 4)?);
+        }
+    }
+
+    let mut ordered = Vec::with_capacity(found.len());
+    for &name in tables {
+        if let Some(position) = found.iter().position(|t| t.name == name) {
+            ordered.push(found.swap_remove(position));
+        }
+    }
+    Ok(Catalog {
+        backend: BackendKind::Mysql,
+        tables: ordered,
+    })
+}
+
+fn optional_text(row: &mysql::Row, index: usize) -> Result<Option<String>, mysql::Error> {
+    match row.as_ref(index) {
+        None | Some(Value::NULL) => Ok(None),
+        Some(Value::Bytes(bytes)) => Ok(Some(String::from_utf8_lossy(bytes).into_owned())),
+        Some(other) => Ok(Some(other.as_sql(true).trim_matches('\'').to_owned())),
+    }
+}
+
+fn text(row: &mysql::Row, index: usize) -> Result<String, mysql::Error> {
+    Ok(optional_text(row, index)?.unwrap_or_default())
+}
+
+fn integer(row: &mysql::Row, index: usize) -> Result<i64, mysql::Error> {
+    Ok(match row.as_ref(index) {
+        Some(Value::Int(n)) => *n,
+        Some(Value::UInt(n)) => i64::try_from(*n).unwrap_or(i64::MAX),
+        Some(Value::Bytes(b)) => String::from_utf8_lossy(b).trim().parse().unwrap_or(0),
+        _ => 0,
+    })
+}

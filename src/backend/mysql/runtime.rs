@@ -1,0 +1,425 @@
+//! The MySQL/MariaDB runtime: the connection kinds generated stores accept, transactions
+//! through START TRANSACTION / SAVEPOINT, and statement execution. The mysql crate keeps
+//! a per-connection cache of prepared statements, keyed by SQL text, so each statement
+//! is prepared once per connection.
+
+use mysql::prelude::Queryable;
+use mysql::{Params, Row, Value};
+
+use crate::model::{Catalog, Schema};
+use crate::runtime::{Backend, Connection, Constraint, Ddl, Error};
+
+/// The MySQL/MariaDB backend. Generated stores implement their operations on
+/// `Store<'_, Mysql>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mysql {}
+
+/// What storegen needs of a MySQL connection; implemented for `mysql::Conn`,
+/// `mysql::PooledConn` and `mysql::Transaction` (`Queryable` itself is generic, so not
+/// usable as an object).
+#[doc(hidden)]
+pub trait MyClient {
+    fn exec_rows(&mut self, sql: &str, params: Vec<Value>) -> Result<Vec<Row>, mysql::Error>;
+    /// Runs a statement; returns the rows it changed and the id it generated.
+    fn exec_write(
+        &mut self,
+        sql: &str,
+        params: Vec<Value>,
+    ) -> Result<(u64, Option<u64>), mysql::Error>;
+    fn query_drop(&mut self, sql: &str) -> Result<(), mysql::Error>;
+    /// (major, minor, patch), when the connection can tell.
+    fn server_version(&self) -> Option<(u16, u16, u16)>;
+}
+
+fn params(values: Vec<Value>) -> Params {
+    if values.is_empty() {
+        Params::Empty
+    } else {
+        Params::Positional(values)
+    }
+}
+
+macro_rules! my_client {
+    ($ty:ty, |$this:ident| $version:expr) => {
+        impl MyClient for $ty {
+            fn exec_rows(
+                &mut self,
+                sql: &str,
+                values: Vec<Value>,
+            ) -> Result<Vec<Row>, mysql::Error> {
+                self.exec(sql, params(values))
+            }
+            fn exec_write(
+                &mut self,
+                sql: &str,
+                values: Vec<Value>,
+            ) -> Result<(u64, Option<u64>), mysql::Error> {
+                let result = self.exec_iter(sql, params(values))?;
+                let written = (result.affected_rows(), result.last_insert_id());
+                drop(result);
+                Ok(written)
+            }
+            fn query_drop(&mut self, sql: &str) -> Result<(), mysql::Error> {
+                Queryable::query_drop(self, sql)
+            }
+            fn server_version(&self) -> Option<(u16, u16, u16)> {
+                let $this = self;
+                $version
+            }
+        }
+    };
+}
+my_client!(mysql::Conn, |conn| Some(mysql::Conn::server_version(conn)));
+my_client!(mysql::PooledConn, |conn| Some(mysql::Conn::server_version(
+    conn
+)));
+// A transaction doesn't expose its connection's version.
+my_client!(mysql::Transaction<'_>, |_tx| None);
+
+/// A borrowed MySQL connection, as generated code sees it.
+pub struct MyConn<'c> {
+    client: &'c mut (dyn MyClient + 'c),
+    returning: bool,
+    in_transaction: bool,
+}
+
+impl<'c> MyConn<'c> {
+    fn new(client: &'c mut (dyn MyClient + 'c), in_transaction: bool) -> Self {
+        // MariaDB 10.5 and later have INSERT ... RETURNING; MySQL (versions below 10)
+        // has not, and a connection that can't tell gets the portable path.
+        let returning = client
+            .server_version()
+            .is_some_and(|version| version >= (10, 5, 0));
+        MyConn {
+            client,
+            returning,
+            in_transaction,
+        }
+    }
+
+    /// A shorter borrow of the same connection.
+    pub fn reborrow(&mut self) -> MyConn<'_> {
+        MyConn {
+            client: &mut *self.client,
+            returning: self.returning,
+            in_transaction: self.in_transaction,
+        }
+    }
+
+    /// Whether this server returns inserted rows (`INSERT ... RETURNING`).
+    pub fn returning(&self) -> bool {
+        self.returning
+    }
+
+    /// Forces the portable insert path (`LAST_INSERT_ID()`, then a select), as on MySQL.
+    #[doc(hidden)]
+    pub fn without_returning(mut self) -> Self {
+        self.returning = false;
+        self
+    }
+
+    pub fn query(&mut self, sql: &str, params: Vec<Value>) -> Result<Vec<Row>, mysql::Error> {
+        self.client.exec_rows(sql, params)
+    }
+
+    /// Runs a statement; returns the rows it changed and the id it generated.
+    pub fn execute(
+        &mut self,
+        sql: &str,
+        params: Vec<Value>,
+    ) -> Result<(u64, Option<u64>), mysql::Error> {
+        self.client.exec_write(sql, params)
+    }
+}
+
+/// Takes column `index` of a row as `T`, saying which column could not be converted.
+#[doc(hidden)]
+pub fn take<T: mysql::prelude::FromValue>(row: &mut Row, index: usize) -> Result<T, mysql::Error> {
+    match row.take_opt::<T, usize>(index) {
+        Some(Ok(value)) => Ok(value),
+        Some(Err(e)) => Err(decoding(
+            index,
+            &format!("{:?} does not convert to the field's type", e.0),
+        )),
+        None => Err(decoding(index, "the row has no such column")),
+    }
+}
+
+fn decoding(index: usize, message: &str) -> mysql::Error {
+    mysql::Error::IoError(std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!("error decoding column {index}: {message}"),
+    ))
+}
+
+/// An open MySQL transaction, or a savepoint inside one. Rolls back when dropped
+/// without a commit.
+pub struct Transaction<'c> {
+    conn: MyConn<'c>,
+    savepoint: bool,
+    open: bool,
+}
+
+impl Transaction<'_> {
+    fn run(&mut self, statements: &[&'static str]) -> Result<(), Error> {
+        for sql in statements {
+            self.conn
+                .client
+                .query_drop(sql)
+                .map_err(|e| unscoped(sql, e))?;
+        }
+        Ok(())
+    }
+
+    fn rollback_statements(&self) -> &'static [&'static str] {
+        if self.savepoint {
+            &[
+                "ROLLBACK TO SAVEPOINT storegen_savepoint",
+                "RELEASE SAVEPOINT storegen_savepoint",
+            ]
+        } else {
+            &["ROLLBACK"]
+        }
+    }
+}
+
+impl Drop for Transaction<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            self.open = false;
+            let _ = self.run(self.rollback_statements());
+        }
+    }
+}
+
+impl Backend for Mysql {
+    type Raw<'c> = MyConn<'c>;
+    type Transaction<'c> = Transaction<'c>;
+
+    fn begin<'c>(mut conn: Self::Raw<'c>) -> Result<Self::Transaction<'c>, Error> {
+        let savepoint = conn.in_transaction;
+        let sql = if savepoint {
+            "SAVEPOINT storegen_savepoint"
+        } else {
+            "START TRANSACTION"
+        };
+        conn.client.query_drop(sql).map_err(|e| unscoped(sql, e))?;
+        conn.in_transaction = true;
+        Ok(Transaction {
+            conn,
+            savepoint,
+            open: true,
+        })
+    }
+
+    fn commit(mut tx: Transaction<'_>) -> Result<(), Error> {
+        let sql = if tx.savepoint {
+            "RELEASE SAVEPOINT storegen_savepoint"
+        } else {
+            "COMMIT"
+        };
+        let result = tx.run(&[sql]);
+        tx.open = result.is_err();
+        result
+    }
+
+    fn rollback(mut tx: Transaction<'_>) -> Result<(), Error> {
+        tx.open = false;
+        let statements = tx.rollback_statements();
+        tx.run(statements)
+    }
+
+    fn migrate(conn: MyConn<'_>, ddl: &Ddl) -> Result<(), Error> {
+        let script = ddl.mysql.ok_or(Error::NotGenerated {
+            backend: crate::backend::BackendKind::Mysql,
+        })?;
+        // MySQL commits DDL implicitly, statement by statement: no transaction can hold
+        // it. Every statement is IF NOT EXISTS, so a rerun finishes what a failed run
+        // began.
+        for statement in script.split(";\n").map(str::trim).filter(|s| !s.is_empty()) {
+            conn.client
+                .query_drop(statement)
+                .map_err(|e| unscoped("migrate", e))?;
+        }
+        Ok(())
+    }
+
+    fn introspect(conn: MyConn<'_>, schema: &Schema) -> Result<Catalog, Error> {
+        let tables: Vec<&str> = schema.stores.iter().map(|s| s.table.as_str()).collect();
+        let rows = conn
+            .client
+            .exec_rows("SELECT DATABASE()", Vec::new())
+            .map_err(|e| unscoped("verify", e))?;
+        let database: Option<String> = rows.into_iter().next().and_then(|mut r| r.take(0));
+        let database = database.ok_or_else(|| {
+            Error::Unexpected("verify: the MySQL connection has no current database".into())
+        })?;
+        super::introspect::introspect(conn.client, &database, &tables)
+            .map_err(|e| unscoped("verify", e))
+    }
+}
+
+pub(crate) fn unscoped(operation: &'static str, source: mysql::Error) -> Error {
+    Error::Mysql {
+        store: None,
+        operation,
+        fields: &[],
+        source,
+    }
+}
+
+impl Connection for mysql::Conn {
+    type Backend = Mysql;
+    fn raw(&mut self) -> MyConn<'_> {
+        MyConn::new(self, false)
+    }
+}
+
+impl Connection for mysql::PooledConn {
+    type Backend = Mysql;
+    fn raw(&mut self) -> MyConn<'_> {
+        MyConn::new(self, false)
+    }
+}
+
+impl Connection for mysql::Transaction<'_> {
+    type Backend = Mysql;
+    fn raw(&mut self) -> MyConn<'_> {
+        MyConn::new(self, true)
+    }
+}
+
+impl Connection for Transaction<'_> {
+    type Backend = Mysql;
+    fn raw(&mut self) -> MyConn<'_> {
+        self.conn.reborrow()
+    }
+}
+
+/// The constraint a failed MySQL write violated, by server error code.
+pub(crate) fn constraint(error: &mysql::Error) -> Option<Constraint> {
+    let mysql::Error::MySqlError(e) = error else {
+        return None;
+    };
+    Some(match e.code {
+        // ER_DUP_ENTRY names the key: 'PRIMARY' for the primary key.
+        1062 if e.message.ends_with("'PRIMARY'") || e.message.contains(".PRIMARY'") => {
+            Constraint::PrimaryKey
+        }
+        1062 | 1586 => Constraint::Unique,
+        1451 | 1452 | 1216 | 1217 => Constraint::ForeignKey,
+        1048 | 1364 => Constraint::NotNull,
+        3819 | 4025 | 1406 => Constraint::Check,
+        _ => return None,
+    })
+}
+
+/// The result column a decoding error is about.
+pub(crate) fn column_index(error: &mysql::Error) -> Option<usize> {
+    let text = error.to_string();
+    let rest = text.split("error decoding column ").nth(1)?;
+    rest.split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Builds an INSERT of `rows` rows: each row gives every insertable column, as `?` or
+/// (`false` in `present`) as `DEFAULT`.
+#[doc(hidden)]
+pub fn insert_sql(
+    table: &str,
+    columns: &[&str],
+    present: &[bool],
+    rows: usize,
+    returning: Option<&str>,
+) -> String {
+    let mut sql = String::with_capacity(64 + 4 * present.len());
+    sql.push_str("INSERT INTO ");
+    sql.push_str(table);
+    sql.push_str(" (");
+    sql.push_str(&columns.join(", "));
+    sql.push_str(") VALUES ");
+    if columns.is_empty() {
+        sql.push_str(&vec!["()"; rows].join(", "));
+    } else {
+        for (row, flags) in present.chunks(columns.len()).take(rows).enumerate() {
+            sql.push_str(if row == 0 { "(" } else { ", (" });
+            for (i, given) in flags.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(if *given { "?" } else { "DEFAULT" });
+            }
+            sql.push(')');
+        }
+    }
+    if let Some(returning) = returning {
+        sql.push_str(" RETURNING ");
+        sql.push_str(returning);
+    }
+    sql
+}
+
+/// Inserts `rows` rows (`values`: every insertable column of each row in turn, `None`
+/// for a column left to its default). Returns the `RETURNING` rows if asked for, and
+/// the id the insert generated.
+#[doc(hidden)]
+pub fn insert(
+    conn: &mut MyConn<'_>,
+    table: &str,
+    columns: &[&str],
+    values: Vec<Option<Value>>,
+    rows: usize,
+    returning: Option<&str>,
+) -> Result<(Vec<Row>, Option<u64>), mysql::Error> {
+    let present: Vec<bool> = values.iter().map(Option::is_some).collect();
+    let sql = insert_sql(table, columns, &present, rows, returning);
+    let params: Vec<Value> = values.into_iter().flatten().collect();
+    if returning.is_some() {
+        Ok((conn.query(&sql, params)?, None))
+    } else {
+        let (_, id) = conn.execute(&sql, params)?;
+        Ok((Vec::new(), id))
+    }
+}
+
+/// Inserts `rows` rows in multi-row statements of up to 1,000 rows (and 65,535
+/// placeholders). The caller holds the transaction that makes it all or nothing.
+#[doc(hidden)]
+pub fn insert_many(
+    conn: &mut MyConn<'_>,
+    table: &str,
+    columns: &[&str],
+    mut values: Vec<Option<Value>>,
+    rows: usize,
+) -> Result<u64, mysql::Error> {
+    let width = columns.len().max(1);
+    let per_statement = (u16::MAX as usize / width).clamp(1, 1000);
+    let mut left = rows;
+    while left > 0 {
+        let take = left.min(per_statement);
+        let rest = values.split_off((take * columns.len()).min(values.len()));
+        insert(conn, table, columns, values, take, None)?;
+        values = rest;
+        left -= take;
+    }
+    Ok(rows as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insert_sql_writes_default_for_missing_values() {
+        assert_eq!(
+            insert_sql("`t`", &["`a`", "`b`"], &[true, false, true, true], 2, None),
+            "INSERT INTO `t` (`a`, `b`) VALUES (?, DEFAULT), (?, ?)"
+        );
+        assert_eq!(
+            insert_sql("`t`", &[], &[], 2, Some("`id`")),
+            "INSERT INTO `t` () VALUES (), () RETURNING `id`"
+        );
+    }
+}

@@ -1,0 +1,192 @@
+//! MySQL's and MariaDB's type rules. Introspection normalises the column type first
+//! ([`normalize`]): display widths go (`int(11)` is `int`) except `tinyint(1)`, which
+//! both servers use for booleans.
+
+use crate::model::{CatalogColumn, LogicalType};
+
+/// The type storegen's DDL declares.
+pub fn ddl_type(ty: &LogicalType) -> String {
+    match ty {
+        LogicalType::Bool => "BOOLEAN".into(),
+        LogicalType::Int16 => "SMALLINT".into(),
+        LogicalType::Int32 => "INT".into(),
+        LogicalType::Int64 => "BIGINT".into(),
+        LogicalType::Float32 => "FLOAT".into(),
+        LogicalType::Float64 => "DOUBLE".into(),
+        LogicalType::Text {
+            max_length: Some(n),
+        } => format!("VARCHAR({n})"),
+        // Unbounded text and bytes must hold at least 16 MiB: only the LONG types do.
+        LogicalType::Text { max_length: None } => "LONGTEXT".into(),
+        LogicalType::Bytes => "LONGBLOB".into(),
+    }
+}
+
+/// `int(11) unsigned` → `int unsigned`; `tinyint(1)` stays.
+pub fn normalize(column_type: &str) -> String {
+    let lower = column_type.trim().to_ascii_lowercase();
+    let integer = ["tinyint", "smallint", "mediumint", "int", "bigint"]
+        .iter()
+        .find(|t| lower.starts_with(&format!("{t}(")));
+    match integer {
+        Some(&"tinyint") if lower.starts_with("tinyint(1)") => lower,
+        Some(t) => match lower.find(')') {
+            Some(close) => format!("{t}{}", &lower[close + 1..]),
+            None => lower,
+        },
+        None => lower,
+    }
+}
+
+/// The capacity in bytes of MySQL's text and blob types.
+fn long_capacity(sql_type: &str) -> Option<u64> {
+    Some(match sql_type {
+        "tinytext" | "tinyblob" => 255,
+        "text" | "blob" => 65_535,
+        "mediumtext" | "mediumblob" => 16_777_215,
+        "longtext" | "longblob" => 4_294_967_295,
+        _ => return None,
+    })
+}
+
+const SIXTEEN_MIB: u64 = 16 * 1024 * 1024;
+
+/// Whether the column holds the logical type; the error says why not. Text columns must
+/// be utf8mb4 (`sql_type` carries the character set after a space: `varchar(20) utf8mb4`).
+pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
+    let (sql_type, charset) = match column.sql_type.split_once(" charset ") {
+        Some((t, c)) => (t, Some(c)),
+        None => (column.sql_type.as_str(), None),
+    };
+    if sql_type.ends_with(" unsigned") && ty.is_integer() {
+        return Err(format!(
+            "{} is signed, and an unsigned column holds values it cannot (and not its negative ones)",
+            ty.name()
+        ));
+    }
+    let exact = |wanted: &[&str]| -> Result<(), String> {
+        if wanted.contains(&sql_type) {
+            Ok(())
+        } else {
+            let list: Vec<String> = wanted.iter().map(|w| format!("`{w}`")).collect();
+            Err(format!("{} needs {}", ty.name(), list.join(" or ")))
+        }
+    };
+    match ty {
+        LogicalType::Bool => {
+            if sql_type.starts_with("tinyint") && sql_type != "tinyint(1)" {
+                return Err(
+                    "bool needs `tinyint(1)`; a wider tinyint holds values other than 0 and 1"
+                        .into(),
+                );
+            }
+            exact(&["tinyint(1)"])
+        }
+        LogicalType::Int16 => exact(&["smallint"]),
+        LogicalType::Int32 => exact(&["int"]),
+        LogicalType::Int64 => exact(&["bigint"]),
+        LogicalType::Float32 => exact(&["float"]),
+        LogicalType::Float64 => exact(&["double"]),
+        LogicalType::Bytes => match long_capacity(sql_type) {
+            Some(capacity) if sql_type.ends_with("blob") && capacity >= SIXTEEN_MIB => Ok(()),
+            Some(_) if sql_type.ends_with("blob") => Err(format!(
+                "bytes needs `longblob`; `{sql_type}` holds less than 16 MiB"
+            )),
+            _ => Err("bytes needs `longblob`".into()),
+        },
+        LogicalType::Text { max_length } => {
+            if let Some(charset) = charset {
+                if charset != "utf8mb4" {
+                    return Err(format!(
+                        "the column's character set is {charset}, which cannot hold every character; text needs utf8mb4"
+                    ));
+                }
+            }
+            if let Some(length) = varchar_length(sql_type) {
+                return match max_length {
+                    Some(max) if length >= *max => Ok(()),
+                    Some(max) => Err(format!(
+                        "the column holds {length} characters and the field allows {max}"
+                    )),
+                    None => Err(format!(
+                        "the column holds {length} characters and the field has no `max_length`"
+                    )),
+                };
+            }
+            match long_capacity(sql_type) {
+                Some(capacity) if sql_type.ends_with("text") => {
+                    // utf8mb4: up to 4 bytes a character.
+                    let needed = match max_length {
+                        Some(max) => 4 * u64::from(*max),
+                        None => SIXTEEN_MIB,
+                    };
+                    if capacity >= needed {
+                        Ok(())
+                    } else {
+                        Err(format!(
+                            "`{sql_type}` holds {capacity} bytes, less than the {needed} the field may need"
+                        ))
+                    }
+                }
+                _ => Err("text needs `varchar(n)` or `longtext`".into()),
+            }
+        }
+    }
+}
+
+fn varchar_length(sql_type: &str) -> Option<u32> {
+    sql_type
+        .strip_prefix("varchar(")?
+        .strip_suffix(')')?
+        .parse()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(sql_type: &str) -> CatalogColumn {
+        CatalogColumn {
+            name: "c".into(),
+            sql_type: sql_type.into(),
+            nullable: false,
+            default: None,
+            auto_increment: false,
+        }
+    }
+
+    #[test]
+    fn display_widths_are_normalised_but_tinyint_1_stays() {
+        assert_eq!(normalize("int(11)"), "int");
+        assert_eq!(normalize("bigint(20) unsigned"), "bigint unsigned");
+        assert_eq!(normalize("tinyint(1)"), "tinyint(1)");
+        assert_eq!(normalize("tinyint(4)"), "tinyint");
+        assert_eq!(normalize("VARCHAR(255)"), "varchar(255)");
+    }
+
+    #[test]
+    fn acceptance() {
+        assert_eq!(accepts(&LogicalType::Bool, &column("tinyint(1)")), Ok(()));
+        assert!(accepts(&LogicalType::Bool, &column("tinyint")).is_err());
+        assert!(accepts(&LogicalType::Int64, &column("bigint unsigned")).is_err());
+        let text = |max| LogicalType::Text { max_length: max };
+        assert_eq!(
+            accepts(&text(None), &column("longtext charset utf8mb4")),
+            Ok(())
+        );
+        assert_eq!(
+            accepts(&text(None), &column("mediumtext charset utf8mb4")),
+            Err(
+                "`mediumtext` holds 16777215 bytes, less than the 16777216 the field may need"
+                    .into()
+            )
+        );
+        assert_eq!(
+            accepts(&text(Some(1000)), &column("text charset utf8mb4")),
+            Ok(())
+        );
+        assert!(accepts(&text(Some(10)), &column("varchar(10) charset latin1")).is_err());
+        assert!(accepts(&LogicalType::Bytes, &column("blob")).is_err());
+    }
+}

@@ -1,0 +1,264 @@
+//! The PostgreSQL half of code generation: each store's operations as an `impl` on
+//! `Store<'_, Postgres>`, backed by a private module of statements with their
+//! parameter types.
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::backend::quote_double as quote_sql;
+use crate::build::codegen::{ident, key_parts, key_type, new_ident, record_ident, store_ident};
+use crate::model::{LogicalType, Store};
+
+/// The `postgres::types::Type` constant for a logical type's parameters.
+fn pg_type(ty: &LogicalType) -> TokenStream {
+    let name = match ty {
+        LogicalType::Bool => "BOOL",
+        LogicalType::Int16 => "INT2",
+        LogicalType::Int32 => "INT4",
+        LogicalType::Int64 => "INT8",
+        LogicalType::Float32 => "FLOAT4",
+        LogicalType::Float64 => "FLOAT8",
+        LogicalType::Text { .. } => "TEXT",
+        LogicalType::Bytes => "BYTEA",
+    };
+    let name = Ident::new(name, proc_macro2::Span::call_site());
+    quote!(Type::#name)
+}
+
+pub(crate) fn store_impl(store: &Store) -> TokenStream {
+    let module = format_ident!("{}_postgres", store.name);
+    let record = record_ident(store);
+    let new = new_ident(store);
+    let store_type = store_ident(store);
+    let key = key_type(store);
+    let name = &store.name;
+    let table = quote_sql(&store.table);
+
+    let field_names = store.fields.iter().map(|f| f.name.as_str());
+    let columns = store
+        .fields
+        .iter()
+        .map(|f| quote_sql(&f.column))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
+        let field = ident(&f.name);
+        let i = Literal::usize_unsuffixed(i);
+        quote!(#field: row.try_get(#i)?)
+    });
+
+    let insertable: Vec<_> = store.fields.iter().filter(|f| !f.generated).collect();
+    let insert_columns = insertable.iter().map(|f| quote_sql(&f.column));
+    let insert_types = insertable.iter().map(|f| pg_type(&f.ty));
+    let width = Literal::usize_unsuffixed(insertable.len());
+    let values = insertable.iter().map(|f| {
+        let field = ident(&f.name);
+        if f.default.is_some() {
+            quote!(new.#field.as_ref().map(|value| value as Param<'_>))
+        } else {
+            quote!(Some(&new.#field as Param<'_>))
+        }
+    });
+
+    let key_columns: Vec<String> = store.key_fields().map(|f| quote_sql(&f.column)).collect();
+    let key_match = |first: usize| {
+        key_columns
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!("{k} = ${}", first + i))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    };
+    let key_types: Vec<TokenStream> = store.key_fields().map(|f| pg_type(&f.ty)).collect();
+    let key_var = format_ident!("key");
+    let key_params: Vec<TokenStream> = key_parts(store, &key_var)
+        .into_iter()
+        .map(|part| quote!(&#part))
+        .collect();
+    let get_sql = format!("SELECT {columns} FROM {table} WHERE {}", key_match(1));
+    let delete_sql = format!("DELETE FROM {table} WHERE {}", key_match(1));
+    let order = key_columns.join(", ");
+    let n = key_columns.len();
+    let list_first = format!("SELECT {columns} FROM {table} ORDER BY {order} LIMIT $1");
+    let list_after = if n == 1 {
+        format!("SELECT {columns} FROM {table} WHERE {order} > $1 ORDER BY {order} LIMIT $2")
+    } else {
+        let marks: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+        format!(
+            "SELECT {columns} FROM {table} WHERE ({order}) > ({}) ORDER BY {order} LIMIT ${}",
+            marks.join(", "),
+            n + 1
+        )
+    };
+    let count_sql = format!("SELECT COUNT(*) FROM {table}");
+
+    let value_fields: Vec<_> = store
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !store.is_key(*i))
+        .map(|(_, f)| f)
+        .collect();
+    let (update_fn, update_method) = if value_fields.is_empty() {
+        (TokenStream::new(), TokenStream::new())
+    } else {
+        let set = value_fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| format!("{} = ${}", quote_sql(&f.column), i + 1))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "UPDATE {table} SET {set} WHERE {}",
+            key_match(value_fields.len() + 1)
+        );
+        let ordered: Vec<_> = value_fields
+            .iter()
+            .copied()
+            .chain(store.key_fields())
+            .collect();
+        let types = ordered.iter().map(|f| pg_type(&f.ty));
+        let params = ordered.iter().map(|f| {
+            let field = ident(&f.name);
+            quote!(&record.#field)
+        });
+        (
+            quote! {
+                pub(super) fn update(conn: &mut PgConn<'_>, record: &#record) -> Result<bool, Error> {
+                    Ok(conn.execute(#sql, &[#(#types),*], &[#(#params),*])? > 0)
+                }
+            },
+            quote! {
+                /// Writes every field of `record` to the row with its key; `false` when
+                /// no row has that key.
+                pub fn update(&mut self, record: &#record) -> Result<bool, ::storegen::Error> {
+                    #module::update(&mut self.raw, record)
+                        .map_err(|e| ::storegen::Error::postgres(#name, "update", #module::FIELDS, e))
+                }
+            },
+        )
+    };
+
+    quote! {
+        #[allow(dead_code)]
+        mod #module {
+            use super::{#record, #new};
+            use ::storegen::Page;
+            use ::storegen::backend::postgres::{self as pg, Param, PgConn};
+            use ::storegen::postgres::types::Type;
+            use ::storegen::postgres::{Error, Row};
+
+            pub(super) const FIELDS: &[&str] = &[#(#field_names),*];
+            const TABLE: &str = #table;
+            const COLUMNS: &str = #columns;
+            const INSERT_COLUMNS: &[&str] = &[#(#insert_columns),*];
+            const INSERT_TYPES: &[Type] = &[#(#insert_types),*];
+            const KEY_TYPES: &[Type] = &[#(#key_types),*];
+
+            pub(super) fn read(row: &Row) -> Result<#record, Error> {
+                Ok(#record { #(#read_fields,)* })
+            }
+
+            /// Each insertable column's value; `None` takes the column's default.
+            fn values(new: &#new) -> [Option<Param<'_>>; #width] {
+                [#(#values),*]
+            }
+
+            pub(super) fn insert(conn: &mut PgConn<'_>, new: &#new) -> Result<Option<#record>, Error> {
+                let rows = pg::insert(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, &values(new), 1, Some(COLUMNS))?;
+                rows.first().map(read).transpose()
+            }
+
+            pub(super) fn insert_many(conn: &mut PgConn<'_>, rows: &[#new]) -> Result<u64, Error> {
+                let values: Vec<Option<Param<'_>>> = rows.iter().flat_map(values).collect();
+                pg::insert_many(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, &values, rows.len())
+            }
+
+            pub(super) fn get(conn: &mut PgConn<'_>, key: #key) -> Result<Option<#record>, Error> {
+                let rows = conn.query(#get_sql, KEY_TYPES, &[#(#key_params),*])?;
+                rows.first().map(read).transpose()
+            }
+
+            #update_fn
+
+            pub(super) fn delete(conn: &mut PgConn<'_>, key: #key) -> Result<bool, Error> {
+                Ok(conn.execute(#delete_sql, KEY_TYPES, &[#(#key_params),*])? > 0)
+            }
+
+            pub(super) fn list(conn: &mut PgConn<'_>, page: Page<#key>) -> Result<Vec<#record>, Error> {
+                let (after, limit) = page.into_parts();
+                let limit = i64::from(limit);
+                let rows = match after {
+                    None => conn.query(#list_first, &[Type::INT8], &[&limit])?,
+                    Some(key) => conn.query(
+                        #list_after,
+                        &[#(#key_types,)* Type::INT8],
+                        &[#(#key_params,)* &limit],
+                    )?,
+                };
+                rows.iter().map(read).collect()
+            }
+
+            pub(super) fn count(conn: &mut PgConn<'_>) -> Result<u64, Error> {
+                let rows = conn.query(#count_sql, &[], &[])?;
+                let n: i64 = match rows.first() {
+                    Some(row) => row.try_get(0)?,
+                    None => 0,
+                };
+                Ok(n.unsigned_abs())
+            }
+        }
+
+        #[allow(dead_code)]
+        impl #store_type<'_, ::storegen::Postgres> {
+            /// Inserts a row and returns it as stored, with the values the database
+            /// assigned (generated keys, defaults).
+            pub fn insert(&mut self, new: &#new) -> Result<#record, ::storegen::Error> {
+                #module::insert(&mut self.raw, new)
+                    .map_err(|e| ::storegen::Error::postgres(#name, "insert", #module::FIELDS, e))?
+                    .ok_or_else(|| ::storegen::Error::Unexpected(format!("{}.insert: the database returned no row", #name)))
+            }
+
+            /// Inserts every row in one transaction (a savepoint inside an open one), in
+            /// multi-row statements: all of them or, on the first error, none. Returns
+            /// how many were inserted.
+            pub fn insert_many(&mut self, rows: &[#new]) -> Result<u64, ::storegen::Error> {
+                use ::storegen::{Backend as _, Connection as _};
+                if rows.is_empty() {
+                    return Ok(0);
+                }
+                let mut tx = ::storegen::Postgres::begin(self.raw.reborrow())?;
+                let added = #module::insert_many(&mut tx.raw(), rows)
+                    .map_err(|e| ::storegen::Error::postgres(#name, "insert_many", #module::FIELDS, e))?;
+                ::storegen::Postgres::commit(tx)?;
+                Ok(added)
+            }
+
+            /// The row with this key, if there is one.
+            pub fn get(&mut self, key: #key) -> Result<Option<#record>, ::storegen::Error> {
+                #module::get(&mut self.raw, key)
+                    .map_err(|e| ::storegen::Error::postgres(#name, "get", #module::FIELDS, e))
+            }
+
+            #update_method
+
+            /// Deletes the row with this key; `false` when there was none.
+            pub fn delete(&mut self, key: #key) -> Result<bool, ::storegen::Error> {
+                #module::delete(&mut self.raw, key)
+                    .map_err(|e| ::storegen::Error::postgres(#name, "delete", #module::FIELDS, e))
+            }
+
+            /// One page of rows in key order: the first, or those after a key.
+            pub fn list(&mut self, page: ::storegen::Page<#key>) -> Result<Vec<#record>, ::storegen::Error> {
+                #module::list(&mut self.raw, page)
+                    .map_err(|e| ::storegen::Error::postgres(#name, "list", #module::FIELDS, e))
+            }
+
+            /// How many rows the table holds.
+            pub fn count(&mut self) -> Result<u64, ::storegen::Error> {
+                #module::count(&mut self.raw)
+                    .map_err(|e| ::storegen::Error::postgres(#name, "count", #module::FIELDS, e))
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! Reads what a PostgreSQL schema holds for a list of tables, from `pg_catalog`: one
+//! query per kind of fact (tables, columns, indexes, foreign keys) for all the tables at
+//! once, whatever their number. Names are bound as parameters.
+
+use std::collections::HashMap;
+
+use postgres::types::Oid;
+
+use super::runtime::PgClient;
+use crate::backend::BackendKind;
+use crate::model::{
+    Catalog, CatalogColumn, CatalogForeignKey, CatalogIndex, CatalogTable, OnDelete,
+};
+
+const TABLES: &str = "SELECT c.oid, c.relname FROM pg_catalog.pg_class c \
+     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+     WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname = ANY($2)";
+
+const COLUMNS: &str = "SELECT a.attrelid, a.attname::text, \
+     pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, \
+     pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text \
+     FROM pg_catalog.pg_attribute a \
+     LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+     WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped \
+     ORDER BY a.attrelid, a.attnum";
+
+const INDEXES: &str = "SELECT i.indrelid, ic.relname::text, i.indisunique, i.indisprimary, \
+     i.indpred IS NOT NULL, \
+     ARRAY(SELECT a.attname::text FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) \
+           JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum \
+           ORDER BY k.ord), \
+     i.indexprs IS NOT NULL \
+     FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
+     WHERE i.indrelid = ANY($1) ORDER BY i.indrelid, ic.relname";
+
+const FOREIGN_KEYS: &str = "SELECT con.conrelid, \
+     ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord) \
+           JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum \
+           ORDER BY k.ord), \
+     ft.relname::text, \
+     ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord) \
+           JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum \
+           ORDER BY k.ord), \
+     con.confdeltype::text \
+     FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class ft ON ft.oid = con.confrelid \
+     WHERE con.contype = 'f' AND con.conrelid = ANY($1) ORDER BY con.conrelid, con.conname";
+
+/// Introspects the named tables of `schema`; absent tables are left out.
+pub fn introspect(
+    client: &mut dyn PgClient,
+    schema: &str,
+    tables: &[&str],
+) -> Result<Catalog, postgres::Error> {
+    let names: Vec<&str> = tables.to_vec();
+    let found = client.query(TABLES, &[&schema, &names])?;
+    let mut by_oid: HashMap<Oid, CatalogTable> = HashMap::new();
+    for row in &found {
+        by_oid.insert(
+            row.try_get(0)?,
+            CatalogTable {
+                name: row.try_get(1)?,
+                columns: Vec::new(),
+                primary_key: Vec::new(),
+                unique: Vec::new(),
+                indexes: Vec::new(),
+                foreign_keys: Vec::new(),
+            },
+        );
+    }
+    let oids: Vec<Oid> = by_oid.keys().copied().collect();
+
+    if !oids.is_empty() {
+        for row in client.query(COLUMNS, &[&oids])? {
+            let Some(table) = by_oid.get_mut(&row.try_get::<_, Oid>(0)?) else {
+                continue;
+            };
+            let default: Option<String> = row.try_get(4)?;
+            let identity: String = row.try_get(5)?;
+            let generated: String = row.try_get(6)?;
+            let serial = default
+                .as_deref()
+                .is_some_and(|d| d.starts_with("nextval("));
+            table.columns.push(CatalogColumn {
+                name: row.try_get(1)?,
+                sql_type: row.try_get(2)?,
+                nullable: !row.try_get::<_, bool>(3)?,
+                default: match (default, generated.is_empty()) {
+                    // A generated column's expression: the database computes it.
+                    (Some(expr), false) => Some(format!("GENERATED ALWAYS AS ({expr})")),
+                    (default, _) => default,
+                },
+                auto_increment: !identity.is_empty() || serial,
+            });
+        }
+        for row in client.query(INDEXES, &[&oids])? {
+            let Some(table) = by_oid.get_mut(&row.try_get::<_, Oid>(0)?) else {
+                continue;
+            };
+            let unique: bool = row.try_get(2)?;
+            let primary: bool = row.try_get(3)?;
+            let partial: bool = row.try_get(4)?;
+            let columns: Vec<String> = row.try_get(5)?;
+            let expression: bool = row.try_get(6)?;
+            if primary {
+                table.primary_key = columns.clone();
+            } else if unique && !partial && !expression {
+                table.unique.push(columns.clone());
+            }
+            table.indexes.push(CatalogIndex {
+                name: row.try_get(1)?,
+                columns,
+                unique: unique && !partial,
+            });
+        }
+        for row in client.query(FOREIGN_KEYS, &[&oids])? {
+            let Some(table) = by_oid.get_mut(&row.try_get::<_, Oid>(0)?) else {
+                continue;
+            };
+            let action: String = row.try_get(4)?;
+            table.foreign_keys.push(CatalogForeignKey {
+                columns: row.try_get(1)?,
+                table: row.try_get(2)?,
+                referenced: row.try_get(3)?,
+                on_delete: match action.as_str() {
+                    "r" => OnDelete::Restrict,
+                    "c" => OnDelete::Cascade,
+                    "n" => OnDelete::SetNull,
+                    "d" => OnDelete::SetDefault,
+                    _ => OnDelete::NoAction,
+                },
+            });
+        }
+    }
+
+    // In the order the blueprint asked for them.
+    let mut ordered = Vec::with_capacity(by_oid.len());
+    let mut tables_found: Vec<CatalogTable> = by_oid.into_values().collect();
+    for &name in tables {
+        if let Some(position) = tables_found.iter().position(|t| t.name == name) {
+            ordered.push(tables_found.swap_remove(position));
+        }
+    }
+    Ok(Catalog {
+        backend: BackendKind::Postgres,
+        tables: ordered,
+    })
+}

@@ -1,0 +1,512 @@
+//! The PostgreSQL runtime: the connection kinds generated stores accept, transactions
+//! through BEGIN / SAVEPOINT, and statement execution.
+//!
+//! Statements: a [`CachedClient`] (and a transaction opened on one) prepares each
+//! statement once per connection and reuses it. A bare `postgres::Client` or
+//! `postgres::Transaction` has nowhere to keep prepared statements, so there each
+//! statement goes out with its parameter types in one round trip (`query_typed`),
+//! parsed by the server every time.
+
+use std::collections::HashMap;
+
+use postgres::types::{ToSql, Type};
+use postgres::{Row, Statement};
+
+use crate::model::{Catalog, Schema};
+use crate::runtime::{Backend, Connection, Constraint, Ddl, Error};
+
+/// The PostgreSQL backend. Generated stores implement their PostgreSQL operations on
+/// `Store<'_, Postgres>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Postgres {}
+
+/// A parameter as generated code hands it over.
+pub type Param<'a> = &'a (dyn ToSql + Sync);
+
+/// What storegen needs of a PostgreSQL client; implemented for `postgres::Client` and
+/// `postgres::Transaction` (whose own methods are generic, so not usable as an object).
+#[doc(hidden)]
+pub trait PgClient {
+    fn prepare_typed(&mut self, sql: &str, types: &[Type]) -> Result<Statement, postgres::Error>;
+    fn query_statement(
+        &mut self,
+        statement: &Statement,
+        params: &[Param<'_>],
+    ) -> Result<Vec<Row>, postgres::Error>;
+    fn execute_statement(
+        &mut self,
+        statement: &Statement,
+        params: &[Param<'_>],
+    ) -> Result<u64, postgres::Error>;
+    fn query_typed(
+        &mut self,
+        sql: &str,
+        params: &[(Param<'_>, Type)],
+    ) -> Result<Vec<Row>, postgres::Error>;
+    fn execute_typed(
+        &mut self,
+        sql: &str,
+        params: &[(Param<'_>, Type)],
+    ) -> Result<u64, postgres::Error>;
+    fn query(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>, postgres::Error>;
+    fn batch_execute(&mut self, sql: &str) -> Result<(), postgres::Error>;
+}
+
+macro_rules! pg_client {
+    ($($ty:ty),*) => {$(
+        impl PgClient for $ty {
+            fn prepare_typed(&mut self, sql: &str, types: &[Type]) -> Result<Statement, postgres::Error> {
+                <$ty>::prepare_typed(self, sql, types)
+            }
+            fn query_statement(&mut self, statement: &Statement, params: &[Param<'_>]) -> Result<Vec<Row>, postgres::Error> {
+                <$ty>::query(self, statement, params)
+            }
+            fn execute_statement(&mut self, statement: &Statement, params: &[Param<'_>]) -> Result<u64, postgres::Error> {
+                <$ty>::execute(self, statement, params)
+            }
+            fn query_typed(&mut self, sql: &str, params: &[(Param<'_>, Type)]) -> Result<Vec<Row>, postgres::Error> {
+                <$ty>::query_typed(self, sql, params)
+            }
+            fn execute_typed(&mut self, sql: &str, params: &[(Param<'_>, Type)]) -> Result<u64, postgres::Error> {
+                <$ty>::execute_typed(self, sql, params)
+            }
+            fn query(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>, postgres::Error> {
+                <$ty>::query(self, sql, params)
+            }
+            fn batch_execute(&mut self, sql: &str) -> Result<(), postgres::Error> {
+                <$ty>::batch_execute(self, sql)
+            }
+        }
+    )*};
+}
+pg_client!(postgres::Client, postgres::Transaction<'_>);
+
+/// Prepared statements of one connection, by SQL text.
+#[derive(Debug, Default)]
+pub struct StatementCache {
+    statements: HashMap<String, Statement>,
+}
+
+impl StatementCache {
+    /// Statements with SQL built per call (batch inserts of many shapes) are cached up to
+    /// this many; past it they still run, prepared each time.
+    const LIMIT: usize = 512;
+}
+
+/// A `postgres::Client` with a cache of prepared statements: every statement a
+/// generated store runs on it is prepared once and reused. Derefs to the client.
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use storegen::postgres::{Client, NoTls};
+/// let client = Client::connect("postgres://app@127.0.0.1/shop", NoTls)?;
+/// let mut conn = storegen::backend::postgres::CachedClient::new(client);
+/// // db::customers(&mut conn).get(1)?; ... prepared once, reused after.
+/// # Ok(()) }
+/// ```
+pub struct CachedClient {
+    client: postgres::Client,
+    cache: StatementCache,
+}
+
+impl CachedClient {
+    pub fn new(client: postgres::Client) -> Self {
+        CachedClient {
+            client,
+            cache: StatementCache::default(),
+        }
+    }
+
+    pub fn into_inner(self) -> postgres::Client {
+        self.client
+    }
+}
+
+impl std::ops::Deref for CachedClient {
+    type Target = postgres::Client;
+    fn deref(&self) -> &postgres::Client {
+        &self.client
+    }
+}
+
+impl std::ops::DerefMut for CachedClient {
+    fn deref_mut(&mut self) -> &mut postgres::Client {
+        &mut self.client
+    }
+}
+
+/// A borrowed PostgreSQL connection, as generated code sees it.
+pub struct PgConn<'c> {
+    client: &'c mut (dyn PgClient + 'c),
+    cache: Option<&'c mut StatementCache>,
+    in_transaction: bool,
+}
+
+impl<'c> PgConn<'c> {
+    fn new(
+        client: &'c mut (dyn PgClient + 'c),
+        cache: Option<&'c mut StatementCache>,
+        in_transaction: bool,
+    ) -> Self {
+        PgConn {
+            client,
+            cache,
+            in_transaction,
+        }
+    }
+
+    /// A shorter borrow of the same connection.
+    pub fn reborrow(&mut self) -> PgConn<'_> {
+        PgConn {
+            client: &mut *self.client,
+            cache: self.cache.as_deref_mut(),
+            in_transaction: self.in_transaction,
+        }
+    }
+
+    fn statement(
+        &mut self,
+        sql: &str,
+        types: &[Type],
+    ) -> Result<Option<Statement>, postgres::Error> {
+        let Some(cache) = self.cache.as_deref_mut() else {
+            return Ok(None);
+        };
+        if let Some(statement) = cache.statements.get(sql) {
+            return Ok(Some(statement.clone()));
+        }
+        let statement = self.client.prepare_typed(sql, types)?;
+        if cache.statements.len() < StatementCache::LIMIT {
+            cache.statements.insert(sql.to_owned(), statement.clone());
+        }
+        Ok(Some(statement))
+    }
+
+    /// Runs a query: `types[i]` is the PostgreSQL type of `params[i]`.
+    pub fn query(
+        &mut self,
+        sql: &str,
+        types: &[Type],
+        params: &[Param<'_>],
+    ) -> Result<Vec<Row>, postgres::Error> {
+        match self.statement(sql, types)? {
+            Some(statement) => self.client.query_statement(&statement, params),
+            None => self.client.query_typed(sql, &typed(types, params)),
+        }
+    }
+
+    /// Runs a statement and returns the number of rows it changed.
+    pub fn execute(
+        &mut self,
+        sql: &str,
+        types: &[Type],
+        params: &[Param<'_>],
+    ) -> Result<u64, postgres::Error> {
+        match self.statement(sql, types)? {
+            Some(statement) => self.client.execute_statement(&statement, params),
+            None => self.client.execute_typed(sql, &typed(types, params)),
+        }
+    }
+
+    pub fn batch_execute(&mut self, sql: &str) -> Result<(), postgres::Error> {
+        self.client.batch_execute(sql)
+    }
+}
+
+fn typed<'a>(types: &[Type], params: &[Param<'a>]) -> Vec<(Param<'a>, Type)> {
+    params.iter().copied().zip(types.iter().cloned()).collect()
+}
+
+/// An open PostgreSQL transaction, or a savepoint inside one. Rolls back when dropped
+/// without a commit.
+pub struct Transaction<'c> {
+    conn: PgConn<'c>,
+    savepoint: bool,
+    open: bool,
+}
+
+impl Transaction<'_> {
+    fn finish(&mut self, sql: &'static str) -> Result<(), Error> {
+        self.open = false;
+        self.conn.batch_execute(sql).map_err(|e| unscoped(sql, e))
+    }
+
+    fn rollback_sql(&self) -> &'static str {
+        if self.savepoint {
+            "ROLLBACK TO SAVEPOINT storegen_savepoint; RELEASE SAVEPOINT storegen_savepoint"
+        } else {
+            "ROLLBACK"
+        }
+    }
+}
+
+impl Drop for Transaction<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.finish(self.rollback_sql());
+        }
+    }
+}
+
+impl Backend for Postgres {
+    type Raw<'c> = PgConn<'c>;
+    type Transaction<'c> = Transaction<'c>;
+
+    fn begin<'c>(mut conn: Self::Raw<'c>) -> Result<Self::Transaction<'c>, Error> {
+        let savepoint = conn.in_transaction;
+        let sql = if savepoint {
+            "SAVEPOINT storegen_savepoint"
+        } else {
+            "BEGIN"
+        };
+        conn.batch_execute(sql).map_err(|e| unscoped(sql, e))?;
+        conn.in_transaction = true;
+        Ok(Transaction {
+            conn,
+            savepoint,
+            open: true,
+        })
+    }
+
+    fn commit(mut tx: Transaction<'_>) -> Result<(), Error> {
+        let sql = if tx.savepoint {
+            "RELEASE SAVEPOINT storegen_savepoint"
+        } else {
+            "COMMIT"
+        };
+        let result = tx.conn.batch_execute(sql).map_err(|e| unscoped(sql, e));
+        tx.open = result.is_err();
+        result
+    }
+
+    fn rollback(mut tx: Transaction<'_>) -> Result<(), Error> {
+        let sql = tx.rollback_sql();
+        tx.finish(sql)
+    }
+
+    fn migrate(conn: PgConn<'_>, ddl: &Ddl) -> Result<(), Error> {
+        let script = ddl.postgres.ok_or(Error::NotGenerated {
+            backend: crate::backend::BackendKind::Postgres,
+        })?;
+        // PostgreSQL runs DDL in transactions: all of it or none.
+        let mut tx = Postgres::begin(conn)?;
+        tx.conn
+            .batch_execute(script)
+            .map_err(|e| unscoped("migrate", e))?;
+        Postgres::commit(tx)
+    }
+
+    fn introspect(conn: PgConn<'_>, schema: &Schema) -> Result<Catalog, Error> {
+        let tables: Vec<&str> = schema.stores.iter().map(|s| s.table.as_str()).collect();
+        let search_path = conn
+            .client
+            .query("SELECT current_schema()::text", &[])
+            .map_err(|e| unscoped("verify", e))?;
+        let namespace: String = search_path
+            .first()
+            .and_then(|row| row.try_get(0).ok())
+            .unwrap_or_else(|| "public".to_owned());
+        super::introspect::introspect(conn.client, &namespace, &tables)
+            .map_err(|e| unscoped("verify", e))
+    }
+}
+
+pub(crate) fn unscoped(operation: &'static str, source: postgres::Error) -> Error {
+    Error::Postgres {
+        store: None,
+        operation,
+        fields: &[],
+        source,
+    }
+}
+
+impl Connection for postgres::Client {
+    type Backend = Postgres;
+    fn raw(&mut self) -> PgConn<'_> {
+        PgConn::new(self, None, false)
+    }
+}
+
+impl Connection for postgres::Transaction<'_> {
+    type Backend = Postgres;
+    fn raw(&mut self) -> PgConn<'_> {
+        PgConn::new(self, None, true)
+    }
+}
+
+impl Connection for CachedClient {
+    type Backend = Postgres;
+    fn raw(&mut self) -> PgConn<'_> {
+        PgConn::new(&mut self.client, Some(&mut self.cache), false)
+    }
+}
+
+impl Connection for Transaction<'_> {
+    type Backend = Postgres;
+    fn raw(&mut self) -> PgConn<'_> {
+        self.conn.reborrow()
+    }
+}
+
+/// The constraint a failed PostgreSQL write violated, by SQLSTATE.
+pub(crate) fn constraint(error: &postgres::Error) -> Option<Constraint> {
+    use postgres::error::SqlState;
+    let code = error.code()?;
+    Some(if *code == SqlState::UNIQUE_VIOLATION {
+        // The primary key is a unique index too; its constraint is named `<table>_pkey`.
+        match error.as_db_error().and_then(|e| e.constraint()) {
+            Some(name) if name.ends_with("_pkey") => Constraint::PrimaryKey,
+            _ => Constraint::Unique,
+        }
+    } else if *code == SqlState::FOREIGN_KEY_VIOLATION {
+        Constraint::ForeignKey
+    } else if *code == SqlState::NOT_NULL_VIOLATION {
+        Constraint::NotNull
+    } else if *code == SqlState::CHECK_VIOLATION || *code == SqlState::STRING_DATA_RIGHT_TRUNCATION
+    {
+        Constraint::Check
+    } else {
+        return None;
+    })
+}
+
+/// The result column a decoding error is about.
+pub(crate) fn column_index(error: &postgres::Error) -> Option<usize> {
+    let text = error.to_string();
+    let rest = text.split("error deserializing column ").nth(1)?;
+    rest.split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Inserts one row (`rows == 1`) or several in one statement; `values` holds every
+/// insertable column of each row in turn, `None` for a column left to its default.
+/// Returns the `RETURNING` rows, if asked for.
+#[doc(hidden)]
+pub fn insert(
+    conn: &mut PgConn<'_>,
+    table: &str,
+    columns: &[&str],
+    types: &[Type],
+    values: &[Option<Param<'_>>],
+    rows: usize,
+    returning: Option<&str>,
+) -> Result<Vec<Row>, postgres::Error> {
+    let present: Vec<bool> = values.iter().map(Option::is_some).collect();
+    let sql = insert_sql(table, columns, &present, rows, returning);
+    let mut params = Vec::with_capacity(values.len());
+    let mut param_types = Vec::with_capacity(values.len());
+    for (value, ty) in values.iter().zip(types.iter().cycle()) {
+        if let Some(value) = value {
+            params.push(*value);
+            param_types.push(ty.clone());
+        }
+    }
+    if returning.is_some() {
+        conn.query(&sql, &param_types, &params)
+    } else {
+        conn.execute(&sql, &param_types, &params)
+            .map(|_| Vec::new())
+    }
+}
+
+/// Inserts `rows` rows in multi-row statements of up to 1,000 rows (and PostgreSQL's
+/// 65,535 parameters). The caller holds the transaction that makes it all or nothing.
+#[doc(hidden)]
+pub fn insert_many(
+    conn: &mut PgConn<'_>,
+    table: &str,
+    columns: &[&str],
+    types: &[Type],
+    values: &[Option<Param<'_>>],
+    rows: usize,
+) -> Result<u64, postgres::Error> {
+    if columns.is_empty() {
+        for _ in 0..rows {
+            insert(conn, table, columns, types, &[], 1, None)?;
+        }
+        return Ok(rows as u64);
+    }
+    let per_statement = (u16::MAX as usize / columns.len()).clamp(1, 1000);
+    for chunk in values.chunks(per_statement * columns.len()) {
+        insert(
+            conn,
+            table,
+            columns,
+            types,
+            chunk,
+            chunk.len() / columns.len(),
+            None,
+        )?;
+    }
+    Ok(rows as u64)
+}
+
+/// Builds an INSERT of `rows` rows: each row gives every insertable column, as a
+/// parameter or (`false` in `present`) as `DEFAULT`. Parameters are numbered in order.
+#[doc(hidden)]
+pub fn insert_sql(
+    table: &str,
+    columns: &[&str],
+    present: &[bool],
+    rows: usize,
+    returning: Option<&str>,
+) -> String {
+    let mut sql = String::with_capacity(64 + 8 * present.len());
+    sql.push_str("INSERT INTO ");
+    sql.push_str(table);
+    if columns.is_empty() {
+        // Only `DEFAULT VALUES` fits a row with no columns, one row per statement.
+        sql.push_str(" DEFAULT VALUES");
+    } else {
+        sql.push_str(" (");
+        sql.push_str(&columns.join(", "));
+        sql.push_str(") VALUES ");
+        let mut n = 0;
+        for (row, flags) in present.chunks(columns.len()).take(rows).enumerate() {
+            sql.push_str(if row == 0 { "(" } else { ", (" });
+            for (i, given) in flags.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                if *given {
+                    n += 1;
+                    sql.push('$');
+                    sql.push_str(&n.to_string());
+                } else {
+                    sql.push_str("DEFAULT");
+                }
+            }
+            sql.push(')');
+        }
+    }
+    if let Some(returning) = returning {
+        sql.push_str(" RETURNING ");
+        sql.push_str(returning);
+    }
+    sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insert_sql_numbers_parameters_and_writes_default() {
+        assert_eq!(
+            insert_sql(
+                "\"t\"",
+                &["\"a\"", "\"b\""],
+                &[true, false, true, true],
+                2,
+                Some("\"id\"")
+            ),
+            "INSERT INTO \"t\" (\"a\", \"b\") VALUES ($1, DEFAULT), ($2, $3) RETURNING \"id\""
+        );
+        assert_eq!(
+            insert_sql("\"t\"", &[], &[], 1, None),
+            "INSERT INTO \"t\" DEFAULT VALUES"
+        );
+    }
+}

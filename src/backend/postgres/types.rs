@@ -1,0 +1,109 @@
+//! PostgreSQL's type rules: which column types hold each logical type without loss,
+//! as `format_type` spells them.
+
+use crate::model::{CatalogColumn, LogicalType};
+
+/// The type storegen's DDL declares.
+pub fn ddl_type(ty: &LogicalType) -> String {
+    match ty {
+        LogicalType::Bool => "BOOLEAN".into(),
+        LogicalType::Int16 => "SMALLINT".into(),
+        LogicalType::Int32 => "INTEGER".into(),
+        LogicalType::Int64 => "BIGINT".into(),
+        LogicalType::Float32 => "REAL".into(),
+        LogicalType::Float64 => "DOUBLE PRECISION".into(),
+        LogicalType::Text {
+            max_length: Some(n),
+        } => format!("VARCHAR({n})"),
+        LogicalType::Text { max_length: None } => "TEXT".into(),
+        LogicalType::Bytes => "BYTEA".into(),
+    }
+}
+
+/// Whether the column holds the logical type; the error says why not.
+pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
+    let actual = column.sql_type.as_str();
+    let exact = |wanted: &str| -> Result<(), String> {
+        if actual == wanted {
+            Ok(())
+        } else {
+            Err(format!("{} needs `{wanted}`", ty.name()))
+        }
+    };
+    match ty {
+        LogicalType::Bool => exact("boolean"),
+        LogicalType::Int16 => exact("smallint"),
+        LogicalType::Int32 => exact("integer"),
+        LogicalType::Int64 => exact("bigint"),
+        LogicalType::Float32 => exact("real"),
+        LogicalType::Float64 => exact("double precision"),
+        LogicalType::Bytes => exact("bytea"),
+        LogicalType::Text { max_length } => {
+            if actual == "text" || actual == "character varying" {
+                return Ok(());
+            }
+            let Some(length) = varchar_length(actual) else {
+                return Err(match actual.strip_prefix("character(") {
+                    Some(_) => "text needs `text` or `character varying`; `character(n)` pads values with spaces".into(),
+                    None => "text needs `text` or `character varying`".into(),
+                });
+            };
+            match max_length {
+                Some(max) if length >= *max => Ok(()),
+                Some(max) => Err(format!(
+                    "the column holds {length} characters and the field allows {max}"
+                )),
+                None => Err(format!(
+                    "the column holds {length} characters and the field has no `max_length`"
+                )),
+            }
+        }
+    }
+}
+
+/// `n` of `character varying(n)`.
+fn varchar_length(sql_type: &str) -> Option<u32> {
+    sql_type
+        .strip_prefix("character varying(")?
+        .strip_suffix(')')?
+        .parse()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(sql_type: &str) -> CatalogColumn {
+        CatalogColumn {
+            name: "c".into(),
+            sql_type: sql_type.into(),
+            nullable: false,
+            default: None,
+            auto_increment: false,
+        }
+    }
+
+    #[test]
+    fn varchar_must_hold_max_length() {
+        let text = |max| LogicalType::Text { max_length: max };
+        assert_eq!(
+            accepts(&text(Some(100)), &column("character varying(255)")),
+            Ok(())
+        );
+        assert_eq!(accepts(&text(Some(100)), &column("text")), Ok(()));
+        assert_eq!(
+            accepts(&text(Some(300)), &column("character varying(255)")),
+            Err("the column holds 255 characters and the field allows 300".into())
+        );
+        assert_eq!(
+            accepts(&text(None), &column("character varying(20)")),
+            Err("the column holds 20 characters and the field has no `max_length`".into())
+        );
+        assert!(accepts(&text(None), &column("character(20)")).is_err());
+        assert_eq!(
+            accepts(&LogicalType::Int64, &column("integer")),
+            Err("int64 needs `bigint`".into())
+        );
+    }
+}
