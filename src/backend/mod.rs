@@ -101,10 +101,10 @@ pub fn creation_order(schema: &crate::model::Schema) -> Vec<&crate::model::Store
         }
         state[index] = 1;
         for field in &schema.stores[index].fields {
-            if let Some(reference) = &field.references {
-                if let Some(target) = schema.stores.iter().position(|s| s.name == reference.store) {
-                    visit(schema, target, state, out);
-                }
+            if let Some(reference) = &field.references
+                && let Some(target) = schema.stores.iter().position(|s| s.name == reference.store)
+            {
+                visit(schema, target, state, out);
             }
         }
         state[index] = 2;

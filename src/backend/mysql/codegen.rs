@@ -31,6 +31,11 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     });
 
     let insertable: Vec<_> = store.fields.iter().filter(|f| !f.generated).collect();
+    let new_param = if insertable.is_empty() {
+        format_ident!("_new")
+    } else {
+        format_ident!("new")
+    };
     let insert_columns = insertable.iter().map(|f| quote_sql(&f.column));
     let values = insertable.iter().map(|f| {
         let field = ident(&f.name);
@@ -85,7 +90,8 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 .key_fields()
                 .map(|f| {
                     let field = ident(&f.name);
-                    let value = if f.default.is_some() {
+                    let borrowed = f.default.is_some();
+                    let value = if borrowed {
                         let local = format_ident!("key_{}", f.name);
                         bindings.push(quote! {
                             let Some(#local) = &new.#field else {
@@ -95,12 +101,13 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                         });
                         quote!(#local)
                     } else {
-                        quote!(&new.#field)
+                        quote!(new.#field)
                     };
                     match f.ty {
                         LogicalType::Text { .. } => quote!(#value.as_str()),
                         LogicalType::Bytes => quote!(#value.as_slice()),
-                        _ => quote!(*#value),
+                        _ if borrowed => quote!(*#value),
+                        _ => value,
                     }
                 })
                 .collect();
@@ -143,7 +150,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             });
         (
             quote! {
-                pub(super) fn update(conn: &mut MyConn<'_>, record: &#record) -> Result<bool, Error> {
+                pub(super) fn update(conn: &mut MyConn<'_>, record: &Record) -> Result<bool, Error> {
                     // found rows, not changed rows: CLIENT_FOUND_ROWS is not set, so a row
                     // already holding these values counts as 0; look it up in that case.
                     let (changed, _) = conn.execute(#sql, vec![#(#params),*])?;
@@ -184,7 +191,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     quote! {
         #[allow(dead_code)]
         mod #module {
-            use super::{#record, #new};
+            use super::{#record as Record, #new as New};
             use ::storegen::Page;
             use ::storegen::backend::mysql::{self as my, MyConn};
             use ::storegen::mysql::{Error, Row, Value};
@@ -194,20 +201,20 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             const COLUMNS: &str = #columns;
             const INSERT_COLUMNS: &[&str] = &[#(#insert_columns),*];
 
-            pub(super) fn read(mut row: Row) -> Result<#record, Error> {
-                Ok(#record { #(#read_fields,)* })
+            pub(super) fn read(mut row: Row) -> Result<Record, Error> {
+                Ok(Record { #(#read_fields,)* })
             }
 
-            fn key_of(record: &#record) -> #key {
+            fn key_of(record: &Record) -> #key {
                 #record_key
             }
 
             /// Each insertable column's value; `None` takes the column's default.
-            fn values(new: &#new) -> Vec<Option<Value>> {
+            fn values(#new_param: &New) -> Vec<Option<Value>> {
                 vec![#(#values),*]
             }
 
-            pub(super) fn insert(conn: &mut MyConn<'_>, new: &#new) -> Result<Option<#record>, Error> {
+            pub(super) fn insert(conn: &mut MyConn<'_>, new: &New) -> Result<Option<Record>, Error> {
                 if conn.returning() {
                     let (rows, _) = my::insert(conn, TABLE, INSERT_COLUMNS, values(new), 1, Some(COLUMNS))?;
                     return rows.into_iter().next().map(read).transpose();
@@ -216,12 +223,12 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 #read_back
             }
 
-            pub(super) fn insert_many(conn: &mut MyConn<'_>, rows: &[#new]) -> Result<u64, Error> {
+            pub(super) fn insert_many(conn: &mut MyConn<'_>, rows: &[New]) -> Result<u64, Error> {
                 let values: Vec<Option<Value>> = rows.iter().flat_map(values).collect();
                 my::insert_many(conn, TABLE, INSERT_COLUMNS, values, rows.len())
             }
 
-            pub(super) fn get(conn: &mut MyConn<'_>, key: #key) -> Result<Option<#record>, Error> {
+            pub(super) fn get(conn: &mut MyConn<'_>, key: #key) -> Result<Option<Record>, Error> {
                 let rows = conn.query(#get_sql, vec![#(#key_values),*])?;
                 rows.into_iter().next().map(read).transpose()
             }
@@ -233,7 +240,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 Ok(deleted > 0)
             }
 
-            pub(super) fn list(conn: &mut MyConn<'_>, page: Page<#key>) -> Result<Vec<#record>, Error> {
+            pub(super) fn list(conn: &mut MyConn<'_>, page: Page<#key>) -> Result<Vec<Record>, Error> {
                 let (after, limit) = page.into_parts();
                 let rows = match after {
                     None => conn.query(#list_first, vec![Value::from(limit)])?,

@@ -95,12 +95,12 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
             _ => Err("bytes needs `longblob`".into()),
         },
         LogicalType::Text { max_length } => {
-            if let Some(charset) = charset {
-                if charset != "utf8mb4" {
-                    return Err(format!(
-                        "the column's character set is {charset}, which cannot hold every character; text needs utf8mb4"
-                    ));
-                }
+            if let Some(charset) = charset
+                && charset != "utf8mb4"
+            {
+                return Err(format!(
+                    "the column's character set is {charset}, which cannot hold every character; text needs utf8mb4"
+                ));
             }
             if let Some(length) = varchar_length(sql_type) {
                 return match max_length {

@@ -48,6 +48,11 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     });
 
     let insertable: Vec<_> = store.fields.iter().filter(|f| !f.generated).collect();
+    let new_param = if insertable.is_empty() {
+        format_ident!("_new")
+    } else {
+        format_ident!("new")
+    };
     let insert_columns = insertable.iter().map(|f| quote_sql(&f.column));
     let insert_types = insertable.iter().map(|f| pg_type(&f.ty));
     let width = Literal::usize_unsuffixed(insertable.len());
@@ -124,7 +129,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         });
         (
             quote! {
-                pub(super) fn update(conn: &mut PgConn<'_>, record: &#record) -> Result<bool, Error> {
+                pub(super) fn update(conn: &mut PgConn<'_>, record: &Record) -> Result<bool, Error> {
                     Ok(conn.execute(#sql, &[#(#types),*], &[#(#params),*])? > 0)
                 }
             },
@@ -142,7 +147,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     quote! {
         #[allow(dead_code)]
         mod #module {
-            use super::{#record, #new};
+            use super::{#record as Record, #new as New};
             use ::storegen::Page;
             use ::storegen::backend::postgres::{self as pg, Param, PgConn};
             use ::storegen::postgres::types::Type;
@@ -155,26 +160,26 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             const INSERT_TYPES: &[Type] = &[#(#insert_types),*];
             const KEY_TYPES: &[Type] = &[#(#key_types),*];
 
-            pub(super) fn read(row: &Row) -> Result<#record, Error> {
-                Ok(#record { #(#read_fields,)* })
+            pub(super) fn read(row: &Row) -> Result<Record, Error> {
+                Ok(Record { #(#read_fields,)* })
             }
 
             /// Each insertable column's value; `None` takes the column's default.
-            fn values(new: &#new) -> [Option<Param<'_>>; #width] {
+            fn values(#new_param: &New) -> [Option<Param<'_>>; #width] {
                 [#(#values),*]
             }
 
-            pub(super) fn insert(conn: &mut PgConn<'_>, new: &#new) -> Result<Option<#record>, Error> {
+            pub(super) fn insert(conn: &mut PgConn<'_>, new: &New) -> Result<Option<Record>, Error> {
                 let rows = pg::insert(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, &values(new), 1, Some(COLUMNS))?;
                 rows.first().map(read).transpose()
             }
 
-            pub(super) fn insert_many(conn: &mut PgConn<'_>, rows: &[#new]) -> Result<u64, Error> {
+            pub(super) fn insert_many(conn: &mut PgConn<'_>, rows: &[New]) -> Result<u64, Error> {
                 let values: Vec<Option<Param<'_>>> = rows.iter().flat_map(values).collect();
                 pg::insert_many(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, &values, rows.len())
             }
 
-            pub(super) fn get(conn: &mut PgConn<'_>, key: #key) -> Result<Option<#record>, Error> {
+            pub(super) fn get(conn: &mut PgConn<'_>, key: #key) -> Result<Option<Record>, Error> {
                 let rows = conn.query(#get_sql, KEY_TYPES, &[#(#key_params),*])?;
                 rows.first().map(read).transpose()
             }
@@ -185,7 +190,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 Ok(conn.execute(#delete_sql, KEY_TYPES, &[#(#key_params),*])? > 0)
             }
 
-            pub(super) fn list(conn: &mut PgConn<'_>, page: Page<#key>) -> Result<Vec<#record>, Error> {
+            pub(super) fn list(conn: &mut PgConn<'_>, page: Page<#key>) -> Result<Vec<Record>, Error> {
                 let (after, limit) = page.into_parts();
                 let limit = i64::from(limit);
                 let rows = match after {

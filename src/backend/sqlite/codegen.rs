@@ -48,13 +48,13 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let insertable: Vec<_> = store.fields.iter().filter(|f| !f.generated).collect();
     let bind_fn = if insertable.is_empty() {
         quote! {
-            fn bind(_stmt: &mut Statement<'_>, _new: &#new) -> rusqlite::Result<()> {
+            fn bind(_stmt: &mut Statement<'_>, _new: &New) -> rusqlite::Result<()> {
                 Ok(())
             }
         }
     } else {
         quote! {
-            fn bind(stmt: &mut Statement<'_>, new: &#new) -> rusqlite::Result<()> {
+            fn bind(stmt: &mut Statement<'_>, new: &New) -> rusqlite::Result<()> {
                 let mut index = 0;
                 #(#bind_new)*
                 Ok(())
@@ -75,7 +75,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         });
         quote! {
             /// The INSERT for the columns this row gives; the others take their defaults.
-            fn insert_sql(new: &#new, returning: bool) -> String {
+            fn insert_sql(new: &New, returning: bool) -> String {
                 ::storegen::sqlite::insert_sql(
                     #table,
                     &[#(#columns),*],
@@ -146,7 +146,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 });
             (
                 quote! {
-                    pub(super) fn update(conn: &Connection, record: &#record) -> rusqlite::Result<bool> {
+                    pub(super) fn update(conn: &Connection, record: &Record) -> rusqlite::Result<bool> {
                         let mut stmt = conn.prepare_cached(#update)?;
                         #(#binds)*
                         Ok(stmt.raw_execute()? > 0)
@@ -167,22 +167,22 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     quote! {
         #[allow(dead_code)]
         mod #module {
-            use super::{#record, #new};
+            use super::{#record as Record, #new as New};
             use ::storegen::Page;
             use ::storegen::rusqlite::{self, Connection, Row, Statement};
 
             const COLUMNS: &str = #columns;
             pub(super) const FIELDS: &[&str] = &[#(#field_names),*];
 
-            pub(super) fn read(row: &Row<'_>) -> rusqlite::Result<#record> {
-                Ok(#record { #(#read_fields,)* })
+            pub(super) fn read(row: &Row<'_>) -> rusqlite::Result<Record> {
+                Ok(Record { #(#read_fields,)* })
             }
 
             #insert_sql
 
             #bind_fn
 
-            pub(super) fn insert(conn: &Connection, new: &#new) -> rusqlite::Result<#record> {
+            pub(super) fn insert(conn: &Connection, new: &New) -> rusqlite::Result<Record> {
                 let mut stmt = conn.prepare_cached(#insert_returning)?;
                 bind(&mut stmt, new)?;
                 let mut rows = stmt.raw_query();
@@ -192,14 +192,14 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 }
             }
 
-            pub(super) fn insert_row(conn: &Connection, new: &#new) -> rusqlite::Result<()> {
+            pub(super) fn insert_row(conn: &Connection, new: &New) -> rusqlite::Result<()> {
                 let mut stmt = conn.prepare_cached(#insert_plain)?;
                 bind(&mut stmt, new)?;
                 stmt.raw_execute()?;
                 Ok(())
             }
 
-            pub(super) fn get(conn: &Connection, key: #key) -> rusqlite::Result<Option<#record>> {
+            pub(super) fn get(conn: &Connection, key: #key) -> rusqlite::Result<Option<Record>> {
                 let mut stmt = conn.prepare_cached(#get)?;
                 #(#key_binds)*
                 let mut rows = stmt.raw_query();
@@ -217,7 +217,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 Ok(stmt.raw_execute()? > 0)
             }
 
-            pub(super) fn list(conn: &Connection, page: Page<#key>) -> rusqlite::Result<Vec<#record>> {
+            pub(super) fn list(conn: &Connection, page: Page<#key>) -> rusqlite::Result<Vec<Record>> {
                 let (after, limit) = page.into_parts();
                 let mut stmt = match after {
                     None => {

@@ -1,0 +1,196 @@
+//! Test databases: each test gets a database of its own on each server, created here and
+//! dropped when the handle goes, so tests run in parallel.
+//!
+//! Servers: `STOREGEN_PG_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`) and
+//! `STOREGEN_MYSQL_URL` (default `mysql://root@127.0.0.1:3306/test`). A server that
+//! doesn't answer skips the test with a notice on stderr — unless
+//! `STOREGEN_REQUIRE_BACKENDS` names its backend (`postgres`, `mysql`), and then the
+//! test fails.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use storegen::mysql::prelude::Queryable;
+
+const PG_DEFAULT: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+const MYSQL_DEFAULT: &str = "mysql://root@127.0.0.1:3306/test";
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// Which server a test database lives on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Server {
+    Postgres,
+    Mysql,
+}
+
+impl Server {
+    fn name(self) -> &'static str {
+        match self {
+            Server::Postgres => "postgres",
+            Server::Mysql => "mysql",
+        }
+    }
+
+    fn admin_url(self) -> String {
+        let (var, default) = match self {
+            Server::Postgres => ("STOREGEN_PG_URL", PG_DEFAULT),
+            Server::Mysql => ("STOREGEN_MYSQL_URL", MYSQL_DEFAULT),
+        };
+        std::env::var(var).unwrap_or_else(|_| default.to_owned())
+    }
+}
+
+/// Whether `STOREGEN_REQUIRE_BACKENDS` names this backend.
+pub fn required(backend: &str) -> bool {
+    std::env::var("STOREGEN_REQUIRE_BACKENDS")
+        .unwrap_or_default()
+        .split(',')
+        .any(|b| b.trim() == backend)
+}
+
+/// A database made for one test, dropped with this handle.
+pub struct TestDb {
+    pub server: Server,
+    pub name: String,
+    /// The URL of this test's database.
+    pub url: String,
+    admin_url: String,
+}
+
+/// `scheme://authority/<database>?params` with the database replaced.
+pub fn with_database(url: &str, database: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("a URL with a scheme");
+    let (authority, tail) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, ""),
+    };
+    let query = tail.find('?').map(|i| &tail[i..]).unwrap_or("");
+    format!("{scheme}://{authority}/{database}{query}")
+}
+
+fn unique_name(test: &str) -> String {
+    let clean: String = test
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .take(30)
+        .collect();
+    format!(
+        "sg_{clean}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+fn unavailable(server: Server, why: String) -> Option<TestDb> {
+    if required(server.name()) {
+        panic!(
+            "STOREGEN_REQUIRE_BACKENDS names {} but its server does not answer: {why}",
+            server.name()
+        );
+    }
+    eprintln!(
+        "storegen tests: skipping {} (set STOREGEN_REQUIRE_BACKENDS to fail instead): {why}",
+        server.name()
+    );
+    None
+}
+
+/// A fresh PostgreSQL database for `test`, or `None` (with a notice) when the server
+/// doesn't answer and isn't required.
+pub fn postgres(test: &str) -> Option<TestDb> {
+    create(Server::Postgres, test)
+}
+
+/// A fresh MySQL/MariaDB database for `test`, or `None` (with a notice).
+pub fn mysql(test: &str) -> Option<TestDb> {
+    create(Server::Mysql, test)
+}
+
+fn create(server: Server, test: &str) -> Option<TestDb> {
+    let admin_url = server.admin_url();
+    let name = unique_name(test);
+    let created = match server {
+        Server::Postgres => pg_admin(&admin_url)
+            .and_then(|mut c| c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).map_err(|e| e.to_string())),
+        Server::Mysql => mysql_admin(&admin_url).and_then(|mut c| {
+            c.query_drop(format!(
+                "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+            ))
+            .map_err(|e| e.to_string())
+        }),
+    };
+    match created {
+        Ok(()) => Some(TestDb {
+            server,
+            url: with_database(&admin_url, &name),
+            name,
+            admin_url,
+        }),
+        Err(why) => unavailable(server, why),
+    }
+}
+
+fn pg_admin(url: &str) -> Result<storegen::postgres::Client, String> {
+    use std::str::FromStr;
+    let mut config = storegen::postgres::Config::from_str(url).map_err(|e| e.to_string())?;
+    config.connect_timeout(Duration::from_secs(3));
+    config
+        .connect(storegen::postgres::NoTls)
+        .map_err(|e| e.to_string())
+}
+
+fn mysql_admin(url: &str) -> Result<storegen::mysql::Conn, String> {
+    let opts = storegen::mysql::Opts::from_url(url).map_err(|e| e.to_string())?;
+    let opts = storegen::mysql::OptsBuilder::from_opts(opts)
+        .tcp_connect_timeout(Some(Duration::from_secs(3)));
+    storegen::mysql::Conn::new(opts).map_err(|e| e.to_string())
+}
+
+impl TestDb {
+    /// A new client on this test's PostgreSQL database.
+    pub fn postgres_client(&self) -> storegen::postgres::Client {
+        pg_admin(&self.url).unwrap_or_else(|e| panic!("connecting to {}: {e}", self.name))
+    }
+
+    /// A new connection to this test's MySQL database.
+    pub fn mysql_conn(&self) -> storegen::mysql::Conn {
+        mysql_admin(&self.url).unwrap_or_else(|e| panic!("connecting to {}: {e}", self.name))
+    }
+
+    /// Runs an SQL script (statements separated by `;` at line ends) on this database.
+    pub fn execute(&self, script: &str) {
+        match self.server {
+            Server::Postgres => self
+                .postgres_client()
+                .batch_execute(script)
+                .unwrap_or_else(|e| panic!("{e}\n{script}")),
+            Server::Mysql => {
+                let mut conn = self.mysql_conn();
+                for statement in script.split(";\n").map(str::trim).filter(|s| !s.is_empty()) {
+                    conn.query_drop(statement)
+                        .unwrap_or_else(|e| panic!("{e}\n{statement}"));
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let dropped = match self.server {
+            Server::Postgres => pg_admin(&self.admin_url).and_then(|mut c| {
+                c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name))
+                    .map_err(|e| e.to_string())
+            }),
+            Server::Mysql => mysql_admin(&self.admin_url).and_then(|mut c| {
+                c.query_drop(format!("DROP DATABASE IF EXISTS `{}`", self.name))
+                    .map_err(|e| e.to_string())
+            }),
+        };
+        if let Err(e) = dropped {
+            eprintln!("storegen tests: could not drop test database {}: {e}", self.name);
+        }
+    }
+}
