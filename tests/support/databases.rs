@@ -73,7 +73,13 @@ pub fn with_database(url: &str, database: &str) -> String {
 fn unique_name(test: &str) -> String {
     let clean: String = test
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .take(30)
         .collect();
     format!(
@@ -112,8 +118,10 @@ fn create(server: Server, test: &str) -> Option<TestDb> {
     let admin_url = server.admin_url();
     let name = unique_name(test);
     let created = match server {
-        Server::Postgres => pg_admin(&admin_url)
-            .and_then(|mut c| c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).map_err(|e| e.to_string())),
+        Server::Postgres => pg_admin(&admin_url).and_then(|mut c| {
+            c.batch_execute(&format!("CREATE DATABASE \"{name}\""))
+                .map_err(|e| e.to_string())
+        }),
         Server::Mysql => mysql_admin(&admin_url).and_then(|mut c| {
             c.query_drop(format!(
                 "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
@@ -181,8 +189,11 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         let dropped = match self.server {
             Server::Postgres => pg_admin(&self.admin_url).and_then(|mut c| {
-                c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name))
-                    .map_err(|e| e.to_string())
+                c.batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                    self.name
+                ))
+                .map_err(|e| e.to_string())
             }),
             Server::Mysql => mysql_admin(&self.admin_url).and_then(|mut c| {
                 c.query_drop(format!("DROP DATABASE IF EXISTS `{}`", self.name))
@@ -190,7 +201,10 @@ impl Drop for TestDb {
             }),
         };
         if let Err(e) = dropped {
-            eprintln!("storegen tests: could not drop test database {}: {e}", self.name);
+            eprintln!(
+                "storegen tests: could not drop test database {}: {e}",
+                self.name
+            );
         }
     }
 }
