@@ -383,14 +383,16 @@ fn compare_table(catalog: &Catalog, store: &Store, table: &CatalogTable, out: &m
                         referenced: reference.column.clone(),
                     },
                 }),
-                Some(fk) if fk.on_delete != reference.on_delete => out.push(Drift {
-                    location: field_at(field),
-                    kind: DriftKind::OnDelete {
-                        column: column.name.clone(),
-                        expected: reference.on_delete,
-                        actual: fk.on_delete,
-                    },
-                }),
+                Some(fk) if !backend.same_on_delete(fk.on_delete, reference.on_delete) => {
+                    out.push(Drift {
+                        location: field_at(field),
+                        kind: DriftKind::OnDelete {
+                            column: column.name.clone(),
+                            expected: reference.on_delete,
+                            actual: fk.on_delete,
+                        },
+                    })
+                }
                 Some(_) => {}
             }
         }

@@ -60,6 +60,15 @@ impl BackendKind {
         !matches!(self, BackendKind::Sqlite)
     }
 
+    /// Whether two ON DELETE actions behave the same on this backend. InnoDB treats NO
+    /// ACTION as RESTRICT, and reports it so.
+    pub fn same_on_delete(self, a: crate::model::OnDelete, b: crate::model::OnDelete) -> bool {
+        use crate::model::OnDelete::{NoAction, Restrict};
+        a == b
+            || (self == BackendKind::Mysql
+                && matches!((a, b), (NoAction, Restrict) | (Restrict, NoAction)))
+    }
+
     /// Whether a column of this SQL type holds the logical type without loss; the error
     /// says why not.
     pub fn accepts(self, ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {

@@ -1,6 +1,8 @@
 //! Shared test support: expected-output files and blessing them.
 #![allow(dead_code)]
 
+pub mod databases;
+
 use std::path::{Path, PathBuf};
 
 /// The crate's root directory.

@@ -60,7 +60,7 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
     };
     if sql_type.ends_with(" unsigned") && ty.is_integer() {
         return Err(format!(
-            "{} is signed, and an unsigned column holds values it cannot (and not its negative ones)",
+            "{} is signed: an unsigned column holds values above its maximum and none below zero",
             ty.name()
         ));
     }
