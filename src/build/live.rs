@@ -51,8 +51,7 @@ pub fn redact(url: &str) -> String {
 /// `connect_timeout` says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// How long one catalog query may take before the build gives up on the server.
-#[cfg(any(feature = "postgres", feature = "mysql"))]
+/// How long reading the catalog may take before the build gives up on the server.
 const QUERY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Connects to the database `url` names and introspects the blueprint's tables.
@@ -74,10 +73,72 @@ pub fn introspect(
     let timeout = database.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
     match backend {
         BackendKind::Sqlite => sqlite_catalog(url, manifest_dir, &tables),
-        BackendKind::Postgres => {
-            postgres_catalog(url, &tables, database.schema.as_deref(), timeout)
+        BackendKind::Postgres | BackendKind::Mysql => {
+            let url = url.to_owned();
+            let tables: Vec<String> = tables.iter().map(|t| (*t).to_owned()).collect();
+            let schema = database.schema.clone();
+            let shown = format!("{} at `{}`", server_name(backend), redact(&url));
+            within(timeout, &shown, move |connected| {
+                let tables: Vec<&str> = tables.iter().map(String::as_str).collect();
+                match backend {
+                    BackendKind::Postgres => {
+                        postgres_catalog(&url, &tables, schema.as_deref(), timeout, connected)
+                    }
+                    _ => mysql_catalog(&url, &tables, schema.as_deref(), timeout, connected),
+                }
+            })
         }
-        BackendKind::Mysql => mysql_catalog(url, &tables, database.schema.as_deref(), timeout),
+    }
+}
+
+fn server_name(backend: BackendKind) -> &'static str {
+    match backend {
+        BackendKind::Sqlite => "SQLite",
+        BackendKind::Postgres => "PostgreSQL",
+        BackendKind::Mysql => "MySQL",
+    }
+}
+
+/// Runs `work` (connect, call `connected`, introspect) on a thread of its own, and gives
+/// up when the server doesn't finish the handshake within `timeout` or the catalog
+/// queries within `QUERY_TIMEOUT`: the drivers' own timeouts cover the TCP connection
+/// only, and a build must fail rather than hang on a server that accepts and then says
+/// nothing. A thread given up on is left blocked until the build script exits.
+fn within<T: Send + 'static>(
+    timeout: Duration,
+    shown: &str,
+    work: impl FnOnce(&dyn Fn()) -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    use std::sync::mpsc;
+    let (send, receive) = mpsc::channel::<Option<Result<T, String>>>();
+    let signal = send.clone();
+    let spawned = std::thread::Builder::new()
+        .name("storegen-introspect".into())
+        .spawn(move || {
+            let result = work(&|| {
+                let _ = signal.send(None);
+            });
+            let _ = send.send(Some(result));
+        });
+    if let Err(e) = spawned {
+        return Err(format!("cannot use {shown}: cannot start a thread: {e}"));
+    }
+    // A little grace past the driver's own connect timeout, which reports better.
+    match receive.recv_timeout(timeout + Duration::from_millis(500)) {
+        Ok(Some(result)) => return result,
+        Ok(None) => {}
+        Err(_) => {
+            return Err(format!(
+                "cannot use {shown}: no answer within {} s (connect_timeout)",
+                timeout.as_secs()
+            ));
+        }
+    }
+    match receive.recv_timeout(QUERY_TIMEOUT) {
+        Ok(Some(result)) => result,
+        _ => Err(format!(
+            "cannot use {shown}: the server stopped answering while storegen read the catalog"
+        )),
     }
 }
 
@@ -87,10 +148,10 @@ fn backend_of(url: &str) -> Result<BackendKind, String> {
         "sqlite" => Ok(BackendKind::Sqlite),
         "postgres" | "postgresql" => Ok(BackendKind::Postgres),
         "mysql" | "mariadb" => Ok(BackendKind::Mysql),
-        "" => Err(format!(
-            "database URL `{}` has no scheme: expected sqlite:, postgres:// or mysql://",
-            redact(url)
-        )),
+        // Without a scheme there is no telling where a password would be: echo nothing.
+        "" => {
+            Err("the database URL has no scheme: expected sqlite:, postgres:// or mysql://".into())
+        }
         other => Err(format!(
             "database URL scheme `{other}:` is not one storegen knows: expected sqlite:, postgres:// or mysql://"
         )),
@@ -169,6 +230,7 @@ fn postgres_catalog(
     tables: &[&str],
     schema: Option<&str>,
     timeout: Duration,
+    connected: &dyn Fn(),
 ) -> Result<Catalog, String> {
     use postgres::error::SqlState;
     use std::str::FromStr;
@@ -205,6 +267,7 @@ fn postgres_catalog(
         format!("cannot use PostgreSQL at `{shown}`: {reason}")
     };
     let mut client = config.connect(postgres::NoTls).map_err(|e| describe(&e))?;
+    connected();
     // A server that stops answering mid-introspection fails the build instead of
     // hanging it.
     client
@@ -226,7 +289,13 @@ fn postgres_catalog(
 }
 
 #[cfg(not(feature = "postgres"))]
-fn postgres_catalog(_: &str, _: &[&str], _: Option<&str>, _: Duration) -> Result<Catalog, String> {
+fn postgres_catalog(
+    _: &str,
+    _: &[&str],
+    _: Option<&str>,
+    _: Duration,
+    _: &dyn Fn(),
+) -> Result<Catalog, String> {
     Err(missing_feature("postgres"))
 }
 
@@ -236,12 +305,18 @@ fn mysql_catalog(
     tables: &[&str],
     schema: Option<&str>,
     timeout: Duration,
+    connected: &dyn Fn(),
 ) -> Result<Catalog, String> {
     use mysql::prelude::Queryable;
 
     let shown = redact(url);
+    // The driver reads only `mysql://`; storegen takes `mariadb://` too.
+    let url = match url.strip_prefix("mariadb://") {
+        Some(rest) => format!("mysql://{rest}"),
+        None => url.to_owned(),
+    };
     let opts =
-        mysql::Opts::from_url(url).map_err(|_| format!("cannot parse the MySQL URL `{shown}`"))?;
+        mysql::Opts::from_url(&url).map_err(|_| format!("cannot parse the MySQL URL `{shown}`"))?;
     let opts = mysql::OptsBuilder::from_opts(opts)
         .tcp_connect_timeout(Some(timeout))
         .read_timeout(Some(QUERY_TIMEOUT))
@@ -258,13 +333,25 @@ fn mysql_catalog(
             },
             mysql::Error::IoError(io) => connect_failure(Some(io), timeout)
                 .unwrap_or_else(|| format!("the connection failed: {io}")),
-            mysql::Error::DriverError(driver) => connect_failure(io_source(driver), timeout)
-                .unwrap_or_else(|| format!("the connection failed: {driver}")),
+            mysql::Error::DriverError(mysql::DriverError::CouldNotConnect(Some((
+                _,
+                what,
+                kind,
+            )))) => {
+                let io = std::io::Error::new(*kind, what.clone());
+                connect_failure(Some(&io), timeout)
+                    .unwrap_or_else(|| format!("the connection failed: {what}"))
+            }
+            mysql::Error::DriverError(mysql::DriverError::ConnectTimeout) => {
+                format!("no answer within {} s (connect_timeout)", timeout.as_secs())
+            }
+            mysql::Error::DriverError(driver) => format!("the connection failed: {driver}"),
             other => other.to_string(),
         };
         format!("cannot use MySQL at `{shown}`: {reason}")
     };
     let mut conn = mysql::Conn::new(opts).map_err(|e| describe(&e))?;
+    connected();
     let database = match schema {
         Some(schema) => schema.to_owned(),
         None => conn
@@ -282,7 +369,13 @@ fn mysql_catalog(
 }
 
 #[cfg(not(feature = "mysql"))]
-fn mysql_catalog(_: &str, _: &[&str], _: Option<&str>, _: Duration) -> Result<Catalog, String> {
+fn mysql_catalog(
+    _: &str,
+    _: &[&str],
+    _: Option<&str>,
+    _: Duration,
+    _: &dyn Fn(),
+) -> Result<Catalog, String> {
     Err(missing_feature("mysql"))
 }
 

@@ -208,3 +208,39 @@ impl Drop for TestDb {
         }
     }
 }
+
+/// The admin URL of a server that answers, or `None` (with a notice, or a failure when
+/// the backend is required).
+pub fn server(server: Server) -> Option<String> {
+    let url = server.admin_url();
+    let answered = match server {
+        Server::Postgres => pg_admin(&url).map(drop),
+        Server::Mysql => mysql_admin(&url).map(drop),
+    };
+    match answered {
+        Ok(()) => Some(url),
+        Err(why) => unavailable(server, why).map(|_| url),
+    }
+}
+
+/// Runs statements on a server as its admin user.
+pub fn admin_execute(server: Server, statements: &[&str]) {
+    let url = server.admin_url();
+    match server {
+        Server::Postgres => {
+            let mut client = pg_admin(&url).expect("the server answered a moment ago");
+            for statement in statements {
+                client
+                    .batch_execute(statement)
+                    .unwrap_or_else(|e| panic!("{e}: {statement}"));
+            }
+        }
+        Server::Mysql => {
+            let mut conn = mysql_admin(&url).expect("the server answered a moment ago");
+            for statement in statements {
+                conn.query_drop(*statement)
+                    .unwrap_or_else(|e| panic!("{e}: {statement}"));
+            }
+        }
+    }
+}
