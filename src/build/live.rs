@@ -212,7 +212,7 @@ fn connect_failure(io: Option<&std::io::Error>, timeout: Duration) -> Option<Str
 }
 
 /// The first I/O error in an error's chain of sources.
-#[cfg(any(feature = "postgres", feature = "mysql"))]
+#[cfg(feature = "postgres")]
 fn io_source<'e>(error: &'e (dyn std::error::Error + 'static)) -> Option<&'e std::io::Error> {
     let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(e) = current {
