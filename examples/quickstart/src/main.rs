@@ -1,10 +1,13 @@
-//! storegen's quickstart: a shop on SQLite, no server and no setup.
+//! storegen's quickstart: a shop, on SQLite with no server and no setup, or on
+//! PostgreSQL or MariaDB when `DATABASE_URL` names one. The same code runs on each.
 //!
-//! `cargo run -p quickstart` works on a fresh in-memory database;
-//! `cargo run -p quickstart -- shop.db` keeps it in a file, which a build can then be
-//! checked against: `DATABASE_URL=sqlite:$PWD/shop.db cargo build -p quickstart`.
-
-use storegen::rusqlite::Connection;
+//! - `cargo run -p quickstart`: a fresh in-memory SQLite database;
+//! - `cargo run -p quickstart -- shop.db`: an SQLite file;
+//! - `DATABASE_URL=postgres://… target/debug/quickstart` or `mysql://…`: a server.
+//!
+//! The blueprint's `url = "${DATABASE_URL}"` makes a build with the variable set check
+//! the blueprint against that database: run the quickstart on it once first, so its
+//! tables exist.
 
 mod db {
     include!(concat!(env!("OUT_DIR"), "/shop.rs"));
@@ -36,11 +39,44 @@ impl std::fmt::Display for AppError {
 impl std::error::Error for AppError {}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut conn = match std::env::args().nth(1) {
-        Some(path) => Connection::open(path)?,
-        None => Connection::open_in_memory()?,
+    let url = std::env::var("DATABASE_URL").unwrap_or_default();
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let client = storegen::postgres::Client::connect(&url, storegen::postgres::NoTls)?;
+        // Prepares each statement once on this connection and reuses it.
+        let mut conn = storegen::backend::postgres::CachedClient::new(client);
+        println!("on PostgreSQL");
+        return tour_postgres(&mut conn);
+    }
+    if url.starts_with("mysql://") {
+        let mut conn = storegen::mysql::Conn::new(storegen::mysql::Opts::from_url(&url)?)?;
+        println!("on MySQL/MariaDB");
+        return tour_mysql(&mut conn);
+    }
+    let path = url
+        .strip_prefix("sqlite:")
+        .map(str::to_owned)
+        .or_else(|| std::env::args().nth(1));
+    let mut conn = match path {
+        Some(path) => storegen::rusqlite::Connection::open(path)?,
+        None => storegen::rusqlite::Connection::open_in_memory()?,
     };
+    println!("on SQLite");
+    tour_sqlite(&mut conn)
+}
 
+type Outcome = Result<(), Box<dyn std::error::Error>>;
+
+/// The tour, once per backend from the same text: generated stores have one set of call
+/// sites whatever the connection.
+macro_rules! tour {
+    ($conn:ident => $($body:tt)*) => {
+        fn tour_sqlite(mut $conn: &mut storegen::rusqlite::Connection) -> Outcome { $($body)* }
+        fn tour_postgres(mut $conn: &mut storegen::backend::postgres::CachedClient) -> Outcome { $($body)* }
+        fn tour_mysql(mut $conn: &mut storegen::mysql::Conn) -> Outcome { $($body)* }
+    };
+}
+
+tour! { conn =>
     db::migrate(&mut conn)?;
     println!("migrated: tables customers, orders, OrderItem are in place");
     let warnings = db::verify(&mut conn)?;

@@ -1,13 +1,22 @@
 //! The README's first command works, and the database it leaves passes the build-time
 //! check of the same blueprint.
 
+#[path = "../../../tests/support/databases.rs"]
+mod databases;
+
 use std::process::Command;
 
 fn run(args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_quickstart"))
-        .args(args)
-        .output()
-        .expect("running the quickstart");
+    run_on(args, None)
+}
+
+fn run_on(args: &[&str], url: Option<&str>) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_quickstart"));
+    command.args(args).env_remove("DATABASE_URL");
+    if let Some(url) = url {
+        command.env("DATABASE_URL", url);
+    }
+    let output = command.output().expect("running the quickstart");
     assert!(
         output.status.success(),
         "quickstart failed: {}",
@@ -16,10 +25,9 @@ fn run(args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-#[test]
-fn the_quickstart_runs_every_step_on_a_fresh_database() {
-    let out = run(&[]);
+fn assert_every_step(out: &str, backend: &str) {
     let steps = [
+        backend,
         "migrated: tables customers, orders, OrderItem are in place",
         "verified: the database matches the compiled-in schema (0 warnings)",
         "inserted Customer { id: 1,",
@@ -41,19 +49,41 @@ fn the_quickstart_runs_every_step_on_a_fresh_database() {
 }
 
 #[test]
-fn the_database_it_leaves_passes_the_build_time_check() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
-    run(&[db.to_str().unwrap()]);
+fn the_quickstart_runs_every_step_on_a_fresh_database() {
+    assert_every_step(&run(&[]), "on SQLite");
+}
+
+fn assert_build_check_passes(url: &str, out: &std::path::Path) {
     let generated = storegen::Builder::new()
         .blueprint(concat!(env!("CARGO_MANIFEST_DIR"), "/blueprint.toml"))
-        .database(format!("sqlite:{}", db.display()))
+        .database(url)
         .validate(storegen::Validate::Live)
-        .out_dir(dir.path().join("out"))
+        .out_dir(out)
         .emit_cargo_directives(false)
         .generate()
         .into_result()
         .unwrap();
     assert_eq!(generated.checked, storegen::build::Checked::Live);
     assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+}
+
+#[test]
+fn the_quickstart_runs_on_postgres_and_mariadb_and_their_databases_pass_the_check() {
+    let dir = tempfile::tempdir().unwrap();
+    if let Some(db) = databases::postgres("quickstart") {
+        assert_every_step(&run_on(&[], Some(&db.url)), "on PostgreSQL");
+        assert_build_check_passes(&db.url, &dir.path().join("pg"));
+    }
+    if let Some(db) = databases::mysql("quickstart") {
+        assert_every_step(&run_on(&[], Some(&db.url)), "on MySQL/MariaDB");
+        assert_build_check_passes(&db.url, &dir.path().join("my"));
+    }
+}
+
+#[test]
+fn the_database_it_leaves_passes_the_build_time_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    run(&[db.to_str().unwrap()]);
+    assert_build_check_passes(&format!("sqlite:{}", db.display()), &dir.path().join("out"));
 }
