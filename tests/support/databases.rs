@@ -96,10 +96,18 @@ fn unavailable(server: Server, why: String) -> Option<TestDb> {
             server.name()
         );
     }
-    eprintln!(
-        "storegen tests: skipping {} (set STOREGEN_REQUIRE_BACKENDS to fail instead): {why}",
-        server.name()
-    );
+    // Once per test binary and server, and past the test harness's output capture,
+    // so a plain `cargo test` says which backends it skipped.
+    static SKIPPED: [std::sync::Once; 2] = [std::sync::Once::new(), std::sync::Once::new()];
+    SKIPPED[server as usize].call_once(|| {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "storegen tests: SKIPPING {} tests, its server does not answer ({why}); set STOREGEN_REQUIRE_BACKENDS={} to fail instead",
+            server.name(),
+            server.name()
+        );
+    });
     None
 }
 
