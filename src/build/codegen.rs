@@ -405,3 +405,110 @@ pub(crate) fn key_parts(store: &Store, var: &Ident) -> Vec<TokenStream> {
         })
         .collect()
 }
+
+/// How one backend's generated store methods reach their private module.
+pub(crate) struct BackendMethods<'a> {
+    /// The backend's marker type: `::storegen::Sqlite`.
+    pub marker: TokenStream,
+    /// The private module of statements.
+    pub module: &'a Ident,
+    /// The `storegen::Error` constructor for the backend's driver errors: `sqlite`.
+    pub error: Ident,
+    /// The store's raw handle as the module's functions take it: `self.raw`.
+    pub raw: TokenStream,
+    /// The raw handle a transaction begins on: `self.raw.reborrow()`.
+    pub begin: TokenStream,
+    /// An open transaction's handle as the module's functions take it: `tx.raw()`.
+    pub tx_raw: TokenStream,
+}
+
+/// The public `impl Store<'_, Backend>`: each method calls the module's function of the
+/// same name and names the store and operation in its error. The module's functions:
+/// `insert -> Option<Record>`, `insert_many -> u64`, `get -> Option<Record>`,
+/// `update -> bool` (when the store has non-key fields), `delete -> bool`,
+/// `list -> Vec<Record>`, `count -> u64`.
+pub(crate) fn store_methods(store: &Store, b: &BackendMethods<'_>) -> TokenStream {
+    let BackendMethods {
+        marker,
+        module,
+        error,
+        raw,
+        begin,
+        tx_raw,
+    } = b;
+    let (record, new, store_type, key) = (
+        record_ident(store),
+        new_ident(store),
+        store_ident(store),
+        key_type(store),
+    );
+    let name = &store.name;
+    let fail = |operation: &str| quote!(|e| ::storegen::Error::#error(#name, #operation, #module::FIELDS, e));
+    let (insert_err, many_err, get_err, update_err, delete_err, list_err, count_err) = (
+        fail("insert"),
+        fail("insert_many"),
+        fail("get"),
+        fail("update"),
+        fail("delete"),
+        fail("list"),
+        fail("count"),
+    );
+    let has_values = store.fields.len() > store.primary_key.len();
+    let update = has_values.then(|| {
+        quote! {
+            /// Writes every field of `record` to the row with its key; `false` when no
+            /// row has that key.
+            pub fn update(&mut self, record: &#record) -> Result<bool, ::storegen::Error> {
+                #module::update(#raw, record).map_err(#update_err)
+            }
+        }
+    });
+    quote! {
+        #[allow(dead_code)]
+        impl #store_type<'_, #marker> {
+            /// Inserts a row and returns it as stored, with the values the database
+            /// assigned (generated keys, defaults).
+            pub fn insert(&mut self, new: &#new) -> Result<#record, ::storegen::Error> {
+                #module::insert(#raw, new).map_err(#insert_err)?.ok_or_else(|| {
+                    ::storegen::Error::Unexpected(format!("{}.insert: the stored row could not be read back", #name))
+                })
+            }
+
+            /// Inserts every row in one transaction (a savepoint inside an open one): all
+            /// of them or, on the first error, none. Returns how many were inserted.
+            pub fn insert_many(&mut self, rows: &[#new]) -> Result<u64, ::storegen::Error> {
+                #[allow(unused_imports)]
+                use ::storegen::{Backend as _, Connection as _};
+                if rows.is_empty() {
+                    return Ok(0);
+                }
+                let mut tx = <#marker as ::storegen::Backend>::begin(#begin)?;
+                let added = #module::insert_many(#tx_raw, rows).map_err(#many_err)?;
+                <#marker as ::storegen::Backend>::commit(tx)?;
+                Ok(added)
+            }
+
+            /// The row with this key, if there is one.
+            pub fn get(&mut self, key: #key) -> Result<Option<#record>, ::storegen::Error> {
+                #module::get(#raw, key).map_err(#get_err)
+            }
+
+            #update
+
+            /// Deletes the row with this key; `false` when there was none.
+            pub fn delete(&mut self, key: #key) -> Result<bool, ::storegen::Error> {
+                #module::delete(#raw, key).map_err(#delete_err)
+            }
+
+            /// One page of rows in key order: the first, or those after a key.
+            pub fn list(&mut self, page: ::storegen::Page<#key>) -> Result<Vec<#record>, ::storegen::Error> {
+                #module::list(#raw, page).map_err(#list_err)
+            }
+
+            /// How many rows the table holds.
+            pub fn count(&mut self) -> Result<u64, ::storegen::Error> {
+                #module::count(#raw).map_err(#count_err)
+            }
+        }
+    }
+}

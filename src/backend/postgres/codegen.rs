@@ -6,7 +6,9 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::backend::quote_double as quote_sql;
-use crate::build::codegen::{ident, key_parts, key_type, new_ident, record_ident, store_ident};
+use crate::build::codegen::{
+    BackendMethods, ident, key_parts, key_type, new_ident, record_ident, store_methods,
+};
 use crate::model::{LogicalType, Store};
 
 /// The `postgres::types::Type` constant for a logical type's parameters.
@@ -29,9 +31,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let module = format_ident!("{}_postgres", store.name);
     let record = record_ident(store);
     let new = new_ident(store);
-    let store_type = store_ident(store);
     let key = key_type(store);
-    let name = &store.name;
     let table = quote_sql(&store.table);
 
     let field_names = store.fields.iter().map(|f| f.name.as_str());
@@ -104,8 +104,19 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         .filter(|(i, _)| !store.is_key(*i))
         .map(|(_, f)| f)
         .collect();
-    let (update_fn, update_method) = if value_fields.is_empty() {
-        (TokenStream::new(), TokenStream::new())
+    let methods = store_methods(
+        store,
+        &BackendMethods {
+            marker: quote!(::storegen::Postgres),
+            module: &module,
+            error: format_ident!("postgres"),
+            raw: quote!(&mut self.raw),
+            begin: quote!(self.raw.reborrow()),
+            tx_raw: quote!(&mut tx.raw()),
+        },
+    );
+    let update_fn = if value_fields.is_empty() {
+        TokenStream::new()
     } else {
         let set = value_fields
             .iter()
@@ -127,21 +138,11 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             let field = ident(&f.name);
             quote!(&record.#field)
         });
-        (
-            quote! {
-                pub(super) fn update(conn: &mut PgConn<'_>, record: &Record) -> Result<bool, Error> {
-                    Ok(conn.execute(#sql, &[#(#types),*], &[#(#params),*])? > 0)
-                }
-            },
-            quote! {
-                /// Writes every field of `record` to the row with its key; `false` when
-                /// no row has that key.
-                pub fn update(&mut self, record: &#record) -> Result<bool, ::storegen::Error> {
-                    #module::update(&mut self.raw, record)
-                        .map_err(|e| ::storegen::Error::postgres(#name, "update", #module::FIELDS, e))
-                }
-            },
-        )
+        quote! {
+            pub(super) fn update(conn: &mut PgConn<'_>, record: &Record) -> Result<bool, Error> {
+                Ok(conn.execute(#sql, &[#(#types),*], &[#(#params),*])? > 0)
+            }
+        }
     };
 
     quote! {
@@ -214,56 +215,6 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             }
         }
 
-        #[allow(dead_code)]
-        impl #store_type<'_, ::storegen::Postgres> {
-            /// Inserts a row and returns it as stored, with the values the database
-            /// assigned (generated keys, defaults).
-            pub fn insert(&mut self, new: &#new) -> Result<#record, ::storegen::Error> {
-                #module::insert(&mut self.raw, new)
-                    .map_err(|e| ::storegen::Error::postgres(#name, "insert", #module::FIELDS, e))?
-                    .ok_or_else(|| ::storegen::Error::Unexpected(format!("{}.insert: the database returned no row", #name)))
-            }
-
-            /// Inserts every row in one transaction (a savepoint inside an open one), in
-            /// multi-row statements: all of them or, on the first error, none. Returns
-            /// how many were inserted.
-            pub fn insert_many(&mut self, rows: &[#new]) -> Result<u64, ::storegen::Error> {
-                use ::storegen::{Backend as _, Connection as _};
-                if rows.is_empty() {
-                    return Ok(0);
-                }
-                let mut tx = ::storegen::Postgres::begin(self.raw.reborrow())?;
-                let added = #module::insert_many(&mut tx.raw(), rows)
-                    .map_err(|e| ::storegen::Error::postgres(#name, "insert_many", #module::FIELDS, e))?;
-                ::storegen::Postgres::commit(tx)?;
-                Ok(added)
-            }
-
-            /// The row with this key, if there is one.
-            pub fn get(&mut self, key: #key) -> Result<Option<#record>, ::storegen::Error> {
-                #module::get(&mut self.raw, key)
-                    .map_err(|e| ::storegen::Error::postgres(#name, "get", #module::FIELDS, e))
-            }
-
-            #update_method
-
-            /// Deletes the row with this key; `false` when there was none.
-            pub fn delete(&mut self, key: #key) -> Result<bool, ::storegen::Error> {
-                #module::delete(&mut self.raw, key)
-                    .map_err(|e| ::storegen::Error::postgres(#name, "delete", #module::FIELDS, e))
-            }
-
-            /// One page of rows in key order: the first, or those after a key.
-            pub fn list(&mut self, page: ::storegen::Page<#key>) -> Result<Vec<#record>, ::storegen::Error> {
-                #module::list(&mut self.raw, page)
-                    .map_err(|e| ::storegen::Error::postgres(#name, "list", #module::FIELDS, e))
-            }
-
-            /// How many rows the table holds.
-            pub fn count(&mut self) -> Result<u64, ::storegen::Error> {
-                #module::count(&mut self.raw)
-                    .map_err(|e| ::storegen::Error::postgres(#name, "count", #module::FIELDS, e))
-            }
-        }
+        #methods
     }
 }

@@ -7,7 +7,8 @@ use quote::{format_ident, quote};
 
 use crate::backend::quote_double as quote_sql;
 use crate::build::codegen::{
-    field_access, ident, key_parts, key_type, new_ident, record_ident, store_ident,
+    BackendMethods, field_access, ident, key_parts, key_type, new_ident, record_ident,
+    store_methods,
 };
 use crate::model::Store;
 
@@ -16,9 +17,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let module = format_ident!("{}_sqlite", store.name);
     let record = record_ident(store);
     let new = new_ident(store);
-    let store_type = store_ident(store);
     let key = key_type(store);
-    let name = &store.name;
 
     let field_names = store.fields.iter().map(|f| f.name.as_str());
     let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
@@ -127,8 +126,19 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let list_after = &sql.list_after;
     let count = &sql.count;
 
-    let (update_fn, update_method) = match &sql.update {
-        None => (TokenStream::new(), TokenStream::new()),
+    let methods = store_methods(
+        store,
+        &BackendMethods {
+            marker: quote!(::storegen::Sqlite),
+            module: &module,
+            error: format_ident!("sqlite"),
+            raw: quote!(self.raw),
+            begin: quote!(self.raw),
+            tx_raw: quote!(tx.raw()),
+        },
+    );
+    let update_fn = match &sql.update {
+        None => TokenStream::new(),
         Some(update) => {
             let value_fields = store
                 .fields
@@ -144,22 +154,13 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                     let value = field_access(&format_ident!("record"), f);
                     quote!(stmt.raw_bind_parameter(#n, #value)?;)
                 });
-            (
-                quote! {
-                    pub(super) fn update(conn: &Connection, record: &Record) -> rusqlite::Result<bool> {
-                        let mut stmt = conn.prepare_cached(#update)?;
-                        #(#binds)*
-                        Ok(stmt.raw_execute()? > 0)
-                    }
-                },
-                quote! {
-                    /// Writes every field of `record` to the row with its key; `false` when
-                    /// no row has that key.
-                    pub fn update(&mut self, record: &#record) -> Result<bool, ::storegen::Error> {
-                        #module::update(self.raw, record).map_err(|e| ::storegen::Error::sqlite(#name, "update", #module::FIELDS, e))
-                    }
-                },
-            )
+            quote! {
+                pub(super) fn update(conn: &Connection, record: &Record) -> rusqlite::Result<bool> {
+                    let mut stmt = conn.prepare_cached(#update)?;
+                    #(#binds)*
+                    Ok(stmt.raw_execute()? > 0)
+                }
+            }
         }
     };
 
@@ -182,14 +183,20 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
 
             #bind_fn
 
-            pub(super) fn insert(conn: &Connection, new: &New) -> rusqlite::Result<Record> {
+            pub(super) fn insert(conn: &Connection, new: &New) -> rusqlite::Result<Option<Record>> {
                 let mut stmt = conn.prepare_cached(#insert_returning)?;
                 bind(&mut stmt, new)?;
                 let mut rows = stmt.raw_query();
-                match rows.next()? {
-                    Some(row) => read(row),
-                    None => Err(rusqlite::Error::QueryReturnedNoRows),
+                rows.next()?.map(read).transpose()
+            }
+
+            /// One prepared insert per row: with SQLite in-process, that is the fastest
+            /// batch. The caller holds the transaction.
+            pub(super) fn insert_many(conn: &Connection, rows: &[New]) -> rusqlite::Result<u64> {
+                for new in rows {
+                    insert_row(conn, new)?;
                 }
+                Ok(rows.len() as u64)
             }
 
             pub(super) fn insert_row(conn: &Connection, new: &New) -> rusqlite::Result<()> {
@@ -247,52 +254,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             }
         }
 
-        #[allow(dead_code)]
-        impl #store_type<'_, ::storegen::Sqlite> {
-            /// Inserts a row and returns it as stored, with the values the database
-            /// assigned (generated keys, defaults).
-            pub fn insert(&mut self, new: &#new) -> Result<#record, ::storegen::Error> {
-                #module::insert(self.raw, new).map_err(|e| ::storegen::Error::sqlite(#name, "insert", #module::FIELDS, e))
-            }
-
-            /// Inserts every row in one transaction (a savepoint inside an open one): all
-            /// of them or, on the first error, none. Returns how many were inserted.
-            pub fn insert_many(&mut self, rows: &[#new]) -> Result<u64, ::storegen::Error> {
-                use ::storegen::Backend as _;
-                if rows.is_empty() {
-                    return Ok(0);
-                }
-                let tx = ::storegen::Sqlite::begin(self.raw)?;
-                for new in rows {
-                    #module::insert_row(self.raw, new)
-                        .map_err(|e| ::storegen::Error::sqlite(#name, "insert_many", #module::FIELDS, e))?;
-                }
-                ::storegen::Sqlite::commit(tx)?;
-                Ok(rows.len() as u64)
-            }
-
-            /// The row with this key, if there is one.
-            pub fn get(&mut self, key: #key) -> Result<Option<#record>, ::storegen::Error> {
-                #module::get(self.raw, key).map_err(|e| ::storegen::Error::sqlite(#name, "get", #module::FIELDS, e))
-            }
-
-            #update_method
-
-            /// Deletes the row with this key; `false` when there was none.
-            pub fn delete(&mut self, key: #key) -> Result<bool, ::storegen::Error> {
-                #module::delete(self.raw, key).map_err(|e| ::storegen::Error::sqlite(#name, "delete", #module::FIELDS, e))
-            }
-
-            /// One page of rows in key order: the first, or those after a key.
-            pub fn list(&mut self, page: ::storegen::Page<#key>) -> Result<Vec<#record>, ::storegen::Error> {
-                #module::list(self.raw, page).map_err(|e| ::storegen::Error::sqlite(#name, "list", #module::FIELDS, e))
-            }
-
-            /// How many rows the table holds.
-            pub fn count(&mut self) -> Result<u64, ::storegen::Error> {
-                #module::count(self.raw).map_err(|e| ::storegen::Error::sqlite(#name, "count", #module::FIELDS, e))
-            }
-        }
+        #methods
     }
 }
 
