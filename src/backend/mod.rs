@@ -8,6 +8,8 @@ use std::fmt;
 
 use crate::model::{CatalogColumn, LogicalType};
 
+#[cfg(feature = "codegen")]
+pub(crate) mod ddl;
 pub mod mysql;
 pub mod postgres;
 pub mod sqlite;

@@ -9,30 +9,24 @@ use crate::backend::quote_backtick as quote;
 use crate::model::{DefaultValue, Field, LogicalType, OnDelete, Schema, Store};
 
 use super::types::ddl_type;
+use crate::backend::ddl::create_table;
 
 pub fn create_script(schema: &Schema) -> String {
-    let mut out = String::new();
-    for store in crate::backend::creation_order(schema) {
-        create_table(store, &mut out);
-    }
-    out
+    crate::backend::creation_order(schema)
+        .into_iter()
+        .map(table)
+        .collect()
 }
 
-fn create_table(store: &Store, out: &mut String) {
-    out.push_str(&format!(
-        "CREATE TABLE IF NOT EXISTS {} (\n",
-        quote(&store.table)
-    ));
-    let mut lines: Vec<String> = store.fields.iter().map(column).collect();
-    let key: Vec<String> = store.key_fields().map(|f| quote(&f.column)).collect();
-    lines.push(format!("PRIMARY KEY ({})", key.join(", ")));
+fn table(store: &Store) -> String {
+    let mut extra = Vec::new();
     for index in &store.indexes {
         let columns: Vec<String> = index
             .fields
             .iter()
             .map(|&i| quote(&store.fields[i].column))
             .collect();
-        lines.push(format!(
+        extra.push(format!(
             "{}INDEX {} ({})",
             if index.unique { "UNIQUE " } else { "" },
             quote(&index.name),
@@ -51,12 +45,17 @@ fn create_table(store: &Store, out: &mut String) {
                 line.push_str(" ON DELETE ");
                 line.push_str(reference.on_delete.sql());
             }
-            lines.push(line);
+            extra.push(line);
         }
     }
-    out.push_str("    ");
-    out.push_str(&lines.join(",\n    "));
-    out.push_str("\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;\n");
+    create_table(
+        store,
+        quote,
+        |field, _| column(field),
+        false,
+        extra,
+        " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    )
 }
 
 fn column(field: &Field) -> String {

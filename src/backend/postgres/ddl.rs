@@ -1,56 +1,23 @@
 //! PostgreSQL DDL, from the schema model. Pure.
 
 use crate::backend::{quote_double as quote, quote_literal};
-use crate::model::{DefaultValue, Field, OnDelete, Schema, Store};
+use crate::model::{DefaultValue, Field, OnDelete, Schema};
 
 use super::types::ddl_type;
+use crate::backend::ddl::{create_indexes, create_table};
 
+/// `CREATE TABLE IF NOT EXISTS` for every store — referenced tables first, since
+/// PostgreSQL checks a foreign key's table when the key is created — then
 /// `CREATE TABLE IF NOT EXISTS` for every store — referenced tables first, since
 /// PostgreSQL checks a foreign key's table when the key is created — then
 /// `CREATE INDEX IF NOT EXISTS` for every index.
 pub fn create_script(schema: &Schema) -> String {
     let mut out = String::new();
     for store in crate::backend::creation_order(schema) {
-        create_table(store, &mut out);
+        out.push_str(&create_table(store, quote, column, true, Vec::new(), ""));
     }
-    for store in &schema.stores {
-        for index in &store.indexes {
-            let columns: Vec<String> = index
-                .fields
-                .iter()
-                .map(|&i| quote(&store.fields[i].column))
-                .collect();
-            out.push_str(&format!(
-                "CREATE {}INDEX IF NOT EXISTS {} ON {} ({});\n",
-                if index.unique { "UNIQUE " } else { "" },
-                quote(&index.name),
-                quote(&store.table),
-                columns.join(", ")
-            ));
-        }
-    }
+    out.push_str(&create_indexes(&schema.stores, quote));
     out
-}
-
-fn create_table(store: &Store, out: &mut String) {
-    out.push_str(&format!(
-        "CREATE TABLE IF NOT EXISTS {} (\n",
-        quote(&store.table)
-    ));
-    let single_key = store.primary_key.len() == 1;
-    let mut lines: Vec<String> = store
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(i, field)| column(field, single_key && store.is_key(i)))
-        .collect();
-    if !single_key {
-        let key: Vec<String> = store.key_fields().map(|f| quote(&f.column)).collect();
-        lines.push(format!("PRIMARY KEY ({})", key.join(", ")));
-    }
-    out.push_str("    ");
-    out.push_str(&lines.join(",\n    "));
-    out.push_str("\n);\n");
 }
 
 fn column(field: &Field, sole_key: bool) -> String {
