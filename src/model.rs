@@ -221,6 +221,8 @@ pub struct Index {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Catalog {
     pub backend: BackendKind,
+    /// The server's version, as it reports it (`15.19`, `10.11.19-MariaDB`, `3.50.2`).
+    pub server_version: String,
     /// Tables in the order the blueprint asked for them; absent tables are left out.
     pub tables: Vec<CatalogTable>,
 }

@@ -100,6 +100,8 @@ fn directives_name_the_blueprint_and_the_variables_read_never_the_database() {
         generated.directives,
         [
             format!("cargo:rerun-if-changed={}", blueprint.display()),
+            "cargo:rerun-if-env-changed=STOREGEN_OFFLINE".to_owned(),
+            "cargo:rerun-if-env-changed=STOREGEN_WRITE_SNAPSHOT".to_owned(),
             "cargo:rerun-if-env-changed=STOREGEN_TEST_URL_2".to_owned(),
         ]
     );
@@ -116,7 +118,7 @@ fn auto_without_a_url_generates_unchecked_with_one_warning() {
     assert_eq!(
         generated.warnings,
         [format!(
-            "{}: warning: no database URL is configured and snapshots are not supported yet: the schema was not checked",
+            "{}: warning: no database URL is configured and there is no snapshot: the schema was not checked",
             blueprint.display()
         )]
     );
@@ -143,7 +145,7 @@ fn live_without_a_url_is_an_error_and_writes_nothing() {
 }
 
 #[test]
-fn off_warns_and_snapshot_is_not_supported_yet() {
+fn off_warns_and_snapshot_needs_a_snapshot_file() {
     let (dir, blueprint) = setup("STOREGEN_TEST_UNSET_5");
     let out = dir.path().join("out");
     let generated = builder(&blueprint, &out)
@@ -163,7 +165,9 @@ fn off_warns_and_snapshot_is_not_supported_yet() {
             .into_result(),
     );
     assert!(
-        text.starts_with("error: validation against a snapshot is not supported yet"),
+        text.starts_with(
+            "error: validation against a snapshot needs a snapshot file, and none is configured"
+        ),
         "{text}"
     );
 }

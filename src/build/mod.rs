@@ -8,6 +8,8 @@ pub mod blueprint;
 pub mod codegen;
 pub mod diagnostics;
 mod live;
+pub mod snapshot;
+mod validate;
 
 use std::path::{Path, PathBuf};
 
@@ -23,7 +25,8 @@ use crate::runtime::Error;
 pub enum Validate {
     /// Connect to the configured database; it must answer.
     Live,
-    /// Check against the committed snapshot; never connect.
+    /// Check against the committed snapshot; never connect. `STOREGEN_OFFLINE=1`
+    /// forces this mode.
     Snapshot,
     /// Live when a URL is configured, else the snapshot when one exists, else generate
     /// unchecked with one warning. The default.
@@ -103,9 +106,16 @@ impl Builder {
         self
     }
 
-    /// The schema snapshot file, overriding the blueprint's `[database] snapshot`.
-    /// Snapshots arrive with their own issue; until then `Validate::Snapshot` reports
-    /// that they are not supported and `Auto` does not use them.
+    /// The schema snapshot file, overriding the blueprint's `[database] snapshot`;
+    /// relative to `CARGO_MANIFEST_DIR`. Builds without a database check against it;
+    /// `STOREGEN_WRITE_SNAPSHOT=1` makes a passing live check rewrite it.
+    ///
+    /// ```no_run
+    /// storegen::Builder::new()
+    ///     .snapshot("storegen.snapshot.toml")
+    ///     .generate()
+    ///     .unwrap_or_exit();
+    /// ```
     pub fn snapshot(mut self, path: impl AsRef<Path>) -> Self {
         self.snapshot = Some(path.as_ref().to_owned());
         self
@@ -178,10 +188,15 @@ impl Builder {
         };
         let (blueprint, mut diagnostics) = blueprint::parse(&source).map_err(report)?;
 
-        let mode = self
-            .validate
-            .or(blueprint.database.validate.as_ref().map(|(m, _)| *m))
-            .unwrap_or(Validate::Auto);
+        let offline = env_flag("STOREGEN_OFFLINE", directives);
+        let write_snapshot = env_flag("STOREGEN_WRITE_SNAPSHOT", directives);
+        let mode = if offline {
+            Validate::Snapshot
+        } else {
+            self.validate
+                .or(blueprint.database.validate.as_ref().map(|(m, _)| *m))
+                .unwrap_or(Validate::Auto)
+        };
         let url = match &self.database {
             Some(url) => Some((url.clone(), None)),
             None => match &blueprint.database.url {
@@ -195,56 +210,23 @@ impl Builder {
                 None => None,
             },
         };
-        let checked = match (mode, url) {
-            (Validate::Off, _) => {
-                diagnostics.push(Diagnostic::warning(
-                    blueprint.database.validate.as_ref().map(|(_, s)| s.clone()),
-                    "validation is off: the schema was not checked against a database",
-                ));
-                Checked::Unchecked
-            }
-            (Validate::Snapshot, _) => {
-                let span = blueprint.database.snapshot.as_ref().map(|(_, s)| s.clone());
-                diagnostics.push(
-                    Diagnostic::error(span, "validation against a snapshot is not supported yet")
-                        .help("validate against a live database (`validate = \"live\"`) or turn validation off"),
-                );
-                Checked::Unchecked
-            }
-            (Validate::Live, None) => {
-                diagnostics.push(
-                    Diagnostic::error(
-                        blueprint.spans.database.clone(),
-                        "live validation needs a database URL, and none is configured",
-                    )
-                    .help("set `[database] url` (or the variable it names), or call `Builder::database`"),
-                );
-                Checked::Unchecked
-            }
-            (Validate::Live | Validate::Auto, Some((url, span))) => {
-                match live::introspect(&url, &manifest_dir, &blueprint.schema, &blueprint.database)
-                {
-                    Ok(catalog) => {
-                        diagnostics.extend(drift_diagnostics(&blueprint, &catalog));
-                        Checked::Live
-                    }
-                    Err(message) => {
-                        diagnostics.push(Diagnostic::error(
-                            span.or(blueprint.spans.database.clone()),
-                            message,
-                        ));
-                        Checked::Unchecked
-                    }
-                }
-            }
-            (Validate::Auto, None) => {
-                diagnostics.push(Diagnostic::warning(
-                    None,
-                    "no database URL is configured and snapshots are not supported yet: the schema was not checked",
-                ));
-                Checked::Unchecked
-            }
+        let snapshot =
+            match &self.snapshot {
+                Some(path) => Some((manifest_dir.join(path), path.display().to_string(), None)),
+                None => blueprint.database.snapshot.as_ref().map(|(path, span)| {
+                    (manifest_dir.join(path), path.clone(), Some(span.clone()))
+                }),
+            };
+        let plan = validate::Plan {
+            blueprint: &blueprint,
+            manifest_dir: &manifest_dir,
+            mode,
+            url,
+            snapshot,
+            write_snapshot,
         };
+        let (checked, found) = validate::check(&plan, directives);
+        diagnostics.extend(found);
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(report(diagnostics));
         }
@@ -280,6 +262,12 @@ impl Builder {
             directives: Vec::new(),
         })
     }
+}
+
+/// Whether an environment variable is set to `1`; notes that the build read it.
+fn env_flag(name: &str, directives: &mut Vec<String>) -> bool {
+    directives.push(format!("cargo:rerun-if-env-changed={name}"));
+    std::env::var(name).is_ok_and(|v| v == "1")
 }
 
 /// Drift between blueprint and database, as diagnostics located in the blueprint.
@@ -361,6 +349,8 @@ pub fn generate_in_memory(
 pub enum Checked {
     /// Against a live database.
     Live,
+    /// Against the snapshot file.
+    Snapshot,
     /// Not at all (validation off, or nothing to validate against).
     Unchecked,
 }

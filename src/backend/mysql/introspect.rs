@@ -23,9 +23,25 @@ pub fn introspect(
     schema: &str,
     tables: &[&str],
 ) -> Result<Catalog, mysql::Error> {
+    let version = client.exec_rows("SELECT VERSION()", Vec::new())?;
+    // "10.11.19-MariaDB-0+deb12u1": the version and the server, without the packager's.
+    let server_version = version
+        .first()
+        .map(|row| text(row, 0))
+        .transpose()?
+        .unwrap_or_default();
+    let server_version = match server_version.find("-MariaDB") {
+        Some(at) => server_version[..at + "-MariaDB".len()].to_owned(),
+        None => server_version
+            .split('-')
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    };
     if tables.is_empty() {
         return Ok(Catalog {
             backend: BackendKind::Mysql,
+            server_version,
             tables: Vec::new(),
         });
     }
@@ -180,6 +196,7 @@ pub fn introspect(
     }
     Ok(Catalog {
         backend: BackendKind::Mysql,
+        server_version,
         tables: ordered,
     })
 }

@@ -140,8 +140,20 @@ pub fn introspect(
             ordered.push(tables_found.swap_remove(position));
         }
     }
+    let version = client.query("SHOW server_version", &[])?;
+    // "15.19 (Debian 15.19-0+deb12u1)": the version, without the packager's note.
+    let server_version = version
+        .first()
+        .map(|row| row.try_get::<_, String>(0))
+        .transpose()?
+        .unwrap_or_default()
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     Ok(Catalog {
         backend: BackendKind::Postgres,
+        server_version,
         tables: ordered,
     })
 }

@@ -16,8 +16,10 @@ pub fn introspect(conn: &Connection, tables: &[&str]) -> rusqlite::Result<Catalo
             found.push(table);
         }
     }
+    let server_version: String = conn.query_row("SELECT sqlite_version()", [], |row| row.get(0))?;
     Ok(Catalog {
         backend: BackendKind::Sqlite,
+        server_version,
         tables: found,
     })
 }
