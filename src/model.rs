@@ -276,6 +276,8 @@ pub struct CatalogIndex {
 /// One foreign key as the database holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogForeignKey {
+    /// The constraint's name; empty where the database has none (SQLite).
+    pub name: String,
     pub columns: Vec<String>,
     pub table: String,
     pub referenced: Vec<String>,

@@ -53,3 +53,70 @@ pub(crate) fn create_indexes(stores: &[Store], quote: fn(&str) -> String) -> Str
     }
     out
 }
+
+/// One statement that moves a database toward its blueprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub sql: String,
+    /// Loses data (drops a column): written as a comment unless destructive steps are
+    /// allowed.
+    pub destructive: bool,
+}
+
+impl Step {
+    pub fn safe(sql: impl Into<String>) -> Step {
+        Step {
+            sql: sql.into(),
+            destructive: false,
+        }
+    }
+
+    pub fn destructive(sql: impl Into<String>) -> Step {
+        Step {
+            sql: sql.into(),
+            destructive: true,
+        }
+    }
+}
+
+/// The steps as a script: one statement a line, `;`-terminated; destructive ones
+/// commented out unless allowed.
+pub fn render_steps(steps: &[Step], allow_destructive: bool) -> String {
+    let mut out = String::new();
+    for step in steps {
+        let sql = step.sql.trim_end().trim_end_matches(';');
+        if step.destructive && !allow_destructive {
+            out.push_str("-- destructive, left out (run with --allow-destructive to include):\n");
+            for line in sql.lines() {
+                out.push_str("-- ");
+                out.push_str(line);
+                out.push('\n');
+            }
+            // A comment line ends the statement for a reader; keep the `;` visible.
+            out.truncate(out.len() - 1);
+            out.push_str(";\n");
+        } else {
+            out.push_str(sql);
+            out.push_str(";\n");
+        }
+    }
+    out
+}
+
+/// The store and field a drift is about, and the table as the database holds it.
+pub(crate) fn drift_target<'s>(
+    schema: &'s crate::model::Schema,
+    catalog: &'s crate::model::Catalog,
+    location: &crate::drift::Location,
+) -> Option<(
+    &'s Store,
+    Option<&'s Field>,
+    Option<&'s crate::model::CatalogTable>,
+)> {
+    let store = schema.store(location.store())?;
+    let field = match location {
+        crate::drift::Location::Field { field, .. } => store.field(field),
+        _ => None,
+    };
+    Some((store, field, catalog.table(&store.table)))
+}

@@ -5,8 +5,11 @@
 //! system, for tests and tools.
 
 pub mod blueprint;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod codegen;
 pub mod diagnostics;
+pub mod diff;
 mod live;
 pub mod snapshot;
 mod validate;

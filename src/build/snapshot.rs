@@ -188,7 +188,8 @@ pub fn render(schema: &Schema, catalog: &Catalog) -> String {
         for k in &table.foreign_keys {
             let _ = writeln!(
                 out,
-                "    {{ columns = {}, table = {}, referenced = {}, on_delete = {} }},",
+                "    {{ name = {}, columns = {}, table = {}, referenced = {}, on_delete = {} }},",
+                quoted(&k.name),
                 list(&k.columns),
                 quoted(&k.table),
                 list(&k.referenced),
@@ -247,6 +248,7 @@ struct IndexForm {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ForeignKeyForm {
+    name: String,
     columns: Vec<String>,
     table: String,
     referenced: Vec<String>,
@@ -292,6 +294,7 @@ pub fn parse(text: &str) -> Result<Snapshot, Diagnostic> {
                 )
             })?;
             foreign_keys.push(CatalogForeignKey {
+                name: k.name,
                 columns: k.columns,
                 table: k.table,
                 referenced: k.referenced,
@@ -470,6 +473,7 @@ body = { type = "text", max_length = 20, default = "it's \"x\"" }
                 unique: vec![vec!["body".into()]],
                 indexes: vec![],
                 foreign_keys: vec![CatalogForeignKey {
+                    name: "notes_id_fkey".into(),
                     columns: vec!["id".into()],
                     table: "other".into(),
                     referenced: vec!["id".into()],

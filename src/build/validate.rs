@@ -30,10 +30,11 @@ pub(crate) fn check(plan: &Plan<'_>, directives: &mut Vec<String>) -> (Checked, 
         .snapshot
         .as_ref()
         .is_some_and(|(path, _, _)| path.is_file());
-    if snapshot_exists && !plan.write_snapshot {
-        if let Some((path, _, _)) = &plan.snapshot {
-            directives.push(format!("cargo:rerun-if-changed={}", path.display()));
-        }
+    if snapshot_exists
+        && !plan.write_snapshot
+        && let Some((path, _, _)) = &plan.snapshot
+    {
+        directives.push(format!("cargo:rerun-if-changed={}", path.display()));
     }
     let database_span = || blueprint.spans.database.clone();
     let checked = match (plan.mode, &plan.url) {

@@ -5,8 +5,10 @@
 //! Tables are utf8mb4 with a binary collation, so text compares as on the other
 //! backends: case-sensitively, every character kept.
 
+use crate::backend::ddl::{Step, drift_target};
 use crate::backend::quote_backtick as quote;
-use crate::model::{DefaultValue, Field, LogicalType, OnDelete, Schema, Store};
+use crate::drift::{Drift, DriftKind};
+use crate::model::{Catalog, DefaultValue, Field, LogicalType, OnDelete, Schema, Store};
 
 use super::types::ddl_type;
 use crate::backend::ddl::create_table;
@@ -35,17 +37,7 @@ fn table(store: &Store) -> String {
     }
     for field in &store.fields {
         if let Some(reference) = &field.references {
-            let mut line = format!(
-                "FOREIGN KEY ({}) REFERENCES {} ({})",
-                quote(&field.column),
-                quote(&reference.table),
-                quote(&reference.column)
-            );
-            if reference.on_delete != OnDelete::NoAction {
-                line.push_str(" ON DELETE ");
-                line.push_str(reference.on_delete.sql());
-            }
-            extra.push(line);
+            extra.push(foreign_key(&field.column, reference));
         }
     }
     create_table(
@@ -59,6 +51,12 @@ fn table(store: &Store) -> String {
 }
 
 fn column(field: &Field) -> String {
+    column_def(field, true)
+}
+
+/// A column's definition; `unique` adds its UNIQUE (MODIFY COLUMN must not: it would
+/// add a second unique index).
+fn column_def(field: &Field, unique: bool) -> String {
     let mut sql = format!("{} {}", quote(&field.column), ddl_type(&field.ty));
     if !field.nullable {
         sql.push_str(" NOT NULL");
@@ -66,7 +64,7 @@ fn column(field: &Field) -> String {
     if field.generated {
         sql.push_str(" AUTO_INCREMENT");
     }
-    if field.unique {
+    if field.unique && unique {
         sql.push_str(" UNIQUE");
     }
     if let Some(default) = &field.default {
@@ -83,6 +81,151 @@ fn column(field: &Field) -> String {
         });
     }
     sql
+}
+
+fn foreign_key(column: &str, reference: &crate::model::Reference) -> String {
+    let mut sql = format!(
+        "FOREIGN KEY ({}) REFERENCES {} ({})",
+        quote(column),
+        quote(&reference.table),
+        quote(&reference.column)
+    );
+    if reference.on_delete != OnDelete::NoAction {
+        sql.push_str(" ON DELETE ");
+        sql.push_str(reference.on_delete.sql());
+    }
+    sql
+}
+
+/// The statements that bring a MySQL database to the blueprint, from the drift between
+/// them: missing tables first (referenced ones first), then each table's changes.
+/// MySQL commits each DDL statement on its own: a failed step leaves those before it.
+pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let missing: Vec<&str> = drifts
+        .iter()
+        .filter_map(|d| match &d.kind {
+            DriftKind::MissingTable { .. } => Some(d.location.store()),
+            _ => None,
+        })
+        .collect();
+    for store in crate::backend::creation_order(schema) {
+        if missing.contains(&store.name.as_str()) {
+            steps.push(Step::safe(table(store)));
+        }
+    }
+    for drift in drifts {
+        let Some((store, field, table)) = drift_target(schema, catalog, &drift.location) else {
+            continue;
+        };
+        let t = quote(&store.table);
+        let alter = |what: String| Step::safe(format!("ALTER TABLE {t} {what}"));
+        // Type, nullability and AUTO_INCREMENT change together: MODIFY restates the
+        // whole column.
+        let modify = |field: &Field| alter(format!("MODIFY COLUMN {}", column_def(field, false)));
+        match &drift.kind {
+            DriftKind::MissingTable { .. } => {}
+            DriftKind::MissingColumn { .. } => {
+                if let Some(field) = field {
+                    steps.push(alter(format!("ADD COLUMN {}", column(field))));
+                    if let Some(reference) = &field.references {
+                        steps.push(alter(format!(
+                            "ADD {}",
+                            foreign_key(&field.column, reference)
+                        )));
+                    }
+                }
+            }
+            DriftKind::Type { .. } | DriftKind::Nullable { .. } | DriftKind::Generated { .. } => {
+                if let Some(field) = field {
+                    let step = modify(field);
+                    // One MODIFY covers every change to the column.
+                    if !steps.contains(&step) {
+                        steps.push(step);
+                    }
+                }
+            }
+            DriftKind::PrimaryKey { expected, .. } => {
+                let key: Vec<String> = expected.iter().map(|c| quote(c)).collect();
+                steps.push(alter(format!(
+                    "DROP PRIMARY KEY, ADD PRIMARY KEY ({})",
+                    key.join(", ")
+                )));
+            }
+            DriftKind::Unique {
+                column: c,
+                expected: true,
+            } => {
+                steps.push(alter(format!("ADD UNIQUE ({})", quote(c))));
+            }
+            DriftKind::Unique {
+                column: c,
+                expected: false,
+            } => {
+                for index in table.into_iter().flat_map(|t| &t.indexes) {
+                    if index.unique
+                        && index.columns.len() == 1
+                        && index.columns[0].eq_ignore_ascii_case(c)
+                    {
+                        steps.push(alter(format!("DROP INDEX {}", quote(&index.name))));
+                    }
+                }
+            }
+            DriftKind::UnknownColumn {
+                column: c,
+                sql_type,
+                required,
+                ..
+            } => {
+                if *required {
+                    // Inserts that leave it out work once it may be NULL.
+                    steps.push(alter(format!("MODIFY COLUMN {} {sql_type} NULL", quote(c))));
+                }
+                steps.push(Step::destructive(format!(
+                    "ALTER TABLE {t} DROP COLUMN {}",
+                    quote(c)
+                )));
+            }
+            DriftKind::MissingIndex {
+                columns, unique, ..
+            } => {
+                let crate::drift::Location::Index {
+                    index: position, ..
+                } = &drift.location
+                else {
+                    continue;
+                };
+                let Some(index) = store.indexes.get(*position) else {
+                    continue;
+                };
+                let cols: Vec<String> = columns.iter().map(|c| quote(c)).collect();
+                steps.push(Step::safe(format!(
+                    "CREATE {}INDEX {} ON {t} ({})",
+                    if *unique { "UNIQUE " } else { "" },
+                    quote(&index.name),
+                    cols.join(", ")
+                )));
+            }
+            DriftKind::MissingForeignKey { column: c, .. } => {
+                if let Some(reference) = field.and_then(|f| f.references.as_ref()) {
+                    steps.push(alter(format!("ADD {}", foreign_key(c, reference))));
+                }
+            }
+            DriftKind::OnDelete { column: c, .. } => {
+                let existing = table
+                    .into_iter()
+                    .flat_map(|t| &t.foreign_keys)
+                    .find(|k| k.columns.len() == 1 && k.columns[0].eq_ignore_ascii_case(c));
+                if let (Some(existing), Some(reference)) =
+                    (existing, field.and_then(|f| f.references.as_ref()))
+                {
+                    steps.push(alter(format!("DROP FOREIGN KEY {}", quote(&existing.name))));
+                    steps.push(alter(format!("ADD {}", foreign_key(c, reference))));
+                }
+            }
+        }
+    }
+    steps
 }
 
 /// A MySQL string literal: quotes doubled, and backslashes too, since MySQL reads them

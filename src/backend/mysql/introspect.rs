@@ -169,6 +169,7 @@ pub fn introspect(
         if !same {
             let rule = text(&row, 5)?;
             table.foreign_keys.push(CatalogForeignKey {
+                name: constraint.clone(),
                 columns: Vec::new(),
                 table: text(&row, 3)?,
                 referenced: Vec::new(),

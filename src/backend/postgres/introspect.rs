@@ -41,7 +41,7 @@ const FOREIGN_KEYS: &str = "SELECT con.conrelid, \
      ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord) \
            JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum \
            ORDER BY k.ord), \
-     con.confdeltype::text \
+     con.confdeltype::text, con.conname::text \
      FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class ft ON ft.oid = con.confrelid \
      WHERE con.contype = 'f' AND con.conrelid = ANY($1) ORDER BY con.conrelid, con.conname";
 
@@ -118,6 +118,7 @@ pub fn introspect(
             };
             let action: String = row.try_get(4)?;
             table.foreign_keys.push(CatalogForeignKey {
+                name: row.try_get(5)?,
                 columns: row.try_get(1)?,
                 table: row.try_get(2)?,
                 referenced: row.try_get(3)?,

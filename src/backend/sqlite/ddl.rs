@@ -1,7 +1,9 @@
 //! SQLite DDL: the CREATE script `migrate` runs, from the schema model. Pure.
 
+use crate::backend::ddl::{Step, drift_target};
 use crate::backend::{quote_double as quote, quote_literal};
-use crate::model::{DefaultValue, Field, LogicalType, OnDelete, Schema};
+use crate::drift::{Drift, DriftKind};
+use crate::model::{Catalog, DefaultValue, Field, LogicalType, OnDelete, Schema, Store};
 
 use super::types::ddl_type;
 use crate::backend::ddl::{create_indexes, create_table};
@@ -68,4 +70,141 @@ fn default_sql(default: &DefaultValue) -> String {
         DefaultValue::Float(x) => format!("{x:?}"),
         DefaultValue::Text(text) => quote_literal(text),
     }
+}
+
+/// The statements that bring an SQLite database to the blueprint. SQLite alters little
+/// in place, so a table with any drift but a missing index is rebuilt: a new table as
+/// the blueprint declares it, the rows copied across (SQLite converts them to the new
+/// column types), the old table dropped, the new one renamed — in one transaction,
+/// with foreign keys off while it runs. Columns the blueprint doesn't declare are kept
+/// (made nullable) unless destructive steps are allowed.
+pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let mut rebuilt = Vec::new();
+    for drift in drifts {
+        let Some((store, _, table)) = drift_target(schema, catalog, &drift.location) else {
+            continue;
+        };
+        match (&drift.kind, table) {
+            (DriftKind::MissingTable { .. }, _) => {
+                steps.push(Step::safe(create_table(
+                    store,
+                    quote,
+                    column,
+                    true,
+                    Vec::new(),
+                    "",
+                )));
+                for line in create_indexes(std::slice::from_ref(store), quote).lines() {
+                    steps.push(Step::safe(line));
+                }
+            }
+            (DriftKind::MissingIndex { .. }, _) => {
+                let crate::drift::Location::Index { index, .. } = &drift.location else {
+                    continue;
+                };
+                if let Some(index) = store.indexes.get(*index) {
+                    let mut single = store.clone();
+                    single.indexes = vec![index.clone()];
+                    steps.push(Step::safe(create_indexes(&[single], quote).trim_end()));
+                }
+            }
+            (
+                DriftKind::UnknownColumn {
+                    required,
+                    column: c,
+                    ..
+                },
+                table,
+            ) => {
+                // A required one blocks every insert: the rebuild keeps it, nullable.
+                if *required
+                    && !rebuilt.contains(&store.name)
+                    && let Some(table) = table
+                {
+                    rebuilt.push(store.name.clone());
+                    steps.extend(rebuild(store, table));
+                }
+                steps.push(Step::destructive(format!(
+                    "ALTER TABLE {} DROP COLUMN {}",
+                    quote(&store.table),
+                    quote(c)
+                )));
+            }
+            (_, Some(table)) if !rebuilt.contains(&store.name) => {
+                rebuilt.push(store.name.clone());
+                steps.extend(rebuild(store, table));
+            }
+            _ => {}
+        }
+    }
+    steps
+}
+
+fn rebuild(store: &Store, table: &crate::model::CatalogTable) -> Vec<Step> {
+    let temporary = format!("storegen_rebuild_{}", store.table);
+    let mut shape = store.clone();
+    shape.table = temporary.clone();
+    // Columns the blueprint doesn't know stay, nullable, so no insert depends on them.
+    let kept: Vec<&crate::model::CatalogColumn> = table
+        .columns
+        .iter()
+        .filter(|c| {
+            !store
+                .fields
+                .iter()
+                .any(|f| f.column.eq_ignore_ascii_case(&c.name))
+        })
+        .filter(|c| c.default.as_deref() != Some("GENERATED ALWAYS"))
+        .collect();
+    let extra: Vec<String> = kept
+        .iter()
+        .map(|c| {
+            let mut line = format!("{} {}", quote(&c.name), c.sql_type);
+            if let Some(default) = &c.default {
+                line.push_str(&format!(" DEFAULT {default}"));
+            }
+            line
+        })
+        .collect();
+    let mut create = create_table(&shape, quote, column, true, Vec::new(), "");
+    if !extra.is_empty() {
+        let close = create.rfind("\n)").unwrap_or(create.len());
+        create.insert_str(close, &format!(",\n    {}", extra.join(",\n    ")));
+    }
+    let copied: Vec<String> = store
+        .fields
+        .iter()
+        .filter(|f| {
+            table
+                .columns
+                .iter()
+                .any(|c| c.name.eq_ignore_ascii_case(&f.column))
+        })
+        .map(|f| quote(&f.column))
+        .chain(kept.iter().map(|c| quote(&c.name)))
+        .collect();
+    let copied = copied.join(", ");
+    let mut steps = vec![
+        Step::safe("PRAGMA foreign_keys = OFF"),
+        Step::safe("BEGIN"),
+        Step::safe(create),
+        Step::safe(format!(
+            "INSERT INTO {} ({copied}) SELECT {copied} FROM {}",
+            quote(&temporary),
+            quote(&store.table)
+        )),
+        Step::safe(format!("DROP TABLE {}", quote(&store.table))),
+        Step::safe(format!(
+            "ALTER TABLE {} RENAME TO {}",
+            quote(&temporary),
+            quote(&store.table)
+        )),
+    ];
+    for line in create_indexes(std::slice::from_ref(store), quote).lines() {
+        steps.push(Step::safe(line));
+    }
+    steps.push(Step::safe("COMMIT"));
+    steps.push(Step::safe("PRAGMA foreign_keys = ON"));
+    steps
 }

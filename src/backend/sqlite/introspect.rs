@@ -152,6 +152,7 @@ fn foreign_keys(conn: &Connection, table: &str) -> rusqlite::Result<Vec<CatalogF
             keys.push((
                 id,
                 CatalogForeignKey {
+                    name: String::new(),
                     columns: Vec::new(),
                     table: row.get(1)?,
                     referenced: Vec::new(),

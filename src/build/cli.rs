@@ -1,0 +1,378 @@
+//! The `storegen` command: the build's checks for pipelines and operators.
+//!
+//! ```text
+//! storegen check   [--blueprint F] [--database URL] [--snapshot F] [--offline] [--format text|json]
+//! storegen prepare [--blueprint F] [--database URL] [--snapshot F]
+//! storegen diff --sql [--blueprint F] [--database URL] [--allow-destructive]
+//! storegen ddl     [--blueprint F] [--backend sqlite|postgres|mysql]
+//! ```
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::blueprint::{self, Blueprint};
+use super::diagnostics::{Diagnostic, Report, line_col};
+use super::{diff, drift_diagnostics, live, snapshot};
+use crate::backend::BackendKind;
+use crate::drift::Severity;
+
+const USAGE: &str = "\
+storegen: check a blueprint against a database, take schema snapshots, write SQL.
+
+usage:
+  storegen check   [--blueprint F] [--database URL] [--snapshot F] [--offline] [--format text|json]
+      the drift report: exit 0 when clean, 2 on drift, 1 on any other error.
+      Checks the live database (--database, or the blueprint's [database] url), or with
+      --offline (or no URL) the snapshot.
+  storegen prepare [--blueprint F] [--database URL] [--snapshot F]
+      write the snapshot from the live database.
+  storegen diff --sql [--blueprint F] [--database URL] [--allow-destructive]
+      the SQL that brings the database to the blueprint, in its dialect; dropping
+      columns only as comments unless --allow-destructive.
+  storegen ddl [--blueprint F] [--backend sqlite|postgres|mysql]
+      the CREATE script for a backend (default: the blueprint's first).
+
+  --blueprint F   default: blueprint.toml in the current directory
+  --snapshot F    default: the blueprint's [database] snapshot, else storegen.snapshot.toml
+                  next to the blueprint
+Relative paths in the blueprint (the snapshot, sqlite: URLs) are relative to its folder.
+";
+
+/// What went wrong, and the exit code that says so.
+struct Failure {
+    code: i32,
+    text: String,
+}
+
+fn fail(text: impl Into<String>) -> Failure {
+    Failure {
+        code: 1,
+        text: text.into(),
+    }
+}
+
+#[derive(Default)]
+struct Options {
+    command: String,
+    blueprint: Option<PathBuf>,
+    database: Option<String>,
+    snapshot: Option<PathBuf>,
+    offline: bool,
+    json: bool,
+    sql: bool,
+    allow_destructive: bool,
+    backend: Option<BackendKind>,
+}
+
+fn parse_args(args: Vec<OsString>) -> Result<Options, Failure> {
+    use lexopt::prelude::*;
+    let mut parser = lexopt::Parser::from_args(args);
+    let mut options = Options::default();
+    let bad = |e: lexopt::Error| fail(format!("error: {e}\n\n{USAGE}"));
+    while let Some(arg) = parser.next().map_err(bad)? {
+        match arg {
+            Long("blueprint") => options.blueprint = Some(parser.value().map_err(bad)?.into()),
+            Long("database") => {
+                options.database = Some(parser.value().map_err(bad)?.string().map_err(bad)?)
+            }
+            Long("snapshot") => options.snapshot = Some(parser.value().map_err(bad)?.into()),
+            Long("offline") => options.offline = true,
+            Long("sql") => options.sql = true,
+            Long("allow-destructive") => options.allow_destructive = true,
+            Long("format") => {
+                let format = parser.value().map_err(bad)?.string().map_err(bad)?;
+                options.json = match format.as_str() {
+                    "json" => true,
+                    "text" => false,
+                    other => {
+                        return Err(fail(format!(
+                            "error: unknown --format `{other}`: expected text or json"
+                        )));
+                    }
+                };
+            }
+            Long("backend") => {
+                let name = parser.value().map_err(bad)?.string().map_err(bad)?;
+                options.backend = Some(BackendKind::from_name(&name).ok_or_else(|| {
+                    fail(format!(
+                        "error: unknown backend `{name}`: expected sqlite, postgres or mysql"
+                    ))
+                })?);
+            }
+            Short('h') | Long("help") => {
+                return Err(Failure {
+                    code: 0,
+                    text: USAGE.into(),
+                });
+            }
+            Value(value) if options.command.is_empty() => {
+                options.command = value.string().map_err(bad)?;
+            }
+            other => return Err(bad(other.unexpected())),
+        }
+    }
+    Ok(options)
+}
+
+/// A read, checked blueprint and where it lives.
+struct Loaded {
+    blueprint: Blueprint,
+    report: Report,
+    dir: PathBuf,
+}
+
+fn load(options: &Options) -> Result<Loaded, Failure> {
+    let path = options
+        .blueprint
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("blueprint.toml"));
+    let shown = path.display().to_string();
+    let source = std::fs::read_to_string(&path)
+        .map_err(|e| fail(format!("error: cannot read the blueprint `{shown}`: {e}")))?;
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let report = |diagnostics| Report {
+        path: shown.clone(),
+        source: source.clone(),
+        diagnostics,
+    };
+    match blueprint::parse(&source) {
+        Ok((blueprint, warnings)) => Ok(Loaded {
+            blueprint,
+            report: report(warnings),
+            dir,
+        }),
+        Err(diagnostics) => Err(fail(report(diagnostics).render())),
+    }
+}
+
+fn url(options: &Options, loaded: &Loaded) -> Option<String> {
+    options.database.clone().or_else(|| {
+        let (written, _) = loaded.blueprint.database.url.as_ref()?;
+        live::expand_env(written).0
+    })
+}
+
+fn snapshot_path(options: &Options, loaded: &Loaded) -> PathBuf {
+    match (&options.snapshot, &loaded.blueprint.database.snapshot) {
+        (Some(path), _) => path.clone(),
+        (None, Some((path, _))) => loaded.dir.join(path),
+        (None, None) => loaded.dir.join("storegen.snapshot.toml"),
+    }
+}
+
+fn introspect(options: &Options, loaded: &Loaded) -> Result<crate::model::Catalog, Failure> {
+    let url = url(options, loaded).ok_or_else(|| {
+        fail("error: no database URL: pass --database, or set the blueprint's [database] url")
+    })?;
+    live::introspect(
+        &url,
+        &loaded.dir,
+        &loaded.blueprint.schema,
+        &loaded.blueprint.database,
+    )
+    .map_err(|message| fail(format!("error: {message}")))
+}
+
+/// Runs the command with `args` (without the program name); returns the exit code.
+pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let result = parse_args(args).and_then(|options| match options.command.as_str() {
+        "check" => check(&options, out),
+        "prepare" => prepare(&options, out),
+        "diff" if options.sql => {
+            let loaded = load(&options)?;
+            let catalog = introspect(&options, &loaded)?;
+            let script = diff::sql(
+                &loaded.blueprint.schema,
+                &catalog,
+                options.allow_destructive,
+            );
+            let script = if script.is_empty() {
+                "-- the database matches the blueprint: nothing to do\n".to_owned()
+            } else {
+                script
+            };
+            write!(out, "{script}").map_err(|e| fail(e.to_string()))
+        }
+        "diff" => Err(fail(
+            "error: `storegen diff` writes SQL: run `storegen diff --sql`",
+        )),
+        "ddl" => {
+            let loaded = load(&options)?;
+            let backend = options
+                .backend
+                .or_else(|| loaded.blueprint.schema.backends.first().copied())
+                .unwrap_or(BackendKind::Sqlite);
+            write!(out, "{}", diff::ddl(&loaded.blueprint.schema, backend))
+                .map_err(|e| fail(e.to_string()))
+        }
+        "" => Err(fail(USAGE)),
+        other => Err(fail(format!("error: unknown command `{other}`\n\n{USAGE}"))),
+    });
+    match result {
+        Ok(()) => 0,
+        Err(failure) => {
+            // A report (clean or drifted) goes to stdout; errors to stderr.
+            let stream: &mut dyn Write = if failure.code == 1 { err } else { out };
+            let newline = if failure.text.ends_with('\n') {
+                ""
+            } else {
+                "\n"
+            };
+            let _ = write!(stream, "{}{newline}", failure.text);
+            failure.code
+        }
+    }
+}
+
+fn check(options: &Options, out: &mut dyn Write) -> Result<(), Failure> {
+    let loaded = match load(options) {
+        Ok(loaded) => loaded,
+        Err(failure) if options.json => {
+            return Err(Failure {
+                code: failure.code,
+                text: json_report("error", None, &[], Some(&failure.text)),
+            });
+        }
+        Err(failure) => return Err(failure),
+    };
+    let blueprint = &loaded.blueprint;
+    let use_snapshot = options.offline || url(options, &loaded).is_none();
+    let found = if use_snapshot {
+        let path = snapshot_path(options, &loaded);
+        let shown = path.display().to_string();
+        if !options.offline && !path.is_file() {
+            return Err(fail(format!(
+                "error: nothing to check against: no database URL (--database, or the blueprint's [database] url) and no snapshot at `{shown}`"
+            )));
+        }
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| fail(format!("error: cannot read the snapshot `{shown}`: {e}")))?;
+        let snap = snapshot::parse(&text).map_err(|d| {
+            let at = d.span.as_ref().map_or(shown.clone(), |s| {
+                let (line, col) = line_col(&text, s.start);
+                format!("{shown}:{line}:{col}")
+            });
+            fail(format!("error: {at}: {}", d.message))
+        })?;
+        let mut found =
+            snapshot::staleness(&blueprint.schema, &blueprint.spans, &snap, Severity::Error);
+        found.extend(drift_diagnostics(blueprint, &snap.catalog));
+        (snap.catalog.backend, found)
+    } else {
+        let catalog = introspect(options, &loaded).map_err(|failure| {
+            if options.json {
+                Failure {
+                    code: 1,
+                    text: json_report(
+                        "error",
+                        None,
+                        &[],
+                        Some(failure.text.trim_start_matches("error: ")),
+                    ),
+                }
+            } else {
+                failure
+            }
+        })?;
+        (catalog.backend, drift_diagnostics(blueprint, &catalog))
+    };
+    let (backend, found) = found;
+    let mut report = loaded.report;
+    report.diagnostics.extend(found);
+    let drifted = report.has_errors();
+    let text = if options.json {
+        json_report(
+            if drifted { "drift" } else { "clean" },
+            Some(backend),
+            &report
+                .diagnostics
+                .iter()
+                .map(|d| (d, &report))
+                .collect::<Vec<_>>(),
+            None,
+        )
+    } else if report.diagnostics.is_empty() {
+        format!(
+            "{}: clean: the {backend} database matches the blueprint\n",
+            report.path
+        )
+    } else {
+        report.render()
+    };
+    if drifted {
+        return Err(Failure { code: 2, text });
+    }
+    write!(out, "{text}").map_err(|e| fail(e.to_string()))
+}
+
+fn prepare(options: &Options, out: &mut dyn Write) -> Result<(), Failure> {
+    let loaded = load(options)?;
+    let catalog = introspect(options, &loaded)?;
+    let path = snapshot_path(options, &loaded);
+    let text = snapshot::render(&loaded.blueprint.schema, &catalog);
+    super::write_if_changed(&path, &text).map_err(|e| fail(format!("error: {e}")))?;
+    let drift = drift_diagnostics(&loaded.blueprint, &catalog);
+    let errors = drift.iter().filter(|d| d.is_error()).count();
+    let mut message = format!(
+        "wrote {}: {} of {} tables, from {} {}\n",
+        path.display(),
+        catalog.tables.len(),
+        loaded.blueprint.schema.stores.len(),
+        catalog.backend,
+        catalog.server_version
+    );
+    if errors > 0 {
+        message.push_str(&format!(
+            "note: the database differs from the blueprint ({errors} error{}); builds checked against this snapshot will fail until it matches: see `storegen check`\n",
+            if errors == 1 { "" } else { "s" }
+        ));
+    }
+    write!(out, "{message}").map_err(|e| fail(e.to_string()))
+}
+
+/// The report as JSON: `{"status", "backend", "diagnostics": [{severity, message,
+/// file, line, column, help}], "error"}`.
+fn json_report(
+    status: &str,
+    backend: Option<BackendKind>,
+    diagnostics: &[(&Diagnostic, &Report)],
+    error: Option<&str>,
+) -> String {
+    let items: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|(d, report)| {
+            let (line, column) = d
+                .span
+                .as_ref()
+                .map(|s| report.line_col(s.start))
+                .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+            serde_json::json!({
+                "severity": if d.is_error() { "error" } else { "warning" },
+                "message": d.message,
+                "file": report.path,
+                "line": line,
+                "column": column,
+                "help": d.help,
+            })
+        })
+        .collect();
+    let mut value = serde_json::json!({
+        "status": status,
+        "backend": backend.map(BackendKind::name),
+        "diagnostics": items,
+    });
+    if let Some(error) = error {
+        value["error"] = serde_json::Value::String(error.trim().to_owned());
+    }
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The command's entry point: runs with the process's arguments and exits.
+pub fn main() -> ! {
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let code = run(args, &mut std::io::stdout(), &mut std::io::stderr());
+    std::process::exit(code)
+}

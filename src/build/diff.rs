@@ -1,0 +1,28 @@
+//! `storegen diff --sql`: the statements that bring a database to its blueprint, in the
+//! database's dialect, from the same drift the build reports.
+
+use crate::backend::BackendKind;
+use crate::backend::ddl::{Step, render_steps};
+use crate::drift;
+use crate::model::{Catalog, Schema};
+
+/// The migration script for `catalog` toward `schema`; destructive steps (dropping
+/// columns) are comments unless allowed. Empty when there is nothing to do.
+pub fn sql(schema: &Schema, catalog: &Catalog, allow_destructive: bool) -> String {
+    let drifts = drift::compare(schema, catalog);
+    let steps: Vec<Step> = match catalog.backend {
+        BackendKind::Sqlite => crate::backend::sqlite::ddl::migration(schema, catalog, &drifts),
+        BackendKind::Postgres => crate::backend::postgres::ddl::migration(schema, catalog, &drifts),
+        BackendKind::Mysql => crate::backend::mysql::ddl::migration(schema, catalog, &drifts),
+    };
+    render_steps(&steps, allow_destructive)
+}
+
+/// The CREATE script of `schema` for `backend`.
+pub fn ddl(schema: &Schema, backend: BackendKind) -> String {
+    match backend {
+        BackendKind::Sqlite => crate::backend::sqlite::ddl::create_script(schema),
+        BackendKind::Postgres => crate::backend::postgres::ddl::create_script(schema),
+        BackendKind::Mysql => crate::backend::mysql::ddl::create_script(schema),
+    }
+}

@@ -1,0 +1,444 @@
+//! The `storegen` command on real databases: `prepare` then `check` round-trips, `diff
+//! --sql` repairs a drifted database until `check` is clean, exit codes and JSON, stale
+//! snapshots, and secrets that never show.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use storegen::rusqlite::Connection;
+use support::databases::{self, TestDb};
+
+const BLUEPRINT: &str = "fixtures/drift/blueprint.toml";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn storegen(args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_storegen"))
+        .args(args)
+        .current_dir(support::root())
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("running storegen");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// A database on `backend` made by `script`: its URL, and what keeps it alive.
+fn database(
+    backend: &str,
+    name: &str,
+    dir: &Path,
+    script: &str,
+) -> Option<(String, Option<TestDb>)> {
+    match backend {
+        "sqlite" => {
+            let path = dir.join(format!("{name}.db"));
+            Connection::open(&path)
+                .unwrap()
+                .execute_batch(script)
+                .unwrap();
+            Some((format!("sqlite:{}", path.display()), None))
+        }
+        "postgres" => {
+            let db = databases::postgres(name)?;
+            db.execute(script);
+            Some((db.url.clone(), Some(db)))
+        }
+        _ => {
+            let db = databases::mysql(name)?;
+            db.execute(script);
+            Some((db.url.clone(), Some(db)))
+        }
+    }
+}
+
+fn apply(backend: &str, url: &str, script: &str) {
+    match backend {
+        "sqlite" => Connection::open(url.trim_start_matches("sqlite:"))
+            .unwrap()
+            .execute_batch(script)
+            .unwrap_or_else(|e| panic!("{e}\n{script}")),
+        "postgres" => {
+            use std::str::FromStr;
+            let mut client = storegen::postgres::Config::from_str(url)
+                .unwrap()
+                .connect(storegen::postgres::NoTls)
+                .unwrap();
+            client
+                .batch_execute(script)
+                .unwrap_or_else(|e| panic!("{e}\n{script}"));
+        }
+        _ => {
+            use storegen::mysql::prelude::Queryable;
+            let mut conn =
+                storegen::mysql::Conn::new(storegen::mysql::Opts::from_url(url).unwrap()).unwrap();
+            for statement in script
+                .split(";\n")
+                .map(str::trim)
+                .filter(|s| !s.is_empty() && !s.starts_with("--"))
+            {
+                conn.query_drop(statement)
+                    .unwrap_or_else(|e| panic!("{e}\n{statement}"));
+            }
+        }
+    }
+}
+
+fn ddl(backend: &str) -> String {
+    let run = storegen(&["ddl", "--blueprint", BLUEPRINT, "--backend", backend]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.stdout
+}
+
+const BACKENDS: [&str; 3] = ["sqlite", "postgres", "mysql"];
+
+#[test]
+fn prepare_then_check_round_trips_and_snapshots_are_identical_for_equivalent_databases() {
+    for backend in BACKENDS {
+        let dir = tempfile::tempdir().unwrap();
+        let script = ddl(backend);
+        let Some((url, _a)) = database(backend, "prepare_a", dir.path(), &script) else {
+            continue;
+        };
+        let Some((url_b, _b)) = database(backend, "prepare_b", dir.path(), &script) else {
+            continue;
+        };
+        let snap_a = dir.path().join("a.toml");
+        let snap_b = dir.path().join("b.toml");
+        let a = snap_a.to_str().unwrap();
+        let b = snap_b.to_str().unwrap();
+
+        let run = storegen(&[
+            "prepare",
+            "--blueprint",
+            BLUEPRINT,
+            "--database",
+            &url,
+            "--snapshot",
+            a,
+        ]);
+        assert_eq!(run.code, 0, "{backend}: {}", run.stderr);
+        assert!(
+            run.stdout
+                .starts_with(&format!("wrote {a}: 3 of 3 tables, from {backend} ")),
+            "{}",
+            run.stdout
+        );
+        let run = storegen(&[
+            "prepare",
+            "--blueprint",
+            BLUEPRINT,
+            "--database",
+            &url_b,
+            "--snapshot",
+            b,
+        ]);
+        assert_eq!(run.code, 0, "{backend}: {}", run.stderr);
+        let text = std::fs::read_to_string(&snap_a).unwrap();
+        assert_eq!(
+            text,
+            std::fs::read_to_string(&snap_b).unwrap(),
+            "{backend}: snapshots differ"
+        );
+        // Nothing of where the database lives.
+        for secret in ["127.0.0.1", "root", "postgres@", "sg_prepare", ".db"] {
+            assert!(
+                !text.contains(secret),
+                "{backend}: the snapshot holds `{secret}`:\n{text}"
+            );
+        }
+
+        let run = storegen(&[
+            "check",
+            "--blueprint",
+            BLUEPRINT,
+            "--offline",
+            "--snapshot",
+            a,
+        ]);
+        assert_eq!(run.code, 0, "{backend}: {}{}", run.stdout, run.stderr);
+        assert_eq!(
+            run.stdout,
+            format!("{BLUEPRINT}: clean: the {backend} database matches the blueprint\n")
+        );
+        let run = storegen(&["check", "--blueprint", BLUEPRINT, "--database", &url]);
+        assert_eq!(run.code, 0, "{backend}: {}{}", run.stdout, run.stderr);
+    }
+}
+
+#[test]
+fn diff_sql_brings_a_drifted_database_to_a_clean_check() {
+    for backend in BACKENDS {
+        let dir = tempfile::tempdir().unwrap();
+        let script =
+            std::fs::read_to_string(support::root().join(format!("fixtures/diff/{backend}.sql")))
+                .unwrap();
+        let Some((url, _db)) = database(backend, "diff", dir.path(), &script) else {
+            continue;
+        };
+
+        let before = storegen(&["check", "--blueprint", BLUEPRINT, "--database", &url]);
+        assert_eq!(
+            before.code, 2,
+            "{backend}: {}{}",
+            before.stdout, before.stderr
+        );
+        assert!(
+            before
+                .stdout
+                .contains("error: store `tags`: table `tags` does not exist"),
+            "{}",
+            before.stdout
+        );
+
+        let diff = storegen(&[
+            "diff",
+            "--sql",
+            "--blueprint",
+            BLUEPRINT,
+            "--database",
+            &url,
+        ]);
+        assert_eq!(diff.code, 0, "{backend}: {}", diff.stderr);
+        assert!(
+            diff.stdout.contains("-- destructive, left out"),
+            "{backend}:\n{}",
+            diff.stdout
+        );
+        apply(backend, &url, &diff.stdout);
+
+        let after = storegen(&["check", "--blueprint", BLUEPRINT, "--database", &url]);
+        assert_eq!(
+            after.code, 0,
+            "{backend}: after\n{}\n{}{}",
+            diff.stdout, after.stdout, after.stderr
+        );
+        // The columns the blueprint doesn't know are kept: warnings only.
+        assert!(
+            after.stdout.contains("has a column `memo`"),
+            "{backend}: {}",
+            after.stdout
+        );
+
+        let destructive = storegen(&[
+            "diff",
+            "--sql",
+            "--allow-destructive",
+            "--blueprint",
+            BLUEPRINT,
+            "--database",
+            &url,
+        ]);
+        assert!(
+            !destructive.stdout.contains("-- destructive"),
+            "{backend}:\n{}",
+            destructive.stdout
+        );
+        apply(backend, &url, &destructive.stdout);
+        let last = storegen(&["check", "--blueprint", BLUEPRINT, "--database", &url]);
+        assert_eq!(
+            last.stdout,
+            format!("{BLUEPRINT}: clean: the {backend} database matches the blueprint\n"),
+            "{backend}:\n{}",
+            destructive.stdout
+        );
+        let nothing = storegen(&[
+            "diff",
+            "--sql",
+            "--blueprint",
+            BLUEPRINT,
+            "--database",
+            &url,
+        ]);
+        assert_eq!(
+            nothing.stdout,
+            "-- the database matches the blueprint: nothing to do\n"
+        );
+
+        // The rows survived every step.
+        let snap = dir.path().join("after.toml");
+        let run = storegen(&[
+            "prepare",
+            "--blueprint",
+            BLUEPRINT,
+            "--database",
+            &url,
+            "--snapshot",
+            snap.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code, 0);
+        assert_rows_kept(backend, &url);
+    }
+}
+
+fn assert_rows_kept(backend: &str, url: &str) {
+    let query =
+        "SELECT c.email, c.score, o.id FROM customers c JOIN orders o ON o.customer_id = c.id";
+    let row: (String, f64, i64) = match backend {
+        "sqlite" => Connection::open(url.trim_start_matches("sqlite:"))
+            .unwrap()
+            .query_row(query, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap(),
+        "postgres" => {
+            use std::str::FromStr;
+            let mut client = storegen::postgres::Config::from_str(url)
+                .unwrap()
+                .connect(storegen::postgres::NoTls)
+                .unwrap();
+            let r = client.query_one(query, &[]).unwrap();
+            (r.get(0), r.get(1), r.get(2))
+        }
+        _ => {
+            use storegen::mysql::prelude::Queryable;
+            let mut conn =
+                storegen::mysql::Conn::new(storegen::mysql::Opts::from_url(url).unwrap()).unwrap();
+            conn.query_first(query).unwrap().unwrap()
+        }
+    };
+    assert_eq!(row, ("a@x".to_owned(), 1.5, 7), "{backend}");
+}
+
+fn write_blueprint(dir: &Path, text: &str) -> PathBuf {
+    let path = dir.join("blueprint.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn check_reports_drift_as_exit_2_and_json_and_errors_as_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = std::fs::read_to_string(support::root().join("fixtures/diff/sqlite.sql")).unwrap();
+    let (url, _) = database("sqlite", "json", dir.path(), &script).unwrap();
+    let run = storegen(&[
+        "check",
+        "--blueprint",
+        BLUEPRINT,
+        "--database",
+        &url,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["status"], "drift");
+    assert_eq!(report["backend"], "sqlite");
+    let avatar = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| {
+            d["message"]
+                == "`customers.avatar`: column `avatar` does not exist in table `customers`"
+        })
+        .expect("the missing column is reported");
+    assert_eq!(avatar["severity"], "error");
+    assert_eq!(avatar["file"], BLUEPRINT);
+    assert_eq!(
+        (avatar["line"].as_u64(), avatar["column"].as_u64()),
+        (Some(16), Some(1))
+    );
+
+    let bad = write_blueprint(dir.path(), "[blueprint]\nname = \"Bad\"\n");
+    let run = storegen(&[
+        "check",
+        "--blueprint",
+        bad.to_str().unwrap(),
+        "--database",
+        &url,
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("error: blueprint name `Bad` is not snake_case"),
+        "{}",
+        run.stderr
+    );
+
+    let run = storegen(&[
+        "check",
+        "--blueprint",
+        BLUEPRINT,
+        "--database",
+        "postgres://app:hunter2@127.0.0.1:1/x",
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("the connection was refused"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("hunter2"));
+
+    let run = storegen(&["check", "--blueprint", BLUEPRINT]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with("error: nothing to check against"),
+        "{}",
+        run.stderr
+    );
+    let run = storegen(&["frobnicate"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .starts_with("error: unknown command `frobnicate`")
+    );
+    let run = storegen(&["--help"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.starts_with("storegen: check a blueprint"));
+}
+
+#[test]
+fn a_stale_snapshot_says_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(support::root().join(BLUEPRINT)).unwrap();
+    let blueprint = write_blueprint(dir.path(), &original);
+    let (url, _) = database("sqlite", "stale", dir.path(), &ddl("sqlite")).unwrap();
+    let snap = dir.path().join("snap.toml");
+    let bp = blueprint.to_str().unwrap();
+    let s = snap.to_str().unwrap();
+    assert_eq!(
+        storegen(&[
+            "prepare",
+            "--blueprint",
+            bp,
+            "--database",
+            &url,
+            "--snapshot",
+            s
+        ])
+        .code,
+        0
+    );
+
+    let changed = original
+        .replace("score  = { type = \"float64\", nullable = true }\n", "")
+        .replace(
+            "avatar = { type = \"bytes\", nullable = true }",
+            "avatar = { type = \"bytes\" }\nage = \"int32\"",
+        );
+    std::fs::write(&blueprint, changed).unwrap();
+    let run = storegen(&["check", "--blueprint", bp, "--offline", "--snapshot", s]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let errors: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("error: the snapshot is stale"))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "error: the snapshot is stale: field `customers.avatar` changed: it was `bytes, nullable`, it is `bytes`",
+            "error: the snapshot is stale: field `customers.age` was added since it was taken",
+            "error: the snapshot is stale: field `customers.score` was removed since it was taken",
+        ]
+    );
+}
