@@ -57,7 +57,7 @@ const QUERY_TIMEOUT: Duration = Duration::from_secs(60);
 /// Connects to the database `url` names and introspects the blueprint's tables.
 pub fn introspect(
     url: &str,
-    manifest_dir: &Path,
+    base_dir: &Path,
     schema: &Schema,
     database: &Database,
 ) -> Result<Catalog, String> {
@@ -72,7 +72,7 @@ pub fn introspect(
     let tables: Vec<&str> = schema.stores.iter().map(|s| s.table.as_str()).collect();
     let timeout = database.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
     match backend {
-        BackendKind::Sqlite => sqlite_catalog(url, manifest_dir, &tables),
+        BackendKind::Sqlite => sqlite_catalog(url, base_dir, &tables),
         BackendKind::Postgres | BackendKind::Mysql => {
             let url = url.to_owned();
             let tables: Vec<String> = tables.iter().map(|t| (*t).to_owned()).collect();
@@ -159,10 +159,10 @@ fn backend_of(url: &str) -> Result<BackendKind, String> {
 }
 
 #[cfg(feature = "sqlite")]
-fn sqlite_catalog(url: &str, manifest_dir: &Path, tables: &[&str]) -> Result<Catalog, String> {
+fn sqlite_catalog(url: &str, base_dir: &Path, tables: &[&str]) -> Result<Catalog, String> {
     use rusqlite::{Connection, OpenFlags};
 
-    let path = sqlite_path(url, manifest_dir);
+    let path = sqlite_path(url, base_dir);
     let shown = path.display();
     if !path.is_file() {
         return Err(format!("SQLite database file `{shown}` does not exist"));
@@ -181,7 +181,7 @@ fn sqlite_catalog(url: &str, manifest_dir: &Path, tables: &[&str]) -> Result<Cat
 }
 
 #[cfg(not(feature = "sqlite"))]
-fn sqlite_catalog(_url: &str, _manifest_dir: &Path, _tables: &[&str]) -> Result<Catalog, String> {
+fn sqlite_catalog(_url: &str, _base_dir: &Path, _tables: &[&str]) -> Result<Catalog, String> {
     Err(missing_feature("sqlite"))
 }
 
@@ -379,13 +379,14 @@ fn mysql_catalog(
     Err(missing_feature("mysql"))
 }
 
-/// `sqlite:path`, `sqlite://path` or `sqlite:///absolute`; relative to the crate.
+/// `sqlite:path`, `sqlite://path` or `sqlite:///absolute`; relative to the blueprint's
+/// folder.
 #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
-fn sqlite_path(url: &str, manifest_dir: &Path) -> PathBuf {
+fn sqlite_path(url: &str, base_dir: &Path) -> PathBuf {
     let rest = url.strip_prefix("sqlite:").unwrap_or(url);
     let rest = rest.strip_prefix("//").unwrap_or(rest);
     let rest = rest.split('?').next().unwrap_or(rest);
-    manifest_dir.join(rest)
+    base_dir.join(rest)
 }
 
 #[cfg(test)]

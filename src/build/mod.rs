@@ -176,6 +176,7 @@ impl Builder {
             .map(PathBuf::from)
             .unwrap_or_default();
         let path = manifest_dir.join(&self.blueprint);
+        let blueprint_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let shown = self.blueprint.display().to_string();
         directives.push(format!("cargo:rerun-if-changed={}", path.display()));
         let source = std::fs::read_to_string(&path).map_err(|source| Error::Io {
@@ -216,13 +217,14 @@ impl Builder {
         let snapshot =
             match &self.snapshot {
                 Some(path) => Some((manifest_dir.join(path), path.display().to_string(), None)),
+                // A path written in the blueprint is relative to the blueprint's folder.
                 None => blueprint.database.snapshot.as_ref().map(|(path, span)| {
-                    (manifest_dir.join(path), path.clone(), Some(span.clone()))
+                    (blueprint_dir.join(path), path.clone(), Some(span.clone()))
                 }),
             };
         let plan = validate::Plan {
             blueprint: &blueprint,
-            manifest_dir: &manifest_dir,
+            base_dir: &blueprint_dir,
             mode,
             url,
             snapshot,

@@ -139,7 +139,8 @@ pub fn render(schema: &Schema, catalog: &Catalog) -> String {
     out.push_str("\n# The blueprint's stores when the snapshot was taken.\n");
     for store in &schema.stores {
         let sig = signature(store);
-        let _ = writeln!(out, "\n[blueprint.{}]", quoted(&store.name));
+        // Store names are snake_case: bare keys.
+        let _ = writeln!(out, "\n[blueprint.{}]", store.name);
         let _ = writeln!(out, "table = {}", quoted(&sig.table));
         let _ = writeln!(out, "primary_key = {}", list(&sig.primary_key));
         out.push_str("fields = [\n");
@@ -173,7 +174,11 @@ pub fn render(schema: &Schema, catalog: &Catalog) -> String {
             out.push_str(" },\n");
         }
         out.push_str("]\n");
-        out.push_str("indexes = [\n");
+        out.push_str(if table.indexes.is_empty() {
+            "indexes = ["
+        } else {
+            "indexes = [\n"
+        });
         for i in &table.indexes {
             let _ = writeln!(
                 out,
@@ -184,7 +189,11 @@ pub fn render(schema: &Schema, catalog: &Catalog) -> String {
             );
         }
         out.push_str("]\n");
-        out.push_str("foreign_keys = [\n");
+        out.push_str(if table.foreign_keys.is_empty() {
+            "foreign_keys = ["
+        } else {
+            "foreign_keys = [\n"
+        });
         for k in &table.foreign_keys {
             let _ = writeln!(
                 out,

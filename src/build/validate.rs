@@ -12,7 +12,8 @@ use crate::model::Catalog;
 /// environment.
 pub(crate) struct Plan<'a> {
     pub blueprint: &'a Blueprint,
-    pub manifest_dir: &'a Path,
+    /// The blueprint's folder: relative paths in it (sqlite: URLs) start here.
+    pub base_dir: &'a Path,
     pub mode: Validate,
     /// The database URL, and where the blueprint wrote it.
     pub url: Option<(String, Option<Span>)>,
@@ -59,12 +60,7 @@ pub(crate) fn check(plan: &Plan<'_>, directives: &mut Vec<String>) -> (Checked, 
             Checked::Unchecked
         }
         (Validate::Live | Validate::Auto, Some((url, span))) => {
-            match live::introspect(
-                url,
-                plan.manifest_dir,
-                &blueprint.schema,
-                &blueprint.database,
-            ) {
+            match live::introspect(url, plan.base_dir, &blueprint.schema, &blueprint.database) {
                 Ok(catalog) => {
                     let drift = drift_diagnostics(blueprint, &catalog);
                     let passed = !drift.iter().any(Diagnostic::is_error);
