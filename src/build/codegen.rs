@@ -45,11 +45,7 @@ fn module_items(schema: &Schema) -> TokenStream {
     let name = &schema.name;
     let ddl_for = |backend: BackendKind| {
         if schema.backends.contains(&backend) {
-            let script = match backend {
-                BackendKind::Sqlite => crate::backend::sqlite::ddl::create_script(schema),
-                BackendKind::Postgres => crate::backend::postgres::ddl::create_script(schema),
-                BackendKind::Mysql => crate::backend::mysql::ddl::create_script(schema),
-            };
+            let script = super::diff::ddl(schema, backend);
             let script = raw_string(&script);
             quote! { Some(#script) }
         } else {
