@@ -24,6 +24,9 @@
 
 #![forbid(unsafe_code)]
 
+/// This storegen's version, as `storegen_migrations` records it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub mod backend;
 pub mod drift;
 pub mod model;
@@ -34,7 +37,8 @@ pub mod build;
 
 pub use backend::BackendKind;
 pub use runtime::{
-    Backend, Connection, Constraint, Ddl, Error, Page, migrate, transaction, verify,
+    Backend, Connection, Constraint, Ddl, DdlStatement, Error, Isolation, Migration, Page, Retry,
+    Retryable, migrate, transaction, transaction_retry, transaction_with, verify,
 };
 
 #[cfg(feature = "codegen")]

@@ -32,26 +32,68 @@ pub(crate) fn create_table(
     )
 }
 
-/// `CREATE [UNIQUE] INDEX IF NOT EXISTS` for every index of every store.
-pub(crate) fn create_indexes(stores: &[Store], quote: fn(&str) -> String) -> String {
-    let mut out = String::new();
+/// `CREATE [UNIQUE] INDEX [IF NOT EXISTS] <name> ON <table> (<columns>);`
+pub(crate) fn create_index(
+    store: &Store,
+    index: &crate::model::Index,
+    quote: fn(&str) -> String,
+    if_not_exists: bool,
+) -> String {
+    let columns: Vec<String> = index
+        .fields
+        .iter()
+        .map(|&i| quote(&store.fields[i].column))
+        .collect();
+    format!(
+        "CREATE {}INDEX {}{} ON {} ({});\n",
+        if index.unique { "UNIQUE " } else { "" },
+        if if_not_exists { "IF NOT EXISTS " } else { "" },
+        quote(&index.name),
+        quote(&store.table),
+        columns.join(", ")
+    )
+}
+
+/// One statement of a CREATE script, and what it creates: a table, or an index of one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub table: String,
+    pub index: Option<String>,
+    /// The statement, `;`-terminated, with a final newline.
+    pub sql: String,
+}
+
+/// Every store's CREATE TABLE (in `order`), then every index's CREATE INDEX.
+pub(crate) fn statements<'s>(
+    order: impl IntoIterator<Item = &'s Store>,
+    stores: &[Store],
+    table: impl Fn(&Store) -> String,
+    quote: fn(&str) -> String,
+    if_not_exists: bool,
+) -> Vec<Statement> {
+    let mut out: Vec<Statement> = order
+        .into_iter()
+        .map(|store| Statement {
+            table: store.table.clone(),
+            index: None,
+            sql: table(store),
+        })
+        .collect();
     for store in stores {
         for index in &store.indexes {
-            let columns: Vec<String> = index
-                .fields
-                .iter()
-                .map(|&i| quote(&store.fields[i].column))
-                .collect();
-            out.push_str(&format!(
-                "CREATE {}INDEX IF NOT EXISTS {} ON {} ({});\n",
-                if index.unique { "UNIQUE " } else { "" },
-                quote(&index.name),
-                quote(&store.table),
-                columns.join(", ")
-            ));
+            out.push(Statement {
+                table: store.table.clone(),
+                index: Some(index.name.clone()),
+                sql: create_index(store, index, quote, if_not_exists),
+            });
         }
     }
     out
+}
+
+/// The statements as one script.
+pub(crate) fn script(statements: &[Statement]) -> String {
+    statements.iter().map(|s| s.sql.as_str()).collect()
 }
 
 /// One statement that moves a database toward its blueprint.

@@ -44,23 +44,33 @@ fn module(schema: &Schema) -> TokenStream {
 fn module_items(schema: &Schema) -> TokenStream {
     let name = &schema.name;
     let ddl_for = |backend: BackendKind| {
-        if schema.backends.contains(&backend) {
-            let script = super::diff::ddl(schema, backend);
-            let script = raw_string(&script);
-            quote! { Some(#script) }
-        } else {
-            quote! { None }
+        if !schema.backends.contains(&backend) {
+            return quote! { None };
         }
+        let statements = super::diff::statements(schema, backend)
+            .into_iter()
+            .map(|s| {
+                let table = &s.table;
+                let index = match &s.index {
+                    Some(name) => quote!(Some(#name)),
+                    None => quote!(None),
+                };
+                let sql = raw_string(s.sql.trim_end());
+                quote! { ::storegen::DdlStatement { table: #table, index: #index, sql: #sql } }
+            });
+        quote! { Some(&[#(#statements),*]) }
     };
     let sqlite = ddl_for(BackendKind::Sqlite);
     let postgres = ddl_for(BackendKind::Postgres);
     let mysql = ddl_for(BackendKind::Mysql);
     let schema_doc = doc(schema.description.as_deref());
-    let ddl_doc =
-        format!(" The `{name}` schema's CREATE script for each backend it was generated for.");
+    let hash = super::snapshot::blueprint_hash(schema);
+    let ddl_doc = format!(
+        " The `{name}` schema's CREATE statements for each backend it was generated for: `DDL.script(backend)` joins them."
+    );
     quote! {
         #[allow(unused_imports)]
-        pub use ::storegen::{Page, transaction};
+        pub use ::storegen::{Isolation, Page, Retry, transaction, transaction_retry, transaction_with};
 
         #schema_doc
         #[doc = ""]
@@ -68,16 +78,21 @@ fn module_items(schema: &Schema) -> TokenStream {
         #[allow(dead_code)]
         pub const DDL: ::storegen::Ddl = ::storegen::Ddl {
             schema: #name,
+            hash: #hash,
             sqlite: #sqlite,
             postgres: #postgres,
             mysql: #mysql,
         };
 
-        /// Creates the tables and indexes of the blueprint that the database lacks,
-        /// in one transaction where the backend allows it.
+        /// Creates the tables and indexes of the blueprint that the database lacks, in
+        /// one transaction where the backend allows it, and records the run in
+        /// `storegen_migrations`; changes nothing, and returns the drift, when existing
+        /// tables differ from the blueprint.
         #[allow(dead_code)]
-        pub fn migrate<C: ::storegen::Connection + ?Sized>(conn: &mut C) -> Result<(), ::storegen::Error> {
-            ::storegen::migrate(conn, &DDL)
+        pub fn migrate<C: ::storegen::Connection + ?Sized>(
+            conn: &mut C,
+        ) -> Result<::storegen::Migration, ::storegen::Error> {
+            ::storegen::migrate(conn, &DDL, &schema())
         }
     }
 }
@@ -478,7 +493,7 @@ pub(crate) fn store_methods(store: &Store, b: &BackendMethods<'_>) -> TokenStrea
                 if rows.is_empty() {
                     return Ok(0);
                 }
-                let mut tx = <#marker as ::storegen::Backend>::begin(#begin)?;
+                let mut tx = <#marker as ::storegen::Backend>::begin(#begin, None)?;
                 let added = #module::insert_many(#tx_raw, rows).map_err(#many_err)?;
                 <#marker as ::storegen::Backend>::commit(tx)?;
                 Ok(added)

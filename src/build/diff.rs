@@ -26,3 +26,12 @@ pub fn ddl(schema: &Schema, backend: BackendKind) -> String {
         BackendKind::Mysql => crate::backend::mysql::ddl::create_script(schema),
     }
 }
+
+/// The CREATE script of `schema` for `backend`, statement by statement.
+pub fn statements(schema: &Schema, backend: BackendKind) -> Vec<crate::backend::ddl::Statement> {
+    match backend {
+        BackendKind::Sqlite => crate::backend::sqlite::ddl::statements(schema),
+        BackendKind::Postgres => crate::backend::postgres::ddl::statements(schema),
+        BackendKind::Mysql => crate::backend::mysql::ddl::statements(schema),
+    }
+}

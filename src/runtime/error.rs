@@ -49,6 +49,8 @@ pub enum Error {
     NotGenerated { backend: BackendKind },
     /// The database answered something the generated code cannot use.
     Unexpected(String),
+    /// A call storegen cannot make as asked.
+    Unsupported(String),
 }
 
 /// The kind of constraint a failed write violated.
@@ -81,6 +83,27 @@ impl Error {
         matches!(
             self.constraint(),
             Some(Constraint::Unique | Constraint::PrimaryKey)
+        )
+    }
+
+    /// The transaction may succeed if run again: a serialization failure, a deadlock,
+    /// a busy database. [`transaction_retry`](crate::transaction_retry) retries these.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Error::Sqlite { source, .. } => crate::backend::sqlite::retryable(source),
+            #[cfg(feature = "postgres")]
+            Error::Postgres { source, .. } => crate::backend::postgres::retryable(source),
+            #[cfg(feature = "mysql")]
+            Error::Mysql { source, .. } => crate::backend::mysql::retryable(source),
+            _ => false,
+        }
+    }
+
+    pub(crate) fn nested_isolation() -> Error {
+        Error::Unsupported(
+            "an isolation level can only be chosen for an outermost transaction, not inside an open one"
+                .into(),
         )
     }
 
@@ -202,7 +225,7 @@ impl fmt::Display for Error {
                 f,
                 "this store module has no code for the {backend} backend: add \"{backend}\" to `[database] backends`"
             ),
-            Error::Unexpected(message) => f.write_str(message),
+            Error::Unexpected(message) | Error::Unsupported(message) => f.write_str(message),
         }
     }
 }

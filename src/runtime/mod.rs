@@ -8,9 +8,12 @@ mod transaction;
 mod verify;
 
 pub use error::{Constraint, Error};
-pub use migrate::{Ddl, migrate};
+pub(crate) use migrate::plan;
+pub use migrate::{Ddl, DdlStatement, Migration, migrate};
 pub use page::Page;
-pub use transaction::transaction;
+pub use transaction::{
+    Isolation, Retry, Retryable, transaction, transaction_retry, transaction_with,
+};
 pub use verify::verify;
 
 /// A database backend as the runtime sees it: how to reach a connection's driver handle
@@ -22,12 +25,20 @@ pub trait Backend: Sized + 'static {
     /// An open transaction (or savepoint, when one is already open).
     type Transaction<'c>: Connection<Backend = Self>;
 
-    /// Opens a transaction; inside an open one, a savepoint.
-    fn begin<'c>(raw: Self::Raw<'c>) -> Result<Self::Transaction<'c>, Error>;
+    /// Opens a transaction (at `isolation`, if given); inside an open one, a savepoint
+    /// (and then `isolation` is an error).
+    fn begin<'c>(
+        raw: Self::Raw<'c>,
+        isolation: Option<Isolation>,
+    ) -> Result<Self::Transaction<'c>, Error>;
     fn commit(tx: Self::Transaction<'_>) -> Result<(), Error>;
     fn rollback(tx: Self::Transaction<'_>) -> Result<(), Error>;
-    /// Runs this backend's part of a schema's DDL.
-    fn migrate(raw: Self::Raw<'_>, ddl: &Ddl) -> Result<(), Error>;
+    /// Creates what the database lacks of the schema; see [`migrate`].
+    fn migrate(
+        raw: Self::Raw<'_>,
+        ddl: &Ddl,
+        schema: &crate::model::Schema,
+    ) -> Result<Migration, Error>;
     /// Reads what the database holds for the schema's tables.
     fn introspect(
         raw: Self::Raw<'_>,

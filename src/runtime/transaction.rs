@@ -1,4 +1,31 @@
+use std::time::Duration;
+
 use super::{Backend, Connection, Error};
+
+/// A transaction's isolation level, for [`transaction_with`] and [`Retry`].
+///
+/// PostgreSQL and MySQL take the level as written. SQLite is serializable whatever the
+/// level; `RepeatableRead` and `Serializable` open it `BEGIN IMMEDIATE`, taking the
+/// write lock up front, so two writers never deadlock upgrading their locks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Isolation {
+    ReadUncommitted,
+    ReadCommitted,
+    RepeatableRead,
+    Serializable,
+}
+
+impl Isolation {
+    /// The SQL spelling: `READ COMMITTED`.
+    pub fn sql(self) -> &'static str {
+        match self {
+            Isolation::ReadUncommitted => "READ UNCOMMITTED",
+            Isolation::ReadCommitted => "READ COMMITTED",
+            Isolation::RepeatableRead => "REPEATABLE READ",
+            Isolation::Serializable => "SERIALIZABLE",
+        }
+    }
+}
 
 /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back when it returns
 /// `Err` or panics. Inside an open transaction it uses a savepoint, so an inner `Err`
@@ -12,7 +39,27 @@ where
     E: From<Error>,
     F: FnOnce(&mut <C::Backend as Backend>::Transaction<'_>) -> Result<T, E>,
 {
-    let mut tx = C::Backend::begin(conn.raw())?;
+    run(conn, None, f)
+}
+
+/// [`transaction`] at an isolation level. Only an outermost transaction can choose one:
+/// inside an open transaction this is an error.
+pub fn transaction_with<C, T, E, F>(conn: &mut C, isolation: Isolation, f: F) -> Result<T, E>
+where
+    C: Connection + ?Sized,
+    E: From<Error>,
+    F: FnOnce(&mut <C::Backend as Backend>::Transaction<'_>) -> Result<T, E>,
+{
+    run(conn, Some(isolation), f)
+}
+
+fn run<C, T, E, F>(conn: &mut C, isolation: Option<Isolation>, f: F) -> Result<T, E>
+where
+    C: Connection + ?Sized,
+    E: From<Error>,
+    F: FnOnce(&mut <C::Backend as Backend>::Transaction<'_>) -> Result<T, E>,
+{
+    let mut tx = C::Backend::begin(conn.raw(), isolation)?;
     // A panic in `f` unwinds through `tx`, whose Drop rolls back.
     match f(&mut tx) {
         Ok(value) => {
@@ -26,4 +73,79 @@ where
             Err(err)
         }
     }
+}
+
+/// Errors a transaction may succeed after, when run again: serialization failures,
+/// deadlocks, lock timeouts. Implement it for an application's error type (delegating
+/// to the [`storegen::Error`](Error) inside) to use [`transaction_retry`] with it.
+pub trait Retryable {
+    fn is_retryable(&self) -> bool;
+}
+
+impl Retryable for Error {
+    fn is_retryable(&self) -> bool {
+        Error::is_retryable(self)
+    }
+}
+
+/// How [`transaction_retry`] retries: how many attempts in all, at what isolation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retry {
+    attempts: u32,
+    isolation: Option<Isolation>,
+}
+
+impl Retry {
+    /// At most `attempts` runs in all (at least one).
+    pub fn attempts(attempts: u32) -> Self {
+        Retry {
+            attempts: attempts.max(1),
+            isolation: None,
+        }
+    }
+
+    pub fn isolation(mut self, isolation: Isolation) -> Self {
+        self.isolation = Some(isolation);
+        self
+    }
+}
+
+/// Runs `f` in a transaction, and again in a new one when it fails with a retryable
+/// error (a serialization failure or deadlock), up to the attempts `retry` allows, with
+/// a short growing pause between. Returns the last attempt's result.
+///
+/// ```ignore
+/// let moved = db::transaction_retry(&mut conn, Retry::attempts(5).isolation(Isolation::Serializable), |tx| {
+///     let mut from = db::accounts(tx).get(1)?.unwrap();
+///     from.balance -= 10;
+///     db::accounts(tx).update(&from)
+/// })?;
+/// ```
+pub fn transaction_retry<C, T, E, F>(conn: &mut C, retry: Retry, mut f: F) -> Result<T, E>
+where
+    C: Connection + ?Sized,
+    E: From<Error> + Retryable,
+    F: FnMut(&mut <C::Backend as Backend>::Transaction<'_>) -> Result<T, E>,
+{
+    let mut attempt = 1;
+    loop {
+        match run(conn, retry.isolation, &mut f) {
+            Err(e) if attempt < retry.attempts && e.is_retryable() => {
+                std::thread::sleep(backoff(attempt));
+                attempt += 1;
+            }
+            result => return result,
+        }
+    }
+}
+
+/// 1, 2, 4 … ms, at most 100, spread by the thread so that contenders part ways.
+fn backoff(attempt: u32) -> Duration {
+    use std::hash::{Hash, Hasher};
+    let base = 1u64 << attempt.min(7);
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::thread::current().id().hash(&mut hasher);
+    attempt.hash(&mut hasher);
+    let spread = hasher.finish() % base.max(1);
+    Duration::from_millis((base + spread).min(100))
 }

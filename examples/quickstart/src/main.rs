@@ -77,8 +77,8 @@ macro_rules! tour {
 }
 
 tour! { conn =>
-    db::migrate(&mut conn)?;
-    println!("migrated: tables customers, orders, OrderItem are in place");
+    let migration = db::migrate(&mut conn)?;
+    println!("migrated: {migration}");
     let warnings = db::verify(&mut conn)?;
     println!(
         "verified: the database matches the compiled-in schema ({} warnings)",

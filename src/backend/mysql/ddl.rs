@@ -1,7 +1,8 @@
 //! MySQL/MariaDB DDL, from the schema model. Pure.
 //!
-//! Indexes and foreign keys go inside CREATE TABLE: MySQL has no
-//! `CREATE INDEX IF NOT EXISTS`, and it ignores a column's inline `REFERENCES`.
+//! Foreign keys go inside CREATE TABLE (MySQL ignores a column's inline `REFERENCES`);
+//! indexes follow as CREATE INDEX, without IF NOT EXISTS, which MySQL lacks: `migrate`
+//! runs only the statements for what is missing.
 //! Tables are utf8mb4 with a binary collation, so text compares as on the other
 //! backends: case-sensitively, every character kept.
 
@@ -11,30 +12,25 @@ use crate::drift::{Drift, DriftKind};
 use crate::model::{Catalog, DefaultValue, Field, LogicalType, OnDelete, Schema, Store};
 
 use super::types::ddl_type;
-use crate::backend::ddl::create_table;
+use crate::backend::ddl::{Statement, create_index, create_table, script};
 
 pub fn create_script(schema: &Schema) -> String {
-    crate::backend::creation_order(schema)
-        .into_iter()
-        .map(table)
-        .collect()
+    script(&statements(schema))
+}
+
+/// The CREATE script's statements, each with what it creates.
+pub fn statements(schema: &Schema) -> Vec<Statement> {
+    crate::backend::ddl::statements(
+        crate::backend::creation_order(schema),
+        &schema.stores,
+        table,
+        quote,
+        false,
+    )
 }
 
 fn table(store: &Store) -> String {
     let mut extra = Vec::new();
-    for index in &store.indexes {
-        let columns: Vec<String> = index
-            .fields
-            .iter()
-            .map(|&i| quote(&store.fields[i].column))
-            .collect();
-        extra.push(format!(
-            "{}INDEX {} ({})",
-            if index.unique { "UNIQUE " } else { "" },
-            quote(&index.name),
-            columns.join(", ")
-        ));
-    }
     for field in &store.fields {
         if let Some(reference) = &field.references {
             extra.push(foreign_key(&field.column, reference));
@@ -112,6 +108,9 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
     for store in crate::backend::creation_order(schema) {
         if missing.contains(&store.name.as_str()) {
             steps.push(Step::safe(table(store)));
+            for index in &store.indexes {
+                steps.push(Step::safe(create_index(store, index, quote, false)));
+            }
         }
     }
     for drift in drifts {

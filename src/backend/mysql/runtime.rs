@@ -7,7 +7,7 @@ use mysql::prelude::Queryable;
 use mysql::{Params, Row, Value};
 
 use crate::model::{Catalog, Schema};
-use crate::runtime::{Backend, Connection, Constraint, Ddl, Error};
+use crate::runtime::{Backend, Connection, Constraint, Ddl, Error, Isolation, Migration, plan};
 
 /// The MySQL/MariaDB backend. Generated stores implement their operations on
 /// `Store<'_, Mysql>`.
@@ -196,13 +196,23 @@ impl Backend for Mysql {
     type Raw<'c> = MyConn<'c>;
     type Transaction<'c> = Transaction<'c>;
 
-    fn begin<'c>(mut conn: Self::Raw<'c>) -> Result<Self::Transaction<'c>, Error> {
+    fn begin<'c>(
+        mut conn: Self::Raw<'c>,
+        isolation: Option<Isolation>,
+    ) -> Result<Self::Transaction<'c>, Error> {
         let savepoint = conn.in_transaction;
-        let sql = if savepoint {
-            "SAVEPOINT storegen_savepoint"
-        } else {
-            "START TRANSACTION"
+        let sql = match (savepoint, isolation) {
+            (true, None) => "SAVEPOINT storegen_savepoint",
+            (true, Some(_)) => return Err(Error::nested_isolation()),
+            (false, _) => "START TRANSACTION",
         };
+        if let (false, Some(level)) = (savepoint, isolation) {
+            // Applies to the next transaction only.
+            let set = format!("SET TRANSACTION ISOLATION LEVEL {}", level.sql());
+            conn.client
+                .query_drop(&set)
+                .map_err(|e| unscoped("begin", e))?;
+        }
         conn.client.query_drop(sql).map_err(|e| unscoped(sql, e))?;
         conn.in_transaction = true;
         Ok(Transaction {
@@ -229,19 +239,76 @@ impl Backend for Mysql {
         tx.run(statements)
     }
 
-    fn migrate(conn: MyConn<'_>, ddl: &Ddl) -> Result<(), Error> {
-        let script = ddl.mysql.ok_or(Error::NotGenerated {
+    fn migrate(mut conn: MyConn<'_>, ddl: &Ddl, schema: &Schema) -> Result<Migration, Error> {
+        let statements = ddl.mysql.ok_or(Error::NotGenerated {
             backend: crate::backend::BackendKind::Mysql,
         })?;
-        // MySQL commits DDL implicitly, statement by statement: no transaction can hold
-        // it. Every statement is IF NOT EXISTS, so a rerun finishes what a failed run
-        // began.
-        for statement in script.split(";\n").map(str::trim).filter(|s| !s.is_empty()) {
-            conn.client
-                .query_drop(statement)
-                .map_err(|e| unscoped("migrate", e))?;
-        }
-        Ok(())
+        let fail = |e| unscoped("migrate", e);
+        // One migrating session at a time. MySQL commits DDL statement by statement, so
+        // no transaction can hold it: a failed run leaves what it created, and the next
+        // run creates the rest.
+        conn.client
+            .query_drop("DO GET_LOCK('storegen_migrate', 60)")
+            .map_err(fail)?;
+        let result = (|| {
+            let catalog = Mysql::introspect(conn.reborrow(), schema)?;
+            let (run, mut report) = plan(schema, &catalog, statements)?;
+            let recorded_before = conn
+                .query(
+                    "SELECT COUNT(*) FROM information_schema.TABLES \
+                     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'storegen_migrations'",
+                    Vec::new(),
+                )
+                .map_err(fail)?
+                .into_iter()
+                .next()
+                .map(|mut row| take::<u64>(&mut row, 0))
+                .transpose()
+                .map_err(fail)?
+                .unwrap_or(0)
+                > 0;
+            if conn.in_transaction && (!run.is_empty() || !recorded_before) {
+                // DDL would commit the caller's transaction behind its back.
+                return Err(Error::Unsupported(
+                    "MySQL commits DDL implicitly: run migrate outside a transaction".into(),
+                ));
+            }
+            for statement in run {
+                conn.client.query_drop(statement.sql).map_err(fail)?;
+            }
+            if !recorded_before {
+                conn.client.query_drop(MIGRATIONS_TABLE).map_err(fail)?;
+            }
+            let seen = conn
+                .query(
+                    "SELECT COUNT(*) FROM storegen_migrations WHERE schema_name = ? AND schema_hash = ?",
+                    vec![Value::from(ddl.schema), Value::from(ddl.hash)],
+                )
+                .map_err(fail)?;
+            let seen: u64 = match seen.into_iter().next() {
+                Some(mut row) => take(&mut row, 0).map_err(fail)?,
+                None => 0,
+            };
+            if report.changed() || seen == 0 {
+                conn.execute(
+                    "INSERT INTO storegen_migrations (schema_name, schema_hash, storegen_version, created) \
+                     VALUES (?, ?, ?, ?)",
+                    vec![
+                        Value::from(ddl.schema),
+                        Value::from(ddl.hash),
+                        Value::from(crate::VERSION),
+                        Value::from(report.summary()),
+                    ],
+                )
+                .map_err(fail)?;
+                report.recorded = true;
+            }
+            Ok(report)
+        })();
+        let _ = conn
+            .client
+            .query_drop("DO RELEASE_LOCK('storegen_migrate')");
+        result
     }
 
     fn introspect(conn: MyConn<'_>, schema: &Schema) -> Result<Catalog, Error> {
@@ -294,6 +361,22 @@ impl Connection for Transaction<'_> {
     fn raw(&mut self) -> MyConn<'_> {
         self.conn.reborrow()
     }
+}
+
+/// The table `migrate` records its runs in.
+const MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS storegen_migrations (\
+     id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, \
+     schema_name VARCHAR(255) NOT NULL, \
+     schema_hash VARCHAR(100) NOT NULL, \
+     storegen_version VARCHAR(40) NOT NULL, \
+     applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), \
+     created LONGTEXT NOT NULL\
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+
+/// Whether running the transaction again may succeed: a deadlock or a lock wait timeout
+/// (InnoDB rolls the transaction back on a deadlock).
+pub(crate) fn retryable(error: &mysql::Error) -> bool {
+    matches!(error, mysql::Error::MySqlError(e) if e.code == 1213 || e.code == 1205)
 }
 
 /// The constraint a failed MySQL write violated, by server error code.

@@ -6,7 +6,7 @@ use crate::drift::{Drift, DriftKind};
 use crate::model::{Catalog, DefaultValue, Field, OnDelete, Schema};
 
 use super::types::ddl_type;
-use crate::backend::ddl::{create_indexes, create_table};
+use crate::backend::ddl::{Statement, create_index, create_table, script};
 
 /// `CREATE TABLE IF NOT EXISTS` for every store — referenced tables first, since
 /// PostgreSQL checks a foreign key's table when the key is created — then
@@ -14,12 +14,18 @@ use crate::backend::ddl::{create_indexes, create_table};
 /// PostgreSQL checks a foreign key's table when the key is created — then
 /// `CREATE INDEX IF NOT EXISTS` for every index.
 pub fn create_script(schema: &Schema) -> String {
-    let mut out = String::new();
-    for store in crate::backend::creation_order(schema) {
-        out.push_str(&create_table(store, quote, column, true, Vec::new(), ""));
-    }
-    out.push_str(&create_indexes(&schema.stores, quote));
-    out
+    script(&statements(schema))
+}
+
+/// The CREATE script's statements, each with what it creates.
+pub fn statements(schema: &Schema) -> Vec<Statement> {
+    crate::backend::ddl::statements(
+        crate::backend::creation_order(schema),
+        &schema.stores,
+        |store| create_table(store, quote, column, true, Vec::new(), ""),
+        quote,
+        true,
+    )
 }
 
 fn column(field: &Field, sole_key: bool) -> String {
@@ -81,8 +87,8 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
                 Vec::new(),
                 "",
             )));
-            for line in create_indexes(std::slice::from_ref(store), quote).lines() {
-                steps.push(Step::safe(line));
+            for index in &store.indexes {
+                steps.push(Step::safe(create_index(store, index, quote, true)));
             }
         }
     }

@@ -6,7 +6,7 @@ use crate::drift::{Drift, DriftKind};
 use crate::model::{Catalog, DefaultValue, Field, LogicalType, OnDelete, Schema, Store};
 
 use super::types::ddl_type;
-use crate::backend::ddl::{create_indexes, create_table};
+use crate::backend::ddl::{Statement, create_index, create_table, script};
 
 /// `CREATE TABLE IF NOT EXISTS` for every store, then `CREATE INDEX IF NOT EXISTS` for
 /// every index, in blueprint order. SQLite resolves foreign keys when rows are written,
@@ -14,12 +14,18 @@ use crate::backend::ddl::{create_indexes, create_table};
 /// every index, in blueprint order. SQLite resolves foreign keys when rows are written,
 /// not when tables are created, so declaration order is enough.
 pub fn create_script(schema: &Schema) -> String {
-    let mut out = String::new();
-    for store in &schema.stores {
-        out.push_str(&create_table(store, quote, column, true, Vec::new(), ""));
-    }
-    out.push_str(&create_indexes(&schema.stores, quote));
-    out
+    script(&statements(schema))
+}
+
+/// The CREATE script's statements, each with what it creates.
+pub fn statements(schema: &Schema) -> Vec<Statement> {
+    crate::backend::ddl::statements(
+        &schema.stores,
+        &schema.stores,
+        |store| create_table(store, quote, column, true, Vec::new(), ""),
+        quote,
+        true,
+    )
 }
 
 fn column(field: &Field, sole_key: bool) -> String {
@@ -95,8 +101,8 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
                     Vec::new(),
                     "",
                 )));
-                for line in create_indexes(std::slice::from_ref(store), quote).lines() {
-                    steps.push(Step::safe(line));
+                for index in &store.indexes {
+                    steps.push(Step::safe(create_index(store, index, quote, true)));
                 }
             }
             (DriftKind::MissingIndex { .. }, _) => {
@@ -104,9 +110,7 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
                     continue;
                 };
                 if let Some(index) = store.indexes.get(*index) {
-                    let mut single = store.clone();
-                    single.indexes = vec![index.clone()];
-                    steps.push(Step::safe(create_indexes(&[single], quote).trim_end()));
+                    steps.push(Step::safe(create_index(store, index, quote, true)));
                 }
             }
             (
@@ -201,8 +205,8 @@ fn rebuild(store: &Store, table: &crate::model::CatalogTable) -> Vec<Step> {
             quote(&store.table)
         )),
     ];
-    for line in create_indexes(std::slice::from_ref(store), quote).lines() {
-        steps.push(Step::safe(line));
+    for index in &store.indexes {
+        steps.push(Step::safe(create_index(store, index, quote, true)));
     }
     steps.push(Step::safe("COMMIT"));
     steps.push(Step::safe("PRAGMA foreign_keys = ON"));

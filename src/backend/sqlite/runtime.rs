@@ -5,7 +5,7 @@
 use rusqlite::ErrorCode;
 
 use crate::model::{Catalog, Schema};
-use crate::runtime::{Backend, Connection, Constraint, Ddl, Error};
+use crate::runtime::{Backend, Connection, Constraint, Ddl, Error, Isolation, Migration, plan};
 
 /// The SQLite backend. Generated stores implement their SQLite operations on
 /// `Store<'_, Sqlite>`.
@@ -48,12 +48,18 @@ impl Backend for Sqlite {
     type Raw<'c> = &'c rusqlite::Connection;
     type Transaction<'c> = Transaction<'c>;
 
-    fn begin<'c>(conn: Self::Raw<'c>) -> Result<Self::Transaction<'c>, Error> {
+    fn begin<'c>(
+        conn: Self::Raw<'c>,
+        isolation: Option<Isolation>,
+    ) -> Result<Self::Transaction<'c>, Error> {
         let savepoint = !conn.is_autocommit();
-        let sql = if savepoint {
-            "SAVEPOINT storegen_savepoint"
-        } else {
-            "BEGIN"
+        let sql = match (savepoint, isolation) {
+            (true, None) => "SAVEPOINT storegen_savepoint",
+            (true, Some(_)) => return Err(Error::nested_isolation()),
+            // SQLite is serializable whatever the level; the stricter levels take the
+            // write lock at once, so two writers never deadlock upgrading their locks.
+            (false, Some(Isolation::RepeatableRead | Isolation::Serializable)) => "BEGIN IMMEDIATE",
+            (false, _) => "BEGIN",
         };
         conn.execute_batch(sql).map_err(|e| unscoped(sql, e))?;
         Ok(Transaction {
@@ -80,20 +86,49 @@ impl Backend for Sqlite {
         tx.finish(sql)
     }
 
-    fn migrate(conn: &rusqlite::Connection, ddl: &Ddl) -> Result<(), Error> {
-        let script = ddl.sqlite.ok_or(Error::NotGenerated {
+    fn migrate(
+        conn: &rusqlite::Connection,
+        ddl: &Ddl,
+        schema: &Schema,
+    ) -> Result<Migration, Error> {
+        let statements = ddl.sqlite.ok_or(Error::NotGenerated {
             backend: crate::backend::BackendKind::Sqlite,
         })?;
-        if conn.is_autocommit() {
+        let fail = |e| unscoped("migrate", e);
+        let outermost = conn.is_autocommit();
+        if outermost {
             // Foreign keys are off in SQLite unless each connection turns them on, and
             // the pragma is a no-op inside a transaction.
             conn.execute_batch("PRAGMA foreign_keys = ON")
-                .map_err(|e| unscoped("migrate", e))?;
+                .map_err(fail)?;
         }
-        let tx = Sqlite::begin(conn)?;
-        conn.execute_batch(script)
-            .map_err(|e| unscoped("migrate", e))?;
-        Sqlite::commit(tx)
+        // BEGIN IMMEDIATE: one migrating connection at a time.
+        let isolation = outermost.then_some(Isolation::Serializable);
+        let tx = Sqlite::begin(conn, isolation)?;
+        let catalog = Sqlite::introspect(conn, schema)?;
+        let (run, mut report) = plan(schema, &catalog, statements)?;
+        for statement in run {
+            conn.execute_batch(statement.sql).map_err(fail)?;
+        }
+        conn.execute_batch(MIGRATIONS_TABLE).map_err(fail)?;
+        let seen: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM storegen_migrations WHERE schema_name = ?1 AND schema_hash = ?2",
+                rusqlite::params![ddl.schema, ddl.hash],
+                |row| row.get(0),
+            )
+            .map_err(fail)?;
+        if report.changed() || seen == 0 {
+            conn.execute(
+                "INSERT INTO storegen_migrations (schema_name, schema_hash, storegen_version, created) \
+                 VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![ddl.schema, ddl.hash, crate::VERSION, report.summary()],
+            )
+            .map_err(fail)?;
+            report.recorded = true;
+        }
+        Sqlite::commit(tx)?;
+        Ok(report)
     }
 
     fn introspect(conn: &rusqlite::Connection, schema: &Schema) -> Result<Catalog, Error> {
@@ -148,6 +183,23 @@ impl Connection for Transaction<'_> {
     fn raw(&mut self) -> &rusqlite::Connection {
         self.conn
     }
+}
+
+/// The table `migrate` records its runs in.
+const MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS storegen_migrations (\
+     id INTEGER PRIMARY KEY, \
+     schema_name TEXT NOT NULL, \
+     schema_hash TEXT NOT NULL, \
+     storegen_version TEXT NOT NULL, \
+     applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), \
+     created TEXT NOT NULL)";
+
+/// Whether running the transaction again may succeed: the database was busy or locked.
+pub(crate) fn retryable(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
 }
 
 /// The constraint a failed SQLite write violated.

@@ -22,9 +22,17 @@ const RUST_KEYWORDS: &[&str] = &[
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 
 /// Functions every generated module defines beside the store accessors.
-const MODULE_FUNCTIONS: &[&str] = &["migrate", "schema", "transaction", "verify"];
+const MODULE_FUNCTIONS: &[&str] = &[
+    "health",
+    "migrate",
+    "schema",
+    "transaction",
+    "transaction_retry",
+    "transaction_with",
+    "verify",
+];
 /// Types and constants every generated module defines.
-const MODULE_TYPES: &[&str] = &["Page", "DDL"];
+const MODULE_TYPES: &[&str] = &["DDL", "Isolation", "Page", "Retry"];
 
 pub fn is_rust_keyword(name: &str) -> bool {
     RUST_KEYWORDS.contains(&name)
