@@ -37,8 +37,9 @@ pub mod build;
 
 pub use backend::BackendKind;
 pub use runtime::{
-    Backend, Connection, Constraint, Ddl, DdlStatement, Error, Isolation, Migration, Page, Retry,
-    Retryable, migrate, transaction, transaction_retry, transaction_with, verify,
+    Backend, Connection, Constraint, Ddl, DdlStatement, Error, Health, Isolation, Migration, Page,
+    Retry, Retryable, SchemaHealth, health, migrate, observe, transaction, transaction_retry,
+    transaction_with, verify,
 };
 
 #[cfg(feature = "codegen")]

@@ -129,6 +129,13 @@ fn schema_fn(schema: &Schema) -> TokenStream {
         ) -> Result<Vec<::storegen::drift::Drift>, ::storegen::Error> {
             ::storegen::verify(conn, &schema())
         }
+
+        /// Connectivity (one timed round trip) and schema status, for a service's
+        /// health endpoint. Never fails: what goes wrong is in the result.
+        #[allow(dead_code)]
+        pub fn health<C: ::storegen::Connection + ?Sized>(conn: &mut C) -> ::storegen::Health {
+            ::storegen::health(conn, &schema())
+        }
     }
 }
 
@@ -454,23 +461,49 @@ pub(crate) fn store_methods(store: &Store, b: &BackendMethods<'_>) -> TokenStrea
         key_type(store),
     );
     let name = &store.name;
-    let fail = |operation: &str| quote!(|e| ::storegen::Error::#error(#name, #operation, #module::FIELDS, e));
-    let (insert_err, many_err, get_err, update_err, delete_err, list_err, count_err) = (
-        fail("insert"),
-        fail("insert_many"),
-        fail("get"),
-        fail("update"),
-        fail("delete"),
-        fail("list"),
-        fail("count"),
+    // Each operation runs through the observer hook, which costs one atomic load when
+    // no observer is set.
+    let observed = |operation: &str, rows: TokenStream, call: TokenStream| {
+        quote! {
+            ::storegen::observe::observe(
+                #name,
+                #operation,
+                <#marker as ::storegen::Backend>::KIND,
+                #rows,
+                || #call.map_err(|e| ::storegen::Error::#error(#name, #operation, #module::FIELDS, e)),
+            )
+        }
+    };
+    let insert = observed("insert", quote!(|_| 1), quote!(#module::insert(#raw, new)));
+    let get = observed(
+        "get",
+        quote!(|row: &Option<#record>| u64::from(row.is_some())),
+        quote!(#module::get(#raw, key)),
     );
+    let update_call = observed(
+        "update",
+        quote!(|found: &bool| u64::from(*found)),
+        quote!(#module::update(#raw, record)),
+    );
+    let delete = observed(
+        "delete",
+        quote!(|found: &bool| u64::from(*found)),
+        quote!(#module::delete(#raw, key)),
+    );
+    let list = observed(
+        "list",
+        quote!(|rows: &Vec<#record>| rows.len() as u64),
+        quote!(#module::list(#raw, page)),
+    );
+    let count = observed("count", quote!(|_| 1), quote!(#module::count(#raw)));
+    let many_err = quote!(|e| ::storegen::Error::#error(#name, "insert_many", #module::FIELDS, e));
     let has_values = store.fields.len() > store.primary_key.len();
     let update = has_values.then(|| {
         quote! {
             /// Writes every field of `record` to the row with its key; `false` when no
             /// row has that key.
             pub fn update(&mut self, record: &#record) -> Result<bool, ::storegen::Error> {
-                #module::update(#raw, record).map_err(#update_err)
+                #update_call
             }
         }
     });
@@ -480,7 +513,7 @@ pub(crate) fn store_methods(store: &Store, b: &BackendMethods<'_>) -> TokenStrea
             /// Inserts a row and returns it as stored, with the values the database
             /// assigned (generated keys, defaults).
             pub fn insert(&mut self, new: &#new) -> Result<#record, ::storegen::Error> {
-                #module::insert(#raw, new).map_err(#insert_err)?.ok_or_else(|| {
+                #insert?.ok_or_else(|| {
                     ::storegen::Error::Unexpected(format!("{}.insert: the stored row could not be read back", #name))
                 })
             }
@@ -493,32 +526,34 @@ pub(crate) fn store_methods(store: &Store, b: &BackendMethods<'_>) -> TokenStrea
                 if rows.is_empty() {
                     return Ok(0);
                 }
-                let mut tx = <#marker as ::storegen::Backend>::begin(#begin, None)?;
-                let added = #module::insert_many(#tx_raw, rows).map_err(#many_err)?;
-                <#marker as ::storegen::Backend>::commit(tx)?;
-                Ok(added)
+                ::storegen::observe::observe(#name, "insert_many", <#marker as ::storegen::Backend>::KIND, |added| *added, || {
+                    let mut tx = <#marker as ::storegen::Backend>::begin(#begin, None)?;
+                    let added = #module::insert_many(#tx_raw, rows).map_err(#many_err)?;
+                    <#marker as ::storegen::Backend>::commit(tx)?;
+                    Ok(added)
+                })
             }
 
             /// The row with this key, if there is one.
             pub fn get(&mut self, key: #key) -> Result<Option<#record>, ::storegen::Error> {
-                #module::get(#raw, key).map_err(#get_err)
+                #get
             }
 
             #update
 
             /// Deletes the row with this key; `false` when there was none.
             pub fn delete(&mut self, key: #key) -> Result<bool, ::storegen::Error> {
-                #module::delete(#raw, key).map_err(#delete_err)
+                #delete
             }
 
             /// One page of rows in key order: the first, or those after a key.
             pub fn list(&mut self, page: ::storegen::Page<#key>) -> Result<Vec<#record>, ::storegen::Error> {
-                #module::list(#raw, page).map_err(#list_err)
+                #list
             }
 
             /// How many rows the table holds.
             pub fn count(&mut self) -> Result<u64, ::storegen::Error> {
-                #module::count(#raw).map_err(#count_err)
+                #count
             }
         }
     }

@@ -2,12 +2,15 @@
 //! pages, migrations and the error type.
 
 mod error;
+mod health;
 mod migrate;
+pub mod observe;
 mod page;
 mod transaction;
 mod verify;
 
 pub use error::{Constraint, Error};
+pub use health::{Health, SchemaHealth, health};
 pub(crate) use migrate::plan;
 pub use migrate::{Ddl, DdlStatement, Migration, migrate};
 pub use page::Page;
@@ -20,6 +23,8 @@ pub use verify::verify;
 /// and how to run transactions on it. Generated stores implement their operations once
 /// per backend, on `Store<'_, B>` for the backend's marker type `B`.
 pub trait Backend: Sized + 'static {
+    const KIND: crate::backend::BackendKind;
+
     /// The driver handle generated code works on, borrowed from a connection.
     type Raw<'c>;
     /// An open transaction (or savepoint, when one is already open).
@@ -39,6 +44,8 @@ pub trait Backend: Sized + 'static {
         ddl: &Ddl,
         schema: &crate::model::Schema,
     ) -> Result<Migration, Error>;
+    /// One round trip: `SELECT 1`.
+    fn ping(raw: Self::Raw<'_>) -> Result<(), Error>;
     /// Reads what the database holds for the schema's tables.
     fn introspect(
         raw: Self::Raw<'_>,

@@ -193,6 +193,8 @@ impl Drop for Transaction<'_> {
 }
 
 impl Backend for Mysql {
+    const KIND: crate::backend::BackendKind = crate::backend::BackendKind::Mysql;
+
     type Raw<'c> = MyConn<'c>;
     type Transaction<'c> = Transaction<'c>;
 
@@ -309,6 +311,12 @@ impl Backend for Mysql {
             .client
             .query_drop("DO RELEASE_LOCK('storegen_migrate')");
         result
+    }
+
+    fn ping(conn: MyConn<'_>) -> Result<(), Error> {
+        conn.client
+            .query_drop("SELECT 1")
+            .map_err(|e| unscoped("ping", e))
     }
 
     fn introspect(conn: MyConn<'_>, schema: &Schema) -> Result<Catalog, Error> {

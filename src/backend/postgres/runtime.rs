@@ -249,6 +249,8 @@ impl Drop for Transaction<'_> {
 }
 
 impl Backend for Postgres {
+    const KIND: crate::backend::BackendKind = crate::backend::BackendKind::Postgres;
+
     type Raw<'c> = PgConn<'c>;
     type Transaction<'c> = Transaction<'c>;
 
@@ -334,6 +336,11 @@ impl Backend for Postgres {
         }
         Postgres::commit(tx)?;
         Ok(report)
+    }
+
+    fn ping(mut conn: PgConn<'_>) -> Result<(), Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(|e| unscoped("ping", e))
     }
 
     fn introspect(conn: PgConn<'_>, schema: &Schema) -> Result<Catalog, Error> {

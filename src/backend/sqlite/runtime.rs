@@ -45,6 +45,8 @@ impl Drop for Transaction<'_> {
 }
 
 impl Backend for Sqlite {
+    const KIND: crate::backend::BackendKind = crate::backend::BackendKind::Sqlite;
+
     type Raw<'c> = &'c rusqlite::Connection;
     type Transaction<'c> = Transaction<'c>;
 
@@ -129,6 +131,11 @@ impl Backend for Sqlite {
         }
         Sqlite::commit(tx)?;
         Ok(report)
+    }
+
+    fn ping(conn: &rusqlite::Connection) -> Result<(), Error> {
+        conn.execute_batch("SELECT 1")
+            .map_err(|e| unscoped("ping", e))
     }
 
     fn introspect(conn: &rusqlite::Connection, schema: &Schema) -> Result<Catalog, Error> {
