@@ -67,6 +67,14 @@ pub use backend::mysql::Mysql;
 #[cfg(feature = "mysql")]
 pub use mysql;
 
+/// Connection pools: r2d2 and storegen's managers.
+#[cfg(feature = "pool")]
+pub use runtime::pool;
+
+/// r2d2, re-exported for its pool builder.
+#[cfg(feature = "pool")]
+pub use r2d2;
+
 /// The SQLite driver, re-exported so generated code and its users need no direct
 /// dependency on it.
 #[cfg(feature = "sqlite")]

@@ -135,6 +135,18 @@ pub fn quote_double(identifier: &str) -> String {
     format!("\"{}\"", identifier.replace('"', "\"\""))
 }
 
+/// A URL with any password (and user) replaced, safe to print.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => url.to_owned(),
+    }
+}
+
 /// Quotes an SQL identifier with backticks (MySQL).
 pub fn quote_backtick(identifier: &str) -> String {
     format!("`{}`", identifier.replace('`', "``"))

@@ -35,17 +35,7 @@ pub fn expand_env(written: &str) -> (Option<String>, Vec<String>) {
     ((!url.is_empty()).then_some(url), read)
 }
 
-/// The URL with any password (and user) replaced, safe to print.
-pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
-        None => url.to_owned(),
-    }
-}
+pub use crate::backend::redact;
 
 /// How long a build waits for a server to accept a connection, unless the blueprint's
 /// `connect_timeout` says otherwise.

@@ -6,6 +6,8 @@ mod health;
 mod migrate;
 pub mod observe;
 mod page;
+#[cfg(feature = "pool")]
+pub mod pool;
 mod transaction;
 mod verify;
 
