@@ -13,6 +13,7 @@ mod verify;
 
 pub use error::{Constraint, Error};
 pub use health::{Health, SchemaHealth, health};
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub(crate) use migrate::plan;
 pub use migrate::{Ddl, DdlStatement, Migration, migrate};
 pub use page::Page;
