@@ -100,6 +100,7 @@ impl Error {
         }
     }
 
+    #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
     pub(crate) fn nested_isolation() -> Error {
         Error::Unsupported(
             "an isolation level can only be chosen for an outermost transaction, not inside an open one"
