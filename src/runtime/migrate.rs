@@ -110,6 +110,7 @@ pub fn migrate<C: Connection + ?Sized>(
 
 /// The statements `migrate` must run against `catalog`, and the report of what they
 /// create; `Err` when existing tables drift.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub(crate) fn plan(
     schema: &Schema,
     catalog: &Catalog,
