@@ -2,8 +2,8 @@ use std::fmt;
 
 use super::{Backend, Connection, Error};
 use crate::backend::BackendKind;
-use crate::drift::{self, Drift, DriftKind, Location, Severity};
-use crate::model::{Catalog, Schema};
+use crate::drift::Drift;
+use crate::model::Schema;
 
 /// One statement of a schema's CREATE script, and what it creates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,46 +108,55 @@ pub fn migrate<C: Connection + ?Sized>(
     C::Backend::migrate(conn.raw(), ddl, schema)
 }
 
-/// The statements `migrate` must run against `catalog`, and the report of what they
-/// create; `Err` when existing tables drift.
+/// What `migrate` must run: only the backends need it.
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
-pub(crate) fn plan(
-    schema: &Schema,
-    catalog: &Catalog,
-    statements: &'static [DdlStatement],
-) -> Result<(Vec<&'static DdlStatement>, Migration), Error> {
-    let drifts = drift::compare(schema, catalog);
-    let mut missing_tables = Vec::new();
-    let mut missing_indexes = Vec::new();
-    let mut report = Migration::default();
-    let mut blocking = false;
-    for drift in &drifts {
-        match (&drift.kind, &drift.location) {
-            (DriftKind::MissingTable { table }, _) => missing_tables.push(table.as_str()),
-            (DriftKind::MissingIndex { .. }, Location::Index { store, index }) => {
-                if let Some(index) = schema.store(store).and_then(|s| s.indexes.get(*index)) {
-                    missing_indexes.push(index.name.as_str());
+pub(crate) mod planning {
+    use super::{DdlStatement, Error, Migration};
+    use crate::drift::{self, DriftKind, Location, Severity};
+    use crate::model::{Catalog, Schema};
+
+    /// The statements `migrate` must run against `catalog`, and the report of what they
+    /// create; `Err` when existing tables drift.
+    pub(crate) fn plan(
+        schema: &Schema,
+        catalog: &Catalog,
+        statements: &'static [DdlStatement],
+    ) -> Result<(Vec<&'static DdlStatement>, Migration), Error> {
+        let drifts = drift::compare(schema, catalog);
+        let mut missing_tables = Vec::new();
+        let mut missing_indexes = Vec::new();
+        let mut report = Migration::default();
+        let mut blocking = false;
+        for drift in &drifts {
+            match (&drift.kind, &drift.location) {
+                (DriftKind::MissingTable { table }, _) => missing_tables.push(table.as_str()),
+                (DriftKind::MissingIndex { .. }, Location::Index { store, index }) => {
+                    if let Some(index) = schema.store(store).and_then(|s| s.indexes.get(*index)) {
+                        missing_indexes.push(index.name.as_str());
+                    }
                 }
+                _ if drift.severity() == Severity::Error => blocking = true,
+                _ => report.warnings.push(drift.clone()),
             }
-            _ if drift.severity() == Severity::Error => blocking = true,
-            _ => report.warnings.push(drift.clone()),
         }
-    }
-    if blocking {
-        return Err(Error::Drift(drifts));
-    }
-    let run: Vec<&'static DdlStatement> = statements
-        .iter()
-        .filter(|s| match s.index {
-            None => missing_tables.contains(&s.table),
-            Some(index) => missing_tables.contains(&s.table) || missing_indexes.contains(&index),
-        })
-        .collect();
-    for statement in &run {
-        match statement.index {
-            None => report.created_tables.push(statement.table.to_owned()),
-            Some(index) => report.created_indexes.push(index.to_owned()),
+        if blocking {
+            return Err(Error::Drift(drifts));
         }
+        let run: Vec<&'static DdlStatement> = statements
+            .iter()
+            .filter(|s| match s.index {
+                None => missing_tables.contains(&s.table),
+                Some(index) => {
+                    missing_tables.contains(&s.table) || missing_indexes.contains(&index)
+                }
+            })
+            .collect();
+        for statement in &run {
+            match statement.index {
+                None => report.created_tables.push(statement.table.to_owned()),
+                Some(index) => report.created_indexes.push(index.to_owned()),
+            }
+        }
+        Ok((run, report))
     }
-    Ok((run, report))
 }

@@ -14,7 +14,7 @@ mod verify;
 pub use error::{Constraint, Error};
 pub use health::{Health, SchemaHealth, health};
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
-pub(crate) use migrate::plan;
+pub(crate) use migrate::planning::plan;
 pub use migrate::{Ddl, DdlStatement, Migration, migrate};
 pub use page::Page;
 pub use transaction::{
