@@ -210,9 +210,13 @@ mod mysql {
 
     use crate::runtime::Error;
 
+    type Init = Box<dyn Fn(&mut mysql::Conn) -> Result<(), mysql::Error> + Send + Sync>;
+
     /// Opens MySQL/MariaDB connections; each keeps the driver's own statement cache.
+    /// Each new connection runs the init hook, if set.
     pub struct MysqlManager {
         opts: mysql::Opts,
+        init: Option<Init>,
     }
 
     impl MysqlManager {
@@ -226,11 +230,26 @@ mod mysql {
             })?;
             let opts = mysql::OptsBuilder::from_opts(opts)
                 .tcp_connect_timeout(Some(Duration::from_secs(5)));
-            Ok(MysqlManager { opts: opts.into() })
+            Ok(MysqlManager {
+                opts: opts.into(),
+                init: None,
+            })
         }
 
         pub fn from_opts(opts: impl Into<mysql::Opts>) -> Self {
-            MysqlManager { opts: opts.into() }
+            MysqlManager {
+                opts: opts.into(),
+                init: None,
+            }
+        }
+
+        /// Runs on each new connection (`SET SESSION` statements, say).
+        pub fn with_init(
+            mut self,
+            init: impl Fn(&mut mysql::Conn) -> Result<(), mysql::Error> + Send + Sync + 'static,
+        ) -> Self {
+            self.init = Some(Box::new(init));
+            self
         }
     }
 
@@ -243,7 +262,11 @@ mod mysql {
         type Error = Error;
 
         fn connect(&self) -> Result<mysql::Conn, Error> {
-            mysql::Conn::new(self.opts.clone()).map_err(|e| failed("connect", e))
+            let mut conn = mysql::Conn::new(self.opts.clone()).map_err(|e| failed("connect", e))?;
+            if let Some(init) = &self.init {
+                init(&mut conn).map_err(|e| failed("connect", e))?;
+            }
+            Ok(conn)
         }
 
         fn is_valid(&self, conn: &mut mysql::Conn) -> Result<(), Error> {
