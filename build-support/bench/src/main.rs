@@ -1,0 +1,321 @@
+//! storegen's benchmarks. `build-support/bench.sh` runs them all; see the README.
+//!
+//! - `runtime`: each operation through generated stores and through the best
+//!   hand-written code for the same driver (statements prepared once and reused,
+//!   batches in one transaction), in the same process, interleaved round by round;
+//!   reports medians, the generated/hand-written ratio, and its spread.
+//! - `generate <blueprint> <url|snapshot:path>`: one build-time generation, for
+//!   `build-cost`, which runs it in a child process to read its peak memory.
+//! - `build-cost`: generation time, peak memory and catalog round trips for blueprints
+//!   of 10, 100 and 1,000 stores, against SQLite, PostgreSQL, MariaDB and a snapshot.
+
+mod build_cost;
+mod hand;
+
+use std::time::{Duration, Instant};
+
+mod db {
+    include!(concat!(env!("OUT_DIR"), "/bench.rs"));
+}
+
+const PG_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+const MYSQL_URL: &str = "mysql://root@127.0.0.1:3306/test";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("runtime") => runtime(args.get(1).and_then(|r| r.parse().ok()).unwrap_or(15)),
+        Some("generate") => build_cost::child(&args[1], &args[2]),
+        Some("build-cost") => build_cost::run(),
+        _ => {
+            eprintln!(
+                "usage: storegen-bench runtime [rounds] | build-cost | generate <blueprint> <url>"
+            );
+            std::process::exit(2);
+        }
+    }
+}
+
+/// One operation's two sides: each call runs it `n` times.
+struct Op<'a> {
+    name: &'static str,
+    n: u32,
+    generated: Box<dyn FnMut(u32) + 'a>,
+    hand: Box<dyn FnMut(u32) + 'a>,
+}
+
+struct Result {
+    backend: &'static str,
+    op: &'static str,
+    generated: Duration,
+    hand: Duration,
+    ratios: Vec<f64>,
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len().is_multiple_of(2) {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    }
+}
+
+/// Runs each op for `rounds` rounds, sides alternating first, and times a call each.
+fn measure(backend: &'static str, ops: Vec<Op<'_>>, rounds: usize) -> Vec<Result> {
+    let mut out = Vec::new();
+    for mut op in ops {
+        // Warm both sides: caches, prepared statements, the server's plans.
+        (op.generated)(op.n);
+        (op.hand)(op.n);
+        let (mut generated, mut hand, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for round in 0..rounds {
+            let time = |side: &mut Box<dyn FnMut(u32) + '_>| {
+                let started = Instant::now();
+                side(op.n);
+                started.elapsed().as_secs_f64() / f64::from(op.n)
+            };
+            let (g, h) = if round % 2 == 0 {
+                let g = time(&mut op.generated);
+                (g, time(&mut op.hand))
+            } else {
+                let h = time(&mut op.hand);
+                (time(&mut op.generated), h)
+            };
+            generated.push(g);
+            hand.push(h);
+            ratios.push(g / h);
+        }
+        out.push(Result {
+            backend,
+            op: op.name,
+            generated: Duration::from_secs_f64(median(generated)),
+            hand: Duration::from_secs_f64(median(hand)),
+            ratios,
+        });
+    }
+    out
+}
+
+fn new_item(i: u32) -> db::NewItem {
+    db::NewItem {
+        name: format!("item {i}"),
+        qty: i as i32,
+        price: f64::from(i) * 1.5,
+        note: i.is_multiple_of(2).then(|| "even".to_owned()),
+    }
+}
+
+/// One backend's side of each operation, so that one `ops` serves every backend.
+trait Side {
+    fn get(&mut self, id: i64);
+    fn insert(&mut self, new: &db::NewItem);
+    fn insert_many(&mut self, rows: &[db::NewItem]);
+    fn list(&mut self, after: i64, limit: u32);
+    fn update(&mut self, item: &db::Item);
+    fn count(&mut self);
+}
+
+/// The generated stores, the same text for each connection type.
+macro_rules! generated_side {
+    ($($conn:ty),*) => {$(
+        impl Side for $conn {
+            fn get(&mut self, id: i64) {
+                db::items(self).get(id).unwrap();
+            }
+            fn insert(&mut self, new: &db::NewItem) {
+                db::items(self).insert(new).unwrap();
+            }
+            fn insert_many(&mut self, rows: &[db::NewItem]) {
+                db::items(self).insert_many(rows).unwrap();
+            }
+            fn list(&mut self, after: i64, limit: u32) {
+                db::items(self).list(db::Page::after(after, limit)).unwrap();
+            }
+            fn update(&mut self, item: &db::Item) {
+                db::items(self).update(item).unwrap();
+            }
+            fn count(&mut self) {
+                db::items(self).count().unwrap();
+            }
+        }
+    )*};
+}
+generated_side!(
+    storegen::rusqlite::Connection,
+    storegen::backend::postgres::CachedClient,
+    storegen::mysql::Conn
+);
+
+fn ops<'a>(generated: &'a mut dyn Side, hand: &'a mut dyn Side) -> Vec<Op<'a>> {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let seed: Vec<db::NewItem> = (0..1_000).map(new_item).collect();
+    generated.insert_many(&seed);
+    let (g, h) = (
+        Rc::new(RefCell::new(generated)),
+        Rc::new(RefCell::new(hand)),
+    );
+    let batch_1k: Rc<Vec<db::NewItem>> = Rc::new((0..1_000).map(new_item).collect());
+    let batch_10k: Rc<Vec<db::NewItem>> = Rc::new((0..10_000).map(new_item).collect());
+    let item = Rc::new(db::Item {
+        id: 7,
+        name: "renamed".into(),
+        qty: 3,
+        price: 2.5,
+        note: None,
+    });
+    type Run<'a> = Rc<dyn Fn(&mut dyn Side, u32) + 'a>;
+    let op = |name, n, run: Run<'a>| {
+        let (g, h, run2) = (g.clone(), h.clone(), run.clone());
+        Op {
+            name,
+            n,
+            generated: Box::new(move |n| run(&mut **g.borrow_mut(), n)),
+            hand: Box::new(move |n| run2(&mut **h.borrow_mut(), n)),
+        }
+    };
+    let (b1, b10, it) = (batch_1k.clone(), batch_10k.clone(), item.clone());
+    vec![
+        op(
+            "get by key",
+            1_000,
+            Rc::new(|s, n| (0..n).for_each(|i| s.get(i64::from(i % 1_000) + 1))),
+        ),
+        op(
+            "insert one",
+            300,
+            Rc::new(|s, n| (0..n).for_each(|i| s.insert(&new_item(i)))),
+        ),
+        op(
+            "insert_many 1,000",
+            1,
+            Rc::new(move |s, _| s.insert_many(&b1)),
+        ),
+        op(
+            "insert_many 10,000",
+            1,
+            Rc::new(move |s, _| s.insert_many(&b10)),
+        ),
+        op(
+            "list a page of 100",
+            200,
+            Rc::new(|s, n| (0..n).for_each(|i| s.list(i64::from(i), 100))),
+        ),
+        op(
+            "update one",
+            300,
+            Rc::new(move |s, n| (0..n).for_each(|_| s.update(&it))),
+        ),
+        op("count", 200, Rc::new(|s, n| (0..n).for_each(|_| s.count()))),
+    ]
+}
+
+fn runtime(rounds: usize) {
+    let mut results = Vec::new();
+
+    // SQLite: a file in WAL mode, synchronous NORMAL: as an application would run it.
+    let dir = std::env::temp_dir().join(format!("storegen-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bench.db");
+    let open = || {
+        let conn = storegen::rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+            .unwrap();
+        conn
+    };
+    let mut generated = open();
+    db::migrate(&mut generated).unwrap();
+    let mut hand = hand::sqlite::Hand::new(open());
+    results.extend(measure("sqlite", ops(&mut generated, &mut hand), rounds));
+    drop((generated, hand));
+    let _ = std::fs::remove_dir_all(&dir);
+
+    match postgres() {
+        Some((mut generated, hand, cleanup)) => {
+            db::migrate(&mut generated).unwrap();
+            let mut hand = hand::postgres::Hand::new(hand);
+            results.extend(measure("postgres", ops(&mut generated, &mut hand), rounds));
+            drop((generated, hand));
+            cleanup();
+        }
+        None => eprintln!("postgres does not answer at {PG_URL}: skipped"),
+    }
+    match mysql() {
+        Some((mut generated, hand, cleanup)) => {
+            db::migrate(&mut generated).unwrap();
+            let mut hand = hand::mysql::Hand::new(hand);
+            results.extend(measure("mysql", ops(&mut generated, &mut hand), rounds));
+            drop((generated, hand));
+            cleanup();
+        }
+        None => eprintln!("mysql does not answer at {MYSQL_URL}: skipped"),
+    }
+
+    println!(
+        "| backend | operation | generated | hand-written | ratio (median) | ratio spread (min–max) |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for r in &results {
+        let ratio = r.generated.as_secs_f64() / r.hand.as_secs_f64();
+        let (min, max) = r
+            .ratios
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+        println!(
+            "| {} | {} | {} | {} | {ratio:.3} | {min:.2}–{max:.2} |",
+            r.backend,
+            r.op,
+            human(r.generated),
+            human(r.hand)
+        );
+    }
+}
+
+fn human(d: Duration) -> String {
+    let us = d.as_secs_f64() * 1e6;
+    if us >= 1000.0 {
+        format!("{:.2} ms", us / 1000.0)
+    } else {
+        format!("{us:.1} µs")
+    }
+}
+
+type Cleanup = Box<dyn FnOnce()>;
+
+fn postgres() -> Option<(
+    storegen::backend::postgres::CachedClient,
+    storegen::postgres::Client,
+    Cleanup,
+)> {
+    use storegen::postgres::{Client, NoTls};
+    let name = format!("storegen_bench_{}", std::process::id());
+    let mut admin = Client::connect(PG_URL, NoTls).ok()?;
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .ok()?;
+    let url = format!("postgres://postgres@127.0.0.1:5432/{name}");
+    let generated =
+        storegen::backend::postgres::CachedClient::new(Client::connect(&url, NoTls).ok()?);
+    let hand = Client::connect(&url, NoTls).ok()?;
+    let cleanup: Cleanup = Box::new(move || {
+        let _ = admin.batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"));
+    });
+    Some((generated, hand, cleanup))
+}
+
+fn mysql() -> Option<(storegen::mysql::Conn, storegen::mysql::Conn, Cleanup)> {
+    use storegen::mysql::prelude::Queryable;
+    use storegen::mysql::{Conn, Opts};
+    let name = format!("storegen_bench_{}", std::process::id());
+    let mut admin = Conn::new(Opts::from_url(MYSQL_URL).ok()?).ok()?;
+    admin.query_drop(format!("CREATE DATABASE {name}")).ok()?;
+    let url = format!("mysql://root@127.0.0.1:3306/{name}");
+    let generated = Conn::new(Opts::from_url(&url).ok()?).ok()?;
+    let hand = Conn::new(Opts::from_url(&url).ok()?).ok()?;
+    let cleanup: Cleanup = Box::new(move || {
+        let _ = admin.query_drop(format!("DROP DATABASE {name}"));
+    });
+    Some((generated, hand, cleanup))
+}
