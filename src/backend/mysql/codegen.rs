@@ -161,34 +161,12 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             });
         quote! {
             pub(super) fn update(conn: &mut MyConn<'_>, record: &Record) -> Result<bool, Error> {
-                // found rows, not changed rows: CLIENT_FOUND_ROWS is not set, so a row
-                // already holding these values counts as 0; look it up in that case.
-                let (changed, _) = conn.execute(#sql, vec![#(#params),*])?;
-                if changed > 0 {
-                    return Ok(true);
-                }
-                let record_key = key_of(record);
-                Ok(get(conn, record_key)?.is_some())
+                // The rows it found, which MySQL reports apart from those it changed.
+                let (found, _) = conn.execute(#sql, vec![#(#params),*])?;
+                Ok(found > 0)
             }
         }
     };
-    let record_key_parts: Vec<TokenStream> = store
-        .key_fields()
-        .map(|f| {
-            let field = ident(&f.name);
-            match f.ty {
-                LogicalType::Text { .. } => quote!(record.#field.as_str()),
-                LogicalType::Bytes => quote!(record.#field.as_slice()),
-                _ => quote!(record.#field),
-            }
-        })
-        .collect();
-    let record_key = if record_key_parts.len() == 1 {
-        record_key_parts[0].clone()
-    } else {
-        quote!((#(#record_key_parts),*))
-    };
-
     quote! {
         #[allow(dead_code)]
         mod #module {
@@ -204,10 +182,6 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
 
             pub(super) fn read(mut row: Row) -> Result<Record, Error> {
                 Ok(Record { #(#read_fields,)* })
-            }
-
-            fn key_of(record: &Record) -> #key {
-                #record_key
             }
 
             /// Each insertable column's value; `None` takes the column's default.

@@ -31,6 +31,15 @@ pub trait MyClient {
     fn server_version(&self) -> Option<(u16, u16, u16)>;
 }
 
+/// "Rows matched: 1  Changed: 0  Warnings: 0" → 1.
+fn matched(info: &str) -> Option<u64> {
+    info.strip_prefix("Rows matched: ")?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 fn params(values: Vec<Value>) -> Params {
     if values.is_empty() {
         Params::Empty
@@ -55,7 +64,11 @@ macro_rules! my_client {
                 values: Vec<Value>,
             ) -> Result<(u64, Option<u64>), mysql::Error> {
                 let result = self.exec_iter(sql, params(values))?;
-                let written = (result.affected_rows(), result.last_insert_id());
+                // An UPDATE's affected rows count only the rows it changed; its info
+                // ("Rows matched: 1  Changed: 0") says how many it found, which is what
+                // a generated update reports.
+                let written = matched(&result.info_str()).unwrap_or(result.affected_rows());
+                let written = (written, result.last_insert_id());
                 drop(result);
                 Ok(written)
             }
@@ -122,7 +135,8 @@ impl<'c> MyConn<'c> {
         self.client.exec_rows(sql, params)
     }
 
-    /// Runs a statement; returns the rows it changed and the id it generated.
+    /// Runs a statement; returns the rows it wrote (an UPDATE: the rows it found) and
+    /// the id it generated.
     pub fn execute(
         &mut self,
         sql: &str,
@@ -501,6 +515,13 @@ pub fn insert_many(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_updates_info_says_how_many_rows_it_found() {
+        assert_eq!(matched("Rows matched: 3  Changed: 0  Warnings: 0"), Some(3));
+        assert_eq!(matched(""), None);
+        assert_eq!(matched("Records: 2  Duplicates: 0  Warnings: 0"), None);
+    }
 
     #[test]
     fn insert_sql_writes_default_for_missing_values() {

@@ -92,6 +92,32 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         }
     };
 
+    // One statement for the batch; with defaults, one per shape of row, prepared again
+    // only when the shape changes.
+    let insert_many_body = if has_optional {
+        quote! {
+            let mut current: Option<(String, rusqlite::CachedStatement<'_>)> = None;
+            for new in rows {
+                let sql = insert_sql(new, false);
+                if current.as_ref().is_none_or(|(shape, _)| *shape != sql) {
+                    let stmt = conn.prepare_cached(&sql)?;
+                    current = Some((sql, stmt));
+                }
+                if let Some((_, stmt)) = current.as_mut() {
+                    bind(stmt, new)?;
+                    stmt.raw_execute()?;
+                }
+            }
+        }
+    } else {
+        quote! {
+            let mut stmt = conn.prepare_cached(insert_sql(false))?;
+            for new in rows {
+                bind(&mut stmt, new)?;
+                stmt.raw_execute()?;
+            }
+        }
+    };
     let (insert_returning, insert_plain) = if has_optional {
         (
             quote!(&insert_sql(new, true)),
@@ -193,9 +219,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             /// One prepared insert per row: with SQLite in-process, that is the fastest
             /// batch. The caller holds the transaction.
             pub(super) fn insert_many(conn: &Connection, rows: &[New]) -> rusqlite::Result<u64> {
-                for new in rows {
-                    insert_row(conn, new)?;
-                }
+                #insert_many_body
                 Ok(rows.len() as u64)
             }
 
