@@ -11,13 +11,14 @@ pub mod sqlite {
     use storegen::rusqlite::{Connection, Row, params};
 
     use super::{COLUMNS, Item, NewItem, Side};
+    use crate::Shared;
 
     pub struct Hand {
-        conn: Connection,
+        conn: Shared<Connection>,
     }
 
     impl Hand {
-        pub fn new(conn: Connection) -> Self {
+        pub fn new(conn: Shared<Connection>) -> Self {
             Hand { conn }
         }
     }
@@ -34,16 +35,16 @@ pub mod sqlite {
 
     impl Side for Hand {
         fn get(&mut self, id: i64) {
-            let mut stmt = self
-                .conn
+            let conn = self.conn.borrow();
+            let mut stmt = conn
                 .prepare_cached(&format!("SELECT {COLUMNS} FROM items WHERE id = ?1"))
                 .unwrap();
             let _: Option<Item> = stmt.query_row(params![id], item).ok();
         }
 
         fn insert(&mut self, new: &NewItem) {
-            let mut stmt = self
-                .conn
+            let conn = self.conn.borrow();
+            let mut stmt = conn
                 .prepare_cached(&format!(
                     "INSERT INTO items (name, qty, price, note) VALUES (?1, ?2, ?3, ?4) RETURNING {COLUMNS}"
                 ))
@@ -54,7 +55,8 @@ pub mod sqlite {
         }
 
         fn insert_many(&mut self, rows: &[NewItem]) {
-            let tx = self.conn.unchecked_transaction().unwrap();
+            let conn = self.conn.borrow();
+            let tx = conn.unchecked_transaction().unwrap();
             {
                 let mut stmt = tx
                     .prepare_cached(
@@ -70,8 +72,8 @@ pub mod sqlite {
         }
 
         fn list(&mut self, after: i64, limit: u32) {
-            let mut stmt = self
-                .conn
+            let conn = self.conn.borrow();
+            let mut stmt = conn
                 .prepare_cached(&format!(
                     "SELECT {COLUMNS} FROM items WHERE id > ?1 ORDER BY id LIMIT ?2"
                 ))
@@ -85,8 +87,8 @@ pub mod sqlite {
         }
 
         fn update(&mut self, it: &Item) {
-            let mut stmt = self
-                .conn
+            let conn = self.conn.borrow();
+            let mut stmt = conn
                 .prepare_cached(
                     "UPDATE items SET name = ?1, qty = ?2, price = ?3, note = ?4 WHERE id = ?5",
                 )
@@ -96,10 +98,8 @@ pub mod sqlite {
         }
 
         fn count(&mut self) {
-            let mut stmt = self
-                .conn
-                .prepare_cached("SELECT COUNT(*) FROM items")
-                .unwrap();
+            let conn = self.conn.borrow();
+            let mut stmt = conn.prepare_cached("SELECT COUNT(*) FROM items").unwrap();
             let _: i64 = stmt.query_row([], |r| r.get(0)).unwrap();
         }
     }
@@ -126,13 +126,15 @@ fn values(rows: usize, dollar: bool) -> String {
 }
 
 pub mod postgres {
+    use storegen::backend::postgres::CachedClient;
     use storegen::postgres::types::ToSql;
     use storegen::postgres::{Client, Row, Statement};
 
     use super::{COLUMNS, Item, NewItem, Side, values};
+    use crate::Shared;
 
     pub struct Hand {
-        client: Client,
+        client: Shared<CachedClient>,
         get: Statement,
         insert: Statement,
         insert_1000: Statement,
@@ -142,8 +144,10 @@ pub mod postgres {
     }
 
     impl Hand {
-        pub fn new(mut client: Client) -> Self {
-            let mut prepare = |sql: &str| client.prepare(sql).unwrap();
+        /// Statements prepared on the connection the generated side uses too (a
+        /// `CachedClient` derefs to its `postgres::Client`), by hand.
+        pub fn new(client: Shared<CachedClient>) -> Self {
+            let prepare = |sql: &str| client.borrow_mut().prepare(sql).unwrap();
             let get = prepare(&format!("SELECT {COLUMNS} FROM items WHERE id = $1"));
             let insert = prepare(&format!(
                 "INSERT INTO items (name, qty, price, note) VALUES ($1, $2, $3, $4) RETURNING {COLUMNS}"
@@ -171,6 +175,11 @@ pub mod postgres {
         }
     }
 
+    /// The driver's own client inside the shared connection.
+    fn client(shared: &Shared<CachedClient>) -> std::cell::RefMut<'_, Client> {
+        std::cell::RefMut::map(shared.borrow_mut(), |c| &mut **c)
+    }
+
     fn item(row: &Row) -> Item {
         Item {
             id: row.get(0),
@@ -183,8 +192,7 @@ pub mod postgres {
 
     impl Side for Hand {
         fn get(&mut self, id: i64) {
-            let _: Option<Item> = self
-                .client
+            let _: Option<Item> = client(&self.client)
                 .query_opt(&self.get, &[&id])
                 .unwrap()
                 .as_ref()
@@ -192,15 +200,15 @@ pub mod postgres {
         }
 
         fn insert(&mut self, new: &NewItem) {
-            let row = self
-                .client
+            let row = client(&self.client)
                 .query_one(&self.insert, &[&new.name, &new.qty, &new.price, &new.note])
                 .unwrap();
             let _ = item(&row);
         }
 
         fn insert_many(&mut self, rows: &[NewItem]) {
-            let mut tx = self.client.transaction().unwrap();
+            let mut conn = self.client.borrow_mut();
+            let mut tx = conn.transaction().unwrap();
             for chunk in rows.chunks(1000) {
                 let params: Vec<&(dyn ToSql + Sync)> = chunk
                     .iter()
@@ -221,8 +229,7 @@ pub mod postgres {
 
         fn list(&mut self, after: i64, limit: u32) {
             let limit = i64::from(limit);
-            let rows: Vec<Item> = self
-                .client
+            let rows: Vec<Item> = client(&self.client)
                 .query(&self.list, &[&after, &limit])
                 .unwrap()
                 .iter()
@@ -232,7 +239,7 @@ pub mod postgres {
         }
 
         fn update(&mut self, it: &Item) {
-            self.client
+            client(&self.client)
                 .execute(
                     &self.update,
                     &[&it.name, &it.qty, &it.price, &it.note, &it.id],
@@ -241,7 +248,10 @@ pub mod postgres {
         }
 
         fn count(&mut self) {
-            let _: i64 = self.client.query_one(&self.count, &[]).unwrap().get(0);
+            let _: i64 = client(&self.client)
+                .query_one(&self.count, &[])
+                .unwrap()
+                .get(0);
         }
     }
 }
@@ -251,11 +261,12 @@ pub mod mysql {
     use storegen::mysql::{Conn, Statement, Value};
 
     use super::{COLUMNS, Item, NewItem, Side, values};
+    use crate::Shared;
 
     type Row = (i64, String, i32, f64, Option<String>);
 
     pub struct Hand {
-        conn: Conn,
+        conn: Shared<Conn>,
         get: Statement,
         insert: Statement,
         insert_1000: Statement,
@@ -265,8 +276,9 @@ pub mod mysql {
     }
 
     impl Hand {
-        pub fn new(mut conn: Conn) -> Self {
-            let mut prepare = |sql: &str| conn.prep(sql).unwrap();
+        /// Statements prepared by hand on the connection the generated side uses too.
+        pub fn new(conn: Shared<Conn>) -> Self {
+            let prepare = |sql: &str| conn.borrow_mut().prep(sql).unwrap();
             let get = prepare(&format!("SELECT {COLUMNS} FROM items WHERE id = ?"));
             // MariaDB returns the row; on MySQL 8 this would be an insert and a select.
             let insert = prepare(&format!(
@@ -308,22 +320,24 @@ pub mod mysql {
         fn get(&mut self, id: i64) {
             let _: Option<Item> = self
                 .conn
+                .borrow_mut()
                 .exec_first::<Row, _, _>(&self.get, (id,))
                 .unwrap()
                 .map(item);
         }
 
         fn insert(&mut self, new: &NewItem) {
-            let row: Row = self
+            let rows: Vec<Row> = self
                 .conn
-                .exec_first(&self.insert, (&new.name, new.qty, new.price, &new.note))
-                .unwrap()
+                .borrow_mut()
+                .exec(&self.insert, (&new.name, new.qty, new.price, &new.note))
                 .unwrap();
-            let _ = item(row);
+            let _ = rows.into_iter().map(item).next().unwrap();
         }
 
         fn insert_many(&mut self, rows: &[NewItem]) {
-            let mut tx = self.conn.start_transaction(Default::default()).unwrap();
+            let mut conn = self.conn.borrow_mut();
+            let mut tx = conn.start_transaction(Default::default()).unwrap();
             for chunk in rows.chunks(1000) {
                 let params: Vec<Value> = chunk
                     .iter()
@@ -352,6 +366,7 @@ pub mod mysql {
         fn list(&mut self, after: i64, limit: u32) {
             let rows: Vec<Item> = self
                 .conn
+                .borrow_mut()
                 .exec_map(&self.list, (after, limit), item)
                 .unwrap();
             assert!(rows.len() <= limit as usize);
@@ -359,12 +374,13 @@ pub mod mysql {
 
         fn update(&mut self, it: &Item) {
             self.conn
+                .borrow_mut()
                 .exec_drop(&self.update, (&it.name, it.qty, it.price, &it.note, it.id))
                 .unwrap();
         }
 
         fn count(&mut self) {
-            let _: Option<i64> = self.conn.exec_first(&self.count, ()).unwrap();
+            let _: Option<i64> = self.conn.borrow_mut().exec_first(&self.count, ()).unwrap();
         }
     }
 }

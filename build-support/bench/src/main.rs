@@ -24,7 +24,7 @@ const MYSQL_URL: &str = "mysql://root@127.0.0.1:3306/test";
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("runtime") => runtime(args.get(1).and_then(|r| r.parse().ok()).unwrap_or(15)),
+        Some("runtime") => runtime(args.get(1).and_then(|r| r.parse().ok()).unwrap_or(41)),
         Some("generate") => build_cost::child(&args[1], &args[2]),
         Some("build-cost") => build_cost::run(),
         _ => {
@@ -117,27 +117,35 @@ trait Side {
     fn count(&mut self);
 }
 
+/// One connection both sides share: on two cores, where the client and the server
+/// process land decides a round trip's cost, and two connections can land differently;
+/// one connection puts both sides on the same footing.
+pub type Shared<C> = std::rc::Rc<std::cell::RefCell<C>>;
+
+/// The generated stores on a shared connection.
+pub struct Generated<C>(pub Shared<C>);
+
 /// The generated stores, the same text for each connection type.
 macro_rules! generated_side {
     ($($conn:ty),*) => {$(
-        impl Side for $conn {
+        impl Side for Generated<$conn> {
             fn get(&mut self, id: i64) {
-                db::items(self).get(id).unwrap();
+                db::items(&mut *self.0.borrow_mut()).get(id).unwrap();
             }
             fn insert(&mut self, new: &db::NewItem) {
-                db::items(self).insert(new).unwrap();
+                db::items(&mut *self.0.borrow_mut()).insert(new).unwrap();
             }
             fn insert_many(&mut self, rows: &[db::NewItem]) {
-                db::items(self).insert_many(rows).unwrap();
+                db::items(&mut *self.0.borrow_mut()).insert_many(rows).unwrap();
             }
             fn list(&mut self, after: i64, limit: u32) {
-                db::items(self).list(db::Page::after(after, limit)).unwrap();
+                db::items(&mut *self.0.borrow_mut()).list(db::Page::after(after, limit)).unwrap();
             }
             fn update(&mut self, item: &db::Item) {
-                db::items(self).update(item).unwrap();
+                db::items(&mut *self.0.borrow_mut()).update(item).unwrap();
             }
             fn count(&mut self) {
-                db::items(self).count().unwrap();
+                db::items(&mut *self.0.borrow_mut()).count().unwrap();
             }
         }
     )*};
@@ -180,12 +188,12 @@ fn ops<'a>(generated: &'a mut dyn Side, hand: &'a mut dyn Side) -> Vec<Op<'a>> {
     vec![
         op(
             "get by key",
-            1_000,
+            200,
             Rc::new(|s, n| (0..n).for_each(|i| s.get(i64::from(i % 1_000) + 1))),
         ),
         op(
             "insert one",
-            300,
+            100,
             Rc::new(|s, n| (0..n).for_each(|i| s.insert(&new_item(i)))),
         ),
         op(
@@ -200,16 +208,20 @@ fn ops<'a>(generated: &'a mut dyn Side, hand: &'a mut dyn Side) -> Vec<Op<'a>> {
         ),
         op(
             "list a page of 100",
-            200,
+            50,
             Rc::new(|s, n| (0..n).for_each(|i| s.list(i64::from(i), 100))),
         ),
         op(
             "update one",
-            300,
+            100,
             Rc::new(move |s, n| (0..n).for_each(|_| s.update(&it))),
         ),
-        op("count", 200, Rc::new(|s, n| (0..n).for_each(|_| s.count()))),
+        op("count", 20, Rc::new(|s, n| (0..n).for_each(|_| s.count()))),
     ]
+}
+
+fn shared<C>(conn: C) -> Shared<C> {
+    std::rc::Rc::new(std::cell::RefCell::new(conn))
 }
 
 fn runtime(rounds: usize) {
@@ -218,24 +230,22 @@ fn runtime(rounds: usize) {
     // SQLite: a file in WAL mode, synchronous NORMAL: as an application would run it.
     let dir = std::env::temp_dir().join(format!("storegen-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("bench.db");
-    let open = || {
-        let conn = storegen::rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
-            .unwrap();
-        conn
-    };
-    let mut generated = open();
-    db::migrate(&mut generated).unwrap();
-    let mut hand = hand::sqlite::Hand::new(open());
+    let conn = storegen::rusqlite::Connection::open(dir.join("bench.db")).unwrap();
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+        .unwrap();
+    let conn = shared(conn);
+    db::migrate(&mut *conn.borrow_mut()).unwrap();
+    let (mut generated, mut hand) = (Generated(conn.clone()), hand::sqlite::Hand::new(conn));
     results.extend(measure("sqlite", ops(&mut generated, &mut hand), rounds));
     drop((generated, hand));
     let _ = std::fs::remove_dir_all(&dir);
 
     match postgres() {
-        Some((mut generated, hand, cleanup)) => {
-            db::migrate(&mut generated).unwrap();
-            let mut hand = hand::postgres::Hand::new(hand);
+        Some((conn, cleanup)) => {
+            let conn = shared(conn);
+            db::migrate(&mut *conn.borrow_mut()).unwrap();
+            let mut hand = hand::postgres::Hand::new(conn.clone());
+            let mut generated = Generated(conn);
             results.extend(measure("postgres", ops(&mut generated, &mut hand), rounds));
             drop((generated, hand));
             cleanup();
@@ -243,9 +253,11 @@ fn runtime(rounds: usize) {
         None => eprintln!("postgres does not answer at {PG_URL}: skipped"),
     }
     match mysql() {
-        Some((mut generated, hand, cleanup)) => {
-            db::migrate(&mut generated).unwrap();
-            let mut hand = hand::mysql::Hand::new(hand);
+        Some((conn, cleanup)) => {
+            let conn = shared(conn);
+            db::migrate(&mut *conn.borrow_mut()).unwrap();
+            let mut hand = hand::mysql::Hand::new(conn.clone());
+            let mut generated = Generated(conn);
             results.extend(measure("mysql", ops(&mut generated, &mut hand), rounds));
             drop((generated, hand));
             cleanup();
@@ -254,21 +266,24 @@ fn runtime(rounds: usize) {
     }
 
     println!(
-        "| backend | operation | generated | hand-written | ratio (median) | ratio spread (min–max) |"
+        "| backend | operation | generated (median) | hand-written (median) | ratio (median of paired rounds) | ratio, middle half of rounds |"
     );
     println!("|---|---|---|---|---|---|");
     for r in &results {
-        let ratio = r.generated.as_secs_f64() / r.hand.as_secs_f64();
-        let (min, max) = r
-            .ratios
-            .iter()
-            .fold((f64::MAX, f64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+        // The ratio of each round's two sides, run back to back: a slow moment of the
+        // machine slows both, so the paired ratio is steadier than a ratio of medians.
+        let mut ratios = r.ratios.clone();
+        ratios.sort_by(f64::total_cmp);
+        let quartile = |q: usize| ratios[(ratios.len() - 1) * q / 4];
         println!(
-            "| {} | {} | {} | {} | {ratio:.3} | {min:.2}–{max:.2} |",
+            "| {} | {} | {} | {} | {:.3} | {:.2}–{:.2} |",
             r.backend,
             r.op,
             human(r.generated),
-            human(r.hand)
+            human(r.hand),
+            median(r.ratios.clone()),
+            quartile(1),
+            quartile(3)
         );
     }
 }
@@ -284,11 +299,7 @@ fn human(d: Duration) -> String {
 
 type Cleanup = Box<dyn FnOnce()>;
 
-fn postgres() -> Option<(
-    storegen::backend::postgres::CachedClient,
-    storegen::postgres::Client,
-    Cleanup,
-)> {
+fn postgres() -> Option<(storegen::backend::postgres::CachedClient, Cleanup)> {
     use storegen::postgres::{Client, NoTls};
     let name = format!("storegen_bench_{}", std::process::id());
     let mut admin = Client::connect(PG_URL, NoTls).ok()?;
@@ -296,26 +307,23 @@ fn postgres() -> Option<(
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .ok()?;
     let url = format!("postgres://postgres@127.0.0.1:5432/{name}");
-    let generated =
-        storegen::backend::postgres::CachedClient::new(Client::connect(&url, NoTls).ok()?);
-    let hand = Client::connect(&url, NoTls).ok()?;
+    let conn = storegen::backend::postgres::CachedClient::new(Client::connect(&url, NoTls).ok()?);
     let cleanup: Cleanup = Box::new(move || {
         let _ = admin.batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"));
     });
-    Some((generated, hand, cleanup))
+    Some((conn, cleanup))
 }
 
-fn mysql() -> Option<(storegen::mysql::Conn, storegen::mysql::Conn, Cleanup)> {
+fn mysql() -> Option<(storegen::mysql::Conn, Cleanup)> {
     use storegen::mysql::prelude::Queryable;
     use storegen::mysql::{Conn, Opts};
     let name = format!("storegen_bench_{}", std::process::id());
     let mut admin = Conn::new(Opts::from_url(MYSQL_URL).ok()?).ok()?;
     admin.query_drop(format!("CREATE DATABASE {name}")).ok()?;
     let url = format!("mysql://root@127.0.0.1:3306/{name}");
-    let generated = Conn::new(Opts::from_url(&url).ok()?).ok()?;
-    let hand = Conn::new(Opts::from_url(&url).ok()?).ok()?;
+    let conn = Conn::new(Opts::from_url(&url).ok()?).ok()?;
     let cleanup: Cleanup = Box::new(move || {
         let _ = admin.query_drop(format!("DROP DATABASE {name}"));
     });
-    Some((generated, hand, cleanup))
+    Some((conn, cleanup))
 }

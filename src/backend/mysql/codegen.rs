@@ -191,8 +191,11 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
 
             pub(super) fn insert(conn: &mut MyConn<'_>, new: &New) -> Result<Option<Record>, Error> {
                 if conn.returning() {
-                    let (rows, _) = my::insert(conn, TABLE, INSERT_COLUMNS, values(new), 1, Some(COLUMNS))?;
-                    return rows.into_iter().next().map(read).transpose();
+                    match my::insert(conn, TABLE, INSERT_COLUMNS, values(new), 1, Some(COLUMNS)) {
+                        // A MariaDB before 10.5: no RETURNING; the portable path below.
+                        Err(e) if my::is_syntax_error(&e) => {}
+                        result => return result?.0.into_iter().next().map(read).transpose(),
+                    }
                 }
                 let (_, id) = my::insert(conn, TABLE, INSERT_COLUMNS, values(new), 1, None)?;
                 #read_back

@@ -99,10 +99,13 @@ pub struct MyConn<'c> {
 impl<'c> MyConn<'c> {
     fn new(client: &'c mut (dyn MyClient + 'c), in_transaction: bool) -> Self {
         // MariaDB 10.5 and later have INSERT ... RETURNING; MySQL (versions below 10)
-        // has not, and a connection that can't tell gets the portable path.
+        // has not, and a connection that can't tell gets the portable path. MariaDB
+        // announces itself as "5.5.5-10.x" for old clients' sake, and the driver reports
+        // the 5.5.5: those servers try RETURNING, and the generated insert falls back
+        // to the portable path on a syntax error (MariaDB before 10.5).
         let returning = client
             .server_version()
-            .is_some_and(|version| version >= (10, 5, 0));
+            .is_some_and(|version| version >= (10, 5, 0) || version == (5, 5, 5));
         MyConn {
             client,
             returning,
@@ -144,6 +147,13 @@ impl<'c> MyConn<'c> {
     ) -> Result<(u64, Option<u64>), mysql::Error> {
         self.client.exec_write(sql, params)
     }
+}
+
+/// Whether the server rejected a statement's syntax (ER_PARSE_ERROR): a MariaDB older
+/// than 10.5 given INSERT ... RETURNING.
+#[doc(hidden)]
+pub fn is_syntax_error(error: &mysql::Error) -> bool {
+    matches!(error, mysql::Error::MySqlError(e) if e.code == 1064)
 }
 
 /// Takes column `index` of a row as `T`, saying which column could not be converted.

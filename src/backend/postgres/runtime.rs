@@ -182,6 +182,27 @@ impl<'c> PgConn<'c> {
         Ok(Some(statement))
     }
 
+    /// The cached statement under `key`, prepared from `build()` the first time; `None`
+    /// on a connection without a cache.
+    fn statement_by_key(
+        &mut self,
+        key: &str,
+        build: impl FnOnce() -> (String, Vec<Type>),
+    ) -> Result<Option<Statement>, postgres::Error> {
+        let Some(cache) = self.cache.as_deref_mut() else {
+            return Ok(None);
+        };
+        if let Some(statement) = cache.statements.get(key) {
+            return Ok(Some(statement.clone()));
+        }
+        let (sql, types) = build();
+        let statement = self.client.prepare_typed(&sql, &types)?;
+        if cache.statements.len() < StatementCache::LIMIT {
+            cache.statements.insert(key.to_owned(), statement.clone());
+        }
+        Ok(Some(statement))
+    }
+
     /// Runs a query: `types[i]` is the PostgreSQL type of `params[i]`.
     pub fn query(
         &mut self,
@@ -458,6 +479,26 @@ pub fn insert(
     rows: usize,
     returning: Option<&str>,
 ) -> Result<Vec<Row>, postgres::Error> {
+    // The common shape, every column given: a prepared statement found by a short key,
+    // without building the (for a batch, long) SQL text again.
+    if values.iter().all(Option::is_some) {
+        let key = format!("insert {rows} {} {table}", returning.is_some());
+        let build = || {
+            let present = vec![true; values.len()];
+            let types: Vec<Type> = types.iter().cycle().take(values.len()).cloned().collect();
+            (insert_sql(table, columns, &present, rows, returning), types)
+        };
+        if let Some(statement) = conn.statement_by_key(&key, build)? {
+            let params: Vec<Param<'_>> = values.iter().flatten().copied().collect();
+            return if returning.is_some() {
+                conn.client.query_statement(&statement, &params)
+            } else {
+                conn.client
+                    .execute_statement(&statement, &params)
+                    .map(|_| Vec::new())
+            };
+        }
+    }
     let present: Vec<bool> = values.iter().map(Option::is_some).collect();
     let sql = insert_sql(table, columns, &present, rows, returning);
     let mut params = Vec::with_capacity(values.len());
