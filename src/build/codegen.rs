@@ -18,15 +18,22 @@ fn header(source_name: &str) -> String {
 }
 
 /// The whole generated module, formatted.
+///
+/// Each part (the module's items, then each store and each of its backends) is parsed
+/// and formatted on its own: the syntax tree of a thousand-store module at once would
+/// take gigabytes.
 pub fn generate(schema: &Schema, source_name: &str) -> Result<String, String> {
-    let tokens = module(schema);
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        format!("storegen generated code that does not parse ({e}); please report this")
-    })?;
-    Ok(header(source_name) + &prettyplease::unparse(&file))
+    let mut out = header(source_name);
+    for part in parts(schema) {
+        let file: syn::File = syn::parse2(part).map_err(|e| {
+            format!("storegen generated code that does not parse ({e}); please report this")
+        })?;
+        out.push_str(&prettyplease::unparse(&file));
+    }
+    Ok(out)
 }
 
-fn module(schema: &Schema) -> TokenStream {
+fn parts(schema: &Schema) -> Vec<TokenStream> {
     let mut items = vec![module_items(schema), schema_fn(schema)];
     for store in &schema.stores {
         items.push(store_items(store));
@@ -38,7 +45,7 @@ fn module(schema: &Schema) -> TokenStream {
             });
         }
     }
-    quote! { #(#items)* }
+    items
 }
 
 fn module_items(schema: &Schema) -> TokenStream {

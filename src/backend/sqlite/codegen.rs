@@ -10,7 +10,17 @@ use crate::build::codegen::{
     BackendMethods, field_access, ident, key_parts, key_type, new_ident, record_ident,
     store_methods,
 };
-use crate::model::Store;
+use crate::model::{LogicalType, Store};
+
+/// A float goes through a check first: SQLite would store NaN as NULL, silently.
+fn finite(field: &crate::model::Field, value: TokenStream) -> TokenStream {
+    if matches!(field.ty, LogicalType::Float32 | LogicalType::Float64) {
+        let name = &field.name;
+        quote!(::storegen::sqlite::finite(#value, #name)?)
+    } else {
+        value
+    }
+}
 
 pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let sql = Sql::new(store);
@@ -29,14 +39,15 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let bind_new = store.fields.iter().filter(|f| !f.generated).map(|f| {
         let field = ident(&f.name);
         if f.default.is_some() {
+            let value = finite(f, quote!(value));
             quote! {
                 if let Some(value) = &new.#field {
                     index += 1;
-                    stmt.raw_bind_parameter(index, value)?;
+                    stmt.raw_bind_parameter(index, #value)?;
                 }
             }
         } else {
-            let value = field_access(&format_ident!("new"), f);
+            let value = finite(f, field_access(&format_ident!("new"), f));
             quote! {
                 index += 1;
                 stmt.raw_bind_parameter(index, #value)?;
@@ -177,7 +188,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 .enumerate()
                 .map(|(i, f)| {
                     let n = Literal::usize_unsuffixed(i + 1);
-                    let value = field_access(&format_ident!("record"), f);
+                    let value = finite(f, field_access(&format_ident!("record"), f));
                     quote!(stmt.raw_bind_parameter(#n, #value)?;)
                 });
             quote! {

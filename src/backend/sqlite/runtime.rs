@@ -228,6 +228,49 @@ pub(crate) fn constraint(error: &rusqlite::Error) -> Option<Constraint> {
     })
 }
 
+/// Floats SQLite can store as they are: NaN it would turn into NULL.
+#[doc(hidden)]
+pub trait Finite: Sized {
+    fn is_storable(&self) -> bool;
+}
+
+impl Finite for f64 {
+    fn is_storable(&self) -> bool {
+        !self.is_nan()
+    }
+}
+
+impl Finite for f32 {
+    fn is_storable(&self) -> bool {
+        !self.is_nan()
+    }
+}
+
+impl<T: Finite> Finite for Option<T> {
+    fn is_storable(&self) -> bool {
+        self.as_ref().is_none_or(Finite::is_storable)
+    }
+}
+
+impl<T: Finite> Finite for &T {
+    fn is_storable(&self) -> bool {
+        (**self).is_storable()
+    }
+}
+
+/// The value, or an error naming the field when SQLite can't store it: NaN, which
+/// SQLite stores as NULL. (Infinities it keeps.)
+#[doc(hidden)]
+pub fn finite<T: Finite>(value: T, field: &'static str) -> rusqlite::Result<T> {
+    if value.is_storable() {
+        Ok(value)
+    } else {
+        Err(rusqlite::Error::ToSqlConversionFailure(
+            format!("field `{field}`: SQLite cannot store NaN (it would become NULL)").into(),
+        ))
+    }
+}
+
 /// Builds an INSERT for the columns present in one row: a generated store passes every
 /// insertable column with whether the row gives it a value. Columns left out take the
 /// database's default.
