@@ -37,6 +37,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         format_ident!("new")
     };
     let insert_columns = insertable.iter().map(|f| quote_sql(&f.column));
+    let width = Literal::usize_unsuffixed(insertable.len());
     let values = insertable.iter().map(|f| {
         let field = ident(&f.name);
         if f.default.is_some() {
@@ -185,8 +186,8 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             }
 
             /// Each insertable column's value; `None` takes the column's default.
-            fn values(#new_param: &New) -> Vec<Option<Value>> {
-                vec![#(#values),*]
+            fn values(#new_param: &New) -> [Option<Value>; #width] {
+                [#(#values),*]
             }
 
             pub(super) fn insert(conn: &mut MyConn<'_>, new: &New) -> Result<Option<Record>, Error> {
@@ -202,8 +203,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             }
 
             pub(super) fn insert_many(conn: &mut MyConn<'_>, rows: &[New]) -> Result<u64, Error> {
-                let values: Vec<Option<Value>> = rows.iter().flat_map(values).collect();
-                my::insert_many(conn, TABLE, INSERT_COLUMNS, values, rows.len())
+                my::insert_many(conn, TABLE, INSERT_COLUMNS, rows.iter().map(values))
             }
 
             pub(super) fn get(conn: &mut MyConn<'_>, key: #key) -> Result<Option<Record>, Error> {

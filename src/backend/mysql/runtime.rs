@@ -484,13 +484,17 @@ pub fn insert(
     conn: &mut MyConn<'_>,
     table: &str,
     columns: &[&str],
-    values: Vec<Option<Value>>,
+    values: impl IntoIterator<Item = Option<Value>>,
     rows: usize,
     returning: Option<&str>,
 ) -> Result<(Vec<Row>, Option<u64>), mysql::Error> {
-    let present: Vec<bool> = values.iter().map(Option::is_some).collect();
+    let mut present = Vec::new();
+    let mut params = Vec::new();
+    for value in values {
+        present.push(value.is_some());
+        params.extend(value);
+    }
     let sql = insert_sql(table, columns, &present, rows, returning);
-    let params: Vec<Value> = values.into_iter().flatten().collect();
     if returning.is_some() {
         Ok((conn.query(&sql, params)?, None))
     } else {
@@ -499,27 +503,32 @@ pub fn insert(
     }
 }
 
-/// Inserts `rows` rows in multi-row statements of up to 1,000 rows (and 65,535
-/// placeholders). The caller holds the transaction that makes it all or nothing.
+/// Inserts the rows in multi-row statements of up to 1,000 rows (and 65,535
+/// placeholders), each row's values taken as the statement is built. The caller holds
+/// the transaction that makes it all or nothing.
 #[doc(hidden)]
-pub fn insert_many(
+pub fn insert_many<const N: usize>(
     conn: &mut MyConn<'_>,
     table: &str,
     columns: &[&str],
-    mut values: Vec<Option<Value>>,
-    rows: usize,
+    rows: impl Iterator<Item = [Option<Value>; N]>,
 ) -> Result<u64, mysql::Error> {
-    let width = columns.len().max(1);
-    let per_statement = (u16::MAX as usize / width).clamp(1, 1000);
-    let mut left = rows;
-    while left > 0 {
-        let take = left.min(per_statement);
-        let rest = values.split_off((take * columns.len()).min(values.len()));
-        insert(conn, table, columns, values, take, None)?;
-        values = rest;
-        left -= take;
+    let per_statement = (u16::MAX as usize / N.max(1)).clamp(1, 1000);
+    let mut rows = rows.peekable();
+    let mut total = 0u64;
+    while rows.peek().is_some() {
+        let mut count = 0;
+        let chunk = rows.by_ref().take(per_statement).inspect(|_| count += 1).flatten();
+        let (mut present, mut params) = (Vec::with_capacity(per_statement * N), Vec::with_capacity(per_statement * N));
+        for value in chunk {
+            present.push(value.is_some());
+            params.extend(value);
+        }
+        let sql = insert_sql(table, columns, &present, count, None);
+        conn.execute(&sql, params)?;
+        total += count as u64;
     }
-    Ok(rows as u64)
+    Ok(total)
 }
 
 #[cfg(test)]
