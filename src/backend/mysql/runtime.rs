@@ -518,8 +518,15 @@ pub fn insert_many<const N: usize>(
     let mut total = 0u64;
     while rows.peek().is_some() {
         let mut count = 0;
-        let chunk = rows.by_ref().take(per_statement).inspect(|_| count += 1).flatten();
-        let (mut present, mut params) = (Vec::with_capacity(per_statement * N), Vec::with_capacity(per_statement * N));
+        let chunk = rows
+            .by_ref()
+            .take(per_statement)
+            .inspect(|_| count += 1)
+            .flatten();
+        let (mut present, mut params) = (
+            Vec::with_capacity(per_statement * N),
+            Vec::with_capacity(per_statement * N),
+        );
         for value in chunk {
             present.push(value.is_some());
             params.extend(value);
