@@ -75,6 +75,10 @@ pub use runtime::pool;
 #[cfg(feature = "pool")]
 pub use r2d2;
 
+/// chrono, re-exported: generated code names its date and time types through it.
+#[cfg(feature = "chrono")]
+pub use chrono;
+
 /// The SQLite driver, re-exported so generated code and its users need no direct
 /// dependency on it.
 #[cfg(feature = "sqlite")]

@@ -101,6 +101,14 @@ pub enum LogicalType {
         max_length: Option<u32>,
     },
     Bytes,
+    /// A calendar date.
+    Date,
+    /// A time of day, to the microsecond.
+    Time,
+    /// A date and time without a time zone, to the microsecond.
+    Timestamp,
+    /// An instant, stored in UTC, to the microsecond.
+    TimestampTz,
 }
 
 impl LogicalType {
@@ -115,7 +123,21 @@ impl LogicalType {
             LogicalType::Float64 => "float64",
             LogicalType::Text { .. } => "text",
             LogicalType::Bytes => "bytes",
+            LogicalType::Date => "date",
+            LogicalType::Time => "time",
+            LogicalType::Timestamp => "timestamp",
+            LogicalType::TimestampTz => "timestamp_tz",
         }
+    }
+
+    pub fn is_temporal(&self) -> bool {
+        matches!(
+            self,
+            LogicalType::Date
+                | LogicalType::Time
+                | LogicalType::Timestamp
+                | LogicalType::TimestampTz
+        )
     }
 
     /// Whether two types can sit on the two ends of a foreign key.
@@ -149,6 +171,8 @@ pub enum DefaultValue {
     Int(i64),
     Float(f64),
     Text(String),
+    /// `"now"`: the current date, time or instant, as the database sees it.
+    Now,
 }
 
 /// A foreign key from one field to a field of another (or the same) store.

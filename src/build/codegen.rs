@@ -196,6 +196,7 @@ fn field_value(field: &Field) -> TokenStream {
             quote!(Some(m::DefaultValue::Float(#x)))
         }
         Some(DefaultValue::Text(t)) => quote!(Some(m::DefaultValue::Text(#t.into()))),
+        Some(DefaultValue::Now) => quote!(Some(m::DefaultValue::Now)),
     };
     let references = match &field.references {
         None => quote!(None),
@@ -360,6 +361,10 @@ pub(crate) fn rust_type(ty: &LogicalType) -> TokenStream {
         LogicalType::Float64 => quote!(f64),
         LogicalType::Text { .. } => quote!(String),
         LogicalType::Bytes => quote!(Vec<u8>),
+        LogicalType::Date => quote!(::storegen::chrono::NaiveDate),
+        LogicalType::Time => quote!(::storegen::chrono::NaiveTime),
+        LogicalType::Timestamp => quote!(::storegen::chrono::NaiveDateTime),
+        LogicalType::TimestampTz => quote!(::storegen::chrono::DateTime<::storegen::chrono::Utc>),
     }
 }
 

@@ -68,6 +68,7 @@ fn field_signature(field: &Field) -> String {
             DefaultValue::Int(n) => n.to_string(),
             DefaultValue::Float(x) => format!("{x:?}"),
             DefaultValue::Text(t) => format!("{t:?}"),
+            DefaultValue::Now => "now".to_owned(),
         };
         let _ = write!(text, ", default {value}");
     }

@@ -10,6 +10,18 @@ use crate::build::codegen::{
 };
 use crate::model::{LogicalType, Store};
 
+/// The driver's `Value` of a place holding a field's record type (`T`, or `Option<T>`
+/// when nullable). An instant goes as its UTC date and time: MySQL has no instant type
+/// storegen would use (TIMESTAMP ends in 2038). Instants are `Copy`, so they are read
+/// from the place; everything else is borrowed.
+fn value_of(field: &crate::model::Field, place: TokenStream) -> TokenStream {
+    match (&field.ty, field.nullable) {
+        (LogicalType::TimestampTz, false) => quote!(Value::from(#place.naive_utc())),
+        (LogicalType::TimestampTz, true) => quote!(Value::from(#place.map(|v| v.naive_utc()))),
+        _ => quote!(Value::from(&#place)),
+    }
+}
+
 pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let module = format_ident!("{}_mysql", store.name);
     let record = record_ident(store);
@@ -27,7 +39,16 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
         let field = ident(&f.name);
         let i = Literal::usize_unsuffixed(i);
-        quote!(#field: my::take(&mut row, #i)?)
+        // An instant is stored as its UTC date and time: read back as UTC.
+        match (&f.ty, f.nullable) {
+            (LogicalType::TimestampTz, false) => quote!(
+                #field: my::take::<::storegen::chrono::NaiveDateTime>(&mut row, #i)?.and_utc()
+            ),
+            (LogicalType::TimestampTz, true) => quote!(
+                #field: my::take::<Option<::storegen::chrono::NaiveDateTime>>(&mut row, #i)?.map(|v| v.and_utc())
+            ),
+            _ => quote!(#field: my::take(&mut row, #i)?),
+        }
     });
 
     let insertable: Vec<_> = store.fields.iter().filter(|f| !f.generated).collect();
@@ -40,10 +61,14 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let width = Literal::usize_unsuffixed(insertable.len());
     let values = insertable.iter().map(|f| {
         let field = ident(&f.name);
-        if f.default.is_some() {
+        if f.default.is_some() && f.ty == LogicalType::TimestampTz {
+            let value = value_of(f, quote!(value));
+            quote!(new.#field.map(|value| #value))
+        } else if f.default.is_some() {
             quote!(new.#field.as_ref().map(Value::from))
         } else {
-            quote!(Some(Value::from(&new.#field)))
+            let value = value_of(f, quote!(new.#field));
+            quote!(Some(#value))
         }
     });
 
@@ -56,7 +81,11 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let key_var = format_ident!("key");
     let key_values: Vec<TokenStream> = key_parts(store, &key_var)
         .into_iter()
-        .map(|part| quote!(Value::from(#part)))
+        .zip(store.key_fields())
+        .map(|(part, f)| match f.ty {
+            LogicalType::TimestampTz => quote!(Value::from(#part.naive_utc())),
+            _ => quote!(Value::from(#part)),
+        })
         .collect();
     let get_sql = format!("SELECT {columns} FROM {table} WHERE {key_match}");
     let delete_sql = format!("DELETE FROM {table} WHERE {key_match}");
@@ -158,7 +187,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             .chain(store.key_fields())
             .map(|f| {
                 let field = ident(&f.name);
-                quote!(Value::from(&record.#field))
+                value_of(f, quote!(record.#field))
             });
         quote! {
             pub(super) fn update(conn: &mut MyConn<'_>, record: &Record) -> Result<bool, Error> {

@@ -74,6 +74,13 @@ fn column_def(field: &Field, unique: bool) -> String {
                 format!("({})", quote_literal(text))
             }
             DefaultValue::Text(text) => quote_literal(text),
+            // In UTC, as the instants are.
+            DefaultValue::Now => match field.ty {
+                LogicalType::Date => "(UTC_DATE())",
+                LogicalType::Time => "(UTC_TIME(6))",
+                _ => "(UTC_TIMESTAMP(6))",
+            }
+            .to_owned(),
         });
     }
     sql

@@ -19,6 +19,11 @@ pub fn ddl_type(ty: &LogicalType) -> String {
         // Unbounded text and bytes must hold at least 16 MiB: only the LONG types do.
         LogicalType::Text { max_length: None } => "LONGTEXT".into(),
         LogicalType::Bytes => "LONGBLOB".into(),
+        LogicalType::Date => "DATE".into(),
+        LogicalType::Time => "TIME(6)".into(),
+        // Never TIMESTAMP: its range ends in 2038, and it converts through the session's
+        // time zone. An instant is stored as its UTC date and time.
+        LogicalType::Timestamp | LogicalType::TimestampTz => "DATETIME(6)".into(),
     }
 }
 
@@ -87,6 +92,17 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
         LogicalType::Int64 => exact(&["bigint"]),
         LogicalType::Float32 => exact(&["float"]),
         LogicalType::Float64 => exact(&["double"]),
+        LogicalType::Date => exact(&["date"]),
+        LogicalType::Time => microseconds(sql_type, "time", ty),
+        LogicalType::Timestamp | LogicalType::TimestampTz => {
+            if sql_type.starts_with("timestamp") {
+                return Err(format!(
+                    "{} needs `datetime(6)`; MySQL's TIMESTAMP ends in 2038 and converts through the session's time zone",
+                    ty.name()
+                ));
+            }
+            microseconds(sql_type, "datetime", ty)
+        }
         LogicalType::Bytes => match long_capacity(sql_type) {
             Some(capacity) if sql_type.ends_with("blob") && capacity >= SIXTEEN_MIB => Ok(()),
             Some(_) if sql_type.ends_with("blob") => Err(format!(
@@ -131,6 +147,20 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
                 _ => Err("text needs `varchar(n)` or `longtext`".into()),
             }
         }
+    }
+}
+
+/// `time(6)` or `datetime(6)`: a smaller precision rounds microseconds away.
+fn microseconds(sql_type: &str, kind: &str, ty: &LogicalType) -> Result<(), String> {
+    if sql_type == format!("{kind}(6)") {
+        Ok(())
+    } else if sql_type == kind || sql_type.starts_with(&format!("{kind}(")) {
+        Err(format!(
+            "{} keeps microseconds; `{sql_type}` drops them: use `{kind}(6)`",
+            ty.name()
+        ))
+    } else {
+        Err(format!("{} needs `{kind}(6)`", ty.name()))
     }
 }
 

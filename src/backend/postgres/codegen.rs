@@ -22,6 +22,10 @@ fn pg_type(ty: &LogicalType) -> TokenStream {
         LogicalType::Float64 => "FLOAT8",
         LogicalType::Text { .. } => "TEXT",
         LogicalType::Bytes => "BYTEA",
+        LogicalType::Date => "DATE",
+        LogicalType::Time => "TIME",
+        LogicalType::Timestamp => "TIMESTAMP",
+        LogicalType::TimestampTz => "TIMESTAMPTZ",
     };
     let name = Ident::new(name, proc_macro2::Span::call_site());
     quote!(Type::#name)

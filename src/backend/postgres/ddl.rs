@@ -3,7 +3,7 @@
 use crate::backend::ddl::{Step, drift_target};
 use crate::backend::{quote_double as quote, quote_literal};
 use crate::drift::{Drift, DriftKind};
-use crate::model::{Catalog, DefaultValue, Field, OnDelete, Schema};
+use crate::model::{Catalog, DefaultValue, Field, LogicalType, OnDelete, Schema};
 
 use super::types::ddl_type;
 use crate::backend::ddl::{Statement, create_index, create_table, script};
@@ -49,6 +49,14 @@ fn column(field: &Field, sole_key: bool) -> String {
             DefaultValue::Int(n) => n.to_string(),
             DefaultValue::Float(x) => format!("{x:?}"),
             DefaultValue::Text(text) => quote_literal(text),
+            // Naive dates and times in UTC, as the instants are.
+            DefaultValue::Now => match field.ty {
+                LogicalType::Date => "(now() AT TIME ZONE 'UTC')::date",
+                LogicalType::Time => "(now() AT TIME ZONE 'UTC')::time",
+                LogicalType::Timestamp => "(now() AT TIME ZONE 'UTC')",
+                _ => "now()",
+            }
+            .to_owned(),
         });
     }
     if let Some(reference) = &field.references {

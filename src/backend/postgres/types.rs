@@ -17,6 +17,10 @@ pub fn ddl_type(ty: &LogicalType) -> String {
         } => format!("VARCHAR({n})"),
         LogicalType::Text { max_length: None } => "TEXT".into(),
         LogicalType::Bytes => "BYTEA".into(),
+        LogicalType::Date => "DATE".into(),
+        LogicalType::Time => "TIME".into(),
+        LogicalType::Timestamp => "TIMESTAMP".into(),
+        LogicalType::TimestampTz => "TIMESTAMPTZ".into(),
     }
 }
 
@@ -38,6 +42,12 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
         LogicalType::Float32 => exact("real"),
         LogicalType::Float64 => exact("double precision"),
         LogicalType::Bytes => exact("bytea"),
+        LogicalType::Date => exact("date"),
+        // Without a precision, time and timestamps keep microseconds; with one below 6
+        // they round them away.
+        LogicalType::Time => temporal(actual, "time without time zone", ty),
+        LogicalType::Timestamp => temporal(actual, "timestamp without time zone", ty),
+        LogicalType::TimestampTz => temporal(actual, "timestamp with time zone", ty),
         LogicalType::Text { max_length } => {
             if actual == "text" || actual == "character varying" {
                 return Ok(());
@@ -59,6 +69,21 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
             }
         }
     }
+}
+
+/// `time`/`timestamp` types, with a precision of 6 or none.
+fn temporal(actual: &str, wanted: &str, ty: &LogicalType) -> Result<(), String> {
+    let (kind, zone) = wanted.split_once(' ').unwrap_or((wanted, ""));
+    if actual == wanted || actual == format!("{kind}(6) {zone}") {
+        return Ok(());
+    }
+    if actual.starts_with(&format!("{kind}(")) && actual.ends_with(zone) {
+        return Err(format!(
+            "{} keeps microseconds; `{actual}` rounds them away",
+            ty.name()
+        ));
+    }
+    Err(format!("{} needs `{wanted}`", ty.name()))
 }
 
 /// `n` of `character varying(n)`.

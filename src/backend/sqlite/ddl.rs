@@ -46,7 +46,7 @@ fn column(field: &Field, sole_key: bool) -> String {
     }
     if let Some(default) = &field.default {
         sql.push_str(" DEFAULT ");
-        sql.push_str(&default_sql(default));
+        sql.push_str(&default_sql(default, &field.ty));
     }
     if let LogicalType::Text {
         max_length: Some(max),
@@ -69,12 +69,21 @@ fn column(field: &Field, sole_key: bool) -> String {
     sql
 }
 
-fn default_sql(default: &DefaultValue) -> String {
+fn default_sql(default: &DefaultValue, ty: &LogicalType) -> String {
     match default {
         DefaultValue::Bool(b) => u8::from(*b).to_string(),
         DefaultValue::Int(n) => n.to_string(),
         DefaultValue::Float(x) => format!("{x:?}"),
         DefaultValue::Text(text) => quote_literal(text),
+        // The same text rusqlite writes for chrono's types, in UTC, to the millisecond
+        // (SQLite's clock).
+        DefaultValue::Now => match ty {
+            LogicalType::Date => "(strftime('%Y-%m-%d', 'now'))",
+            LogicalType::Time => "(strftime('%H:%M:%f', 'now'))",
+            LogicalType::TimestampTz => "(strftime('%Y-%m-%d %H:%M:%f+00:00', 'now'))",
+            _ => "(strftime('%Y-%m-%d %H:%M:%f', 'now'))",
+        }
+        .to_owned(),
     }
 }
 

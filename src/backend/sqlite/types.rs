@@ -50,6 +50,12 @@ pub fn accepted_affinities(ty: &LogicalType) -> &'static [Affinity] {
         LogicalType::Float32 | LogicalType::Float64 => &[Affinity::Real],
         LogicalType::Text { .. } => &[Affinity::Text],
         LogicalType::Bytes => &[Affinity::Blob],
+        // ISO-8601 text. A DATETIME column has NUMERIC affinity, which keeps such text
+        // as text (it doesn't look like a number).
+        LogicalType::Date
+        | LogicalType::Time
+        | LogicalType::Timestamp
+        | LogicalType::TimestampTz => &[Affinity::Text, Affinity::Numeric],
     }
 }
 
@@ -73,6 +79,7 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
             "; SQLite would turn text that looks like a number into a number"
         }
         (LogicalType::Bytes, _) => "; SQLite would convert the bytes to the column's affinity",
+        (t, _) if t.is_temporal() => "; storegen keeps dates and times as ISO-8601 text",
         (_, Affinity::Text) => "; SQLite would keep numbers written as text as text",
         _ => "",
     };
@@ -96,6 +103,11 @@ pub fn ddl_type(ty: &LogicalType) -> &'static str {
         LogicalType::Float32 | LogicalType::Float64 => "REAL",
         LogicalType::Text { .. } => "TEXT",
         LogicalType::Bytes => "BLOB",
+        // ISO-8601 text: dates sort and compare as text.
+        LogicalType::Date
+        | LogicalType::Time
+        | LogicalType::Timestamp
+        | LogicalType::TimestampTz => "TEXT",
     }
 }
 

@@ -33,18 +33,20 @@ const ENUM_KEYS: &[&str] = &["values", "enum_name"];
 const DECIMAL_KEYS: &[&str] = &["precision", "scale"];
 
 const SUPPORTED_TYPES: &[&str] = &[
-    "bool", "int16", "int32", "int64", "float32", "float64", "text", "bytes",
-];
-const LATER_TYPES: &[&str] = &[
-    "decimal",
+    "bool",
+    "int16",
+    "int32",
+    "int64",
+    "float32",
+    "float64",
+    "text",
+    "bytes",
     "date",
     "time",
     "timestamp",
     "timestamp_tz",
-    "uuid",
-    "json",
-    "enum",
 ];
+const LATER_TYPES: &[&str] = &["decimal", "uuid", "json", "enum"];
 
 /// A field as declared, with what is resolved once every store is read.
 pub(super) struct FieldDecl {
@@ -189,6 +191,21 @@ fn parse_type(
         "float64" => LogicalType::Float64,
         "text" => LogicalType::Text { max_length: None },
         "bytes" => LogicalType::Bytes,
+        "date" | "time" | "timestamp" | "timestamp_tz" if !cfg!(feature = "chrono") => {
+            w.push(
+                Diagnostic::error(
+                    Some(span),
+                    format!("{context}: type `{name}` needs storegen's `chrono` feature"),
+                )
+                .label("needs the `chrono` feature")
+                .help("add \"chrono\" to storegen's features in [dependencies] and [build-dependencies]"),
+            );
+            return None;
+        }
+        "date" => LogicalType::Date,
+        "time" => LogicalType::Time,
+        "timestamp" => LogicalType::Timestamp,
+        "timestamp_tz" => LogicalType::TimestampTz,
         later if LATER_TYPES.contains(&later) => {
             if later == "enum" {
                 check_enum_values(w, span.clone(), context, table);
@@ -293,6 +310,23 @@ fn read_default(
         );
         None
     };
+    if ty.is_temporal() {
+        if found.as_str() == Some("now") {
+            return Some(DefaultValue::Now);
+        }
+        w.push(
+            Diagnostic::error(
+                Some(value.span()),
+                format!(
+                    "{context}: default of a {} field can only be `\"now\"` so far",
+                    ty.name()
+                ),
+            )
+            .label("not supported yet")
+            .help("the database's current date or time, in UTC: `default = \"now\"`"),
+        );
+        return None;
+    }
     if found.as_str() == Some("now") {
         return mismatch(
             w,
@@ -365,6 +399,11 @@ fn read_default(
             ),
         },
         LogicalType::Bytes => mismatch(w, "is not supported for bytes fields".into()),
+        // Handled above.
+        LogicalType::Date
+        | LogicalType::Time
+        | LogicalType::Timestamp
+        | LogicalType::TimestampTz => None,
     }
 }
 
