@@ -94,6 +94,10 @@ pub enum LogicalType {
     Int16,
     Int32,
     Int64,
+    /// MySQL's unsigned integers (`unsigned = true`): `u16`, `u32`, `u64`.
+    UInt16,
+    UInt32,
+    UInt64,
     Float32,
     Float64,
     /// Text, with an optional maximum length in characters.
@@ -119,6 +123,9 @@ impl LogicalType {
             LogicalType::Int16 => "int16",
             LogicalType::Int32 => "int32",
             LogicalType::Int64 => "int64",
+            LogicalType::UInt16 => "unsigned int16",
+            LogicalType::UInt32 => "unsigned int32",
+            LogicalType::UInt64 => "unsigned int64",
             LogicalType::Float32 => "float32",
             LogicalType::Float64 => "float64",
             LogicalType::Text { .. } => "text",
@@ -148,7 +155,30 @@ impl LogicalType {
     pub fn is_integer(&self) -> bool {
         matches!(
             self,
-            LogicalType::Int16 | LogicalType::Int32 | LogicalType::Int64
+            LogicalType::Int16
+                | LogicalType::Int32
+                | LogicalType::Int64
+                | LogicalType::UInt16
+                | LogicalType::UInt32
+                | LogicalType::UInt64
+        )
+    }
+
+    /// The unsigned type of the same width (`unsigned = true`), or `None` for a type
+    /// that is no signed integer.
+    pub fn to_unsigned(&self) -> Option<LogicalType> {
+        match self {
+            LogicalType::Int16 => Some(LogicalType::UInt16),
+            LogicalType::Int32 => Some(LogicalType::UInt32),
+            LogicalType::Int64 => Some(LogicalType::UInt64),
+            _ => None,
+        }
+    }
+
+    pub fn is_unsigned(&self) -> bool {
+        matches!(
+            self,
+            LogicalType::UInt16 | LogicalType::UInt32 | LogicalType::UInt64
         )
     }
 }

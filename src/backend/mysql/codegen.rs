@@ -106,9 +106,15 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let generated_key = store.key_fields().find(|f| f.generated);
     let read_back = match generated_key {
         Some(field) => {
-            let ty = crate::build::codegen::rust_type(&field.ty);
+            // LAST_INSERT_ID() is a u64: narrowed to the key's type unless it is one.
+            let key = if field.ty == LogicalType::UInt64 {
+                quote!(id)
+            } else {
+                let ty = crate::build::codegen::rust_type(&field.ty);
+                quote!(id.and_then(|id| #ty::try_from(id).ok()))
+            };
             quote! {
-                match id.and_then(|id| #ty::try_from(id).ok()) {
+                match #key {
                     Some(key) => get(conn, key),
                     None => Ok(None),
                 }

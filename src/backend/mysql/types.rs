@@ -11,6 +11,9 @@ pub fn ddl_type(ty: &LogicalType) -> String {
         LogicalType::Int16 => "SMALLINT".into(),
         LogicalType::Int32 => "INT".into(),
         LogicalType::Int64 => "BIGINT".into(),
+        LogicalType::UInt16 => "SMALLINT UNSIGNED".into(),
+        LogicalType::UInt32 => "INT UNSIGNED".into(),
+        LogicalType::UInt64 => "BIGINT UNSIGNED".into(),
         LogicalType::Float32 => "FLOAT".into(),
         LogicalType::Float64 => "DOUBLE".into(),
         LogicalType::Text {
@@ -63,7 +66,7 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
         Some((t, c)) => (t, Some(c)),
         None => (column.sql_type.as_str(), None),
     };
-    if sql_type.ends_with(" unsigned") && ty.is_integer() {
+    if sql_type.ends_with(" unsigned") && ty.is_integer() && !ty.is_unsigned() {
         return Err(format!(
             "{} is signed: an unsigned column holds values above its maximum and none below zero",
             ty.name()
@@ -90,6 +93,9 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
         LogicalType::Int16 => exact(&["smallint"]),
         LogicalType::Int32 => exact(&["int"]),
         LogicalType::Int64 => exact(&["bigint"]),
+        LogicalType::UInt16 => exact(&["smallint unsigned"]),
+        LogicalType::UInt32 => exact(&["int unsigned"]),
+        LogicalType::UInt64 => exact(&["bigint unsigned"]),
         LogicalType::Float32 => exact(&["float"]),
         LogicalType::Float64 => exact(&["double"]),
         LogicalType::Date => exact(&["date"]),
@@ -200,6 +206,18 @@ mod tests {
         assert_eq!(accepts(&LogicalType::Bool, &column("tinyint(1)")), Ok(()));
         assert!(accepts(&LogicalType::Bool, &column("tinyint")).is_err());
         assert!(accepts(&LogicalType::Int64, &column("bigint unsigned")).is_err());
+        assert_eq!(
+            accepts(&LogicalType::UInt64, &column("bigint unsigned")),
+            Ok(())
+        );
+        assert_eq!(
+            accepts(&LogicalType::UInt32, &column("bigint unsigned")),
+            Err("unsigned int32 needs `int unsigned`".into())
+        );
+        assert_eq!(
+            accepts(&LogicalType::UInt16, &column("smallint")),
+            Err("unsigned int16 needs `smallint unsigned`".into())
+        );
         let text = |max| LogicalType::Text { max_length: max };
         assert_eq!(
             accepts(&text(None), &column("longtext charset utf8mb4")),

@@ -15,9 +15,9 @@ use crate::model::{LogicalType, Store};
 fn pg_type(ty: &LogicalType) -> TokenStream {
     let name = match ty {
         LogicalType::Bool => "BOOL",
-        LogicalType::Int16 => "INT2",
-        LogicalType::Int32 => "INT4",
-        LogicalType::Int64 => "INT8",
+        LogicalType::Int16 | LogicalType::UInt16 => "INT2",
+        LogicalType::Int32 | LogicalType::UInt32 => "INT4",
+        LogicalType::Int64 | LogicalType::UInt64 => "INT8",
         LogicalType::Float32 => "FLOAT4",
         LogicalType::Float64 => "FLOAT8",
         LogicalType::Text { .. } => "TEXT",

@@ -10,6 +10,11 @@ pub fn ddl_type(ty: &LogicalType) -> String {
         LogicalType::Int16 => "SMALLINT".into(),
         LogicalType::Int32 => "INTEGER".into(),
         LogicalType::Int64 => "BIGINT".into(),
+        // Never generated: the blueprint refuses `unsigned` unless MySQL is the only
+        // backend. The signed type of the same width, were it asked for.
+        LogicalType::UInt16 => "SMALLINT".into(),
+        LogicalType::UInt32 => "INTEGER".into(),
+        LogicalType::UInt64 => "BIGINT".into(),
         LogicalType::Float32 => "REAL".into(),
         LogicalType::Float64 => "DOUBLE PRECISION".into(),
         LogicalType::Text {
@@ -39,6 +44,9 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
         LogicalType::Int16 => exact("smallint"),
         LogicalType::Int32 => exact("integer"),
         LogicalType::Int64 => exact("bigint"),
+        LogicalType::UInt16 | LogicalType::UInt32 | LogicalType::UInt64 => {
+            Err("unsigned integers are MySQL's; PostgreSQL has none".into())
+        }
         LogicalType::Float32 => exact("real"),
         LogicalType::Float64 => exact("double precision"),
         LogicalType::Bytes => exact("bytea"),

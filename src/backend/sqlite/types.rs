@@ -46,7 +46,12 @@ pub fn accepted_affinities(ty: &LogicalType) -> &'static [Affinity] {
     match ty {
         // BOOLEAN has NUMERIC affinity, and 0/1 stay integers there.
         LogicalType::Bool => &[Affinity::Integer, Affinity::Numeric],
-        LogicalType::Int16 | LogicalType::Int32 | LogicalType::Int64 => &[Affinity::Integer],
+        LogicalType::Int16
+        | LogicalType::Int32
+        | LogicalType::Int64
+        | LogicalType::UInt16
+        | LogicalType::UInt32
+        | LogicalType::UInt64 => &[Affinity::Integer],
         LogicalType::Float32 | LogicalType::Float64 => &[Affinity::Real],
         LogicalType::Text { .. } => &[Affinity::Text],
         LogicalType::Bytes => &[Affinity::Blob],
@@ -99,7 +104,12 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
 pub fn ddl_type(ty: &LogicalType) -> &'static str {
     match ty {
         LogicalType::Bool => "BOOLEAN",
-        LogicalType::Int16 | LogicalType::Int32 | LogicalType::Int64 => "INTEGER",
+        LogicalType::Int16
+        | LogicalType::Int32
+        | LogicalType::Int64
+        | LogicalType::UInt16
+        | LogicalType::UInt32
+        | LogicalType::UInt64 => "INTEGER",
         LogicalType::Float32 | LogicalType::Float64 => "REAL",
         LogicalType::Text { .. } => "TEXT",
         LogicalType::Bytes => "BLOB",

@@ -19,16 +19,14 @@ const FIELD_KEYS: &[&str] = &[
     "nullable",
     "default",
     "max_length",
+    "unsigned",
     "column",
     "description",
     "references",
     "on_delete",
 ];
 /// Keys of blueprint v1 that belong to types or features still to come.
-const FIELD_LATER: &[(&str, &str)] = &[
-    ("unsigned", "`unsigned`"),
-    ("rust", "a `rust` type override"),
-];
+const FIELD_LATER: &[(&str, &str)] = &[("rust", "a `rust` type override")];
 const ENUM_KEYS: &[&str] = &["values", "enum_name"];
 const DECIMAL_KEYS: &[&str] = &["precision", "scale"];
 
@@ -138,6 +136,24 @@ pub(super) fn read_field(
             LogicalType::Text { .. } => LogicalType::Text { max_length },
             other => other,
         };
+    }
+    // Only MySQL has unsigned integers: checked once the schema's backends are known.
+    if let Some((true, span)) = flag(w, "unsigned")
+        && typed
+    {
+        match decl.field.ty.to_unsigned() {
+            Some(unsigned) => decl.field.ty = unsigned,
+            None => w.push(
+                Diagnostic::error(
+                    Some(span),
+                    format!(
+                        "{context}: `unsigned` applies to integer fields, not {}",
+                        decl.field.ty.name()
+                    ),
+                )
+                .help("remove `unsigned`"),
+            ),
+        }
     }
     if let Some((true, span)) = flag(w, "primary_key") {
         decl.key_flag = Some(span);
@@ -347,7 +363,12 @@ fn read_default(
                 ),
             ),
         },
-        LogicalType::Int16 | LogicalType::Int32 | LogicalType::Int64 => {
+        LogicalType::Int16
+        | LogicalType::Int32
+        | LogicalType::Int64
+        | LogicalType::UInt16
+        | LogicalType::UInt32
+        | LogicalType::UInt64 => {
             let DeValue::Integer(i) = found else {
                 return mismatch(
                     w,
@@ -357,6 +378,10 @@ fn read_default(
             let (min, max) = match ty {
                 LogicalType::Int16 => (i64::from(i16::MIN), i64::from(i16::MAX)),
                 LogicalType::Int32 => (i64::from(i32::MIN), i64::from(i32::MAX)),
+                LogicalType::UInt16 => (0, i64::from(u16::MAX)),
+                LogicalType::UInt32 => (0, i64::from(u32::MAX)),
+                // TOML's integers end at i64::MAX.
+                LogicalType::UInt64 => (0, i64::MAX),
                 _ => (i64::MIN, i64::MAX),
             };
             match i64::from_str_radix(i.as_str(), i.radix()) {
@@ -700,6 +725,38 @@ pub(super) fn resolve_references(
             on_delete: reference.on_delete,
         };
         schema.stores[store_index].fields[field_index].references = Some(resolved);
+    }
+}
+
+/// Unsigned integers exist on MySQL only: a blueprint that also generates for another
+/// backend can't have them.
+pub(super) fn check_unsigned_only_on_mysql(w: &mut Walker, schema: &Schema, spans: &super::Spans) {
+    let others: Vec<String> = schema
+        .backends
+        .iter()
+        .filter(|b| **b != crate::backend::BackendKind::Mysql)
+        .map(|b| format!("`{}`", b.name()))
+        .collect();
+    if others.is_empty() {
+        return;
+    }
+    for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
+        for (i, field) in store.fields.iter().enumerate() {
+            if field.ty.is_unsigned() {
+                w.push(
+                    Diagnostic::error(
+                        store_spans.fields.get(i).cloned(),
+                        format!(
+                            "field `{}.{}` is `unsigned`, which only MySQL has, but `backends` also lists {}",
+                            store.name,
+                            field.name,
+                            others.join(" and ")
+                        ),
+                    )
+                    .help("remove `unsigned`, or generate for `backends = [\"mysql\"]` alone"),
+                );
+            }
+        }
     }
 }
 
