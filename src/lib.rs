@@ -78,6 +78,9 @@ pub use r2d2;
 /// chrono, re-exported: generated code names its date and time types through it.
 #[cfg(feature = "chrono")]
 pub use chrono;
+/// uuid, re-exported: generated code names `Uuid` through it.
+#[cfg(feature = "uuid")]
+pub use uuid;
 
 /// The SQLite driver, re-exported so generated code and its users need no direct
 /// dependency on it.

@@ -113,6 +113,8 @@ pub enum LogicalType {
     Timestamp,
     /// An instant, stored in UTC, to the microsecond.
     TimestampTz,
+    /// A UUID, stored as its 16 bytes where the backend has no uuid type.
+    Uuid,
 }
 
 impl LogicalType {
@@ -134,6 +136,7 @@ impl LogicalType {
             LogicalType::Time => "time",
             LogicalType::Timestamp => "timestamp",
             LogicalType::TimestampTz => "timestamp_tz",
+            LogicalType::Uuid => "uuid",
         }
     }
 

@@ -368,6 +368,7 @@ pub(crate) fn rust_type(ty: &LogicalType) -> TokenStream {
         LogicalType::Time => quote!(::storegen::chrono::NaiveTime),
         LogicalType::Timestamp => quote!(::storegen::chrono::NaiveDateTime),
         LogicalType::TimestampTz => quote!(::storegen::chrono::DateTime<::storegen::chrono::Utc>),
+        LogicalType::Uuid => quote!(::storegen::uuid::Uuid),
     }
 }
 

@@ -26,6 +26,7 @@ pub fn ddl_type(ty: &LogicalType) -> String {
         LogicalType::Time => "TIME".into(),
         LogicalType::Timestamp => "TIMESTAMP".into(),
         LogicalType::TimestampTz => "TIMESTAMPTZ".into(),
+        LogicalType::Uuid => "UUID".into(),
     }
 }
 
@@ -51,6 +52,7 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
         LogicalType::Float64 => exact("double precision"),
         LogicalType::Bytes => exact("bytea"),
         LogicalType::Date => exact("date"),
+        LogicalType::Uuid => exact("uuid"),
         // Without a precision, time and timestamps keep microseconds; with one below 6
         // they round them away.
         LogicalType::Time => temporal(actual, "time without time zone", ty),
@@ -115,6 +117,15 @@ mod tests {
             default: None,
             auto_increment: false,
         }
+    }
+
+    #[test]
+    fn a_uuid_needs_the_uuid_type() {
+        assert_eq!(accepts(&LogicalType::Uuid, &column("uuid")), Ok(()));
+        assert_eq!(
+            accepts(&LogicalType::Uuid, &column("text")),
+            Err("uuid needs `uuid`".into())
+        );
     }
 
     #[test]

@@ -54,7 +54,8 @@ pub fn accepted_affinities(ty: &LogicalType) -> &'static [Affinity] {
         | LogicalType::UInt64 => &[Affinity::Integer],
         LogicalType::Float32 | LogicalType::Float64 => &[Affinity::Real],
         LogicalType::Text { .. } => &[Affinity::Text],
-        LogicalType::Bytes => &[Affinity::Blob],
+        // A uuid is its 16 bytes.
+        LogicalType::Bytes | LogicalType::Uuid => &[Affinity::Blob],
         // ISO-8601 text. A DATETIME column has NUMERIC affinity, which keeps such text
         // as text (it doesn't look like a number).
         LogicalType::Date
@@ -83,7 +84,9 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
         (LogicalType::Text { .. }, Affinity::Numeric | Affinity::Integer | Affinity::Real) => {
             "; SQLite would turn text that looks like a number into a number"
         }
-        (LogicalType::Bytes, _) => "; SQLite would convert the bytes to the column's affinity",
+        (LogicalType::Bytes | LogicalType::Uuid, _) => {
+            "; SQLite would convert the bytes to the column's affinity"
+        }
         (t, _) if t.is_temporal() => "; storegen keeps dates and times as ISO-8601 text",
         (_, Affinity::Text) => "; SQLite would keep numbers written as text as text",
         _ => "",
@@ -112,7 +115,7 @@ pub fn ddl_type(ty: &LogicalType) -> &'static str {
         | LogicalType::UInt64 => "INTEGER",
         LogicalType::Float32 | LogicalType::Float64 => "REAL",
         LogicalType::Text { .. } => "TEXT",
-        LogicalType::Bytes => "BLOB",
+        LogicalType::Bytes | LogicalType::Uuid => "BLOB",
         // ISO-8601 text: dates sort and compare as text.
         LogicalType::Date
         | LogicalType::Time
@@ -160,6 +163,11 @@ mod tests {
 
     #[test]
     fn acceptance_names_the_affinities_and_why() {
+        assert_eq!(accepts(&LogicalType::Uuid, &column("BLOB")), Ok(()));
+        assert_eq!(
+            accepts(&LogicalType::Uuid, &column("TEXT")),
+            Err("`TEXT` has TEXT affinity, and uuid needs BLOB affinity; SQLite would convert the bytes to the column's affinity".into())
+        );
         assert_eq!(accepts(&LogicalType::Int64, &column("BIGINT")), Ok(()));
         assert_eq!(accepts(&LogicalType::Bool, &column("BOOLEAN")), Ok(()));
         assert_eq!(
