@@ -81,11 +81,17 @@ fn apply(backend: &str, url: &str, script: &str) {
             use storegen::mysql::prelude::Queryable;
             let mut conn =
                 storegen::mysql::Conn::new(storegen::mysql::Opts::from_url(url).unwrap()).unwrap();
-            for statement in script
-                .split(";\n")
-                .map(str::trim)
-                .filter(|s| !s.is_empty() && !s.starts_with("--"))
-            {
+            // Each statement without the comment lines above it; commented-out ones go.
+            for statement in script.split(";\n").map(|s| {
+                s.lines()
+                    .filter(|l| !l.trim_start().starts_with("--"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }) {
+                let statement = statement.trim();
+                if statement.is_empty() {
+                    continue;
+                }
                 conn.query_drop(statement)
                     .unwrap_or_else(|e| panic!("{e}\n{statement}"));
             }
@@ -441,4 +447,38 @@ fn a_stale_snapshot_says_what_changed() {
             "error: the snapshot is stale: field `customers.score` was removed since it was taken",
         ]
     );
+}
+
+#[test]
+fn diff_sql_notes_a_required_column_nothing_can_fill() {
+    let note = "-- note: `placed` is NOT NULL without a default: this fails if `orders` has \
+                rows; give the field a `default`, or add the column nullable, fill it, then \
+                make it NOT NULL\n";
+    for backend in BACKENDS {
+        let dir = tempfile::tempdir().unwrap();
+        let script = ddl(backend);
+        let Some((url, _db)) = database(backend, "backfill", dir.path(), &script) else {
+            continue;
+        };
+        apply(backend, &url, "ALTER TABLE orders DROP COLUMN placed;\n");
+        let diff = storegen(&[
+            "diff",
+            "--sql",
+            "--blueprint",
+            BLUEPRINT,
+            "--database",
+            &url,
+        ]);
+        assert_eq!(diff.code, 0, "{backend}: {}", diff.stderr);
+        assert!(diff.stdout.contains(note), "{backend}:\n{}", diff.stdout);
+        // On an empty table it runs as written.
+        apply(backend, &url, &diff.stdout);
+        let after = storegen(&["check", "--blueprint", BLUEPRINT, "--database", &url]);
+        assert_eq!(
+            after.stdout,
+            format!("{BLUEPRINT}: clean: the {backend} database matches the blueprint\n"),
+            "{backend}:\n{}",
+            diff.stdout
+        );
+    }
 }

@@ -103,6 +103,8 @@ pub struct Step {
     /// Loses data (drops a column): written as a comment unless destructive steps are
     /// allowed.
     pub destructive: bool,
+    /// What the reader must know before running it, written as a comment above it.
+    pub note: Option<String>,
 }
 
 impl Step {
@@ -110,6 +112,7 @@ impl Step {
         Step {
             sql: sql.into(),
             destructive: false,
+            note: None,
         }
     }
 
@@ -117,8 +120,26 @@ impl Step {
         Step {
             sql: sql.into(),
             destructive: true,
+            note: None,
         }
     }
+
+    pub fn noted(mut self, note: impl Into<String>) -> Step {
+        self.note = Some(note.into());
+        self
+    }
+}
+
+/// The note for adding `field` to `table` when the column can't be filled by itself:
+/// NOT NULL, no default, not assigned by the database.
+pub fn needs_backfill(table: &str, field: &crate::model::Field) -> Option<String> {
+    (!field.nullable && field.default.is_none() && !field.generated).then(|| {
+        format!(
+            "`{}` is NOT NULL without a default: this fails if `{table}` has rows; \
+             give the field a `default`, or add the column nullable, fill it, then make it NOT NULL",
+            field.column
+        )
+    })
 }
 
 /// The steps as a script: one statement a line, `;`-terminated; destructive ones
@@ -126,6 +147,11 @@ impl Step {
 pub fn render_steps(steps: &[Step], allow_destructive: bool) -> String {
     let mut out = String::new();
     for step in steps {
+        if let Some(note) = &step.note {
+            out.push_str("-- note: ");
+            out.push_str(note);
+            out.push('\n');
+        }
         let sql = step.sql.trim_end().trim_end_matches(';');
         if step.destructive && !allow_destructive {
             out.push_str("-- destructive, left out (run with --allow-destructive to include):\n");

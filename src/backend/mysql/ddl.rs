@@ -133,7 +133,9 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
             DriftKind::MissingTable { .. } => {}
             DriftKind::MissingColumn { .. } => {
                 if let Some(field) = field {
-                    steps.push(alter(format!("ADD COLUMN {}", column(field))));
+                    let mut step = alter(format!("ADD COLUMN {}", column(field)));
+                    step.note = crate::backend::ddl::needs_backfill(&store.table, field);
+                    steps.push(step);
                     if let Some(reference) = &field.references {
                         steps.push(alter(format!(
                             "ADD {}",

@@ -110,7 +110,9 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
             DriftKind::MissingTable { .. } => {}
             DriftKind::MissingColumn { .. } => {
                 if let Some(field) = field {
-                    steps.push(alter(format!("ADD COLUMN {}", column(field, false))));
+                    let mut step = alter(format!("ADD COLUMN {}", column(field, false)));
+                    step.note = crate::backend::ddl::needs_backfill(&store.table, field);
+                    steps.push(step);
                 }
             }
             DriftKind::Type { column: c, .. } => {

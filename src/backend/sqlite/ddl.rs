@@ -198,15 +198,31 @@ fn rebuild(store: &Store, table: &crate::model::CatalogTable) -> Vec<Step> {
         .chain(kept.iter().map(|c| quote(&c.name)))
         .collect();
     let copied = copied.join(", ");
+    // A new column nothing fills: the copy fails if the table has rows.
+    let unfilled: Vec<String> = store
+        .fields
+        .iter()
+        .filter(|f| {
+            !table
+                .columns
+                .iter()
+                .any(|c| c.name.eq_ignore_ascii_case(&f.column))
+        })
+        .filter_map(|f| crate::backend::ddl::needs_backfill(&store.table, f))
+        .collect();
+    let mut copy = Step::safe(format!(
+        "INSERT INTO {} ({copied}) SELECT {copied} FROM {}",
+        quote(&temporary),
+        quote(&store.table)
+    ));
+    if !unfilled.is_empty() {
+        copy = copy.noted(unfilled.join("\n-- note: "));
+    }
     let mut steps = vec![
         Step::safe("PRAGMA foreign_keys = OFF"),
         Step::safe("BEGIN"),
         Step::safe(create),
-        Step::safe(format!(
-            "INSERT INTO {} ({copied}) SELECT {copied} FROM {}",
-            quote(&temporary),
-            quote(&store.table)
-        )),
+        copy,
         Step::safe(format!("DROP TABLE {}", quote(&store.table))),
         Step::safe(format!(
             "ALTER TABLE {} RENAME TO {}",
