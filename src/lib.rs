@@ -78,6 +78,9 @@ pub use r2d2;
 /// chrono, re-exported: generated code names its date and time types through it.
 #[cfg(feature = "chrono")]
 pub use chrono;
+/// serde_json, re-exported: generated code names `Value` through it.
+#[cfg(feature = "json")]
+pub use serde_json;
 /// uuid, re-exported: generated code names `Uuid` through it.
 #[cfg(feature = "uuid")]
 pub use uuid;

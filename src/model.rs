@@ -115,6 +115,8 @@ pub enum LogicalType {
     TimestampTz,
     /// A UUID, stored as its 16 bytes where the backend has no uuid type.
     Uuid,
+    /// A JSON document (`serde_json::Value`).
+    Json,
 }
 
 impl LogicalType {
@@ -137,6 +139,7 @@ impl LogicalType {
             LogicalType::Timestamp => "timestamp",
             LogicalType::TimestampTz => "timestamp_tz",
             LogicalType::Uuid => "uuid",
+            LogicalType::Json => "json",
         }
     }
 

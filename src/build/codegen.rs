@@ -369,6 +369,7 @@ pub(crate) fn rust_type(ty: &LogicalType) -> TokenStream {
         LogicalType::Timestamp => quote!(::storegen::chrono::NaiveDateTime),
         LogicalType::TimestampTz => quote!(::storegen::chrono::DateTime<::storegen::chrono::Utc>),
         LogicalType::Uuid => quote!(::storegen::uuid::Uuid),
+        LogicalType::Json => quote!(::storegen::serde_json::Value),
     }
 }
 
@@ -395,7 +396,10 @@ pub(crate) fn new_field_type(field: &Field) -> TokenStream {
 
 /// Whether the logical type's Rust type is `Copy` (and so bound by value).
 pub(crate) fn is_copy(ty: &LogicalType) -> bool {
-    !matches!(ty, LogicalType::Text { .. } | LogicalType::Bytes)
+    !matches!(
+        ty,
+        LogicalType::Text { .. } | LogicalType::Bytes | LogicalType::Json
+    )
 }
 
 /// `value.field`, borrowed unless it is `Copy`: how a field is handed to a driver.

@@ -29,6 +29,8 @@ pub fn ddl_type(ty: &LogicalType) -> String {
         LogicalType::Timestamp | LogicalType::TimestampTz => "DATETIME(6)".into(),
         // The 16 bytes: half the size of the text, and compared as the bytes.
         LogicalType::Uuid => "BINARY(16)".into(),
+        // MariaDB makes it LONGTEXT with a json_valid CHECK.
+        LogicalType::Json => "JSON".into(),
     }
 }
 
@@ -102,6 +104,12 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
         LogicalType::Float64 => exact(&["double"]),
         LogicalType::Date => exact(&["date"]),
         LogicalType::Uuid => exact(&["binary(16)"]),
+        // MySQL's JSON, or MariaDB's (a utf8mb4 LONGTEXT).
+        LogicalType::Json => match (sql_type, charset) {
+            // (Run-time verification reads no character set.)
+            ("json", _) | ("longtext", Some("utf8mb4") | None) => Ok(()),
+            _ => Err("json needs `json` (MariaDB: a utf8mb4 `longtext`)".into()),
+        },
         LogicalType::Time => microseconds(sql_type, "time", ty),
         LogicalType::Timestamp | LogicalType::TimestampTz => {
             if sql_type.starts_with("timestamp") {
@@ -206,6 +214,15 @@ mod tests {
 
     #[test]
     fn acceptance() {
+        assert_eq!(accepts(&LogicalType::Json, &column("json")), Ok(()));
+        assert_eq!(
+            accepts(&LogicalType::Json, &column("longtext charset utf8mb4")),
+            Ok(())
+        );
+        assert_eq!(
+            accepts(&LogicalType::Json, &column("longtext charset latin1")),
+            Err("json needs `json` (MariaDB: a utf8mb4 `longtext`)".into())
+        );
         assert_eq!(accepts(&LogicalType::Uuid, &column("binary(16)")), Ok(()));
         assert_eq!(
             accepts(&LogicalType::Uuid, &column("char(36) charset utf8mb4")),

@@ -27,6 +27,7 @@ fn pg_type(ty: &LogicalType) -> TokenStream {
         LogicalType::Timestamp => "TIMESTAMP",
         LogicalType::TimestampTz => "TIMESTAMPTZ",
         LogicalType::Uuid => "UUID",
+        LogicalType::Json => "JSONB",
     };
     let name = Ident::new(name, proc_macro2::Span::call_site());
     quote!(Type::#name)

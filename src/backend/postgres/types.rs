@@ -27,6 +27,7 @@ pub fn ddl_type(ty: &LogicalType) -> String {
         LogicalType::Timestamp => "TIMESTAMP".into(),
         LogicalType::TimestampTz => "TIMESTAMPTZ".into(),
         LogicalType::Uuid => "UUID".into(),
+        LogicalType::Json => "JSONB".into(),
     }
 }
 
@@ -53,6 +54,12 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
         LogicalType::Bytes => exact("bytea"),
         LogicalType::Date => exact("date"),
         LogicalType::Uuid => exact("uuid"),
+        // `json` keeps the text as written, `jsonb` the value: both hold every document.
+        // Parameters go as JSONB, which PostgreSQL assigns to a `json` column too.
+        LogicalType::Json => match actual {
+            "jsonb" | "json" => Ok(()),
+            _ => Err("json needs `jsonb` or `json`".into()),
+        },
         // Without a precision, time and timestamps keep microseconds; with one below 6
         // they round them away.
         LogicalType::Time => temporal(actual, "time without time zone", ty),
@@ -117,6 +124,16 @@ mod tests {
             default: None,
             auto_increment: false,
         }
+    }
+
+    #[test]
+    fn json_needs_jsonb_or_json() {
+        assert_eq!(accepts(&LogicalType::Json, &column("jsonb")), Ok(()));
+        assert_eq!(accepts(&LogicalType::Json, &column("json")), Ok(()));
+        assert_eq!(
+            accepts(&LogicalType::Json, &column("text")),
+            Err("json needs `jsonb` or `json`".into())
+        );
     }
 
     #[test]

@@ -12,13 +12,16 @@ use crate::build::codegen::{
 };
 use crate::model::{LogicalType, Store};
 
-/// A float goes through a check first: SQLite would store NaN as NULL, silently.
+/// A float goes through a check first: SQLite would store NaN as NULL, silently. JSON
+/// goes as its text.
 fn finite(field: &crate::model::Field, value: TokenStream) -> TokenStream {
-    if matches!(field.ty, LogicalType::Float32 | LogicalType::Float64) {
-        let name = &field.name;
-        quote!(::storegen::sqlite::finite(#value, #name)?)
-    } else {
-        value
+    match field.ty {
+        LogicalType::Float32 | LogicalType::Float64 => {
+            let name = &field.name;
+            quote!(::storegen::sqlite::finite(#value, #name)?)
+        }
+        LogicalType::Json => quote!(::storegen::sqlite::json(#value)),
+        _ => value,
     }
 }
 

@@ -271,6 +271,36 @@ pub fn finite<T: Finite>(value: T, field: &'static str) -> rusqlite::Result<T> {
     }
 }
 
+/// A JSON field's parameter: always its text, so a JSON `null` or number is stored as
+/// JSON and reads back as what it was (rusqlite's own conversion stores them as SQL
+/// NULL and numbers).
+#[cfg(feature = "json")]
+#[doc(hidden)]
+pub fn json<T: AsJson + ?Sized>(value: &T) -> Option<String> {
+    value.as_json().map(serde_json::Value::to_string)
+}
+
+/// A JSON field's value, present or not.
+#[cfg(feature = "json")]
+#[doc(hidden)]
+pub trait AsJson {
+    fn as_json(&self) -> Option<&serde_json::Value>;
+}
+
+#[cfg(feature = "json")]
+impl AsJson for serde_json::Value {
+    fn as_json(&self) -> Option<&serde_json::Value> {
+        Some(self)
+    }
+}
+
+#[cfg(feature = "json")]
+impl AsJson for Option<serde_json::Value> {
+    fn as_json(&self) -> Option<&serde_json::Value> {
+        self.as_ref()
+    }
+}
+
 /// Builds an INSERT for the columns present in one row: a generated store passes every
 /// insertable column with whether the row gives it a value. Columns left out take the
 /// database's default.

@@ -53,7 +53,8 @@ pub fn accepted_affinities(ty: &LogicalType) -> &'static [Affinity] {
         | LogicalType::UInt32
         | LogicalType::UInt64 => &[Affinity::Integer],
         LogicalType::Float32 | LogicalType::Float64 => &[Affinity::Real],
-        LogicalType::Text { .. } => &[Affinity::Text],
+        // JSON is kept as its text.
+        LogicalType::Text { .. } | LogicalType::Json => &[Affinity::Text],
         // A uuid is its 16 bytes.
         LogicalType::Bytes | LogicalType::Uuid => &[Affinity::Blob],
         // ISO-8601 text. A DATETIME column has NUMERIC affinity, which keeps such text
@@ -114,7 +115,7 @@ pub fn ddl_type(ty: &LogicalType) -> &'static str {
         | LogicalType::UInt32
         | LogicalType::UInt64 => "INTEGER",
         LogicalType::Float32 | LogicalType::Float64 => "REAL",
-        LogicalType::Text { .. } => "TEXT",
+        LogicalType::Text { .. } | LogicalType::Json => "TEXT",
         LogicalType::Bytes | LogicalType::Uuid => "BLOB",
         // ISO-8601 text: dates sort and compare as text.
         LogicalType::Date

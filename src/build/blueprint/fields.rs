@@ -44,8 +44,9 @@ const SUPPORTED_TYPES: &[&str] = &[
     "timestamp",
     "timestamp_tz",
     "uuid",
+    "json",
 ];
-const LATER_TYPES: &[&str] = &["decimal", "json", "enum"];
+const LATER_TYPES: &[&str] = &["decimal", "enum"];
 
 /// A field as declared, with what is resolved once every store is read.
 pub(super) struct FieldDecl {
@@ -234,6 +235,8 @@ fn parse_type(
         }
         "uuid" if !cfg!(feature = "uuid") => return needs_feature(w, span, context, name, "uuid"),
         "uuid" => LogicalType::Uuid,
+        "json" if !cfg!(feature = "json") => return needs_feature(w, span, context, name, "json"),
+        "json" => LogicalType::Json,
         "date" => LogicalType::Date,
         "time" => LogicalType::Time,
         "timestamp" => LogicalType::Timestamp,
@@ -440,14 +443,14 @@ fn read_default(
             ),
         },
         LogicalType::Bytes => mismatch(w, "is not supported for bytes fields".into()),
-        LogicalType::Uuid => {
+        LogicalType::Uuid | LogicalType::Json => {
             w.push(
                 Diagnostic::error(
                     Some(value.span()),
-                    format!("{context}: a uuid field takes no default yet"),
+                    format!("{context}: a {} field takes no default yet", ty.name()),
                 )
                 .label("not supported yet")
-                .help("remove `default`: the application supplies each uuid"),
+                .help("remove `default`: the application supplies the value"),
             );
             None
         }
@@ -781,6 +784,31 @@ pub(super) fn check_unsigned_only_on_mysql(w: &mut Walker, schema: &Schema, span
                         ),
                     )
                     .help("remove `unsigned`, or generate for `backends = [\"mysql\"]` alone"),
+                );
+            }
+        }
+    }
+}
+
+/// A JSON document has no order every backend agrees on (MySQL can't index it at all):
+/// it can't be a key, unique, indexed or a reference.
+pub(super) fn check_json_not_indexed(w: &mut Walker, schema: &Schema, spans: &super::Spans) {
+    for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
+        for (i, field) in store.fields.iter().enumerate() {
+            let indexed = store.is_key(i)
+                || field.unique
+                || field.references.is_some()
+                || store.indexes.iter().any(|ix| ix.fields.contains(&i));
+            if field.ty == LogicalType::Json && indexed {
+                w.push(
+                    Diagnostic::error(
+                        store_spans.fields.get(i).cloned(),
+                        format!(
+                            "field `{}.{}` is json, which can't be a key, unique, indexed or a reference",
+                            store.name, field.name
+                        ),
+                    )
+                    .help("key, index or reference another field; keep the document as data"),
                 );
             }
         }

@@ -211,6 +211,7 @@ fn read_document(w: &mut Walker, doc: &DeTable<'_>, span: Span) -> Blueprint {
         fields::check_mysql_indexable(w, &schema, &spans);
     }
     fields::check_unsigned_only_on_mysql(w, &schema, &spans);
+    fields::check_json_not_indexed(w, &schema, &spans);
     names::check_collisions(w, &schema, &spans);
     Blueprint {
         schema,
