@@ -93,8 +93,9 @@ impl Spans {
     }
 }
 
-const TOP_KEYS: &[&str] = &["blueprint", "database", "stores"];
-const TOP_LATER: &[(&str, &str)] = &[("rust", "the `[rust]` section")];
+const TOP_KEYS: &[&str] = &["blueprint", "database", "stores", "rust"];
+const TOP_LATER: &[(&str, &str)] = &[];
+const RUST_KEYS: &[&str] = &["datetime"];
 const BLUEPRINT_KEYS: &[&str] = &["name", "description", "version"];
 const DATABASE_KEYS: &[&str] = &[
     "backends",
@@ -139,6 +140,41 @@ pub fn parse(source: &str) -> Result<(Blueprint, Vec<Diagnostic>), Vec<Diagnosti
     }
 }
 
+/// `[rust]`: which crates the Rust types come from. Only chrono's date and time types
+/// exist so far.
+fn read_rust_section(w: &mut Walker, section: &Spanned<DeValue<'_>>) {
+    let Some(table) = w.table(section, "`[rust]`") else {
+        return;
+    };
+    w.check_keys(table, RUST_KEYS, &[], "in `[rust]`");
+    let Some(value) = table.get("datetime") else {
+        return;
+    };
+    let Some(choice) = w.string(value, "`[rust] datetime`") else {
+        return;
+    };
+    match choice.as_str() {
+        "chrono" => {}
+        "time" => w.push(
+            Diagnostic::error(
+                Some(value.span()),
+                "`[rust] datetime = \"time\"`: the `time` crate is not supported yet",
+            )
+            .label("not supported yet")
+            .help("use \"chrono\" (the default), with storegen's `chrono` feature"),
+        ),
+        other => w.push(
+            Diagnostic::error(
+                Some(value.span()),
+                format!(
+                    "`[rust] datetime` is \"{other}\", not a date and time crate storegen knows"
+                ),
+            )
+            .help("use \"chrono\" (the default); \"time\" is to come"),
+        ),
+    }
+}
+
 fn read_document(w: &mut Walker, doc: &DeTable<'_>, span: Span) -> Blueprint {
     w.check_keys(doc, TOP_KEYS, TOP_LATER, "at the top level");
     let mut spans = Spans {
@@ -162,6 +198,10 @@ fn read_document(w: &mut Walker, doc: &DeTable<'_>, span: Span) -> Blueprint {
             (String::new(), None)
         }
     };
+
+    if let Some(section) = doc.get("rust") {
+        read_rust_section(w, section);
+    }
 
     let mut database = Database::default();
     let mut backends = vec![BackendKind::Sqlite];
