@@ -230,12 +230,12 @@ fn parse_type(
         "float64" => LogicalType::Float64,
         "text" => LogicalType::Text { max_length: None },
         "bytes" => LogicalType::Bytes,
-        "date" | "time" | "timestamp" | "timestamp_tz" if !cfg!(feature = "chrono") => {
+        "date" | "time" | "timestamp" | "timestamp_tz" if !w.features.chrono => {
             return needs_feature(w, span, context, name, "chrono");
         }
-        "uuid" if !cfg!(feature = "uuid") => return needs_feature(w, span, context, name, "uuid"),
+        "uuid" if !w.features.uuid => return needs_feature(w, span, context, name, "uuid"),
         "uuid" => LogicalType::Uuid,
-        "json" if !cfg!(feature = "json") => return needs_feature(w, span, context, name, "json"),
+        "json" if !w.features.json => return needs_feature(w, span, context, name, "json"),
         "json" => LogicalType::Json,
         "date" => LogicalType::Date,
         "time" => LogicalType::Time,

@@ -118,6 +118,13 @@ const INDEX_KEYS: &[&str] = &["fields", "unique", "name"];
 /// Parses and checks a blueprint. `Err` holds every diagnostic when any is an error;
 /// `Ok` may still carry warnings.
 pub fn parse(source: &str) -> Result<(Blueprint, Vec<Diagnostic>), Vec<Diagnostic>> {
+    parse_with(source, value::TypeFeatures::BUILT)
+}
+
+fn parse_with(
+    source: &str,
+    features: value::TypeFeatures,
+) -> Result<(Blueprint, Vec<Diagnostic>), Vec<Diagnostic>> {
     let (document, errors) = DeTable::parse_recoverable(source);
     if !errors.is_empty() {
         return Err(errors
@@ -131,6 +138,7 @@ pub fn parse(source: &str) -> Result<(Blueprint, Vec<Diagnostic>), Vec<Diagnosti
             .collect());
     }
     let mut walker = Walker::new();
+    walker.features = features;
     let blueprint = read_document(&mut walker, document.get_ref(), document.span());
     let diagnostics = walker.into_diagnostics();
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -553,5 +561,63 @@ fn read_indexes(
                 unique,
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The workspace always builds with every type feature, so the diagnostics for one
+    /// that is off are tested by turning them off here.
+    #[test]
+    fn a_type_behind_a_feature_that_is_off_names_the_feature() {
+        let source = "[blueprint]\nname = \"shop\"\n[stores.events.fields]\n\
+                      id = { type = \"uuid\", primary_key = true }\n\
+                      at = \"timestamp_tz\"\nbody = \"json\"\n";
+        let off = value::TypeFeatures {
+            chrono: false,
+            uuid: false,
+            json: false,
+        };
+        let Err(diagnostics) = parse_with(source, off) else {
+            panic!("parsed without the features");
+        };
+        let seen: Vec<(&str, Option<&str>, Option<&str>)> = diagnostics
+            .iter()
+            .map(|d| (d.message.as_str(), d.label.as_deref(), d.help.as_deref()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (
+                    "field `events.id`: type `uuid` needs storegen's `uuid` feature",
+                    Some("needs the `uuid` feature"),
+                    Some(
+                        "add \"uuid\" to storegen's features in [dependencies] and [build-dependencies]"
+                    ),
+                ),
+                (
+                    "field `events.at`: type `timestamp_tz` needs storegen's `chrono` feature",
+                    Some("needs the `chrono` feature"),
+                    Some(
+                        "add \"chrono\" to storegen's features in [dependencies] and [build-dependencies]"
+                    ),
+                ),
+                (
+                    "field `events.body`: type `json` needs storegen's `json` feature",
+                    Some("needs the `json` feature"),
+                    Some(
+                        "add \"json\" to storegen's features in [dependencies] and [build-dependencies]"
+                    ),
+                ),
+            ]
+        );
+        let on = value::TypeFeatures {
+            chrono: true,
+            uuid: true,
+            json: true,
+        };
+        assert!(parse_with(source, on).is_ok());
     }
 }
