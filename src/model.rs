@@ -60,6 +60,15 @@ impl Store {
     pub fn is_key(&self, index: usize) -> bool {
         self.primary_key.contains(&index)
     }
+
+    /// Whether the database keeps an index on the field: a key, unique, a reference, or
+    /// in a declared index.
+    pub fn is_indexed(&self, index: usize) -> bool {
+        self.is_key(index)
+            || self.fields[index].unique
+            || self.fields[index].references.is_some()
+            || self.indexes.iter().any(|ix| ix.fields.contains(&index))
+    }
 }
 
 /// One field of a store: a column and the record field that holds it.

@@ -103,7 +103,8 @@ pub struct Step {
     /// Loses data (drops a column): written as a comment unless destructive steps are
     /// allowed.
     pub destructive: bool,
-    /// What the reader must know before running it, written as a comment above it.
+    /// What the reader must know before running it, written as comments above it (a
+    /// line each).
     pub note: Option<String>,
 }
 
@@ -147,7 +148,7 @@ pub fn needs_backfill(table: &str, field: &crate::model::Field) -> Option<String
 pub fn render_steps(steps: &[Step], allow_destructive: bool) -> String {
     let mut out = String::new();
     for step in steps {
-        if let Some(note) = &step.note {
+        for note in step.note.iter().flat_map(|n| n.lines()) {
             out.push_str("-- note: ");
             out.push_str(note);
             out.push('\n');

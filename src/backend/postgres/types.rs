@@ -10,11 +10,12 @@ pub fn ddl_type(ty: &LogicalType) -> String {
         LogicalType::Int16 => "SMALLINT".into(),
         LogicalType::Int32 => "INTEGER".into(),
         LogicalType::Int64 => "BIGINT".into(),
-        // Never generated: the blueprint refuses `unsigned` unless MySQL is the only
-        // backend. The signed type of the same width, were it asked for.
-        LogicalType::UInt16 => "SMALLINT".into(),
-        LogicalType::UInt32 => "INTEGER".into(),
-        LogicalType::UInt64 => "BIGINT".into(),
+        // No code is generated for them here (the blueprint refuses `unsigned` unless
+        // MySQL is its only backend), but `storegen ddl --backend postgres` may print
+        // them: the next type that holds every value.
+        LogicalType::UInt16 => "INTEGER".into(),
+        LogicalType::UInt32 => "BIGINT".into(),
+        LogicalType::UInt64 => "NUMERIC(20)".into(),
         LogicalType::Float32 => "REAL".into(),
         LogicalType::Float64 => "DOUBLE PRECISION".into(),
         LogicalType::Text {

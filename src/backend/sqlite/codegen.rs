@@ -12,9 +12,9 @@ use crate::build::codegen::{
 };
 use crate::model::{LogicalType, Store};
 
-/// A float goes through a check first: SQLite would store NaN as NULL, silently. JSON
-/// goes as its text.
-fn finite(field: &crate::model::Field, value: TokenStream) -> TokenStream {
+/// A field's value as the parameter bound for it. A float goes through a check first:
+/// SQLite would store NaN as NULL, silently. JSON goes as its text.
+fn param(field: &crate::model::Field, value: TokenStream) -> TokenStream {
     match field.ty {
         LogicalType::Float32 | LogicalType::Float64 => {
             let name = &field.name;
@@ -42,7 +42,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let bind_new = store.fields.iter().filter(|f| !f.generated).map(|f| {
         let field = ident(&f.name);
         if f.default.is_some() {
-            let value = finite(f, quote!(value));
+            let value = param(f, quote!(value));
             quote! {
                 if let Some(value) = &new.#field {
                     index += 1;
@@ -50,7 +50,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 }
             }
         } else {
-            let value = finite(f, field_access(&format_ident!("new"), f));
+            let value = param(f, field_access(&format_ident!("new"), f));
             quote! {
                 index += 1;
                 stmt.raw_bind_parameter(index, #value)?;
@@ -191,7 +191,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 .enumerate()
                 .map(|(i, f)| {
                     let n = Literal::usize_unsuffixed(i + 1);
-                    let value = finite(f, field_access(&format_ident!("record"), f));
+                    let value = param(f, field_access(&format_ident!("record"), f));
                     quote!(stmt.raw_bind_parameter(#n, #value)?;)
                 });
             quote! {

@@ -216,7 +216,7 @@ fn rebuild(store: &Store, table: &crate::model::CatalogTable) -> Vec<Step> {
         quote(&store.table)
     ));
     if !unfilled.is_empty() {
-        copy = copy.noted(unfilled.join("\n-- note: "));
+        copy = copy.noted(unfilled.join("\n"));
     }
     let mut steps = vec![
         Step::safe("PRAGMA foreign_keys = OFF"),

@@ -795,11 +795,7 @@ pub(super) fn check_unsigned_only_on_mysql(w: &mut Walker, schema: &Schema, span
 pub(super) fn check_json_not_indexed(w: &mut Walker, schema: &Schema, spans: &super::Spans) {
     for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
         for (i, field) in store.fields.iter().enumerate() {
-            let indexed = store.is_key(i)
-                || field.unique
-                || field.references.is_some()
-                || store.indexes.iter().any(|ix| ix.fields.contains(&i));
-            if field.ty == LogicalType::Json && indexed {
+            if field.ty == LogicalType::Json && store.is_indexed(i) {
                 w.push(
                     Diagnostic::error(
                         store_spans.fields.get(i).cloned(),
@@ -820,11 +816,7 @@ pub(super) fn check_json_not_indexed(w: &mut Walker, schema: &Schema, spans: &su
 pub(super) fn check_mysql_indexable(w: &mut Walker, schema: &Schema, spans: &super::Spans) {
     for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
         for (i, field) in store.fields.iter().enumerate() {
-            let indexed = store.is_key(i)
-                || field.unique
-                || field.references.is_some()
-                || store.indexes.iter().any(|ix| ix.fields.contains(&i));
-            if !indexed {
+            if !store.is_indexed(i) {
                 continue;
             }
             let (problem, help) = match field.ty {
