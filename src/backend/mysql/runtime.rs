@@ -93,7 +93,10 @@ my_client!(mysql::Transaction<'_>, |_tx| None);
 pub struct MyConn<'c> {
     client: &'c mut (dyn MyClient + 'c),
     returning: bool,
-    in_transaction: bool,
+    /// How many transactions and savepoints are open on the connection: each nested one
+    /// is a savepoint named after its depth, since MySQL replaces a savepoint that is
+    /// set again under the same name.
+    depth: u32,
 }
 
 impl<'c> MyConn<'c> {
@@ -109,7 +112,7 @@ impl<'c> MyConn<'c> {
         MyConn {
             client,
             returning,
-            in_transaction,
+            depth: u32::from(in_transaction),
         }
     }
 
@@ -118,7 +121,7 @@ impl<'c> MyConn<'c> {
         MyConn {
             client: &mut *self.client,
             returning: self.returning,
-            in_transaction: self.in_transaction,
+            depth: self.depth,
         }
     }
 
@@ -180,29 +183,33 @@ fn decoding(index: usize, message: &str) -> mysql::Error {
 /// without a commit.
 pub struct Transaction<'c> {
     conn: MyConn<'c>,
-    savepoint: bool,
+    /// The savepoint's name when nested.
+    savepoint: Option<String>,
     open: bool,
 }
 
 impl Transaction<'_> {
-    fn run(&mut self, statements: &[&'static str]) -> Result<(), Error> {
-        for sql in statements {
+    /// Runs each statement, labelled by what it does.
+    fn run(&mut self, statements: &[(&'static str, String)]) -> Result<(), Error> {
+        for (operation, sql) in statements {
             self.conn
                 .client
                 .query_drop(sql)
-                .map_err(|e| unscoped(sql, e))?;
+                .map_err(|e| unscoped(operation, e))?;
         }
         Ok(())
     }
 
-    fn rollback_statements(&self) -> &'static [&'static str] {
-        if self.savepoint {
-            &[
-                "ROLLBACK TO SAVEPOINT storegen_savepoint",
-                "RELEASE SAVEPOINT storegen_savepoint",
-            ]
-        } else {
-            &["ROLLBACK"]
+    fn rollback_statements(&self) -> Vec<(&'static str, String)> {
+        match &self.savepoint {
+            Some(name) => vec![
+                (
+                    "ROLLBACK TO SAVEPOINT",
+                    format!("ROLLBACK TO SAVEPOINT {name}"),
+                ),
+                ("RELEASE SAVEPOINT", format!("RELEASE SAVEPOINT {name}")),
+            ],
+            None => vec![("ROLLBACK", "ROLLBACK".to_owned())],
         }
     }
 }
@@ -211,7 +218,7 @@ impl Drop for Transaction<'_> {
     fn drop(&mut self) {
         if self.open {
             self.open = false;
-            let _ = self.run(self.rollback_statements());
+            let _ = self.run(&self.rollback_statements());
         }
     }
 }
@@ -226,21 +233,24 @@ impl Backend for Mysql {
         mut conn: Self::Raw<'c>,
         isolation: Option<Isolation>,
     ) -> Result<Self::Transaction<'c>, Error> {
-        let savepoint = conn.in_transaction;
-        let sql = match (savepoint, isolation) {
-            (true, None) => "SAVEPOINT storegen_savepoint",
-            (true, Some(_)) => return Err(Error::nested_isolation()),
-            (false, _) => "START TRANSACTION",
+        let depth = conn.depth;
+        let savepoint = (depth > 0).then(|| format!("storegen_savepoint_{depth}"));
+        let (operation, sql) = match (&savepoint, isolation) {
+            (Some(name), None) => ("SAVEPOINT", format!("SAVEPOINT {name}")),
+            (Some(_), Some(_)) => return Err(Error::nested_isolation()),
+            (None, _) => ("START TRANSACTION", "START TRANSACTION".to_owned()),
         };
-        if let (false, Some(level)) = (savepoint, isolation) {
+        if let (None, Some(level)) = (&savepoint, isolation) {
             // Applies to the next transaction only.
             let set = format!("SET TRANSACTION ISOLATION LEVEL {}", level.sql());
             conn.client
                 .query_drop(&set)
                 .map_err(|e| unscoped("begin", e))?;
         }
-        conn.client.query_drop(sql).map_err(|e| unscoped(sql, e))?;
-        conn.in_transaction = true;
+        conn.client
+            .query_drop(&sql)
+            .map_err(|e| unscoped(operation, e))?;
+        conn.depth += 1;
         Ok(Transaction {
             conn,
             savepoint,
@@ -249,12 +259,11 @@ impl Backend for Mysql {
     }
 
     fn commit(mut tx: Transaction<'_>) -> Result<(), Error> {
-        let sql = if tx.savepoint {
-            "RELEASE SAVEPOINT storegen_savepoint"
-        } else {
-            "COMMIT"
+        let statement = match &tx.savepoint {
+            Some(name) => ("RELEASE SAVEPOINT", format!("RELEASE SAVEPOINT {name}")),
+            None => ("COMMIT", "COMMIT".to_owned()),
         };
-        let result = tx.run(&[sql]);
+        let result = tx.run(&[statement]);
         tx.open = result.is_err();
         result
     }
@@ -262,7 +271,7 @@ impl Backend for Mysql {
     fn rollback(mut tx: Transaction<'_>) -> Result<(), Error> {
         tx.open = false;
         let statements = tx.rollback_statements();
-        tx.run(statements)
+        tx.run(&statements)
     }
 
     fn migrate(mut conn: MyConn<'_>, ddl: &Ddl, schema: &Schema) -> Result<Migration, Error> {
@@ -293,7 +302,7 @@ impl Backend for Mysql {
                 .map_err(fail)?
                 .unwrap_or(0)
                 > 0;
-            if conn.in_transaction && (!run.is_empty() || !recorded_before) {
+            if conn.depth > 0 && (!run.is_empty() || !recorded_before) {
                 // DDL would commit the caller's transaction behind its back.
                 return Err(Error::Unsupported(
                     "MySQL commits DDL implicitly: run migrate outside a transaction".into(),
