@@ -282,9 +282,21 @@ impl Backend for Mysql {
         // One migrating session at a time. MySQL commits DDL statement by statement, so
         // no transaction can hold it: a failed run leaves what it created, and the next
         // run creates the rest.
-        conn.client
-            .query_drop("DO GET_LOCK('storegen_migrate', 60)")
-            .map_err(fail)?;
+        // 1 when taken; 0 after the timeout, NULL on an error.
+        let locked = conn
+            .query("SELECT GET_LOCK('storegen_migrate', 60)", Vec::new())
+            .map_err(fail)?
+            .into_iter()
+            .next()
+            .map(|mut row| take::<Option<i64>>(&mut row, 0))
+            .transpose()
+            .map_err(fail)?
+            .flatten();
+        if locked != Some(1) {
+            return Err(Error::Unexpected(
+                "migrate: another session held the MySQL lock `storegen_migrate` for 60 s".into(),
+            ));
+        }
         let result = (|| {
             let catalog = Mysql::introspect(conn.reborrow(), schema)?;
             let (run, mut report) = plan(schema, &catalog, statements)?;
@@ -358,7 +370,13 @@ impl Backend for Mysql {
             .client
             .exec_rows("SELECT DATABASE()", Vec::new())
             .map_err(|e| unscoped("verify", e))?;
-        let database: Option<String> = rows.into_iter().next().and_then(|mut r| r.take(0));
+        // NULL when the connection names no database.
+        let database = match rows.into_iter().next() {
+            Some(mut row) => {
+                take::<Option<String>>(&mut row, 0).map_err(|e| unscoped("verify", e))?
+            }
+            None => None,
+        };
         let database = database.ok_or_else(|| {
             Error::Unexpected("verify: the MySQL connection has no current database".into())
         })?;
