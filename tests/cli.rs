@@ -482,3 +482,47 @@ fn diff_sql_notes_a_required_column_nothing_can_fill() {
         );
     }
 }
+
+/// SQLite rebuilds a table to change it; a composite key's table keeps the columns the
+/// blueprint doesn't know, ahead of its PRIMARY KEY line.
+#[test]
+fn diff_sql_rebuilds_a_composite_key_table_keeping_unknown_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((url, _)) = database("sqlite", "rebuild", dir.path(), &ddl("sqlite")) else {
+        unreachable!("SQLite needs no server");
+    };
+    apply(
+        "sqlite",
+        &url,
+        "ALTER TABLE tags DROP COLUMN meta;\nALTER TABLE tags ADD COLUMN memo TEXT;\n\
+         INSERT INTO customers (id, email, name) VALUES (1, 'a@x', 'A');\n\
+         INSERT INTO orders (id, customer_id, placed) VALUES (1, 1, '2024-02-29 08:30:00');\n\
+         INSERT INTO tags (order_id, tag, memo) VALUES (1, 'red', 'kept');\n",
+    );
+    let diff = storegen(&[
+        "diff",
+        "--sql",
+        "--blueprint",
+        BLUEPRINT,
+        "--database",
+        &url,
+    ]);
+    assert_eq!(diff.code, 0, "{}", diff.stderr);
+    apply("sqlite", &url, &diff.stdout);
+    let after = storegen(&["check", "--blueprint", BLUEPRINT, "--database", &url]);
+    assert_eq!(
+        after.code, 0,
+        "{}\n{}{}",
+        diff.stdout, after.stdout, after.stderr
+    );
+    assert!(
+        after.stdout.contains("has a column `memo`"),
+        "{}",
+        after.stdout
+    );
+    let memo: String = Connection::open(url.trim_start_matches("sqlite:"))
+        .unwrap()
+        .query_row("SELECT memo FROM tags WHERE tag = 'red'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(memo, "kept");
+}

@@ -2,15 +2,17 @@
 
 use crate::model::{Field, Store};
 
-/// `CREATE TABLE IF NOT EXISTS <table> (<lines>)<suffix>;`. A single-field key is
-/// declared on its column when `inline_key` (the column function is told so), otherwise
-/// as a `PRIMARY KEY (...)` line; `extra` lines follow.
+/// `CREATE TABLE IF NOT EXISTS <table> (<lines>)<suffix>;`. The fields' columns come
+/// first, then `more_columns` (written out already). A single-field key is declared on
+/// its column when `inline_key` (the column function is told so), otherwise as a
+/// `PRIMARY KEY (...)` line after the columns; the `constraints` lines end the table.
 pub(crate) fn create_table(
     store: &Store,
     quote: fn(&str) -> String,
     column: impl Fn(&Field, bool) -> String,
     inline_key: bool,
-    extra: Vec<String>,
+    more_columns: Vec<String>,
+    constraints: Vec<String>,
     suffix: &str,
 ) -> String {
     let inline = inline_key && store.primary_key.len() == 1;
@@ -20,11 +22,12 @@ pub(crate) fn create_table(
         .enumerate()
         .map(|(i, field)| column(field, inline && store.is_key(i)))
         .collect();
+    lines.extend(more_columns);
     if !inline {
         let key: Vec<String> = store.key_fields().map(|f| quote(&f.column)).collect();
         lines.push(format!("PRIMARY KEY ({})", key.join(", ")));
     }
-    lines.extend(extra);
+    lines.extend(constraints);
     format!(
         "CREATE TABLE IF NOT EXISTS {} (\n    {}\n){suffix};\n",
         quote(&store.table),

@@ -41,6 +41,7 @@ fn table(store: &Store) -> String {
         quote,
         |field, _| column(field),
         false,
+        Vec::new(),
         extra,
         " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
     )
@@ -153,12 +154,15 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
                     }
                 }
             }
-            DriftKind::PrimaryKey { expected, .. } => {
+            DriftKind::PrimaryKey { expected, actual } => {
                 let key: Vec<String> = expected.iter().map(|c| quote(c)).collect();
-                steps.push(alter(format!(
-                    "DROP PRIMARY KEY, ADD PRIMARY KEY ({})",
-                    key.join(", ")
-                )));
+                // A table without a key has none to drop (MySQL error 1091).
+                let drop = if actual.is_empty() {
+                    ""
+                } else {
+                    "DROP PRIMARY KEY, "
+                };
+                steps.push(alter(format!("{drop}ADD PRIMARY KEY ({})", key.join(", "))));
             }
             DriftKind::Unique {
                 column: c,

@@ -22,7 +22,7 @@ pub fn statements(schema: &Schema) -> Vec<Statement> {
     crate::backend::ddl::statements(
         crate::backend::creation_order(schema),
         &schema.stores,
-        |store| create_table(store, quote, column, true, Vec::new(), ""),
+        |store| create_table(store, quote, column, true, Vec::new(), Vec::new(), ""),
         quote,
         true,
     )
@@ -92,6 +92,7 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
                 quote,
                 column,
                 true,
+                Vec::new(),
                 Vec::new(),
                 "",
             )));

@@ -150,13 +150,6 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             quote!(stmt.raw_bind_parameter(#n, #part)?;)
         })
         .collect::<Vec<_>>();
-    let after_binds = key_parts(store, &key_var)
-        .into_iter()
-        .enumerate()
-        .map(|(i, part)| {
-            let n = Literal::usize_unsuffixed(i + 1);
-            quote!(stmt.raw_bind_parameter(#n, #part)?;)
-        });
     let limit_index = Literal::usize_unsuffixed(store.primary_key.len() + 1);
 
     let columns = &sql.columns;
@@ -272,7 +265,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                     }
                     Some(key) => {
                         let mut stmt = conn.prepare_cached(#list_after)?;
-                        #(#after_binds)*
+                        #(#key_binds)*
                         stmt.raw_bind_parameter(#limit_index, limit)?;
                         stmt
                     }

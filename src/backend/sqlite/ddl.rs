@@ -22,7 +22,7 @@ pub fn statements(schema: &Schema) -> Vec<Statement> {
     crate::backend::ddl::statements(
         &schema.stores,
         &schema.stores,
-        |store| create_table(store, quote, column, true, Vec::new(), ""),
+        |store| create_table(store, quote, column, true, Vec::new(), Vec::new(), ""),
         quote,
         true,
     )
@@ -108,6 +108,7 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
                     column,
                     true,
                     Vec::new(),
+                    Vec::new(),
                     "",
                 )));
                 for index in &store.indexes {
@@ -180,11 +181,7 @@ fn rebuild(store: &Store, table: &crate::model::CatalogTable) -> Vec<Step> {
             line
         })
         .collect();
-    let mut create = create_table(&shape, quote, column, true, Vec::new(), "");
-    if !extra.is_empty() {
-        let close = create.rfind("\n)").unwrap_or(create.len());
-        create.insert_str(close, &format!(",\n    {}", extra.join(",\n    ")));
-    }
+    let create = create_table(&shape, quote, column, true, extra, Vec::new(), "");
     let copied: Vec<String> = store
         .fields
         .iter()
