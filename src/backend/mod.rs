@@ -135,16 +135,40 @@ pub fn quote_double(identifier: &str) -> String {
     format!("\"{}\"", identifier.replace('"', "\"\""))
 }
 
-/// A URL with any password (and user) replaced, safe to print.
+/// A URL or a `key=value` connection string with any password (and user) replaced, safe
+/// to print. A URL's query string, which may carry a password, is hidden too.
 pub fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+        return redact_password_values(url);
+    };
+    let (rest, query) = match rest.split_once('?') {
+        Some((rest, _)) => (rest, "?***"),
+        None => (rest, ""),
     };
     let authority_end = rest.find('/').unwrap_or(rest.len());
     match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
-        None => url.to_owned(),
+        Some(at) => format!("{scheme}://***@{}{query}", &rest[at + 1..]),
+        None => format!("{scheme}://{rest}{query}"),
     }
+}
+
+/// `host=db password=s3cret` → `host=db password=***` (a quoted value included).
+fn redact_password_values(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("password=") {
+        let value_start = at + "password=".len();
+        out.push_str(&rest[..value_start]);
+        out.push_str("***");
+        let value = &rest[value_start..];
+        let value_len = match value.strip_prefix('\'') {
+            Some(quoted) => quoted.find('\'').map_or(value.len(), |end| end + 2),
+            None => value.find(char::is_whitespace).unwrap_or(value.len()),
+        };
+        rest = &value[value_len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Quotes an SQL identifier with backticks (MySQL).

@@ -396,6 +396,18 @@ mod tests {
         assert_eq!(redact("sqlite:data/app.db"), "sqlite:data/app.db");
         // An '@' in the path is not user info.
         assert_eq!(redact("postgres://host/db@x"), "postgres://host/db@x");
+        assert_eq!(
+            redact("postgres://host/db?user=app&password=s3cret"),
+            "postgres://host/db?***"
+        );
+        assert_eq!(
+            redact("host=db user=app password=s3cret dbname=shop"),
+            "host=db user=app password=*** dbname=shop"
+        );
+        assert_eq!(
+            redact("host=db password='s3 cret' dbname=shop"),
+            "host=db password=*** dbname=shop"
+        );
     }
 
     #[test]
