@@ -42,6 +42,10 @@ pub use runtime::{
     transaction_with, verify,
 };
 
+/// What generated store methods call; not for use by hand.
+#[doc(hidden)]
+pub use runtime::store;
+
 #[cfg(feature = "codegen")]
 pub use build::{Builder, Generated, Generation, Validate};
 

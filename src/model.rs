@@ -90,6 +90,65 @@ pub struct Field {
 }
 
 impl Field {
+    /// A required field in a column of the same name, with no default, reference or
+    /// description; the methods below set the rest. Generated `schema()` functions are
+    /// written with these.
+    pub fn new(name: &str, ty: LogicalType) -> Field {
+        Field {
+            name: name.into(),
+            column: name.into(),
+            ty,
+            nullable: false,
+            generated: false,
+            unique: false,
+            default: None,
+            references: None,
+            description: None,
+        }
+    }
+
+    pub fn with_column(self, column: &str) -> Field {
+        Field {
+            column: column.into(),
+            ..self
+        }
+    }
+
+    pub fn nullable(self) -> Field {
+        Field {
+            nullable: true,
+            ..self
+        }
+    }
+
+    pub fn generated(self) -> Field {
+        Field {
+            generated: true,
+            ..self
+        }
+    }
+
+    pub fn unique(self) -> Field {
+        Field {
+            unique: true,
+            ..self
+        }
+    }
+
+    pub fn with_default(self, default: DefaultValue) -> Field {
+        Field {
+            default: Some(default),
+            ..self
+        }
+    }
+
+    pub fn with_reference(self, reference: Reference) -> Field {
+        Field {
+            references: Some(reference),
+            ..self
+        }
+    }
+
     /// Whether an insert may leave this field out: the database supplies the value.
     pub fn insert_optional(&self) -> bool {
         self.default.is_some()

@@ -19,13 +19,59 @@ fn header(source_name: &str) -> String {
 
 /// The whole generated module, formatted.
 ///
-/// Each part (the module's items, then each store and each of its backends) is parsed
-/// and formatted on its own: the syntax tree of a thousand-store module at once would
-/// take gigabytes.
+/// Each part (the module's items, then each store with its backends) is parsed and
+/// formatted on its own: the syntax tree of a thousand-store module at once would take
+/// gigabytes. Parsing and formatting are most of the build's time, so large schemas
+/// spread the parts over the machine's cores (contiguous runs, joined in order: the
+/// output is the same whatever the number of threads).
 pub fn generate(schema: &Schema, source_name: &str) -> Result<String, String> {
+    let parts = 2 + schema.stores.len();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(parts / PARTS_PER_THREAD)
+        .max(1);
+    let per_thread = parts.div_ceil(threads);
+    let formatted = if threads == 1 {
+        vec![format_parts(schema, 0..parts)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let range = t * per_thread..((t + 1) * per_thread).min(parts);
+                    scope.spawn(move || format_parts(schema, range))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err("storegen's code generator panicked; please report this".into())
+                    })
+                })
+                .collect()
+        })
+    };
     let mut out = header(source_name);
-    for part in parts(schema) {
-        let file: syn::File = syn::parse2(part).map_err(|e| {
+    for text in formatted {
+        out.push_str(&text?);
+    }
+    Ok(out)
+}
+
+/// Below this many parts per thread, one thread does it all.
+const PARTS_PER_THREAD: usize = 64;
+
+/// Parts `range` of the module, formatted: 0 is the module's items, 1 `schema()`, and
+/// `2 + i` store `i` with its backends.
+fn format_parts(schema: &Schema, range: std::ops::Range<usize>) -> Result<String, String> {
+    let mut out = String::new();
+    for part in range {
+        let tokens = match part {
+            0 => module_items(schema),
+            1 => schema_fn(schema),
+            _ => store_part(schema, &schema.stores[part - 2]),
+        };
+        let file: syn::File = syn::parse2(tokens).map_err(|e| {
             format!("storegen generated code that does not parse ({e}); please report this")
         })?;
         out.push_str(&prettyplease::unparse(&file));
@@ -33,19 +79,17 @@ pub fn generate(schema: &Schema, source_name: &str) -> Result<String, String> {
     Ok(out)
 }
 
-fn parts(schema: &Schema) -> Vec<TokenStream> {
-    let mut items = vec![module_items(schema), schema_fn(schema)];
-    for store in &schema.stores {
-        items.push(store_items(store));
-        for backend in &schema.backends {
-            items.push(match backend {
-                BackendKind::Sqlite => crate::backend::sqlite::codegen::store_impl(store),
-                BackendKind::Postgres => crate::backend::postgres::codegen::store_impl(store),
-                BackendKind::Mysql => crate::backend::mysql::codegen::store_impl(store),
-            });
-        }
+fn store_part(schema: &Schema, store: &Store) -> TokenStream {
+    let mut tokens = store_items(store);
+    tokens.extend(store_ops(store));
+    for backend in &schema.backends {
+        tokens.extend(match backend {
+            BackendKind::Sqlite => crate::backend::sqlite::codegen::store_impl(store),
+            BackendKind::Postgres => crate::backend::postgres::codegen::store_impl(store),
+            BackendKind::Mysql => crate::backend::mysql::codegen::store_impl(store),
+        });
     }
-    items
+    tokens
 }
 
 fn module_items(schema: &Schema) -> TokenStream {
@@ -172,8 +216,7 @@ fn store_value(store: &Store) -> TokenStream {
 }
 
 fn field_value(field: &Field) -> TokenStream {
-    let (name, column) = (&field.name, &field.column);
-    let (nullable, generated, unique) = (field.nullable, field.generated, field.unique);
+    let name = &field.name;
     let ty = match &field.ty {
         LogicalType::Text { max_length } => {
             let max = match max_length {
@@ -187,44 +230,46 @@ fn field_value(field: &Field) -> TokenStream {
             quote!(m::LogicalType::#variant)
         }
     };
-    let default = match &field.default {
-        None => quote!(None),
-        Some(DefaultValue::Bool(b)) => quote!(Some(m::DefaultValue::Bool(#b))),
-        Some(DefaultValue::Int(n)) => quote!(Some(m::DefaultValue::Int(#n))),
-        Some(DefaultValue::Float(x)) => {
-            let x = proc_macro2::Literal::f64_unsuffixed(*x);
-            quote!(Some(m::DefaultValue::Float(#x)))
-        }
-        Some(DefaultValue::Text(t)) => quote!(Some(m::DefaultValue::Text(#t.into()))),
-        Some(DefaultValue::Now) => quote!(Some(m::DefaultValue::Now)),
-    };
-    let references = match &field.references {
-        None => quote!(None),
-        Some(r) => {
-            let (store, field_name, table, column) = (&r.store, &r.field, &r.table, &r.column);
-            let action = variant_ident(&r.on_delete);
-            quote!(Some(m::Reference {
-                store: #store.into(),
-                field: #field_name.into(),
-                table: #table.into(),
-                column: #column.into(),
-                on_delete: m::OnDelete::#action,
-            }))
-        }
-    };
-    quote! {
-        m::Field {
-            name: #name.into(),
-            column: #column.into(),
-            ty: #ty,
-            nullable: #nullable,
-            generated: #generated,
-            unique: #unique,
-            default: #default,
-            references: #references,
-            description: None,
+    let mut value = quote!(m::Field::new(#name, #ty));
+    if field.column != field.name {
+        let column = &field.column;
+        value.extend(quote!(.with_column(#column)));
+    }
+    for (set, method) in [
+        (field.nullable, "nullable"),
+        (field.generated, "generated"),
+        (field.unique, "unique"),
+    ] {
+        if set {
+            let method = format_ident!("{method}");
+            value.extend(quote!(.#method()));
         }
     }
+    if let Some(default) = &field.default {
+        let default = match default {
+            DefaultValue::Bool(b) => quote!(m::DefaultValue::Bool(#b)),
+            DefaultValue::Int(n) => quote!(m::DefaultValue::Int(#n)),
+            DefaultValue::Float(x) => {
+                let x = proc_macro2::Literal::f64_unsuffixed(*x);
+                quote!(m::DefaultValue::Float(#x))
+            }
+            DefaultValue::Text(t) => quote!(m::DefaultValue::Text(#t.into())),
+            DefaultValue::Now => quote!(m::DefaultValue::Now),
+        };
+        value.extend(quote!(.with_default(#default)));
+    }
+    if let Some(r) = &field.references {
+        let (store, field_name, table, column) = (&r.store, &r.field, &r.table, &r.column);
+        let action = variant_ident(&r.on_delete);
+        value.extend(quote!(.with_reference(m::Reference {
+            store: #store.into(),
+            field: #field_name.into(),
+            table: #table.into(),
+            column: #column.into(),
+            on_delete: m::OnDelete::#action,
+        })));
+    }
+    value
 }
 
 /// The variant name of a fieldless enum value, which is what its Debug form prints.
@@ -444,136 +489,102 @@ pub(crate) fn key_parts(store: &Store, var: &Ident) -> Vec<TokenStream> {
         .collect()
 }
 
-/// How one backend's generated store methods reach their private module.
-pub(crate) struct BackendMethods<'a> {
-    /// The backend's marker type: `::storegen::Sqlite`.
-    pub marker: TokenStream,
-    /// The private module of statements.
-    pub module: &'a Ident,
-    /// The `storegen::Error` constructor for the backend's driver errors: `sqlite`.
-    pub error: Ident,
-    /// The store's raw handle as the module's functions take it: `self.raw`.
-    pub raw: TokenStream,
-    /// The raw handle a transaction begins on: `self.raw.reborrow()`.
-    pub begin: TokenStream,
-    /// An open transaction's handle as the module's functions take it: `tx.raw()`.
-    pub tx_raw: TokenStream,
+/// A store's operations trait: `CountersOps` for store `counters`.
+pub(crate) fn ops_ident(store: &Store) -> Ident {
+    format_ident!("{}Ops", camel_case(&store.name))
 }
 
-/// The public `impl Store<'_, Backend>`: each method calls the module's function of the
-/// same name and names the store and operation in its error. The module's functions:
-/// `insert -> Option<Record>`, `insert_many -> u64`, `get -> Option<Record>`,
-/// `update -> bool` (when the store has non-key fields), `delete -> bool`,
-/// `list -> Vec<Record>`, `count -> u64`.
-pub(crate) fn store_methods(store: &Store, b: &BackendMethods<'_>) -> TokenStream {
-    let BackendMethods {
-        marker,
-        module,
-        error,
-        raw,
-        begin,
-        tx_raw,
-    } = b;
-    let (record, new, store_type, key) = (
+/// The head of each backend's `impl <Store>Ops for <Backend>`, written inside the
+/// backend's private module: `impl super::CountersOps for ::storegen::Sqlite`.
+pub(crate) fn ops_impl_head(store: &Store, backend: TokenStream) -> TokenStream {
+    let ops = ops_ident(store);
+    quote!(impl super::#ops for #backend)
+}
+
+/// The store's operations trait, implemented by each backend's module, and the one
+/// generic `impl` of the public methods over it. The backend operations return the
+/// driver's error; the methods add the observer hook and name the store, operation and
+/// field in errors (`storegen::store`).
+fn store_ops(store: &Store) -> TokenStream {
+    let (record, new, store_type, key, ops) = (
         record_ident(store),
         new_ident(store),
         store_ident(store),
         key_type(store),
+        ops_ident(store),
     );
     let name = &store.name;
-    // Each operation runs through the observer hook, which costs one atomic load when
-    // no observer is set.
-    let observed = |operation: &str, rows: TokenStream, call: TokenStream| {
-        quote! {
-            ::storegen::observe::observe(
-                #name,
-                #operation,
-                <#marker as ::storegen::Backend>::KIND,
-                #rows,
-                || #call.map_err(|e| ::storegen::Error::#error(#name, #operation, #module::FIELDS, e)),
-            )
-        }
-    };
-    let insert = observed("insert", quote!(|_| 1), quote!(#module::insert(#raw, new)));
-    let get = observed(
-        "get",
-        quote!(|row: &Option<#record>| u64::from(row.is_some())),
-        quote!(#module::get(#raw, key)),
-    );
-    let update_call = observed(
-        "update",
-        quote!(|found: &bool| u64::from(*found)),
-        quote!(#module::update(#raw, record)),
-    );
-    let delete = observed(
-        "delete",
-        quote!(|found: &bool| u64::from(*found)),
-        quote!(#module::delete(#raw, key)),
-    );
-    let list = observed(
-        "list",
-        quote!(|rows: &Vec<#record>| rows.len() as u64),
-        quote!(#module::list(#raw, page)),
-    );
-    let count = observed("count", quote!(|_| 1), quote!(#module::count(#raw)));
-    let many_err = quote!(|e| ::storegen::Error::#error(#name, "insert_many", #module::FIELDS, e));
+    let field_names = store.fields.iter().map(|f| f.name.as_str());
     let has_values = store.fields.len() > store.primary_key.len();
-    let update = has_values.then(|| {
-        quote! {
-            /// Writes every field of `record` to the row with its key; `false` when no
-            /// row has that key.
-            pub fn update(&mut self, record: &#record) -> Result<bool, ::storegen::Error> {
-                #update_call
-            }
-        }
-    });
+    let (update_op, update) = if has_values {
+        (
+            quote! {
+                fn update(conn: &mut Self::Raw<'_>, record: &#record) -> Result<bool, Self::DriverError>;
+            },
+            quote! {
+                /// Writes every field of `record` to the row with its key; `false` when no
+                /// row has that key.
+                pub fn update(&mut self, record: &#record) -> Result<bool, ::storegen::Error> {
+                    ::storegen::store::update::<B>(#name, Self::FIELDS, || B::update(&mut self.raw, record))
+                }
+            },
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
+    let ops_doc = format!(
+        " The `{name}` store's operations on one backend, for each backend the blueprint lists. \
+         Code generic over backends names it as a bound: `fn f<B: {ops}>(s: &mut {store_type}<'_, B>)`."
+    );
     quote! {
+        #[doc = #ops_doc]
         #[allow(dead_code)]
-        impl #store_type<'_, #marker> {
+        pub trait #ops: ::storegen::Backend {
+            fn insert(conn: &mut Self::Raw<'_>, new: &#new) -> Result<Option<#record>, Self::DriverError>;
+            fn insert_many(conn: &mut Self::Raw<'_>, rows: &[#new]) -> Result<u64, Self::DriverError>;
+            fn get(conn: &mut Self::Raw<'_>, key: #key) -> Result<Option<#record>, Self::DriverError>;
+            #update_op
+            fn delete(conn: &mut Self::Raw<'_>, key: #key) -> Result<bool, Self::DriverError>;
+            fn list(conn: &mut Self::Raw<'_>, page: ::storegen::Page<#key>) -> Result<Vec<#record>, Self::DriverError>;
+            fn count(conn: &mut Self::Raw<'_>) -> Result<u64, Self::DriverError>;
+        }
+
+        #[allow(dead_code)]
+        impl<B: #ops> #store_type<'_, B> {
+            const FIELDS: &'static [&'static str] = &[#(#field_names),*];
+
             /// Inserts a row and returns it as stored, with the values the database
             /// assigned (generated keys, defaults).
             pub fn insert(&mut self, new: &#new) -> Result<#record, ::storegen::Error> {
-                #insert?.ok_or_else(|| {
-                    ::storegen::Error::Unexpected(format!("{}.insert: the stored row could not be read back", #name))
-                })
+                ::storegen::store::insert::<B, _>(#name, Self::FIELDS, || B::insert(&mut self.raw, new))
             }
 
             /// Inserts every row in one transaction (a savepoint inside an open one): all
             /// of them or, on the first error, none. Returns how many were inserted.
             pub fn insert_many(&mut self, rows: &[#new]) -> Result<u64, ::storegen::Error> {
-                #[allow(unused_imports)]
-                use ::storegen::{Backend as _, Connection as _};
-                if rows.is_empty() {
-                    return Ok(0);
-                }
-                ::storegen::observe::observe(#name, "insert_many", <#marker as ::storegen::Backend>::KIND, |added| *added, || {
-                    let mut tx = <#marker as ::storegen::Backend>::begin(#begin, None)?;
-                    let added = #module::insert_many(#tx_raw, rows).map_err(#many_err)?;
-                    <#marker as ::storegen::Backend>::commit(tx)?;
-                    Ok(added)
-                })
+                ::storegen::store::insert_many::<B, _>(B::reborrow(&mut self.raw), #name, Self::FIELDS, rows, |tx, rows| B::insert_many(tx, rows))
             }
 
             /// The row with this key, if there is one.
             pub fn get(&mut self, key: #key) -> Result<Option<#record>, ::storegen::Error> {
-                #get
+                ::storegen::store::get::<B, _>(#name, Self::FIELDS, || B::get(&mut self.raw, key))
             }
 
             #update
 
             /// Deletes the row with this key; `false` when there was none.
             pub fn delete(&mut self, key: #key) -> Result<bool, ::storegen::Error> {
-                #delete
+                ::storegen::store::delete::<B>(#name, Self::FIELDS, || B::delete(&mut self.raw, key))
             }
 
             /// One page of rows in key order: the first, or those after a key.
             pub fn list(&mut self, page: ::storegen::Page<#key>) -> Result<Vec<#record>, ::storegen::Error> {
-                #list
+                ::storegen::store::list::<B, _>(#name, Self::FIELDS, || B::list(&mut self.raw, page))
             }
 
             /// How many rows the table holds.
             pub fn count(&mut self) -> Result<u64, ::storegen::Error> {
-                #count
+                ::storegen::store::count::<B>(#name, Self::FIELDS, || B::count(&mut self.raw))
             }
         }
     }

@@ -8,6 +8,8 @@ pub mod observe;
 mod page;
 #[cfg(feature = "pool")]
 pub mod pool;
+#[doc(hidden)]
+pub mod store;
 mod transaction;
 mod verify;
 
@@ -23,13 +25,16 @@ pub use transaction::{
 pub use verify::verify;
 
 /// A database backend as the runtime sees it: how to reach a connection's driver handle
-/// and how to run transactions on it. Generated stores implement their operations once
-/// per backend, on `Store<'_, B>` for the backend's marker type `B`.
+/// and how to run transactions on it. Each generated store has a trait of its own
+/// (`<Store>Ops: Backend`) implemented for each backend its blueprint lists, and one
+/// `impl<B: <Store>Ops> <Store>Store<'_, B>` with the store's methods.
 pub trait Backend: Sized + 'static {
     const KIND: crate::backend::BackendKind;
 
     /// The driver handle generated code works on, borrowed from a connection.
     type Raw<'c>;
+    /// The driver's own error, as a store's backend operations return it.
+    type DriverError;
     /// An open transaction (or savepoint, when one is already open).
     type Transaction<'c>: Connection<Backend = Self>;
 
@@ -47,6 +52,16 @@ pub trait Backend: Sized + 'static {
         ddl: &Ddl,
         schema: &crate::model::Schema,
     ) -> Result<Migration, Error>;
+    /// The handle again, for a shorter borrow (a transaction begins on it).
+    fn reborrow<'a>(raw: &'a mut Self::Raw<'_>) -> Self::Raw<'a>;
+    /// A driver error from `operation` on `store`; `fields` are the store's fields in
+    /// column order, to name the field a constraint or conversion error is about.
+    fn store_error(
+        store: &'static str,
+        operation: &'static str,
+        fields: &'static [&'static str],
+        error: Self::DriverError,
+    ) -> Error;
     /// One round trip: `SELECT 1`.
     fn ping(raw: Self::Raw<'_>) -> Result<(), Error>;
     /// Reads what the database holds for the schema's tables.

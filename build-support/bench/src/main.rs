@@ -4,7 +4,7 @@
 //!   hand-written code for the same driver (statements prepared once and reused,
 //!   batches in one transaction), in the same process, interleaved round by round;
 //!   reports medians, the generated/hand-written ratio, and its spread.
-//! - `generate <blueprint> <url|snapshot:path>`: one build-time generation, for
+//! - `generate <blueprint> <url|snapshot:path|off>`: one build-time generation, for
 //!   `build-cost`, which runs it in a child process to read its peak memory.
 //! - `build-cost`: generation time, peak memory and catalog round trips for blueprints
 //!   of 10, 100 and 1,000 stores, against SQLite, PostgreSQL, MariaDB and a snapshot.

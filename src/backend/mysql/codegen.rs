@@ -5,9 +5,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::backend::quote_backtick as quote_sql;
-use crate::build::codegen::{
-    BackendMethods, ident, key_parts, key_type, new_ident, record_ident, store_methods,
-};
+use crate::build::codegen::{ident, key_parts, key_type, new_ident, ops_impl_head, record_ident};
 use crate::model::{LogicalType, Store};
 
 /// The driver's `Value` of a place holding a field's record type (`T`, or `Option<T>`
@@ -29,7 +27,6 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let key = key_type(store);
     let table = quote_sql(&store.table);
 
-    let field_names = store.fields.iter().map(|f| f.name.as_str());
     let columns = store
         .fields
         .iter()
@@ -115,7 +112,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             };
             quote! {
                 match #key {
-                    Some(key) => get(conn, key),
+                    Some(key) => Self::get(conn, key),
                     None => Ok(None),
                 }
             }
@@ -155,7 +152,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             quote! {
                 let _ = id;
                 #(#bindings)*
-                get(conn, #key_value)
+                Self::get(conn, #key_value)
             }
         }
     };
@@ -167,17 +164,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         .filter(|(i, _)| !store.is_key(*i))
         .map(|(_, f)| f)
         .collect();
-    let methods = store_methods(
-        store,
-        &BackendMethods {
-            marker: quote!(::storegen::Mysql),
-            module: &module,
-            error: format_ident!("mysql"),
-            raw: quote!(&mut self.raw),
-            begin: quote!(self.raw.reborrow()),
-            tx_raw: quote!(&mut tx.raw()),
-        },
-    );
+    let ops_impl = ops_impl_head(store, quote!(::storegen::Mysql));
     let update_fn = if value_fields.is_empty() {
         TokenStream::new()
     } else {
@@ -196,7 +183,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 value_of(f, quote!(record.#field))
             });
         quote! {
-            pub(super) fn update(conn: &mut MyConn<'_>, record: &Record) -> Result<bool, Error> {
+            fn update(conn: &mut MyConn<'_>, record: &Record) -> Result<bool, Error> {
                 // The rows it found, which MySQL reports apart from those it changed.
                 let (found, _) = conn.execute(#sql, vec![#(#params),*])?;
                 Ok(found > 0)
@@ -211,7 +198,6 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             use ::storegen::backend::mysql::{self as my, MyConn};
             use ::storegen::mysql::{Error, Row, Value};
 
-            pub(super) const FIELDS: &[&str] = &[#(#field_names),*];
             const TABLE: &str = #table;
             const COLUMNS: &str = #columns;
             const INSERT_COLUMNS: &[&str] = &[#(#insert_columns),*];
@@ -225,52 +211,52 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 [#(#values),*]
             }
 
-            pub(super) fn insert(conn: &mut MyConn<'_>, new: &New) -> Result<Option<Record>, Error> {
-                if conn.returning() {
-                    match my::insert(conn, TABLE, INSERT_COLUMNS, values(new), 1, Some(COLUMNS)) {
-                        // A MariaDB before 10.5: no RETURNING; the portable path below.
-                        Err(e) if my::is_syntax_error(&e) => {}
-                        result => return result?.0.into_iter().next().map(read).transpose(),
+            #ops_impl {
+                fn insert(conn: &mut MyConn<'_>, new: &New) -> Result<Option<Record>, Error> {
+                    if conn.returning() {
+                        match my::insert(conn, TABLE, INSERT_COLUMNS, values(new), 1, Some(COLUMNS)) {
+                            // A MariaDB before 10.5: no RETURNING; the portable path below.
+                            Err(e) if my::is_syntax_error(&e) => {}
+                            result => return result?.0.into_iter().next().map(read).transpose(),
+                        }
                     }
+                    let (_, id) = my::insert(conn, TABLE, INSERT_COLUMNS, values(new), 1, None)?;
+                    #read_back
                 }
-                let (_, id) = my::insert(conn, TABLE, INSERT_COLUMNS, values(new), 1, None)?;
-                #read_back
-            }
 
-            pub(super) fn insert_many(conn: &mut MyConn<'_>, rows: &[New]) -> Result<u64, Error> {
-                my::insert_many(conn, TABLE, INSERT_COLUMNS, rows.iter().map(values))
-            }
+                fn insert_many(conn: &mut MyConn<'_>, rows: &[New]) -> Result<u64, Error> {
+                    my::insert_many(conn, TABLE, INSERT_COLUMNS, rows.iter().map(values))
+                }
 
-            pub(super) fn get(conn: &mut MyConn<'_>, key: #key) -> Result<Option<Record>, Error> {
-                let rows = conn.query(#get_sql, vec![#(#key_values),*])?;
-                rows.into_iter().next().map(read).transpose()
-            }
+                fn get(conn: &mut MyConn<'_>, key: #key) -> Result<Option<Record>, Error> {
+                    let rows = conn.query(#get_sql, vec![#(#key_values),*])?;
+                    rows.into_iter().next().map(read).transpose()
+                }
 
-            #update_fn
+                #update_fn
 
-            pub(super) fn delete(conn: &mut MyConn<'_>, key: #key) -> Result<bool, Error> {
-                let (deleted, _) = conn.execute(#delete_sql, vec![#(#key_values),*])?;
-                Ok(deleted > 0)
-            }
+                fn delete(conn: &mut MyConn<'_>, key: #key) -> Result<bool, Error> {
+                    let (deleted, _) = conn.execute(#delete_sql, vec![#(#key_values),*])?;
+                    Ok(deleted > 0)
+                }
 
-            pub(super) fn list(conn: &mut MyConn<'_>, page: Page<#key>) -> Result<Vec<Record>, Error> {
-                let (after, limit) = page.into_parts();
-                let rows = match after {
-                    None => conn.query(#list_first, vec![Value::from(limit)])?,
-                    Some(key) => conn.query(#list_after, vec![#(#key_values,)* Value::from(limit)])?,
-                };
-                rows.into_iter().map(read).collect()
-            }
+                fn list(conn: &mut MyConn<'_>, page: Page<#key>) -> Result<Vec<Record>, Error> {
+                    let (after, limit) = page.into_parts();
+                    let rows = match after {
+                        None => conn.query(#list_first, vec![Value::from(limit)])?,
+                        Some(key) => conn.query(#list_after, vec![#(#key_values,)* Value::from(limit)])?,
+                    };
+                    rows.into_iter().map(read).collect()
+                }
 
-            pub(super) fn count(conn: &mut MyConn<'_>) -> Result<u64, Error> {
-                let rows = conn.query(#count_sql, Vec::new())?;
-                match rows.into_iter().next() {
-                    Some(mut row) => my::take::<u64>(&mut row, 0),
-                    None => Ok(0),
+                fn count(conn: &mut MyConn<'_>) -> Result<u64, Error> {
+                    let rows = conn.query(#count_sql, Vec::new())?;
+                    match rows.into_iter().next() {
+                        Some(mut row) => my::take::<u64>(&mut row, 0),
+                        None => Ok(0),
+                    }
                 }
             }
         }
-
-        #methods
     }
 }

@@ -227,7 +227,21 @@ impl Backend for Mysql {
     const KIND: crate::backend::BackendKind = crate::backend::BackendKind::Mysql;
 
     type Raw<'c> = MyConn<'c>;
+    type DriverError = mysql::Error;
     type Transaction<'c> = Transaction<'c>;
+
+    fn reborrow<'a>(raw: &'a mut Self::Raw<'_>) -> Self::Raw<'a> {
+        raw.reborrow()
+    }
+
+    fn store_error(
+        store: &'static str,
+        operation: &'static str,
+        fields: &'static [&'static str],
+        error: Self::DriverError,
+    ) -> Error {
+        Error::mysql(store, operation, fields, error)
+    }
 
     fn begin<'c>(
         mut conn: Self::Raw<'c>,

@@ -6,9 +6,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::backend::quote_double as quote_sql;
-use crate::build::codegen::{
-    BackendMethods, ident, key_parts, key_type, new_ident, record_ident, store_methods,
-};
+use crate::build::codegen::{ident, key_parts, key_type, new_ident, ops_impl_head, record_ident};
 use crate::model::{LogicalType, Store};
 
 /// The `postgres::types::Type` constant for a logical type's parameters.
@@ -40,7 +38,6 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let key = key_type(store);
     let table = quote_sql(&store.table);
 
-    let field_names = store.fields.iter().map(|f| f.name.as_str());
     let columns = store
         .fields
         .iter()
@@ -110,17 +107,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         .filter(|(i, _)| !store.is_key(*i))
         .map(|(_, f)| f)
         .collect();
-    let methods = store_methods(
-        store,
-        &BackendMethods {
-            marker: quote!(::storegen::Postgres),
-            module: &module,
-            error: format_ident!("postgres"),
-            raw: quote!(&mut self.raw),
-            begin: quote!(self.raw.reborrow()),
-            tx_raw: quote!(&mut tx.raw()),
-        },
-    );
+    let ops_impl = ops_impl_head(store, quote!(::storegen::Postgres));
     let update_fn = if value_fields.is_empty() {
         TokenStream::new()
     } else {
@@ -145,7 +132,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             quote!(&record.#field)
         });
         quote! {
-            pub(super) fn update(conn: &mut PgConn<'_>, record: &Record) -> Result<bool, Error> {
+            fn update(conn: &mut PgConn<'_>, record: &Record) -> Result<bool, Error> {
                 Ok(conn.execute(#sql, &[#(#types),*], &[#(#params),*])? > 0)
             }
         }
@@ -160,7 +147,6 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             use ::storegen::postgres::types::Type;
             use ::storegen::postgres::{Error, Row};
 
-            pub(super) const FIELDS: &[&str] = &[#(#field_names),*];
             const TABLE: &str = #table;
             const COLUMNS: &str = #columns;
             const INSERT_COLUMNS: &[&str] = &[#(#insert_columns),*];
@@ -176,51 +162,51 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 [#(#values),*]
             }
 
-            pub(super) fn insert(conn: &mut PgConn<'_>, new: &New) -> Result<Option<Record>, Error> {
-                let rows = pg::insert(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, &values(new), 1, Some(COLUMNS))?;
-                rows.first().map(read).transpose()
-            }
+            #ops_impl {
+                fn insert(conn: &mut PgConn<'_>, new: &New) -> Result<Option<Record>, Error> {
+                    let rows = pg::insert(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, &values(new), 1, Some(COLUMNS))?;
+                    rows.first().map(read).transpose()
+                }
 
-            pub(super) fn insert_many(conn: &mut PgConn<'_>, rows: &[New]) -> Result<u64, Error> {
-                let values: Vec<Option<Param<'_>>> = rows.iter().flat_map(values).collect();
-                pg::insert_many(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, &values, rows.len())
-            }
+                fn insert_many(conn: &mut PgConn<'_>, rows: &[New]) -> Result<u64, Error> {
+                    let values: Vec<Option<Param<'_>>> = rows.iter().flat_map(values).collect();
+                    pg::insert_many(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, &values, rows.len())
+                }
 
-            pub(super) fn get(conn: &mut PgConn<'_>, key: #key) -> Result<Option<Record>, Error> {
-                let rows = conn.query(#get_sql, KEY_TYPES, &[#(#key_params),*])?;
-                rows.first().map(read).transpose()
-            }
+                fn get(conn: &mut PgConn<'_>, key: #key) -> Result<Option<Record>, Error> {
+                    let rows = conn.query(#get_sql, KEY_TYPES, &[#(#key_params),*])?;
+                    rows.first().map(read).transpose()
+                }
 
-            #update_fn
+                #update_fn
 
-            pub(super) fn delete(conn: &mut PgConn<'_>, key: #key) -> Result<bool, Error> {
-                Ok(conn.execute(#delete_sql, KEY_TYPES, &[#(#key_params),*])? > 0)
-            }
+                fn delete(conn: &mut PgConn<'_>, key: #key) -> Result<bool, Error> {
+                    Ok(conn.execute(#delete_sql, KEY_TYPES, &[#(#key_params),*])? > 0)
+                }
 
-            pub(super) fn list(conn: &mut PgConn<'_>, page: Page<#key>) -> Result<Vec<Record>, Error> {
-                let (after, limit) = page.into_parts();
-                let limit = i64::from(limit);
-                let rows = match after {
-                    None => conn.query(#list_first, &[Type::INT8], &[&limit])?,
-                    Some(key) => conn.query(
-                        #list_after,
-                        &[#(#key_types,)* Type::INT8],
-                        &[#(#key_params,)* &limit],
-                    )?,
-                };
-                rows.iter().map(read).collect()
-            }
+                fn list(conn: &mut PgConn<'_>, page: Page<#key>) -> Result<Vec<Record>, Error> {
+                    let (after, limit) = page.into_parts();
+                    let limit = i64::from(limit);
+                    let rows = match after {
+                        None => conn.query(#list_first, &[Type::INT8], &[&limit])?,
+                        Some(key) => conn.query(
+                            #list_after,
+                            &[#(#key_types,)* Type::INT8],
+                            &[#(#key_params,)* &limit],
+                        )?,
+                    };
+                    rows.iter().map(read).collect()
+                }
 
-            pub(super) fn count(conn: &mut PgConn<'_>) -> Result<u64, Error> {
-                let rows = conn.query(#count_sql, &[], &[])?;
-                let n: i64 = match rows.first() {
-                    Some(row) => row.try_get(0)?,
-                    None => 0,
-                };
-                Ok(n.unsigned_abs())
+                fn count(conn: &mut PgConn<'_>) -> Result<u64, Error> {
+                    let rows = conn.query(#count_sql, &[], &[])?;
+                    let n: i64 = match rows.first() {
+                        Some(row) => row.try_get(0)?,
+                        None => 0,
+                    };
+                    Ok(n.unsigned_abs())
+                }
             }
         }
-
-        #methods
     }
 }

@@ -273,7 +273,21 @@ impl Backend for Postgres {
     const KIND: crate::backend::BackendKind = crate::backend::BackendKind::Postgres;
 
     type Raw<'c> = PgConn<'c>;
+    type DriverError = postgres::Error;
     type Transaction<'c> = Transaction<'c>;
+
+    fn reborrow<'a>(raw: &'a mut Self::Raw<'_>) -> Self::Raw<'a> {
+        raw.reborrow()
+    }
+
+    fn store_error(
+        store: &'static str,
+        operation: &'static str,
+        fields: &'static [&'static str],
+        error: Self::DriverError,
+    ) -> Error {
+        Error::postgres(store, operation, fields, error)
+    }
 
     fn begin<'c>(
         mut conn: Self::Raw<'c>,

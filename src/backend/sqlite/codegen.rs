@@ -7,8 +7,7 @@ use quote::{format_ident, quote};
 
 use crate::backend::quote_double as quote_sql;
 use crate::build::codegen::{
-    BackendMethods, field_access, ident, key_parts, key_type, new_ident, record_ident,
-    store_methods,
+    field_access, ident, key_parts, key_type, new_ident, ops_impl_head, record_ident,
 };
 use crate::model::{LogicalType, Store};
 
@@ -32,7 +31,6 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let new = new_ident(store);
     let key = key_type(store);
 
-    let field_names = store.fields.iter().map(|f| f.name.as_str());
     let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
         let field = ident(&f.name);
         let i = Literal::usize_unsuffixed(i);
@@ -132,13 +130,10 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             }
         }
     };
-    let (insert_returning, insert_plain) = if has_optional {
-        (
-            quote!(&insert_sql(new, true)),
-            quote!(&insert_sql(new, false)),
-        )
+    let insert_returning = if has_optional {
+        quote!(&insert_sql(new, true))
     } else {
-        (quote!(insert_sql(true)), quote!(insert_sql(false)))
+        quote!(insert_sql(true))
     };
 
     let key_var = format_ident!("key");
@@ -159,17 +154,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let list_after = &sql.list_after;
     let count = &sql.count;
 
-    let methods = store_methods(
-        store,
-        &BackendMethods {
-            marker: quote!(::storegen::Sqlite),
-            module: &module,
-            error: format_ident!("sqlite"),
-            raw: quote!(self.raw),
-            begin: quote!(self.raw),
-            tx_raw: quote!(tx.raw()),
-        },
-    );
+    let ops_impl = ops_impl_head(store, quote!(::storegen::Sqlite));
     let update_fn = match &sql.update {
         None => TokenStream::new(),
         Some(update) => {
@@ -188,7 +173,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                     quote!(stmt.raw_bind_parameter(#n, #value)?;)
                 });
             quote! {
-                pub(super) fn update(conn: &Connection, record: &Record) -> rusqlite::Result<bool> {
+                fn update(conn: &mut &Connection, record: &Record) -> rusqlite::Result<bool> {
                     let mut stmt = conn.prepare_cached(#update)?;
                     #(#binds)*
                     Ok(stmt.raw_execute()? > 0)
@@ -206,7 +191,6 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             use ::storegen::rusqlite::{self, Connection, Row, Statement};
 
             const COLUMNS: &str = #columns;
-            pub(super) const FIELDS: &[&str] = &[#(#field_names),*];
 
             pub(super) fn read(row: &Row<'_>) -> rusqlite::Result<Record> {
                 Ok(Record { #(#read_fields,)* })
@@ -216,76 +200,69 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
 
             #bind_fn
 
-            pub(super) fn insert(conn: &Connection, new: &New) -> rusqlite::Result<Option<Record>> {
-                let mut stmt = conn.prepare_cached(#insert_returning)?;
-                bind(&mut stmt, new)?;
-                let mut rows = stmt.raw_query();
-                rows.next()?.map(read).transpose()
-            }
-
-            /// One prepared insert per row: with SQLite in-process, that is the fastest
-            /// batch. The caller holds the transaction.
-            pub(super) fn insert_many(conn: &Connection, rows: &[New]) -> rusqlite::Result<u64> {
-                #insert_many_body
-                Ok(rows.len() as u64)
-            }
-
-            pub(super) fn insert_row(conn: &Connection, new: &New) -> rusqlite::Result<()> {
-                let mut stmt = conn.prepare_cached(#insert_plain)?;
-                bind(&mut stmt, new)?;
-                stmt.raw_execute()?;
-                Ok(())
-            }
-
-            pub(super) fn get(conn: &Connection, key: #key) -> rusqlite::Result<Option<Record>> {
-                let mut stmt = conn.prepare_cached(#get)?;
-                #(#key_binds)*
-                let mut rows = stmt.raw_query();
-                match rows.next()? {
-                    Some(row) => read(row).map(Some),
-                    None => Ok(None),
+            #ops_impl {
+                fn insert(conn: &mut &Connection, new: &New) -> rusqlite::Result<Option<Record>> {
+                    let mut stmt = conn.prepare_cached(#insert_returning)?;
+                    bind(&mut stmt, new)?;
+                    let mut rows = stmt.raw_query();
+                    rows.next()?.map(read).transpose()
                 }
-            }
 
-            #update_fn
-
-            pub(super) fn delete(conn: &Connection, key: #key) -> rusqlite::Result<bool> {
-                let mut stmt = conn.prepare_cached(#delete)?;
-                #(#key_binds)*
-                Ok(stmt.raw_execute()? > 0)
-            }
-
-            pub(super) fn list(conn: &Connection, page: Page<#key>) -> rusqlite::Result<Vec<Record>> {
-                let (after, limit) = page.into_parts();
-                let mut stmt = match after {
-                    None => {
-                        let mut stmt = conn.prepare_cached(#list_first)?;
-                        stmt.raw_bind_parameter(1, limit)?;
-                        stmt
-                    }
-                    Some(key) => {
-                        let mut stmt = conn.prepare_cached(#list_after)?;
-                        #(#key_binds)*
-                        stmt.raw_bind_parameter(#limit_index, limit)?;
-                        stmt
-                    }
-                };
-                let mut rows = stmt.raw_query();
-                let mut out = Vec::with_capacity(limit.min(1024) as usize);
-                while let Some(row) = rows.next()? {
-                    out.push(read(row)?);
+                /// One prepared insert per row: with SQLite in-process, that is the fastest
+                /// batch. The caller holds the transaction.
+                fn insert_many(conn: &mut &Connection, rows: &[New]) -> rusqlite::Result<u64> {
+                    #insert_many_body
+                    Ok(rows.len() as u64)
                 }
-                Ok(out)
-            }
 
-            pub(super) fn count(conn: &Connection) -> rusqlite::Result<u64> {
-                let mut stmt = conn.prepare_cached(#count)?;
-                let n: i64 = stmt.query_row([], |row| row.get(0))?;
-                Ok(n.unsigned_abs())
+                fn get(conn: &mut &Connection, key: #key) -> rusqlite::Result<Option<Record>> {
+                    let mut stmt = conn.prepare_cached(#get)?;
+                    #(#key_binds)*
+                    let mut rows = stmt.raw_query();
+                    match rows.next()? {
+                        Some(row) => read(row).map(Some),
+                        None => Ok(None),
+                    }
+                }
+
+                #update_fn
+
+                fn delete(conn: &mut &Connection, key: #key) -> rusqlite::Result<bool> {
+                    let mut stmt = conn.prepare_cached(#delete)?;
+                    #(#key_binds)*
+                    Ok(stmt.raw_execute()? > 0)
+                }
+
+                fn list(conn: &mut &Connection, page: Page<#key>) -> rusqlite::Result<Vec<Record>> {
+                    let (after, limit) = page.into_parts();
+                    let mut stmt = match after {
+                        None => {
+                            let mut stmt = conn.prepare_cached(#list_first)?;
+                            stmt.raw_bind_parameter(1, limit)?;
+                            stmt
+                        }
+                        Some(key) => {
+                            let mut stmt = conn.prepare_cached(#list_after)?;
+                            #(#key_binds)*
+                            stmt.raw_bind_parameter(#limit_index, limit)?;
+                            stmt
+                        }
+                    };
+                    let mut rows = stmt.raw_query();
+                    let mut out = Vec::with_capacity(limit.min(1024) as usize);
+                    while let Some(row) = rows.next()? {
+                        out.push(read(row)?);
+                    }
+                    Ok(out)
+                }
+
+                fn count(conn: &mut &Connection) -> rusqlite::Result<u64> {
+                    let mut stmt = conn.prepare_cached(#count)?;
+                    let n: i64 = stmt.query_row([], |row| row.get(0))?;
+                    Ok(n.unsigned_abs())
+                }
             }
         }
-
-        #methods
     }
 }
 

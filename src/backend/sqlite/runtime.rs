@@ -48,7 +48,21 @@ impl Backend for Sqlite {
     const KIND: crate::backend::BackendKind = crate::backend::BackendKind::Sqlite;
 
     type Raw<'c> = &'c rusqlite::Connection;
+    type DriverError = rusqlite::Error;
     type Transaction<'c> = Transaction<'c>;
+
+    fn reborrow<'a>(raw: &'a mut Self::Raw<'_>) -> Self::Raw<'a> {
+        *raw
+    }
+
+    fn store_error(
+        store: &'static str,
+        operation: &'static str,
+        fields: &'static [&'static str],
+        error: Self::DriverError,
+    ) -> Error {
+        Error::sqlite(store, operation, fields, error)
+    }
 
     fn begin<'c>(
         conn: Self::Raw<'c>,

@@ -221,11 +221,15 @@ pub fn check_collisions(w: &mut Walker, schema: &Schema, spans: &Spans) {
 }
 
 /// The type names a store generates, with what each is.
-pub fn generated_types(store: &crate::model::Store) -> [(String, &'static str); 3] {
+pub fn generated_types(store: &crate::model::Store) -> [(String, &'static str); 4] {
     [
         (store.record.clone(), "record type"),
         (format!("New{}", store.record), "insert type"),
         (format!("{}Store", camel_case(&store.name)), "store type"),
+        (
+            format!("{}Ops", camel_case(&store.name)),
+            "operations trait",
+        ),
     ]
 }
 

@@ -1,0 +1,109 @@
+//! The shared half of every generated store method: the observer hook, the store and
+//! operation named in errors, and `insert_many`'s transaction. A store's generic
+//! `impl` calls these with its backend's operation (`<B as <Store>Ops>::get`, ...).
+
+use super::{Backend, Connection, Error, observe::observe};
+
+#[inline]
+fn run<B: Backend, T>(
+    store: &'static str,
+    operation: &'static str,
+    fields: &'static [&'static str],
+    rows: fn(&T) -> u64,
+    call: impl FnOnce() -> Result<T, B::DriverError>,
+) -> Result<T, Error> {
+    observe(store, operation, B::KIND, rows, || {
+        call().map_err(|e| B::store_error(store, operation, fields, e))
+    })
+}
+
+/// `insert`: the row as stored, which the backend must have read back.
+#[inline]
+pub fn insert<B: Backend, R>(
+    store: &'static str,
+    fields: &'static [&'static str],
+    call: impl FnOnce() -> Result<Option<R>, B::DriverError>,
+) -> Result<R, Error> {
+    run::<B, _>(store, "insert", fields, |_| 1, call)?.ok_or_else(|| {
+        Error::Unexpected(format!(
+            "{store}.insert: the stored row could not be read back"
+        ))
+    })
+}
+
+/// `insert_many`: every row in one transaction (a savepoint inside an open one).
+#[inline]
+pub fn insert_many<B: Backend, N>(
+    raw: B::Raw<'_>,
+    store: &'static str,
+    fields: &'static [&'static str],
+    rows: &[N],
+    call: impl FnOnce(&mut B::Raw<'_>, &[N]) -> Result<u64, B::DriverError>,
+) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    observe(
+        store,
+        "insert_many",
+        B::KIND,
+        |added| *added,
+        || {
+            let mut tx = B::begin(raw, None)?;
+            let added = call(&mut tx.raw(), rows)
+                .map_err(|e| B::store_error(store, "insert_many", fields, e))?;
+            B::commit(tx)?;
+            Ok(added)
+        },
+    )
+}
+
+/// `get`: the row with a key, if there is one.
+#[inline]
+pub fn get<B: Backend, R>(
+    store: &'static str,
+    fields: &'static [&'static str],
+    call: impl FnOnce() -> Result<Option<R>, B::DriverError>,
+) -> Result<Option<R>, Error> {
+    run::<B, _>(store, "get", fields, |row| u64::from(row.is_some()), call)
+}
+
+/// `update`: whether a row had the key.
+#[inline]
+pub fn update<B: Backend>(
+    store: &'static str,
+    fields: &'static [&'static str],
+    call: impl FnOnce() -> Result<bool, B::DriverError>,
+) -> Result<bool, Error> {
+    run::<B, _>(store, "update", fields, |found| u64::from(*found), call)
+}
+
+/// `delete`: whether a row had the key.
+#[inline]
+pub fn delete<B: Backend>(
+    store: &'static str,
+    fields: &'static [&'static str],
+    call: impl FnOnce() -> Result<bool, B::DriverError>,
+) -> Result<bool, Error> {
+    run::<B, _>(store, "delete", fields, |found| u64::from(*found), call)
+}
+
+/// `list`: one page of rows.
+#[inline]
+pub fn list<B: Backend, R>(
+    store: &'static str,
+    fields: &'static [&'static str],
+    call: impl FnOnce() -> Result<Vec<R>, B::DriverError>,
+) -> Result<Vec<R>, Error> {
+    run::<B, _>(store, "list", fields, |rows| rows.len() as u64, call)
+}
+
+/// `count`: how many rows the table holds.
+#[inline]
+pub fn count<B: Backend>(
+    store: &'static str,
+    fields: &'static [&'static str],
+    call: impl FnOnce() -> Result<u64, B::DriverError>,
+) -> Result<u64, Error> {
+    run::<B, _>(store, "count", fields, |_| 1, call)
+}
