@@ -22,34 +22,57 @@ fn header(source_name: &str) -> String {
 /// Each part (the module's items, then each store with its backends) is parsed and
 /// formatted on its own: the syntax tree of a thousand-store module at once would take
 /// gigabytes. Parsing and formatting are most of the build's time, so large schemas
-/// spread the parts over the machine's cores (contiguous runs, joined in order: the
-/// output is the same whatever the number of threads).
+/// spread runs of parts over the machine's cores, each thread taking the next run as it
+/// finishes one; the runs are joined in order, so the output is the same whatever the
+/// number of threads.
 pub fn generate(schema: &Schema, source_name: &str) -> Result<String, String> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    generate_on(schema, source_name, threads)
+}
+
+fn generate_on(schema: &Schema, source_name: &str, threads: usize) -> Result<String, String> {
     let parts = 2 + schema.stores.len();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(parts / PARTS_PER_THREAD)
-        .max(1);
-    let per_thread = parts.div_ceil(threads);
-    let formatted = if threads == 1 {
-        vec![format_parts(schema, 0..parts)]
+    let runs = parts.div_ceil(PARTS_PER_RUN);
+    let threads = threads.min(runs);
+    let run = |i: usize| {
+        format_parts(
+            schema,
+            i * PARTS_PER_RUN..((i + 1) * PARTS_PER_RUN).min(parts),
+        )
+    };
+    let formatted: Vec<Result<String, String>> = if threads <= 1 {
+        (0..runs).map(run).collect()
     } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    let range = t * per_thread..((t + 1) * per_thread).min(parts);
-                    scope.spawn(move || format_parts(schema, range))
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut done: Vec<(usize, Result<String, String>)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            if i >= runs {
+                                return mine;
+                            }
+                            mine.push((i, run(i)));
+                        }
+                    })
                 })
                 .collect();
-            handles
+            workers
                 .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err("storegen's code generator panicked; please report this".into())
+                .flat_map(|worker| {
+                    worker.join().unwrap_or_else(|_| {
+                        vec![(
+                            0,
+                            Err("storegen's code generator panicked; please report this".into()),
+                        )]
                     })
                 })
                 .collect()
-        })
+        });
+        done.sort_by_key(|(i, _)| *i);
+        done.into_iter().map(|(_, text)| text).collect()
     };
     let mut out = header(source_name);
     for text in formatted {
@@ -58,8 +81,8 @@ pub fn generate(schema: &Schema, source_name: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// Below this many parts per thread, one thread does it all.
-const PARTS_PER_THREAD: usize = 64;
+/// How many parts a thread formats at a time.
+const PARTS_PER_RUN: usize = 16;
 
 /// Parts `range` of the module, formatted: 0 is the module's items, 1 `schema()`, and
 /// `2 + i` store `i` with its backends.
@@ -587,5 +610,32 @@ fn store_ops(store: &Store) -> TokenStream {
                 ::storegen::store::count::<B>(#name, Self::FIELDS, || B::count(&mut self.raw))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Runs of parts formatted on several threads join into exactly what one thread
+    /// writes.
+    #[test]
+    fn the_output_is_the_same_on_any_number_of_threads() {
+        let mut text = "[blueprint]\nname = \"many\"\n[database]\nbackends = [\"sqlite\", \"postgres\", \"mysql\"]\n".to_string();
+        for i in 0..70 {
+            text.push_str(&format!(
+                "[stores.s{i}]\nrecord = \"R{i}\"\n[stores.s{i}.fields]\nid = {{ type = \"int64\", primary_key = true }}\nname = {{ type = \"text\", max_length = {} }}\n",
+                10 + i
+            ));
+        }
+        let (parsed, _) = crate::build::blueprint::parse(&text).unwrap();
+        let one = super::generate_on(&parsed.schema, "many.toml", 1).unwrap();
+        for threads in [2, 3, 8] {
+            let many = super::generate_on(&parsed.schema, "many.toml", threads).unwrap();
+            assert!(one == many, "{threads} threads wrote something else");
+        }
+        // Every store is there once, in blueprint order.
+        let positions: Vec<usize> = (0..70)
+            .map(|i| one.find(&format!("pub struct R{i} {{")).unwrap())
+            .collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]));
     }
 }

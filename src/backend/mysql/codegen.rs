@@ -213,12 +213,8 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
 
             #ops_impl {
                 fn insert(conn: &mut MyConn<'_>, new: &New) -> Result<Option<Record>, Error> {
-                    if conn.returning() {
-                        match my::insert(conn, TABLE, INSERT_COLUMNS, values(new), 1, Some(COLUMNS)) {
-                            // A MariaDB before 10.5: no RETURNING; the portable path below.
-                            Err(e) if my::is_syntax_error(&e) => {}
-                            result => return result?.0.into_iter().next().map(read).transpose(),
-                        }
+                    if let Some(rows) = my::insert_returning(conn, TABLE, INSERT_COLUMNS, values(new), COLUMNS)? {
+                        return rows.into_iter().next().map(read).transpose();
                     }
                     let (_, id) = my::insert(conn, TABLE, INSERT_COLUMNS, values(new), 1, None)?;
                     #read_back
@@ -250,11 +246,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 }
 
                 fn count(conn: &mut MyConn<'_>) -> Result<u64, Error> {
-                    let rows = conn.query(#count_sql, Vec::new())?;
-                    match rows.into_iter().next() {
-                        Some(mut row) => my::take::<u64>(&mut row, 0),
-                        None => Ok(0),
-                    }
+                    my::count(conn, #count_sql)
                 }
             }
         }

@@ -544,6 +544,37 @@ pub fn insert(
     }
 }
 
+/// One row inserted with `RETURNING` its `columns`, where the server has it (MariaDB
+/// 10.5 and later), and the rows that returned. `None` means nothing was written: the
+/// caller inserts the row the portable way (insert, then select).
+#[doc(hidden)]
+pub fn insert_returning<const N: usize>(
+    conn: &mut MyConn<'_>,
+    table: &str,
+    columns: &[&str],
+    values: [Option<Value>; N],
+    returning: &str,
+) -> Result<Option<Vec<Row>>, mysql::Error> {
+    if !conn.returning() {
+        return Ok(None);
+    }
+    match insert(conn, table, columns, values, 1, Some(returning)) {
+        // A server without RETURNING fails to parse the statement: nothing ran.
+        Err(e) if is_syntax_error(&e) => Ok(None),
+        Err(e) => Err(e),
+        Ok((rows, _)) => Ok(Some(rows)),
+    }
+}
+
+/// A store's `count`: `sql` is its `SELECT COUNT(*)`.
+#[doc(hidden)]
+pub fn count(conn: &mut MyConn<'_>, sql: &str) -> Result<u64, mysql::Error> {
+    match conn.query(sql, Vec::new())?.into_iter().next() {
+        Some(mut row) => take::<u64>(&mut row, 0),
+        None => Ok(0),
+    }
+}
+
 /// Inserts the rows in multi-row statements of up to 1,000 rows (and 65,535
 /// placeholders), each row's values taken as the statement is built. The caller holds
 /// the transaction that makes it all or nothing.

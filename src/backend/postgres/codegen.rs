@@ -199,12 +199,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 }
 
                 fn count(conn: &mut PgConn<'_>) -> Result<u64, Error> {
-                    let rows = conn.query(#count_sql, &[], &[])?;
-                    let n: i64 = match rows.first() {
-                        Some(row) => row.try_get(0)?,
-                        None => 0,
-                    };
-                    Ok(n.unsigned_abs())
+                    pg::count(conn, #count_sql)
                 }
             }
         }

@@ -480,6 +480,17 @@ pub(crate) fn column_index(error: &postgres::Error) -> Option<usize> {
         .ok()
 }
 
+/// A store's `count`: `sql` is its `SELECT COUNT(*)`.
+#[doc(hidden)]
+pub fn count(conn: &mut PgConn<'_>, sql: &str) -> Result<u64, postgres::Error> {
+    let rows = conn.query(sql, &[], &[])?;
+    let n: i64 = match rows.first() {
+        Some(row) => row.try_get(0)?,
+        None => 0,
+    };
+    Ok(n.unsigned_abs())
+}
+
 /// Inserts one row (`rows == 1`) or several in one statement; `values` holds every
 /// insertable column of each row in turn, `None` for a column left to its default.
 /// Returns the `RETURNING` rows, if asked for.

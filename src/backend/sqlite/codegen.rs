@@ -106,29 +106,10 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
 
     // One statement for the batch; with defaults, one per shape of row, prepared again
     // only when the shape changes.
-    let insert_many_body = if has_optional {
-        quote! {
-            let mut current: Option<(String, rusqlite::CachedStatement<'_>)> = None;
-            for new in rows {
-                let sql = insert_sql(new, false);
-                if current.as_ref().is_none_or(|(shape, _)| *shape != sql) {
-                    let stmt = conn.prepare_cached(&sql)?;
-                    current = Some((sql, stmt));
-                }
-                if let Some((_, stmt)) = current.as_mut() {
-                    bind(stmt, new)?;
-                    stmt.raw_execute()?;
-                }
-            }
-        }
+    let shape = if has_optional {
+        quote!(|new| insert_sql(new, false))
     } else {
-        quote! {
-            let mut stmt = conn.prepare_cached(insert_sql(false))?;
-            for new in rows {
-                bind(&mut stmt, new)?;
-                stmt.raw_execute()?;
-            }
-        }
+        quote!(|_| insert_sql(false))
     };
     let insert_returning = if has_optional {
         quote!(&insert_sql(new, true))
@@ -208,11 +189,8 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                     rows.next()?.map(read).transpose()
                 }
 
-                /// One prepared insert per row: with SQLite in-process, that is the fastest
-                /// batch. The caller holds the transaction.
                 fn insert_many(conn: &mut &Connection, rows: &[New]) -> rusqlite::Result<u64> {
-                    #insert_many_body
-                    Ok(rows.len() as u64)
+                    ::storegen::sqlite::insert_each(conn, rows, #shape, bind)
                 }
 
                 fn get(conn: &mut &Connection, key: #key) -> rusqlite::Result<Option<Record>> {
@@ -248,18 +226,11 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                             stmt
                         }
                     };
-                    let mut rows = stmt.raw_query();
-                    let mut out = Vec::with_capacity(limit.min(1024) as usize);
-                    while let Some(row) = rows.next()? {
-                        out.push(read(row)?);
-                    }
-                    Ok(out)
+                    ::storegen::sqlite::read_rows(&mut stmt, limit, read)
                 }
 
                 fn count(conn: &mut &Connection) -> rusqlite::Result<u64> {
-                    let mut stmt = conn.prepare_cached(#count)?;
-                    let n: i64 = stmt.query_row([], |row| row.get(0))?;
-                    Ok(n.unsigned_abs())
+                    ::storegen::sqlite::count(conn, #count)
                 }
             }
         }
