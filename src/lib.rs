@@ -79,6 +79,10 @@ pub use runtime::pool;
 #[cfg(feature = "pool")]
 pub use r2d2;
 
+/// rust_decimal, re-exported: generated code names `Decimal` through it.
+#[cfg(feature = "decimal")]
+pub use rust_decimal;
+
 /// chrono, re-exported: generated code names its date and time types through it.
 #[cfg(feature = "chrono")]
 pub use chrono;

@@ -185,6 +185,12 @@ pub enum LogicalType {
     Uuid,
     /// A JSON document (`serde_json::Value`).
     Json,
+    /// An exact decimal number (`rust_decimal::Decimal`) of `precision` significant
+    /// digits, `scale` of them after the point.
+    Decimal {
+        precision: u32,
+        scale: u32,
+    },
 }
 
 impl LogicalType {
@@ -208,6 +214,7 @@ impl LogicalType {
             LogicalType::TimestampTz => "timestamp_tz",
             LogicalType::Uuid => "uuid",
             LogicalType::Json => "json",
+            LogicalType::Decimal { .. } => "decimal",
         }
     }
 
@@ -263,6 +270,9 @@ impl fmt::Display for LogicalType {
             LogicalType::Text {
                 max_length: Some(n),
             } => write!(f, "text (max_length {n})"),
+            LogicalType::Decimal { precision, scale } => {
+                write!(f, "decimal({precision}, {scale})")
+            }
             other => f.write_str(other.name()),
         }
     }
@@ -275,6 +285,8 @@ pub enum DefaultValue {
     Int(i64),
     Float(f64),
     Text(String),
+    /// A decimal's value, as its text at the field's scale (`"0.00"`).
+    Decimal(String),
     /// `"now"`: the current date, time or instant, as the database sees it.
     Now,
 }

@@ -248,6 +248,9 @@ fn field_value(field: &Field) -> TokenStream {
             };
             quote!(m::LogicalType::Text { max_length: #max })
         }
+        LogicalType::Decimal { precision, scale } => {
+            quote!(m::LogicalType::Decimal { precision: #precision, scale: #scale })
+        }
         other => {
             let variant = variant_ident(other);
             quote!(m::LogicalType::#variant)
@@ -277,6 +280,7 @@ fn field_value(field: &Field) -> TokenStream {
                 quote!(m::DefaultValue::Float(#x))
             }
             DefaultValue::Text(t) => quote!(m::DefaultValue::Text(#t.into())),
+            DefaultValue::Decimal(d) => quote!(m::DefaultValue::Decimal(#d.into())),
             DefaultValue::Now => quote!(m::DefaultValue::Now),
         };
         value.extend(quote!(.with_default(#default)));
@@ -438,6 +442,7 @@ pub(crate) fn rust_type(ty: &LogicalType) -> TokenStream {
         LogicalType::TimestampTz => quote!(::storegen::chrono::DateTime<::storegen::chrono::Utc>),
         LogicalType::Uuid => quote!(::storegen::uuid::Uuid),
         LogicalType::Json => quote!(::storegen::serde_json::Value),
+        LogicalType::Decimal { .. } => quote!(::storegen::rust_decimal::Decimal),
     }
 }
 
@@ -539,6 +544,50 @@ fn store_ops(store: &Store) -> TokenStream {
     let name = &store.name;
     let field_names = store.fields.iter().map(|f| f.name.as_str());
     let has_values = store.fields.len() > store.primary_key.len();
+    // Decimals are checked against their columns before anything is written.
+    let store_name = name;
+    let checks = |value: &Ident, fields: &mut dyn Iterator<Item = &Field>| -> Vec<TokenStream> {
+        fields
+            .filter_map(|f| match f.ty {
+                LogicalType::Decimal { precision, scale } => {
+                    let (field, name) = (ident(&f.name), &f.name);
+                    Some(quote! {
+                        ::storegen::store::check_decimal(#store_name, operation, #name, #value.#field, #precision, #scale)?;
+                    })
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let new_checks = checks(
+        &format_ident!("new"),
+        &mut store.fields.iter().filter(|f| !f.generated),
+    );
+    let record_checks = checks(&format_ident!("record"), &mut store.fields.iter());
+    let (check_fns, check_new, check_many, check_record) = if new_checks.is_empty() {
+        Default::default()
+    } else {
+        (
+            quote! {
+                fn check_new(new: &#new, operation: &'static str) -> Result<(), ::storegen::Error> {
+                    #(#new_checks)*
+                    Ok(())
+                }
+
+                fn check_record(record: &#record, operation: &'static str) -> Result<(), ::storegen::Error> {
+                    #(#record_checks)*
+                    Ok(())
+                }
+            },
+            quote!(Self::check_new(new, "insert")?;),
+            quote! {
+                for new in rows {
+                    Self::check_new(new, "insert_many")?;
+                }
+            },
+            quote!(Self::check_record(record, "update")?;),
+        )
+    };
     let (update_op, update) = if has_values {
         (
             quote! {
@@ -548,6 +597,7 @@ fn store_ops(store: &Store) -> TokenStream {
                 /// Writes every field of `record` to the row with its key; `false` when no
                 /// row has that key.
                 pub fn update(&mut self, record: &#record) -> Result<bool, ::storegen::Error> {
+                    #check_record
                     ::storegen::store::update::<B>(#name, Self::FIELDS, || B::update(&mut self.raw, record))
                 }
             },
@@ -576,15 +626,19 @@ fn store_ops(store: &Store) -> TokenStream {
         impl<B: #ops> #store_type<'_, B> {
             const FIELDS: &'static [&'static str] = &[#(#field_names),*];
 
+            #check_fns
+
             /// Inserts a row and returns it as stored, with the values the database
             /// assigned (generated keys, defaults).
             pub fn insert(&mut self, new: &#new) -> Result<#record, ::storegen::Error> {
+                #check_new
                 ::storegen::store::insert::<B, _>(#name, Self::FIELDS, || B::insert(&mut self.raw, new))
             }
 
             /// Inserts every row in one transaction (a savepoint inside an open one): all
             /// of them or, on the first error, none. Returns how many were inserted.
             pub fn insert_many(&mut self, rows: &[#new]) -> Result<u64, ::storegen::Error> {
+                #check_many
                 ::storegen::store::insert_many::<B, _>(B::reborrow(&mut self.raw), #name, Self::FIELDS, rows, |tx, rows| B::insert_many(tx, rows))
             }
 

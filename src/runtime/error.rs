@@ -47,6 +47,14 @@ pub enum Error {
     },
     /// The generated module has no code for the backend of the connection it was given.
     NotGenerated { backend: BackendKind },
+    /// A value its column can't hold as it is (a decimal with more digits than the
+    /// column keeps): the operation wrote nothing.
+    Value {
+        store: &'static str,
+        operation: &'static str,
+        field: &'static str,
+        message: String,
+    },
     /// The database answered something the generated code cannot use.
     Unexpected(String),
     /// A call storegen cannot make as asked.
@@ -226,6 +234,12 @@ impl fmt::Display for Error {
                 f,
                 "this store module has no code for the {backend} backend: add \"{backend}\" to `[database] backends`"
             ),
+            Error::Value {
+                store,
+                operation,
+                field,
+                message,
+            } => write!(f, "{store}.{operation}: field `{field}`: {message}"),
             Error::Unexpected(message) | Error::Unsupported(message) => f.write_str(message),
         }
     }

@@ -1,6 +1,9 @@
 //! What generated store modules call at run time: the connection traits, transactions,
 //! pages, migrations and the error type.
 
+#[cfg(feature = "decimal")]
+#[doc(hidden)]
+pub mod decimal;
 mod error;
 mod health;
 mod migrate;

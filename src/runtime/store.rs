@@ -107,3 +107,28 @@ pub fn count<B: Backend>(
 ) -> Result<u64, Error> {
     run::<B, _>(store, "count", fields, |_| 1, call)
 }
+
+/// Refuses a decimal its column would round or overflow, before anything is written.
+#[cfg(feature = "decimal")]
+#[inline]
+pub fn check_decimal(
+    store: &'static str,
+    operation: &'static str,
+    field: &'static str,
+    value: impl super::decimal::AsDecimal,
+    precision: u32,
+    scale: u32,
+) -> Result<(), Error> {
+    match value
+        .as_decimal()
+        .and_then(|v| super::decimal::misfit(v, precision, scale))
+    {
+        None => Ok(()),
+        Some(message) => Err(Error::Value {
+            store,
+            operation,
+            field,
+            message,
+        }),
+    }
+}

@@ -70,6 +70,7 @@ fn column_def(field: &Field, unique: bool) -> String {
             DefaultValue::Bool(b) => u8::from(*b).to_string(),
             DefaultValue::Int(n) => n.to_string(),
             DefaultValue::Float(x) => format!("{x:?}"),
+            DefaultValue::Decimal(d) => d.clone(),
             // A LONGTEXT default must be an expression, in parentheses (MySQL 8).
             DefaultValue::Text(text) if field.ty == (LogicalType::Text { max_length: None }) => {
                 format!("({})", quote_literal(text))

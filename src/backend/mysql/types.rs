@@ -31,6 +31,7 @@ pub fn ddl_type(ty: &LogicalType) -> String {
         LogicalType::Uuid => "BINARY(16)".into(),
         // MariaDB makes it LONGTEXT with a json_valid CHECK.
         LogicalType::Json => "JSON".into(),
+        LogicalType::Decimal { precision, scale } => format!("DECIMAL({precision}, {scale})"),
     }
 }
 
@@ -110,6 +111,18 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
             ("json", _) | ("longtext", Some("utf8mb4") | None) => Ok(()),
             _ => Err("json needs `json` (MariaDB: a utf8mb4 `longtext`)".into()),
         },
+        LogicalType::Decimal { precision, scale } => {
+            let wanted = format!("decimal({precision},{scale})");
+            if sql_type == wanted {
+                Ok(())
+            } else if sql_type.starts_with("decimal(") {
+                Err(format!(
+                    "{ty} needs `{wanted}`; `{sql_type}` keeps other digits than the field"
+                ))
+            } else {
+                Err(format!("{ty} needs `{wanted}`"))
+            }
+        }
         LogicalType::Time => microseconds(sql_type, "time", ty),
         LogicalType::Timestamp | LogicalType::TimestampTz => {
             if sql_type.starts_with("timestamp") {

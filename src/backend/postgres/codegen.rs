@@ -26,6 +26,7 @@ fn pg_type(ty: &LogicalType) -> TokenStream {
         LogicalType::TimestampTz => "TIMESTAMPTZ",
         LogicalType::Uuid => "UUID",
         LogicalType::Json => "JSONB",
+        LogicalType::Decimal { .. } => "NUMERIC",
     };
     let name = Ident::new(name, proc_macro2::Span::call_site());
     quote!(Type::#name)

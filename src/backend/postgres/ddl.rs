@@ -48,6 +48,7 @@ fn column(field: &Field, sole_key: bool) -> String {
             DefaultValue::Bool(b) => b.to_string().to_uppercase(),
             DefaultValue::Int(n) => n.to_string(),
             DefaultValue::Float(x) => format!("{x:?}"),
+            DefaultValue::Decimal(d) => d.clone(),
             DefaultValue::Text(text) => quote_literal(text),
             // Naive dates and times in UTC, as the instants are.
             DefaultValue::Now => match field.ty {

@@ -29,6 +29,7 @@ pub fn ddl_type(ty: &LogicalType) -> String {
         LogicalType::TimestampTz => "TIMESTAMPTZ".into(),
         LogicalType::Uuid => "UUID".into(),
         LogicalType::Json => "JSONB".into(),
+        LogicalType::Decimal { precision, scale } => format!("NUMERIC({precision}, {scale})"),
     }
 }
 
@@ -61,6 +62,22 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
             "jsonb" | "json" => Ok(()),
             _ => Err("json needs `jsonb` or `json`".into()),
         },
+        LogicalType::Decimal { precision, scale } => {
+            let wanted = format!("numeric({precision},{scale})");
+            if actual == wanted {
+                Ok(())
+            } else if actual == "numeric" {
+                Err(format!(
+                    "{ty} needs `{wanted}`; an unconstrained numeric holds values a decimal of {precision} digits can't"
+                ))
+            } else if actual.starts_with("numeric(") {
+                Err(format!(
+                    "{ty} needs `{wanted}`; `{actual}` keeps other digits than the field"
+                ))
+            } else {
+                Err(format!("{ty} needs `{wanted}`"))
+            }
+        }
         // Without a precision, time and timestamps keep microseconds; with one below 6
         // they round them away.
         LogicalType::Time => temporal(actual, "time without time zone", ty),

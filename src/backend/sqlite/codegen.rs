@@ -12,7 +12,8 @@ use crate::build::codegen::{
 use crate::model::{LogicalType, Store};
 
 /// A field's value as the parameter bound for it. A float goes through a check first:
-/// SQLite would store NaN as NULL, silently. JSON goes as its text.
+/// SQLite would store NaN as NULL, silently. JSON goes as its text, a decimal as its
+/// text at the column's scale.
 fn param(field: &crate::model::Field, value: TokenStream) -> TokenStream {
     match field.ty {
         LogicalType::Float32 | LogicalType::Float64 => {
@@ -20,7 +21,21 @@ fn param(field: &crate::model::Field, value: TokenStream) -> TokenStream {
             quote!(::storegen::sqlite::finite(#value, #name)?)
         }
         LogicalType::Json => quote!(::storegen::sqlite::json(#value)),
+        LogicalType::Decimal { scale, .. } => quote!(::storegen::sqlite::decimal(#value, #scale)),
         _ => value,
+    }
+}
+
+/// A column's value read into its field. A decimal is read from its text.
+fn read_column(field: &crate::model::Field, index: Literal) -> TokenStream {
+    match (&field.ty, field.nullable) {
+        (LogicalType::Decimal { .. }, false) => {
+            quote!(row.get::<_, ::storegen::sqlite::DecimalText>(#index)?.0)
+        }
+        (LogicalType::Decimal { .. }, true) => {
+            quote!(row.get::<_, Option<::storegen::sqlite::DecimalText>>(#index)?.map(|d| d.0))
+        }
+        _ => quote!(row.get(#index)?),
     }
 }
 
@@ -33,8 +48,8 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
 
     let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
         let field = ident(&f.name);
-        let i = Literal::usize_unsuffixed(i);
-        quote!(#field: row.get(#i)?)
+        let value = read_column(f, Literal::usize_unsuffixed(i));
+        quote!(#field: #value)
     });
 
     let bind_new = store.fields.iter().filter(|f| !f.generated).map(|f| {

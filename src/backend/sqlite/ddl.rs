@@ -74,6 +74,8 @@ fn default_sql(default: &DefaultValue, ty: &LogicalType) -> String {
         DefaultValue::Bool(b) => u8::from(*b).to_string(),
         DefaultValue::Int(n) => n.to_string(),
         DefaultValue::Float(x) => format!("{x:?}"),
+        // Kept as text, like every decimal there.
+        DefaultValue::Decimal(d) => quote_literal(d),
         DefaultValue::Text(text) => quote_literal(text),
         // The same text rusqlite writes for chrono's types, in UTC, to the millisecond
         // (SQLite's clock).

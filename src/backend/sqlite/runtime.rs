@@ -315,6 +315,44 @@ impl AsJson for Option<serde_json::Value> {
     }
 }
 
+/// A decimal field's parameter: its text at the column's scale (checked to fit before).
+#[cfg(feature = "decimal")]
+#[doc(hidden)]
+pub fn decimal<T: crate::runtime::decimal::AsDecimal>(value: T, scale: u32) -> Option<String> {
+    value
+        .as_decimal()
+        .map(|v| crate::runtime::decimal::at_scale(v, scale).to_string())
+}
+
+/// A decimal column's value, read from its text (or an integer another program wrote).
+#[cfg(feature = "decimal")]
+#[doc(hidden)]
+pub struct DecimalText(pub rust_decimal::Decimal);
+
+#[cfg(feature = "decimal")]
+impl rusqlite::types::FromSql for DecimalText {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        use rusqlite::types::{FromSqlError, ValueRef};
+        match value {
+            ValueRef::Text(text) => std::str::from_utf8(text)
+                .ok()
+                .and_then(|t| rust_decimal::Decimal::from_str_exact(t.trim()).ok())
+                .map(DecimalText)
+                .ok_or_else(|| {
+                    FromSqlError::Other(
+                        format!(
+                            "`{}` is not a decimal rust_decimal can hold (28 significant digits)",
+                            String::from_utf8_lossy(text)
+                        )
+                        .into(),
+                    )
+                }),
+            ValueRef::Integer(n) => Ok(DecimalText(n.into())),
+            _ => Err(FromSqlError::InvalidType),
+        }
+    }
+}
+
 /// A store's `count`: `sql` is its `SELECT COUNT(*)`.
 #[doc(hidden)]
 pub fn count(conn: &rusqlite::Connection, sql: &str) -> rusqlite::Result<u64> {

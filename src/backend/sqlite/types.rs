@@ -53,8 +53,11 @@ pub fn accepted_affinities(ty: &LogicalType) -> &'static [Affinity] {
         | LogicalType::UInt32
         | LogicalType::UInt64 => &[Affinity::Integer],
         LogicalType::Float32 | LogicalType::Float64 => &[Affinity::Real],
-        // JSON is kept as its text.
-        LogicalType::Text { .. } | LogicalType::Json => &[Affinity::Text],
+        // JSON is kept as its text; so is a decimal, which any numeric affinity would
+        // turn into a float.
+        LogicalType::Text { .. } | LogicalType::Json | LogicalType::Decimal { .. } => {
+            &[Affinity::Text]
+        }
         // A uuid is its 16 bytes.
         LogicalType::Bytes | LogicalType::Uuid => &[Affinity::Blob],
         // ISO-8601 text. A DATETIME column has NUMERIC affinity, which keeps such text
@@ -89,6 +92,9 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
             "; SQLite would convert the bytes to the column's affinity"
         }
         (t, _) if t.is_temporal() => "; storegen keeps dates and times as ISO-8601 text",
+        (LogicalType::Decimal { .. }, _) => {
+            "; storegen keeps decimals as text, which SQLite would turn into floats here"
+        }
         (_, Affinity::Text) => "; SQLite would keep numbers written as text as text",
         _ => "",
     };
@@ -115,7 +121,7 @@ pub fn ddl_type(ty: &LogicalType) -> &'static str {
         | LogicalType::UInt32
         | LogicalType::UInt64 => "INTEGER",
         LogicalType::Float32 | LogicalType::Float64 => "REAL",
-        LogicalType::Text { .. } | LogicalType::Json => "TEXT",
+        LogicalType::Text { .. } | LogicalType::Json | LogicalType::Decimal { .. } => "TEXT",
         LogicalType::Bytes | LogicalType::Uuid => "BLOB",
         // ISO-8601 text: dates sort and compare as text.
         LogicalType::Date

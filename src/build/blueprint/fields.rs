@@ -45,8 +45,9 @@ const SUPPORTED_TYPES: &[&str] = &[
     "timestamp_tz",
     "uuid",
     "json",
+    "decimal",
 ];
-const LATER_TYPES: &[&str] = &["decimal", "enum"];
+const LATER_TYPES: &[&str] = &["enum"];
 
 /// A field as declared, with what is resolved once every store is read.
 pub(super) struct FieldDecl {
@@ -237,6 +238,10 @@ fn parse_type(
         "uuid" => LogicalType::Uuid,
         "json" if !w.features.json => return needs_feature(w, span, context, name, "json"),
         "json" => LogicalType::Json,
+        "decimal" if !w.features.decimal => {
+            return needs_feature(w, span, context, name, "decimal");
+        }
+        "decimal" => return read_decimal(w, span, context, table),
         "date" => LogicalType::Date,
         "time" => LogicalType::Time,
         "timestamp" => LogicalType::Timestamp,
@@ -268,6 +273,111 @@ fn parse_type(
         }
     };
     Some(ty)
+}
+
+/// rust_decimal's `Decimal` holds 28 significant digits (and some of 29).
+const DECIMAL_DIGITS: i64 = 28;
+
+/// `decimal` with its `precision` (required, up to 28) and `scale` (0 when left out).
+fn read_decimal(
+    w: &mut Walker,
+    type_span: Span,
+    context: &str,
+    table: Option<&DeTable<'_>>,
+) -> Option<LogicalType> {
+    let example = "`{ type = \"decimal\", precision = 12, scale = 2 }`";
+    let Some(value) = table.and_then(|t| t.get("precision")) else {
+        w.push(
+            Diagnostic::error(
+                Some(type_span),
+                format!("{context} is a decimal without `precision`"),
+            )
+            .help(format!(
+                "give its digits in all and after the point: {example}"
+            )),
+        );
+        return None;
+    };
+    let precision = w.integer(value, &format!("{context}: `precision`"))?;
+    if !(1..=DECIMAL_DIGITS).contains(&precision) {
+        let why = if precision > DECIMAL_DIGITS {
+            format!(
+                "`precision = {precision}` is more than the {DECIMAL_DIGITS} significant digits rust_decimal's Decimal holds"
+            )
+        } else {
+            format!("`precision` must be at least 1, found {precision}")
+        };
+        w.push(
+            Diagnostic::error(Some(value.span()), format!("{context}: {why}"))
+                .label(format!("1 to {DECIMAL_DIGITS}")),
+        );
+        return None;
+    }
+    let scale = match table.and_then(|t| t.get("scale")) {
+        None => 0,
+        Some(value) => {
+            let scale = w.integer(value, &format!("{context}: `scale`"))?;
+            if !(0..=precision).contains(&scale) {
+                w.push(
+                    Diagnostic::error(
+                        Some(value.span()),
+                        format!(
+                            "{context}: `scale = {scale}` must be from 0 to the precision ({precision})"
+                        ),
+                    )
+                    .help("`scale` counts the digits after the point, out of `precision` in all"),
+                );
+                return None;
+            }
+            scale
+        }
+    };
+    // Both are within 0..=28.
+    Some(LogicalType::Decimal {
+        precision: u32::try_from(precision).ok()?,
+        scale: u32::try_from(scale).ok()?,
+    })
+}
+
+/// A decimal default's text at the field's scale (`"5"` → `"5.00"`), or why it doesn't
+/// fit the field.
+fn decimal_default(text: &str, precision: u32, scale: u32) -> Result<String, String> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (integer, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if integer.len() + fraction.len() == 0 || !all_digits(integer) || !all_digits(fraction) {
+        return Err(format!("`{text}` is not a decimal number"));
+    }
+    let integer = integer.trim_start_matches('0');
+    let fraction = fraction.trim_end_matches('0');
+    if fraction.len() > scale as usize {
+        return Err(format!(
+            "`{text}` has {} digits after the point; the field keeps {scale}",
+            fraction.len()
+        ));
+    }
+    if integer.len() > (precision - scale) as usize {
+        return Err(format!(
+            "`{text}` has {} digits before the point; the field keeps {}",
+            integer.len(),
+            precision - scale
+        ));
+    }
+    let zero = integer.is_empty() && fraction.is_empty();
+    let mut out = String::new();
+    if negative && !zero {
+        out.push('-');
+    }
+    out.push_str(if integer.is_empty() { "0" } else { integer });
+    if scale > 0 {
+        out.push('.');
+        out.push_str(fraction);
+        out.extend(std::iter::repeat_n('0', scale as usize - fraction.len()));
+    }
+    Ok(out)
 }
 
 /// An enum needs its values even before enums are supported: the check is part of
@@ -443,6 +553,28 @@ fn read_default(
             ),
         },
         LogicalType::Bytes => mismatch(w, "is not supported for bytes fields".into()),
+        LogicalType::Decimal { precision, scale } => {
+            let text = match found {
+                DeValue::String(text) => text.to_string(),
+                DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+                    Ok(n) => n.to_string(),
+                    Err(_) => return mismatch(w, "is out of range".into()),
+                },
+                other => {
+                    return mismatch(
+                        w,
+                        format!(
+                            "of a decimal is a string (`default = \"0.00\"`), found {}",
+                            article(other.type_str())
+                        ),
+                    );
+                }
+            };
+            match decimal_default(&text, *precision, *scale) {
+                Ok(canonical) => Some(DefaultValue::Decimal(canonical)),
+                Err(why) => mismatch(w, why),
+            }
+        }
         LogicalType::Uuid | LogicalType::Json => {
             w.push(
                 Diagnostic::error(
@@ -784,6 +916,28 @@ pub(super) fn check_unsigned_only_on_mysql(w: &mut Walker, schema: &Schema, span
                         ),
                     )
                     .help("remove `unsigned`, or generate for `backends = [\"mysql\"]` alone"),
+                );
+            }
+        }
+    }
+}
+
+/// SQLite keeps decimals as text, whose order is not the numbers': pages in key order
+/// would come out wrong, so a decimal can't be (part of) a primary key.
+pub(super) fn check_decimal_not_key(w: &mut Walker, schema: &Schema, spans: &super::Spans) {
+    for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
+        for field in store.key_fields() {
+            if let LogicalType::Decimal { .. } = field.ty {
+                let i = store.fields.iter().position(|f| f.name == field.name);
+                w.push(
+                    Diagnostic::error(
+                        i.and_then(|i| store_spans.fields.get(i).cloned()),
+                        format!(
+                            "field `{}.{}` is a decimal, which can't be a primary key: SQLite keeps decimals as text, and pages in key order would follow the text",
+                            store.name, field.name
+                        ),
+                    )
+                    .help("key the store by an integer or text field; a decimal may still be `unique`"),
                 );
             }
         }

@@ -260,6 +260,7 @@ fn read_document(w: &mut Walker, doc: &DeTable<'_>, span: Span) -> Blueprint {
     }
     fields::check_unsigned_only_on_mysql(w, &schema, &spans);
     fields::check_json_not_indexed(w, &schema, &spans);
+    fields::check_decimal_not_key(w, &schema, &spans);
     names::check_collisions(w, &schema, &spans);
     Blueprint {
         schema,
@@ -574,11 +575,13 @@ mod tests {
     fn a_type_behind_a_feature_that_is_off_names_the_feature() {
         let source = "[blueprint]\nname = \"shop\"\n[stores.events.fields]\n\
                       id = { type = \"uuid\", primary_key = true }\n\
-                      at = \"timestamp_tz\"\nbody = \"json\"\n";
+                      at = \"timestamp_tz\"\nbody = \"json\"\n\
+                      total = { type = \"decimal\", precision = 10, scale = 2 }\n";
         let off = value::TypeFeatures {
             chrono: false,
             uuid: false,
             json: false,
+            decimal: false,
         };
         let Err(diagnostics) = parse_with(source, off) else {
             panic!("parsed without the features");
@@ -611,12 +614,20 @@ mod tests {
                         "add \"json\" to storegen's features in [dependencies] and [build-dependencies]"
                     ),
                 ),
+                (
+                    "field `events.total`: type `decimal` needs storegen's `decimal` feature",
+                    Some("needs the `decimal` feature"),
+                    Some(
+                        "add \"decimal\" to storegen's features in [dependencies] and [build-dependencies]"
+                    ),
+                ),
             ]
         );
         let on = value::TypeFeatures {
             chrono: true,
             uuid: true,
             json: true,
+            decimal: true,
         };
         assert!(parse_with(source, on).is_ok());
     }

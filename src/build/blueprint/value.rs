@@ -20,6 +20,7 @@ pub(crate) struct TypeFeatures {
     pub chrono: bool,
     pub uuid: bool,
     pub json: bool,
+    pub decimal: bool,
 }
 
 impl TypeFeatures {
@@ -27,6 +28,7 @@ impl TypeFeatures {
         chrono: cfg!(feature = "chrono"),
         uuid: cfg!(feature = "uuid"),
         json: cfg!(feature = "json"),
+        decimal: cfg!(feature = "decimal"),
     };
 }
 
