@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::model::{Catalog, CatalogTable, Field, OnDelete, Schema, Store};
+use crate::model::{Catalog, CatalogTable, Field, LogicalType, OnDelete, Schema, Store};
 
 /// How bad a drift is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -98,6 +98,15 @@ pub enum DriftKind {
         table: String,
         referenced: String,
     },
+    /// An enum's values and the column's differ: `missing` are the blueprint's values
+    /// the column can't hold (writing them fails), `extra` the column's values the
+    /// enum lacks (reading them fails). `unchecked`: the column holds any text.
+    EnumValues {
+        column: String,
+        missing: Vec<String>,
+        extra: Vec<String>,
+        unchecked: bool,
+    },
     /// The foreign key exists but does something else when the referenced row goes.
     OnDelete {
         column: String,
@@ -113,7 +122,10 @@ impl Drift {
                 required: false, ..
             }
             | DriftKind::MissingIndex { .. }
-            | DriftKind::MissingForeignKey { .. } => Severity::Warning,
+            | DriftKind::MissingForeignKey { .. }
+            | DriftKind::EnumValues {
+                unchecked: true, ..
+            } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -144,6 +156,12 @@ impl Drift {
                 ..
             } => format!("declare `{column}` as a field to read it"),
             DriftKind::MissingIndex { .. } => "run the generated `migrate` to create it".into(),
+            DriftKind::EnumValues {
+                unchecked: true, ..
+            } => "limit the column to the enum's values (a CHECK), or rows holding others fail to read".into(),
+            DriftKind::EnumValues { .. } => {
+                "make the blueprint's `values` and the column's the same (`storegen diff --sql` adds missing ones)".into()
+            }
             _ => return None,
         })
     }
@@ -167,6 +185,45 @@ impl fmt::Display for Drift {
         match &self.kind {
             DriftKind::MissingTable { table } => {
                 write!(f, "{subject}: table `{table}` does not exist")
+            }
+            DriftKind::EnumValues {
+                column,
+                missing,
+                extra,
+                unchecked,
+            } => {
+                let list = |values: &[String]| {
+                    values
+                        .iter()
+                        .map(|v| format!("`{v}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                if *unchecked {
+                    return write!(
+                        f,
+                        "{subject}: column `{column}` holds any text, not only the enum's values"
+                    );
+                }
+                write!(f, "{subject}: column `{column}`")?;
+                if !missing.is_empty() {
+                    write!(
+                        f,
+                        " lacks the enum's {} (writing them fails)",
+                        list(missing)
+                    )?;
+                }
+                if !extra.is_empty() {
+                    if !missing.is_empty() {
+                        f.write_str(" and")?;
+                    }
+                    write!(
+                        f,
+                        " allows {}, which the enum lacks (reading them fails)",
+                        list(extra)
+                    )?;
+                }
+                Ok(())
             }
             DriftKind::MissingColumn { table, column } => {
                 write!(
@@ -326,6 +383,39 @@ fn compare_table(catalog: &Catalog, store: &Store, table: &CatalogTable, out: &m
                     reason,
                 },
             });
+        } else if let LogicalType::Enum { values, .. } = &field.ty {
+            let kind = match &column.enum_values {
+                None => Some(DriftKind::EnumValues {
+                    column: column.name.clone(),
+                    missing: Vec::new(),
+                    extra: Vec::new(),
+                    unchecked: true,
+                }),
+                Some(held) => {
+                    let missing: Vec<String> = values
+                        .iter()
+                        .filter(|v| !held.contains(v))
+                        .cloned()
+                        .collect();
+                    let extra: Vec<String> = held
+                        .iter()
+                        .filter(|v| !values.contains(v))
+                        .cloned()
+                        .collect();
+                    (!missing.is_empty() || !extra.is_empty()).then(|| DriftKind::EnumValues {
+                        column: column.name.clone(),
+                        missing,
+                        extra,
+                        unchecked: false,
+                    })
+                }
+            };
+            if let Some(kind) = kind {
+                out.push(Drift {
+                    location: field_at(field),
+                    kind,
+                });
+            }
         }
         // A key column is NOT NULL in effect whatever the catalog says (SQLite reports a
         // rowid alias as nullable); the primary-key check covers it.

@@ -37,8 +37,8 @@ pub mod build;
 
 pub use backend::BackendKind;
 pub use runtime::{
-    Backend, Connection, Constraint, Ddl, DdlStatement, Error, Health, Isolation, Migration, Page,
-    Retry, Retryable, SchemaHealth, health, migrate, observe, transaction, transaction_retry,
+    Backend, Connection, Constraint, Ddl, DdlStatement, Enum, Error, Health, Isolation, Migration,
+    Page, Retry, Retryable, SchemaHealth, health, migrate, observe, transaction, transaction_retry,
     transaction_with, verify,
 };
 

@@ -191,6 +191,14 @@ pub enum LogicalType {
         precision: u32,
         scale: u32,
     },
+    /// One of a list of text values, as a generated Rust enum named `name`. `native`:
+    /// a PostgreSQL enum type (named `name` in snake_case) rather than text with a
+    /// CHECK; MySQL always has its ENUM, SQLite text with a CHECK.
+    Enum {
+        name: String,
+        values: Vec<String>,
+        native: bool,
+    },
 }
 
 impl LogicalType {
@@ -215,6 +223,7 @@ impl LogicalType {
             LogicalType::Uuid => "uuid",
             LogicalType::Json => "json",
             LogicalType::Decimal { .. } => "decimal",
+            LogicalType::Enum { .. } => "enum",
         }
     }
 
@@ -230,7 +239,20 @@ impl LogicalType {
 
     /// Whether two types can sit on the two ends of a foreign key.
     pub fn same_kind(&self, other: &LogicalType) -> bool {
-        self.name() == other.name()
+        match (self, other) {
+            (LogicalType::Enum { values: a, .. }, LogicalType::Enum { values: b, .. }) => a == b,
+            _ => self.name() == other.name(),
+        }
+    }
+
+    /// The PostgreSQL type of a native enum: its Rust name in snake_case.
+    pub fn enum_type_name(&self) -> Option<String> {
+        match self {
+            LogicalType::Enum {
+                name, native: true, ..
+            } => Some(snake_case(name)),
+            _ => None,
+        }
     }
 
     pub fn is_integer(&self) -> bool {
@@ -273,6 +295,7 @@ impl fmt::Display for LogicalType {
             LogicalType::Decimal { precision, scale } => {
                 write!(f, "decimal({precision}, {scale})")
             }
+            LogicalType::Enum { name, .. } => write!(f, "enum {name}"),
             other => f.write_str(other.name()),
         }
     }
@@ -400,6 +423,9 @@ pub struct CatalogColumn {
     pub nullable: bool,
     /// The default expression, as the database reports it.
     pub default: Option<String>,
+    /// The values the column is limited to, where the database keeps a list: a
+    /// PostgreSQL enum type's labels, a MySQL ENUM's, or a CHECK (`IN (...)`)'s.
+    pub enum_values: Option<Vec<String>>,
     /// The database assigns a value when an insert leaves the column out
     /// (rowid alias, identity, serial, AUTO_INCREMENT).
     pub auto_increment: bool,
@@ -422,4 +448,20 @@ pub struct CatalogForeignKey {
     pub table: String,
     pub referenced: Vec<String>,
     pub on_delete: OnDelete,
+}
+
+/// `OrderStatus` → `order_status`.
+fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -192,3 +192,14 @@ pub(crate) fn drift_target<'s>(
     };
     Some((store, field, catalog.table(&store.table)))
 }
+
+/// ` CHECK ("status" IN ('new', 'paid'))`: an enum kept as text, limited to its values.
+pub fn enum_check(field: &crate::model::Field, quote: fn(&str) -> String) -> String {
+    match &field.ty {
+        crate::model::LogicalType::Enum { values, .. } => {
+            let list: Vec<String> = values.iter().map(|v| super::quote_literal(v)).collect();
+            format!(" CHECK ({} IN ({}))", quote(&field.column), list.join(", "))
+        }
+        _ => String::new(),
+    }
+}

@@ -180,3 +180,82 @@ pub fn quote_backtick(identifier: &str) -> String {
 pub fn quote_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
+
+/// The single-quoted SQL literals in `text`, in order (`''` inside one is a quote):
+/// the values of `enum('a','b')` or of a `CHECK (c IN ('a', 'b'))`.
+pub fn quoted_literals(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\'' {
+            continue;
+        }
+        let mut literal = String::new();
+        while let Some(c) = chars.next() {
+            if c == '\'' {
+                if chars.peek() == Some(&'\'') {
+                    chars.next();
+                    literal.push('\'');
+                } else {
+                    break;
+                }
+            } else {
+                literal.push(c);
+            }
+        }
+        out.push(literal);
+    }
+    out
+}
+
+/// The values a `CHECK (<column> IN ('a', 'b'))` in a table's SQL allows, for the
+/// columns that have one (SQLite keeps only the table's text).
+pub fn in_list_checks(table_sql: &str) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    let upper = table_sql.to_ascii_uppercase();
+    let mut from = 0;
+    while let Some(at) = upper[from..].find("CHECK") {
+        let start = from + at + "CHECK".len();
+        from = start;
+        let rest = table_sql[start..].trim_start();
+        let Some(body) = rest.strip_prefix('(') else {
+            continue;
+        };
+        // The CHECK's own parentheses, with quoted text skipped.
+        let (mut depth, mut quoted, mut end) = (1, false, None);
+        for (i, c) in body.char_indices() {
+            match c {
+                '\'' => quoted = !quoted,
+                '(' if !quoted => depth += 1,
+                ')' if !quoted => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(i);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some(end) = end else { break };
+        let expr = body[..end].trim();
+        let (column, after) = match expr.chars().next() {
+            Some(q @ ('"' | '`' | '[')) => {
+                let close = if q == '[' { ']' } else { q };
+                match expr[1..].find(close) {
+                    Some(i) => (expr[1..1 + i].to_owned(), &expr[2 + i..]),
+                    None => continue,
+                }
+            }
+            _ => match expr.find(|c: char| c.is_whitespace()) {
+                Some(i) => (expr[..i].to_owned(), &expr[i..]),
+                None => continue,
+            },
+        };
+        let after = after.trim_start();
+        if after.len() > 2 && after[..2].eq_ignore_ascii_case("IN") {
+            out.push((column, quoted_literals(&after[2..])));
+        }
+    }
+    out
+}

@@ -90,7 +90,11 @@ fn format_parts(schema: &Schema, range: std::ops::Range<usize>) -> Result<String
     let mut out = String::new();
     for part in range {
         let tokens = match part {
-            0 => module_items(schema),
+            0 => {
+                let mut tokens = module_items(schema);
+                tokens.extend(enum_items(schema));
+                tokens
+            }
             1 => schema_fn(schema),
             _ => store_part(schema, &schema.stores[part - 2]),
         };
@@ -169,6 +173,136 @@ fn module_items(schema: &Schema) -> TokenStream {
             ::storegen::migrate(conn, &DDL, &schema())
         }
     }
+}
+
+/// Each enum the fields declare, once (fields may share one by naming it alike), with
+/// its conversions for each backend's driver.
+fn enum_items(schema: &Schema) -> TokenStream {
+    let mut seen = Vec::new();
+    let mut out = TokenStream::new();
+    for store in &schema.stores {
+        for field in &store.fields {
+            let LogicalType::Enum { name, values, .. } = &field.ty else {
+                continue;
+            };
+            if seen.contains(&name) {
+                continue;
+            }
+            seen.push(name);
+            let ty = ident(name);
+            let variants: Vec<Ident> = values
+                .iter()
+                .map(|v| ident(&super::blueprint::enum_variant(v)))
+                .collect();
+            let docs = values.iter().map(|v| format!(" `{v}`"));
+            // The first value is the default, so insert types can derive `Default`.
+            let defaults = (0..values.len()).map(|i| (i == 0).then(|| quote!(#[default])));
+            let doc = format!(
+                " The values of `{}.{}`, as the database stores them: {}.",
+                store.name,
+                field.name,
+                values
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            out.extend(quote! {
+                #[doc = #doc]
+                #[allow(dead_code)]
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                pub enum #ty {
+                    #(#[doc = #docs] #defaults #variants,)*
+                }
+
+                impl ::storegen::Enum for #ty {
+                    const NAME: &'static str = #name;
+                    const VALUES: &'static [&'static str] = &[#(#values),*];
+                    const ALL: &'static [Self] = &[#(Self::#variants),*];
+                    fn index(self) -> usize {
+                        self as usize
+                    }
+                }
+
+                impl ::std::fmt::Display for #ty {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(::storegen::Enum::as_str(*self))
+                    }
+                }
+            });
+            for backend in &schema.backends {
+                out.extend(match backend {
+                    BackendKind::Sqlite => quote! {
+                        impl ::storegen::rusqlite::types::ToSql for #ty {
+                            fn to_sql(&self) -> ::storegen::rusqlite::Result<::storegen::rusqlite::types::ToSqlOutput<'_>> {
+                                Ok(::storegen::Enum::as_str(*self).into())
+                            }
+                        }
+
+                        impl ::storegen::rusqlite::types::FromSql for #ty {
+                            fn column_result(value: ::storegen::rusqlite::types::ValueRef<'_>) -> ::storegen::rusqlite::types::FromSqlResult<Self> {
+                                ::storegen::sqlite::enum_from_sql(value)
+                            }
+                        }
+                    },
+                    BackendKind::Postgres => quote! {
+                        impl ::storegen::postgres::types::ToSql for #ty {
+                            fn to_sql(
+                                &self,
+                                ty: &::storegen::postgres::types::Type,
+                                out: &mut ::storegen::backend::postgres::BytesMut,
+                            ) -> Result<::storegen::postgres::types::IsNull, Box<dyn ::std::error::Error + Sync + Send>> {
+                                ::storegen::backend::postgres::enum_to_sql(*self, ty, out)
+                            }
+
+                            fn accepts(ty: &::storegen::postgres::types::Type) -> bool {
+                                ::storegen::backend::postgres::enum_accepts(ty)
+                            }
+
+                            fn to_sql_checked(
+                                &self,
+                                ty: &::storegen::postgres::types::Type,
+                                out: &mut ::storegen::backend::postgres::BytesMut,
+                            ) -> Result<::storegen::postgres::types::IsNull, Box<dyn ::std::error::Error + Sync + Send>> {
+                                ::storegen::backend::postgres::enum_to_sql(*self, ty, out)
+                            }
+                        }
+
+                        impl<'a> ::storegen::postgres::types::FromSql<'a> for #ty {
+                            fn from_sql(
+                                _: &::storegen::postgres::types::Type,
+                                raw: &'a [u8],
+                            ) -> Result<Self, Box<dyn ::std::error::Error + Sync + Send>> {
+                                ::storegen::backend::postgres::enum_from_sql(raw)
+                            }
+
+                            fn accepts(ty: &::storegen::postgres::types::Type) -> bool {
+                                ::storegen::backend::postgres::enum_accepts(ty)
+                            }
+                        }
+                    },
+                    BackendKind::Mysql => quote! {
+                        impl From<#ty> for ::storegen::mysql::Value {
+                            fn from(value: #ty) -> Self {
+                                ::storegen::backend::mysql::enum_value(value)
+                            }
+                        }
+
+                        impl From<::storegen::backend::mysql::EnumIr<#ty>> for #ty {
+                            fn from(value: ::storegen::backend::mysql::EnumIr<#ty>) -> Self {
+                                value.0
+                            }
+                        }
+
+                        impl ::storegen::mysql::prelude::FromValue for #ty {
+                            type Intermediate = ::storegen::backend::mysql::EnumIr<#ty>;
+                        }
+                    },
+                });
+            }
+        }
+    }
+    out
 }
 
 /// `schema()`, the blueprint's schema as data, and `verify`, which compares it with a
@@ -250,6 +384,13 @@ fn field_value(field: &Field) -> TokenStream {
         }
         LogicalType::Decimal { precision, scale } => {
             quote!(m::LogicalType::Decimal { precision: #precision, scale: #scale })
+        }
+        LogicalType::Enum {
+            name,
+            values,
+            native,
+        } => {
+            quote!(m::LogicalType::Enum { name: #name.into(), values: Vec::from([#(#values.into()),*]), native: #native })
         }
         other => {
             let variant = variant_ident(other);
@@ -443,6 +584,10 @@ pub(crate) fn rust_type(ty: &LogicalType) -> TokenStream {
         LogicalType::Uuid => quote!(::storegen::uuid::Uuid),
         LogicalType::Json => quote!(::storegen::serde_json::Value),
         LogicalType::Decimal { .. } => quote!(::storegen::rust_decimal::Decimal),
+        LogicalType::Enum { name, .. } => {
+            let name = ident(name);
+            quote!(#name)
+        }
     }
 }
 

@@ -173,6 +173,10 @@ pub fn render(schema: &Schema, catalog: &Catalog) -> String {
             if c.auto_increment {
                 out.push_str(", auto_increment = true");
             }
+            if let Some(values) = &c.enum_values {
+                let list: Vec<String> = values.iter().map(|v| quoted(v)).collect();
+                let _ = write!(out, ", values = [{}]", list.join(", "));
+            }
             out.push_str(" },\n");
         }
         out.push_str("]\n");
@@ -246,6 +250,8 @@ struct ColumnForm {
     default: Option<String>,
     #[serde(default)]
     auto_increment: bool,
+    /// The values an enum column allows (its type's, or a CHECK's).
+    values: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -323,6 +329,7 @@ pub fn parse(text: &str) -> Result<Snapshot, Diagnostic> {
                     nullable: c.nullable,
                     default: c.default,
                     auto_increment: c.auto_increment,
+                    enum_values: c.values,
                 })
                 .collect(),
             primary_key: t.primary_key,
@@ -479,6 +486,7 @@ body = { type = "text", max_length = 20, default = "it's \"x\"" }
                     nullable: false,
                     default: Some("'it''s \"x\"'::character varying".into()),
                     auto_increment: false,
+                    enum_values: None,
                 }],
                 primary_key: vec!["id".into()],
                 unique: vec![vec!["body".into()]],

@@ -4,6 +4,7 @@
 #[cfg(feature = "decimal")]
 #[doc(hidden)]
 pub mod decimal;
+mod enums;
 mod error;
 mod health;
 mod migrate;
@@ -16,6 +17,9 @@ pub mod store;
 mod transaction;
 mod verify;
 
+pub use enums::Enum;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+pub(crate) use enums::parse as parse_enum;
 pub use error::{Constraint, Error};
 pub use health::{Health, SchemaHealth, health};
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]

@@ -155,6 +155,22 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
                     }
                 }
             }
+            // MODIFY restates the ENUM with the blueprint's values; rows holding a value
+            // it drops would be emptied.
+            DriftKind::EnumValues {
+                extra,
+                unchecked: false,
+                ..
+            } => {
+                if let Some(field) = field {
+                    let mut step = modify(field);
+                    if !steps.contains(&step) {
+                        step.destructive = !extra.is_empty();
+                        steps.push(step);
+                    }
+                }
+            }
+            DriftKind::EnumValues { .. } => {}
             DriftKind::PrimaryKey { expected, actual } => {
                 let key: Vec<String> = expected.iter().map(|c| quote(c)).collect();
                 // A table without a key has none to drop (MySQL error 1091).

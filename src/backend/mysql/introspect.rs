@@ -79,12 +79,18 @@ pub fn introspect(
             None if extra.contains("generated") => Some("GENERATED".to_owned()),
             None => None,
         };
+        // The ENUM's values as declared: `sql_type` is lower-cased.
+        let enum_values = column_type
+            .get(..5)
+            .is_some_and(|head| head.eq_ignore_ascii_case("enum("))
+            .then(|| crate::backend::quoted_literals(&column_type));
         let column = CatalogColumn {
             name: text(&row, 1)?,
             sql_type,
             nullable: text(&row, 3)? == "YES",
             default,
             auto_increment: extra.contains("auto_increment"),
+            enum_values,
         };
         match found.last_mut() {
             Some(last) if last.name == table => last.columns.push(column),

@@ -566,6 +566,30 @@ pub fn insert_returning<const N: usize>(
     }
 }
 
+/// How a generated enum is read: its text, parsed (mysql's `FromValue` intermediate).
+#[doc(hidden)]
+pub struct EnumIr<T>(pub T);
+
+impl<T: crate::Enum> TryFrom<Value> for EnumIr<T> {
+    type Error = mysql::FromValueError;
+
+    fn try_from(value: Value) -> Result<Self, Self::Error> {
+        match &value {
+            Value::Bytes(text) => match crate::runtime::parse_enum(text) {
+                Ok(variant) => Ok(EnumIr(variant)),
+                Err(_) => Err(mysql::FromValueError(value)),
+            },
+            _ => Err(mysql::FromValueError(value)),
+        }
+    }
+}
+
+/// A generated enum as a parameter: its text.
+#[doc(hidden)]
+pub fn enum_value<T: crate::Enum>(value: T) -> Value {
+    Value::Bytes(value.as_str().as_bytes().to_vec())
+}
+
 /// A store's `count`: `sql` is its `SELECT COUNT(*)`.
 #[doc(hidden)]
 pub fn count(conn: &mut MyConn<'_>, sql: &str) -> Result<u64, mysql::Error> {

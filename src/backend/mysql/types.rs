@@ -32,6 +32,13 @@ pub fn ddl_type(ty: &LogicalType) -> String {
         // MariaDB makes it LONGTEXT with a json_valid CHECK.
         LogicalType::Json => "JSON".into(),
         LogicalType::Decimal { precision, scale } => format!("DECIMAL({precision}, {scale})"),
+        LogicalType::Enum { values, .. } => {
+            let list: Vec<String> = values
+                .iter()
+                .map(|v| crate::backend::quote_literal(v))
+                .collect();
+            format!("ENUM({})", list.join(", "))
+        }
     }
 }
 
@@ -123,6 +130,9 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
                 Err(format!("{ty} needs `{wanted}`"))
             }
         }
+        // Its values are compared apart.
+        LogicalType::Enum { .. } if sql_type.starts_with("enum(") => Ok(()),
+        LogicalType::Enum { .. } => Err("enum needs an `enum(...)` column".into()),
         LogicalType::Time => microseconds(sql_type, "time", ty),
         LogicalType::Timestamp | LogicalType::TimestampTz => {
             if sql_type.starts_with("timestamp") {
@@ -213,6 +223,7 @@ mod tests {
             nullable: false,
             default: None,
             auto_increment: false,
+            enum_values: None,
         }
     }
 

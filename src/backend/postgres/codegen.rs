@@ -27,6 +27,9 @@ fn pg_type(ty: &LogicalType) -> TokenStream {
         LogicalType::Uuid => "UUID",
         LogicalType::Json => "JSONB",
         LogicalType::Decimal { .. } => "NUMERIC",
+        // Left for the server to resolve to the enum type.
+        LogicalType::Enum { native: true, .. } => "UNKNOWN",
+        LogicalType::Enum { .. } => "TEXT",
     };
     let name = Ident::new(name, proc_macro2::Span::call_site());
     quote!(Type::#name)

@@ -22,10 +22,32 @@ pub fn statements(schema: &Schema) -> Vec<Statement> {
     crate::backend::ddl::statements(
         crate::backend::creation_order(schema),
         &schema.stores,
-        |store| create_table(store, quote, column, true, Vec::new(), Vec::new(), ""),
+        |store| {
+            create_types(store)
+                + &create_table(store, quote, column, true, Vec::new(), Vec::new(), "")
+        },
         quote,
         true,
     )
+}
+
+/// The enum types a store's columns need, each created unless it exists (PostgreSQL
+/// has no `CREATE TYPE IF NOT EXISTS`), ahead of its `CREATE TABLE`.
+fn create_types(store: &crate::model::Store) -> String {
+    let mut sql = String::new();
+    for field in &store.fields {
+        if let (Some(name), LogicalType::Enum { values, .. }) =
+            (field.ty.enum_type_name(), &field.ty)
+        {
+            let list: Vec<String> = values.iter().map(|v| quote_literal(v)).collect();
+            sql.push_str(&format!(
+                "DO $$ BEGIN\n    CREATE TYPE {} AS ENUM ({});\nEXCEPTION WHEN duplicate_object THEN NULL;\nEND $$;\n",
+                quote(&name),
+                list.join(", ")
+            ));
+        }
+    }
+    sql
 }
 
 fn column(field: &Field, sole_key: bool) -> String {
@@ -60,6 +82,9 @@ fn column(field: &Field, sole_key: bool) -> String {
             .to_owned(),
         });
     }
+    if field.ty.enum_type_name().is_none() {
+        sql.push_str(&crate::backend::ddl::enum_check(field, quote));
+    }
     if let Some(reference) = &field.references {
         sql.push_str(&format!(
             " REFERENCES {} ({})",
@@ -88,15 +113,10 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
         .collect();
     for store in crate::backend::creation_order(schema) {
         if missing.contains(&store.name.as_str()) {
-            steps.push(Step::safe(create_table(
-                store,
-                quote,
-                column,
-                true,
-                Vec::new(),
-                Vec::new(),
-                "",
-            )));
+            steps.push(Step::safe(
+                create_types(store)
+                    + &create_table(store, quote, column, true, Vec::new(), Vec::new(), ""),
+            ));
             for index in &store.indexes {
                 steps.push(Step::safe(create_index(store, index, quote, true)));
             }
@@ -124,6 +144,36 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
                     steps.push(alter(format!("ALTER COLUMN {c} TYPE {ty} USING {c}::{ty}")));
                 }
             }
+            DriftKind::EnumValues {
+                missing,
+                extra,
+                unchecked: false,
+                ..
+            } => {
+                let Some(field) = field else { continue };
+                // A native enum's type gains the missing values. Text with a CHECK is left
+                // alone: the constraint's name is the database's to choose.
+                if let Some(name) = field.ty.enum_type_name() {
+                    for value in missing {
+                        steps.push(Step::safe(format!(
+                            "ALTER TYPE {} ADD VALUE IF NOT EXISTS {}",
+                            quote(&name),
+                            quote_literal(value)
+                        )));
+                    }
+                    if !extra.is_empty() {
+                        steps.push(
+                                Step::destructive(format!(
+                                    "-- values {} stay in type {}",
+                                    extra.join(", "),
+                                    quote(&name)
+                                ))
+                                .noted("PostgreSQL can't drop an enum type's values: move the rows off them, then recreate the type"),
+                            );
+                    }
+                }
+            }
+            DriftKind::EnumValues { .. } => {}
             DriftKind::Nullable {
                 column: c,
                 expected,

@@ -18,7 +18,12 @@ const TABLES: &str = "SELECT c.oid, c.relname FROM pg_catalog.pg_class c \
 
 const COLUMNS: &str = "SELECT a.attrelid, a.attname::text, \
      pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, \
-     pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text \
+     pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text, \
+     ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e WHERE e.enumtypid = a.atttypid \
+           ORDER BY e.enumsortorder), \
+     (SELECT pg_catalog.pg_get_constraintdef(c.oid) FROM pg_catalog.pg_constraint c \
+      WHERE c.conrelid = a.attrelid AND c.contype = 'c' AND c.conkey = ARRAY[a.attnum] \
+      AND pg_catalog.pg_get_constraintdef(c.oid) LIKE '%= ANY (%' ORDER BY c.conname LIMIT 1) \
      FROM pg_catalog.pg_attribute a \
      LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
      WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped \
@@ -44,6 +49,14 @@ const FOREIGN_KEYS: &str = "SELECT con.conrelid, \
      con.confdeltype::text, con.conname::text \
      FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class ft ON ft.oid = con.confrelid \
      WHERE con.contype = 'f' AND con.conrelid = ANY($1) ORDER BY con.conrelid, con.conname";
+
+/// An enum type's labels, or the values of a CHECK (`c = ANY (ARRAY['a'::text, ...])`).
+fn enum_values(labels: Vec<String>, check: Option<String>) -> Option<Vec<String>> {
+    if !labels.is_empty() {
+        return Some(labels);
+    }
+    check.map(|def| crate::backend::quoted_literals(&def))
+}
 
 /// Introspects the named tables of `schema`; absent tables are left out.
 pub fn introspect(
@@ -90,6 +103,7 @@ pub fn introspect(
                     (default, _) => default,
                 },
                 auto_increment: !identity.is_empty() || serial,
+                enum_values: enum_values(row.try_get(7)?, row.try_get(8)?),
             });
         }
         for row in client.query(INDEXES, &[&oids])? {

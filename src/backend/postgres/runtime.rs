@@ -480,6 +480,48 @@ pub(crate) fn column_index(error: &postgres::Error) -> Option<usize> {
         .ok()
 }
 
+/// The buffer a `ToSql` writes to, for generated enums' conversions.
+#[doc(hidden)]
+pub use bytes::BytesMut;
+
+/// Whether a generated enum converts to and from a column of this type: an enum type,
+/// or text.
+#[doc(hidden)]
+pub fn enum_accepts(ty: &postgres::types::Type) -> bool {
+    use postgres::types::{Kind, Type};
+    matches!(ty.kind(), Kind::Enum(_))
+        || [
+            Type::TEXT,
+            Type::VARCHAR,
+            Type::BPCHAR,
+            Type::NAME,
+            Type::UNKNOWN,
+        ]
+        .contains(ty)
+}
+
+/// A generated enum's value as a parameter: its text (an enum type's binary form too).
+#[doc(hidden)]
+pub fn enum_to_sql<T: crate::Enum + postgres::types::ToSql>(
+    value: T,
+    ty: &postgres::types::Type,
+    out: &mut BytesMut,
+) -> Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+    if !enum_accepts(ty) {
+        return Err(Box::new(postgres::types::WrongType::new::<T>(ty.clone())));
+    }
+    out.extend_from_slice(value.as_str().as_bytes());
+    Ok(postgres::types::IsNull::No)
+}
+
+/// A generated enum read from its text.
+#[doc(hidden)]
+pub fn enum_from_sql<T: crate::Enum>(
+    raw: &[u8],
+) -> Result<T, Box<dyn std::error::Error + Sync + Send>> {
+    crate::runtime::parse_enum(raw).map_err(Into::into)
+}
+
 /// A store's `count`: `sql` is its `SELECT COUNT(*)`.
 #[doc(hidden)]
 pub fn count(conn: &mut PgConn<'_>, sql: &str) -> Result<u64, postgres::Error> {

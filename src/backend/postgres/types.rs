@@ -30,6 +30,10 @@ pub fn ddl_type(ty: &LogicalType) -> String {
         LogicalType::Uuid => "UUID".into(),
         LogicalType::Json => "JSONB".into(),
         LogicalType::Decimal { precision, scale } => format!("NUMERIC({precision}, {scale})"),
+        LogicalType::Enum { native: false, .. } => "TEXT".into(),
+        LogicalType::Enum { .. } => {
+            crate::backend::quote_double(&ty.enum_type_name().unwrap_or_default())
+        }
     }
 }
 
@@ -62,6 +66,20 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
             "jsonb" | "json" => Ok(()),
             _ => Err("json needs `jsonb` or `json`".into()),
         },
+        // Values are compared apart.
+        LogicalType::Enum { native: false, .. } => match actual {
+            "text" | "character varying" => Ok(()),
+            _ if varchar_length(actual).is_some() => Ok(()),
+            _ => Err("an enum kept as text needs `text` or `character varying`".into()),
+        },
+        LogicalType::Enum { .. } => {
+            let wanted = ty.enum_type_name().unwrap_or_default();
+            if actual == wanted || actual == crate::backend::quote_double(&wanted) {
+                Ok(())
+            } else {
+                Err(format!("{ty} needs the enum type `{wanted}`"))
+            }
+        }
         LogicalType::Decimal { precision, scale } => {
             let wanted = format!("numeric({precision},{scale})");
             if actual == wanted {
@@ -141,6 +159,7 @@ mod tests {
             nullable: false,
             default: None,
             auto_increment: false,
+            enum_values: None,
         }
     }
 

@@ -55,6 +55,7 @@ fn column(field: &Field, sole_key: bool) -> String {
         // SQLite ignores VARCHAR(n); the check makes it hold the limit as servers do.
         sql.push_str(&format!(" CHECK (length({name}) <= {max})"));
     }
+    sql.push_str(&crate::backend::ddl::enum_check(field, quote));
     if let Some(reference) = &field.references {
         sql.push_str(&format!(
             " REFERENCES {} ({})",

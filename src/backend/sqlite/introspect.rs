@@ -68,7 +68,22 @@ fn table(conn: &Connection, wanted: &str) -> rusqlite::Result<Option<CatalogTabl
             nullable: !row.get::<_, bool>(2)?,
             default,
             auto_increment: false,
+            enum_values: None,
         });
+    }
+    // An enum's CHECK (`"status" IN ('new', 'paid')`) lives only in the table's text.
+    let sql: Option<String> = conn
+        .prepare_cached("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1")?
+        .query_row(params![name], |row| row.get(0))
+        .optional()?
+        .flatten();
+    for (column, values) in crate::backend::in_list_checks(sql.as_deref().unwrap_or("")) {
+        if let Some(c) = columns
+            .iter_mut()
+            .find(|c| c.name.eq_ignore_ascii_case(&column))
+        {
+            c.enum_values = Some(values);
+        }
     }
     key.sort_by_key(|(_, position)| *position);
     let primary_key: Vec<String> = key.into_iter().map(|(c, _)| c).collect();

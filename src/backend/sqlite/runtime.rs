@@ -353,6 +353,18 @@ impl rusqlite::types::FromSql for DecimalText {
     }
 }
 
+/// A generated enum read from its text.
+#[doc(hidden)]
+pub fn enum_from_sql<T: crate::Enum>(
+    value: rusqlite::types::ValueRef<'_>,
+) -> rusqlite::types::FromSqlResult<T> {
+    match value {
+        rusqlite::types::ValueRef::Text(text) => crate::runtime::parse_enum(text)
+            .map_err(|e| rusqlite::types::FromSqlError::Other(e.into())),
+        _ => Err(rusqlite::types::FromSqlError::InvalidType),
+    }
+}
+
 /// A store's `count`: `sql` is its `SELECT COUNT(*)`.
 #[doc(hidden)]
 pub fn count(conn: &rusqlite::Connection, sql: &str) -> rusqlite::Result<u64> {

@@ -55,9 +55,10 @@ pub fn accepted_affinities(ty: &LogicalType) -> &'static [Affinity] {
         LogicalType::Float32 | LogicalType::Float64 => &[Affinity::Real],
         // JSON is kept as its text; so is a decimal, which any numeric affinity would
         // turn into a float.
-        LogicalType::Text { .. } | LogicalType::Json | LogicalType::Decimal { .. } => {
-            &[Affinity::Text]
-        }
+        LogicalType::Text { .. }
+        | LogicalType::Json
+        | LogicalType::Decimal { .. }
+        | LogicalType::Enum { .. } => &[Affinity::Text],
         // A uuid is its 16 bytes.
         LogicalType::Bytes | LogicalType::Uuid => &[Affinity::Blob],
         // ISO-8601 text. A DATETIME column has NUMERIC affinity, which keeps such text
@@ -121,7 +122,10 @@ pub fn ddl_type(ty: &LogicalType) -> &'static str {
         | LogicalType::UInt32
         | LogicalType::UInt64 => "INTEGER",
         LogicalType::Float32 | LogicalType::Float64 => "REAL",
-        LogicalType::Text { .. } | LogicalType::Json | LogicalType::Decimal { .. } => "TEXT",
+        LogicalType::Text { .. }
+        | LogicalType::Json
+        | LogicalType::Decimal { .. }
+        | LogicalType::Enum { .. } => "TEXT",
         LogicalType::Bytes | LogicalType::Uuid => "BLOB",
         // ISO-8601 text: dates sort and compare as text.
         LogicalType::Date
@@ -165,6 +169,7 @@ mod tests {
             nullable: false,
             default: None,
             auto_increment: false,
+            enum_values: None,
         }
     }
 

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::names::{check_snake_case, check_sql_name};
+use super::names::{camel_case, check_snake_case, check_sql_name, is_rust_keyword};
 use super::value::{Walker, article, list};
 use super::{Span, StoreSpans};
 use crate::build::diagnostics::Diagnostic;
@@ -27,7 +27,7 @@ const FIELD_KEYS: &[&str] = &[
 ];
 /// Keys of blueprint v1 that belong to types or features still to come.
 const FIELD_LATER: &[(&str, &str)] = &[("rust", "a `rust` type override")];
-const ENUM_KEYS: &[&str] = &["values", "enum_name"];
+const ENUM_KEYS: &[&str] = &["values", "enum_name", "storage"];
 const DECIMAL_KEYS: &[&str] = &["precision", "scale"];
 
 const SUPPORTED_TYPES: &[&str] = &[
@@ -46,8 +46,8 @@ const SUPPORTED_TYPES: &[&str] = &[
     "uuid",
     "json",
     "decimal",
+    "enum",
 ];
-const LATER_TYPES: &[&str] = &["enum"];
 
 /// A field as declared, with what is resolved once every store is read.
 pub(super) struct FieldDecl {
@@ -67,11 +67,13 @@ pub(super) struct PendingReference {
 pub(super) fn read_field(
     w: &mut Walker,
     store: &str,
+    record: &str,
     key: &Spanned<Cow<'_, str>>,
     value: &Spanned<DeValue<'_>>,
 ) -> FieldDecl {
     let name = key.get_ref().to_string();
     let context = format!("field `{store}.{name}`");
+    let enum_name = format!("{record}{}", camel_case(&name));
     check_snake_case(
         w,
         &name,
@@ -95,7 +97,7 @@ pub(super) fn read_field(
     };
     // Shorthand: `name = "text"`.
     if let Some(type_name) = value.get_ref().as_str() {
-        if let Some(ty) = parse_type(w, type_name, value.span(), &context, None) {
+        if let Some(ty) = parse_type(w, type_name, value.span(), &context, None, &enum_name) {
             decl.field.ty = ty;
         }
         return decl;
@@ -132,7 +134,14 @@ pub(super) fn read_field(
     let max_length = read_max_length(w, table, &context, type_name.as_ref());
     let mut typed = false;
     if let Some((type_name, span)) = &type_name
-        && let Some(ty) = parse_type(w, type_name, span.clone(), &context, Some(table))
+        && let Some(ty) = parse_type(
+            w,
+            type_name,
+            span.clone(),
+            &context,
+            Some(table),
+            &enum_name,
+        )
     {
         typed = true;
         decl.field.ty = match ty {
@@ -221,6 +230,7 @@ fn parse_type(
     span: Span,
     context: &str,
     table: Option<&DeTable<'_>>,
+    enum_name: &str,
 ) -> Option<LogicalType> {
     let ty = match name {
         "bool" => LogicalType::Bool,
@@ -242,32 +252,17 @@ fn parse_type(
             return needs_feature(w, span, context, name, "decimal");
         }
         "decimal" => return read_decimal(w, span, context, table),
+        "enum" => return read_enum(w, span, context, table, enum_name),
         "date" => LogicalType::Date,
         "time" => LogicalType::Time,
         "timestamp" => LogicalType::Timestamp,
         "timestamp_tz" => LogicalType::TimestampTz,
-        later if LATER_TYPES.contains(&later) => {
-            if later == "enum" {
-                check_enum_values(w, span.clone(), context, table);
-            }
-            w.push(
-                Diagnostic::error(
-                    Some(span),
-                    format!("{context}: type `{later}` is not supported yet"),
-                )
-                .label("not supported yet")
-                .help(format!("supported so far: {}", list(SUPPORTED_TYPES))),
-            );
-            return None;
-        }
         unknown => {
-            let mut all: Vec<&str> = SUPPORTED_TYPES.to_vec();
-            all.extend(LATER_TYPES);
             w.unknown_name(
                 span,
                 format!("{context}: unknown type `{unknown}`"),
                 unknown,
-                &all,
+                SUPPORTED_TYPES,
             );
             return None;
         }
@@ -380,9 +375,74 @@ fn decimal_default(text: &str, precision: u32, scale: u32) -> Result<String, Str
     Ok(out)
 }
 
-/// An enum needs its values even before enums are supported: the check is part of
-/// blueprint v1.
-fn check_enum_values(w: &mut Walker, type_span: Span, context: &str, table: Option<&DeTable<'_>>) {
+/// `enum` with its `values`, the Rust enum's name (`enum_name`, else the record's name
+/// and the field's) and how PostgreSQL keeps it (`storage = "enum" | "text"`).
+fn read_enum(
+    w: &mut Walker,
+    type_span: Span,
+    context: &str,
+    table: Option<&DeTable<'_>>,
+    default_name: &str,
+) -> Option<LogicalType> {
+    let values = check_enum_values(w, type_span, context, table);
+    let mut name = default_name.to_owned();
+    if let Some(v) = table.and_then(|t| t.get("enum_name")) {
+        let given = w.string(v, &format!("{context}: `enum_name`"))?;
+        let valid = matches!(given.chars().next(), Some('A'..='Z'))
+            && given.chars().all(|c| c.is_ascii_alphanumeric())
+            && !is_rust_keyword(&given);
+        if !valid {
+            w.push(
+                Diagnostic::error(
+                    Some(v.span()),
+                    format!("{context}: `enum_name = \"{given}\"` is not a valid Rust type name"),
+                )
+                .label("expected CamelCase: an uppercase letter, then letters and digits"),
+            );
+            return None;
+        }
+        name = given;
+    }
+    let native = match table.and_then(|t| t.get("storage")) {
+        None => true,
+        Some(v) => match w.string(v, &format!("{context}: `storage`"))?.as_str() {
+            "enum" => true,
+            "text" => false,
+            other => {
+                w.unknown_name(
+                    v.span(),
+                    format!("{context}: unknown `storage = \"{other}\"`"),
+                    other,
+                    &["enum", "text"],
+                );
+                return None;
+            }
+        },
+    };
+    Some(LogicalType::Enum {
+        name,
+        values: values?,
+        native,
+    })
+}
+
+/// A value's Rust variant: the value in CamelCase (`in_progress` → `InProgress`).
+pub(crate) fn enum_variant(value: &str) -> String {
+    let spaced: String = value
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    camel_case(&spaced)
+}
+
+/// An enum's values: listed, each once, each with a Rust variant of its own, and text
+/// every backend stores as written.
+fn check_enum_values(
+    w: &mut Walker,
+    type_span: Span,
+    context: &str,
+    table: Option<&DeTable<'_>>,
+) -> Option<Vec<String>> {
     let values = table.and_then(|t| t.get("values"));
     let Some(values) = values else {
         w.push(
@@ -392,25 +452,45 @@ fn check_enum_values(w: &mut Walker, type_span: Span, context: &str, table: Opti
             )
             .help("list its values: `values = [\"new\", \"paid\"]`"),
         );
-        return;
+        return None;
     };
-    let Some(items) = w.string_array(values, &format!("{context}: `values`")) else {
-        return;
-    };
+    let items = w.string_array(values, &format!("{context}: `values`"))?;
+    let mut ok = true;
     if items.is_empty() {
         w.push(Diagnostic::error(
             Some(values.span()),
             format!("{context} is an enum without values"),
         ));
+        ok = false;
     }
     for (i, (value, span)) in items.iter().enumerate() {
-        if items[..i].iter().any(|(v, _)| v == value) {
-            w.push(Diagnostic::error(
-                Some(span.clone()),
-                format!("{context}: enum value `{value}` is listed twice"),
-            ));
-        }
+        let variant = enum_variant(value);
+        let problem = if items[..i].iter().any(|(v, _)| v == value) {
+            format!("enum value `{value}` is listed twice")
+        } else if value.is_empty()
+            || value.trim() != value
+            || value
+                .chars()
+                .any(|c| c == '\'' || c == '\\' || c.is_control())
+        {
+            format!(
+                "enum value `{value}` can't be stored as written: values are non-empty, without quotes, backslashes or surrounding spaces"
+            )
+        } else if !matches!(variant.chars().next(), Some('A'..='Z')) || variant == "Self" {
+            format!("enum value `{value}` has no Rust variant name (`{variant}` is not one)")
+        } else if let Some((other, _)) = items[..i].iter().find(|(v, _)| enum_variant(v) == variant)
+        {
+            format!("enum values `{other}` and `{value}` both become the variant `{variant}`")
+        } else {
+            continue;
+        };
+        ok = false;
+        w.push(Diagnostic::error(
+            Some(span.clone()),
+            format!("{context}: {problem}"),
+        ));
     }
+    ok.then(|| items.into_iter().map(|(v, _)| v).collect())
 }
 
 fn read_max_length(
@@ -553,6 +633,25 @@ fn read_default(
             ),
         },
         LogicalType::Bytes => mismatch(w, "is not supported for bytes fields".into()),
+        LogicalType::Enum { values, .. } => match found.as_str() {
+            Some(value) if values.iter().any(|v| v == value) => {
+                Some(DefaultValue::Text(value.to_owned()))
+            }
+            Some(value) => mismatch(
+                w,
+                format!(
+                    "`{value}` is not one of the enum's values ({})",
+                    values.join(", ")
+                ),
+            ),
+            None => mismatch(
+                w,
+                format!(
+                    "must be one of the enum's values, found {}",
+                    article(found.type_str())
+                ),
+            ),
+        },
         LogicalType::Decimal { precision, scale } => {
             let text = match found {
                 DeValue::String(text) => text.to_string(),
@@ -922,24 +1021,32 @@ pub(super) fn check_unsigned_only_on_mysql(w: &mut Walker, schema: &Schema, span
     }
 }
 
-/// SQLite keeps decimals as text, whose order is not the numbers': pages in key order
-/// would come out wrong, so a decimal can't be (part of) a primary key.
-pub(super) fn check_decimal_not_key(w: &mut Walker, schema: &Schema, spans: &super::Spans) {
+/// Pages follow the key's order, which must be the same on every backend: SQLite keeps
+/// decimals as text (not in the numbers' order), and a PostgreSQL enum sorts in
+/// declaration order where text sorts by its letters. Neither can be a primary key.
+pub(super) fn check_key_types(w: &mut Walker, schema: &Schema, spans: &super::Spans) {
     for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
         for field in store.key_fields() {
-            if let LogicalType::Decimal { .. } = field.ty {
-                let i = store.fields.iter().position(|f| f.name == field.name);
-                w.push(
-                    Diagnostic::error(
-                        i.and_then(|i| store_spans.fields.get(i).cloned()),
-                        format!(
-                            "field `{}.{}` is a decimal, which can't be a primary key: SQLite keeps decimals as text, and pages in key order would follow the text",
-                            store.name, field.name
-                        ),
-                    )
-                    .help("key the store by an integer or text field; a decimal may still be `unique`"),
-                );
-            }
+            let why = match field.ty {
+                LogicalType::Decimal { .. } => {
+                    "a decimal, which can't be a primary key: SQLite keeps decimals as text, and pages in key order would follow the text"
+                }
+                LogicalType::Enum { .. } => {
+                    "an enum, which can't be a primary key: backends order enum values differently, and pages follow the key's order"
+                }
+                _ => continue,
+            };
+            let i = store.fields.iter().position(|f| f.name == field.name);
+            w.push(
+                Diagnostic::error(
+                    i.and_then(|i| store_spans.fields.get(i).cloned()),
+                    format!("field `{}.{}` is {why}", store.name, field.name),
+                )
+                .help(format!(
+                    "key the store by an integer or text field; the {} may still be `unique`",
+                    field.ty.name()
+                )),
+            );
         }
     }
 }

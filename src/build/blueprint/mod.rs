@@ -7,6 +7,7 @@
 //! spelling.
 
 mod fields;
+pub(crate) use fields::enum_variant;
 pub(crate) mod names;
 mod value;
 
@@ -260,7 +261,7 @@ fn read_document(w: &mut Walker, doc: &DeTable<'_>, span: Span) -> Blueprint {
     }
     fields::check_unsigned_only_on_mysql(w, &schema, &spans);
     fields::check_json_not_indexed(w, &schema, &spans);
-    fields::check_decimal_not_key(w, &schema, &spans);
+    fields::check_key_types(w, &schema, &spans);
     names::check_collisions(w, &schema, &spans);
     Blueprint {
         schema,
@@ -441,7 +442,7 @@ fn read_store(
         Some(fields_value) => {
             if let Some(fields_table) = w.table(fields_value, &format!("{context}: `fields`")) {
                 for (field_key, field_value) in fields_table.iter() {
-                    let decl = fields::read_field(w, &name, field_key, field_value);
+                    let decl = fields::read_field(w, &name, &store.record, field_key, field_value);
                     let position = store.fields.len();
                     if let Some(flag) = decl.key_flag {
                         key_flags.push((position, flag));

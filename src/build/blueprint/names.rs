@@ -203,6 +203,36 @@ pub fn check_collisions(w: &mut Walker, schema: &Schema, spans: &Spans) {
                 break;
             }
         }
+    }
+    // Enums: a name of their own, or one shared by fields with the same values.
+    let mut enums: BTreeMap<&str, (&crate::model::LogicalType, String)> = BTreeMap::new();
+    for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
+        for (field, span) in store.fields.iter().zip(&store_spans.fields) {
+            let crate::model::LogicalType::Enum { name, .. } = &field.ty else {
+                continue;
+            };
+            let owner = format!("field `{}.{}`", store.name, field.name);
+            let problem = match (enums.get(name.as_str()), types.get(name)) {
+                (Some((ty, _)), _) if *ty == &field.ty => continue,
+                (Some((_, other)), _) => {
+                    format!("the enum `{name}` is also {other}'s, with other values or storage")
+                }
+                (None, Some(other)) => {
+                    format!("the enum `{name}` collides with a name of {other}")
+                }
+                (None, None) => {
+                    enums.insert(name, (&field.ty, owner));
+                    continue;
+                }
+            };
+            w.push(
+                Diagnostic::error(Some(span.clone()), format!("{owner}: {problem}")).help(
+                    "set `enum_name` to a name of its own, or give both fields the same `values`",
+                ),
+            );
+        }
+    }
+    for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
         for (index, span) in store.indexes.iter().zip(&store_spans.indexes) {
             if let Some(other) = index_names.insert(index.name.to_ascii_lowercase(), &store.name) {
                 w.push(
