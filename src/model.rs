@@ -87,6 +87,10 @@ pub struct Field {
     pub default: Option<DefaultValue>,
     pub references: Option<Reference>,
     pub description: Option<String>,
+    /// `rust`: a Rust type of the application's that the field is read into and written
+    /// from instead of the logical type's (it implements each backend driver's
+    /// conversions). The column is the logical type's as ever.
+    pub rust: Option<String>,
 }
 
 impl Field {
@@ -104,6 +108,7 @@ impl Field {
             default: None,
             references: None,
             description: None,
+            rust: None,
         }
     }
 

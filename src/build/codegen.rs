@@ -591,9 +591,24 @@ pub(crate) fn rust_type(ty: &LogicalType) -> TokenStream {
     }
 }
 
+/// The field's own Rust type: its `rust` override, or its logical type's.
+pub(crate) fn value_type(field: &Field) -> TokenStream {
+    match field.rust.as_deref().map(syn::parse_str::<syn::Type>) {
+        Some(Ok(ty)) => quote!(#ty),
+        // The blueprint checked the path: unreachable.
+        _ => rust_type(&field.ty),
+    }
+}
+
+/// Whether a field's value goes to the driver as it is rather than through storegen's
+/// conversions for its logical type: a `rust` override implements them itself.
+pub(crate) fn overridden(field: &Field) -> bool {
+    field.rust.is_some()
+}
+
 /// The record field's type: `Option<T>` when nullable.
 pub(crate) fn field_type(field: &Field) -> TokenStream {
-    let ty = rust_type(&field.ty);
+    let ty = value_type(field);
     if field.nullable {
         quote!(Option<#ty>)
     } else {
@@ -623,7 +638,7 @@ pub(crate) fn is_copy(ty: &LogicalType) -> bool {
 /// `value.field`, borrowed unless it is `Copy`: how a field is handed to a driver.
 pub(crate) fn field_access(value: &Ident, field: &Field) -> TokenStream {
     let name = ident(&field.name);
-    if is_copy(&field.ty) {
+    if is_copy(&field.ty) && !overridden(field) {
         quote!(#value.#name)
     } else {
         quote!(&#value.#name)

@@ -13,6 +13,9 @@ use crate::model::{LogicalType, Store};
 /// storegen would use (TIMESTAMP ends in 2038). Instants are `Copy`, so they are read
 /// from the place; everything else is borrowed.
 fn value_of(field: &crate::model::Field, place: TokenStream) -> TokenStream {
+    if crate::build::codegen::overridden(field) {
+        return quote!(Value::from(&#place));
+    }
     match (&field.ty, field.nullable) {
         (LogicalType::TimestampTz, false) => quote!(Value::from(#place.naive_utc())),
         (LogicalType::TimestampTz, true) => quote!(Value::from(#place.map(|v| v.naive_utc()))),
@@ -38,6 +41,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         let i = Literal::usize_unsuffixed(i);
         // An instant is stored as its UTC date and time: read back as UTC.
         match (&f.ty, f.nullable) {
+            _ if crate::build::codegen::overridden(f) => quote!(#field: my::take(&mut row, #i)?),
             (LogicalType::TimestampTz, false) => quote!(
                 #field: my::take::<::storegen::chrono::NaiveDateTime>(&mut row, #i)?.and_utc()
             ),

@@ -15,6 +15,9 @@ use crate::model::{LogicalType, Store};
 /// SQLite would store NaN as NULL, silently. JSON goes as its text, a decimal as its
 /// text at the column's scale.
 fn param(field: &crate::model::Field, value: TokenStream) -> TokenStream {
+    if crate::build::codegen::overridden(field) {
+        return value;
+    }
     match field.ty {
         LogicalType::Float32 | LogicalType::Float64 => {
             let name = &field.name;
@@ -28,6 +31,9 @@ fn param(field: &crate::model::Field, value: TokenStream) -> TokenStream {
 
 /// A column's value read into its field. A decimal is read from its text.
 fn read_column(field: &crate::model::Field, index: Literal) -> TokenStream {
+    if crate::build::codegen::overridden(field) {
+        return quote!(row.get(#index)?);
+    }
     match (&field.ty, field.nullable) {
         (LogicalType::Decimal { .. }, false) => {
             quote!(row.get::<_, ::storegen::sqlite::DecimalText>(#index)?.0)

@@ -24,9 +24,10 @@ const FIELD_KEYS: &[&str] = &[
     "description",
     "references",
     "on_delete",
+    "rust",
 ];
 /// Keys of blueprint v1 that belong to types or features still to come.
-const FIELD_LATER: &[(&str, &str)] = &[("rust", "a `rust` type override")];
+const FIELD_LATER: &[(&str, &str)] = &[];
 const ENUM_KEYS: &[&str] = &["values", "enum_name", "storage"];
 const DECIMAL_KEYS: &[&str] = &["precision", "scale"];
 
@@ -91,6 +92,7 @@ pub(super) fn read_field(
             default: None,
             references: None,
             description: None,
+            rust: None,
         },
         key_flag: None,
         reference: None,
@@ -184,6 +186,11 @@ pub(super) fn read_field(
     if let Some(v) = table.get("description") {
         decl.field.description = w.string(v, &format!("{context}: `description`"));
     }
+    if let Some(v) = table.get("rust")
+        && typed
+    {
+        decl.field.rust = read_rust_override(w, &decl, v, &context);
+    }
     // A default is checked against the field's type, so only once that type is known.
     if let Some(v) = table.get("default")
         && typed
@@ -268,6 +275,49 @@ fn parse_type(
         }
     };
     Some(ty)
+}
+
+/// `rust = "path::Type"`: a type path, on a field whose logical type leaves the
+/// conversions to the drivers.
+fn read_rust_override(
+    w: &mut Walker,
+    decl: &FieldDecl,
+    value: &Spanned<DeValue<'_>>,
+    context: &str,
+) -> Option<String> {
+    let path = w.string(value, &format!("{context}: `rust`"))?;
+    let refuse = |w: &mut Walker, why: String, help: &str| {
+        w.push(
+            Diagnostic::error(Some(value.span()), format!("{context}: {why}"))
+                .help(help.to_owned()),
+        );
+        None
+    };
+    if syn::parse_str::<syn::Type>(&path).is_err() {
+        return refuse(
+            w,
+            format!("`rust = \"{path}\"` is not a Rust type"),
+            "name a type by its path, as the generated module sees it: `crate::types::Email`",
+        );
+    }
+    let field = &decl.field;
+    let why = match &field.ty {
+        LogicalType::Json => Some("typed JSON (`rust` on a json field) is not supported yet"),
+        LogicalType::Enum { .. } => {
+            Some("an enum is a type storegen generates; `rust` can't replace it")
+        }
+        LogicalType::Decimal { .. } => Some(
+            "a decimal is checked against its precision and scale as rust_decimal's `Decimal`; `rust` can't replace it",
+        ),
+        _ if decl.key_flag.is_some() || field.generated => {
+            Some("a key field keeps its logical type's Rust type (keys are passed and paged by it)")
+        }
+        _ => None,
+    };
+    match why {
+        Some(why) => refuse(w, why.to_owned(), "remove `rust`"),
+        None => Some(path),
+    }
 }
 
 /// rust_decimal's `Decimal` holds 28 significant digits (and some of 29).
@@ -1027,13 +1077,24 @@ pub(super) fn check_unsigned_only_on_mysql(w: &mut Walker, schema: &Schema, span
 pub(super) fn check_key_types(w: &mut Walker, schema: &Schema, spans: &super::Spans) {
     for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
         for field in store.key_fields() {
-            let why = match field.ty {
-                LogicalType::Decimal { .. } => {
-                    "a decimal, which can't be a primary key: SQLite keeps decimals as text, and pages in key order would follow the text"
-                }
-                LogicalType::Enum { .. } => {
-                    "an enum, which can't be a primary key: backends order enum values differently, and pages follow the key's order"
-                }
+            let order_help = format!(
+                "key the store by an integer or text field; the {} may still be `unique`",
+                field.ty.name()
+            );
+            let (why, help) = match field.ty {
+                LogicalType::Decimal { .. } => (
+                    "a decimal, which can't be a primary key: SQLite keeps decimals as text, and pages in key order would follow the text",
+                    order_help,
+                ),
+                LogicalType::Enum { .. } => (
+                    "an enum, which can't be a primary key: backends order enum values differently, and pages follow the key's order",
+                    order_help,
+                ),
+                // A single key field with `rust` is refused where it is read.
+                _ if field.rust.is_some() && store.primary_key.len() > 1 => (
+                    "part of the primary key, which keeps its logical type's Rust type",
+                    "remove its `rust`".to_owned(),
+                ),
                 _ => continue,
             };
             let i = store.fields.iter().position(|f| f.name == field.name);
@@ -1042,10 +1103,7 @@ pub(super) fn check_key_types(w: &mut Walker, schema: &Schema, spans: &super::Sp
                     i.and_then(|i| store_spans.fields.get(i).cloned()),
                     format!("field `{}.{}` is {why}", store.name, field.name),
                 )
-                .help(format!(
-                    "key the store by an integer or text field; the {} may still be `unique`",
-                    field.ty.name()
-                )),
+                .help(help),
             );
         }
     }
