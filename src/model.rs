@@ -188,6 +188,9 @@ pub enum LogicalType {
     TimestampTz,
     /// A UUID, stored as its 16 bytes where the backend has no uuid type.
     Uuid,
+    /// A UUID stored as its 36 characters where the backend has no uuid type
+    /// (`storage = "text"`: SQLite TEXT, MySQL CHAR(36)); PostgreSQL's uuid as ever.
+    UuidText,
     /// A JSON document (`serde_json::Value`).
     Json,
     /// An exact decimal number (`rust_decimal::Decimal`) of `precision` significant
@@ -225,7 +228,7 @@ impl LogicalType {
             LogicalType::Time => "time",
             LogicalType::Timestamp => "timestamp",
             LogicalType::TimestampTz => "timestamp_tz",
-            LogicalType::Uuid => "uuid",
+            LogicalType::Uuid | LogicalType::UuidText => "uuid",
             LogicalType::Json => "json",
             LogicalType::Decimal { .. } => "decimal",
             LogicalType::Enum { .. } => "enum",
@@ -246,6 +249,9 @@ impl LogicalType {
     pub fn same_kind(&self, other: &LogicalType) -> bool {
         match (self, other) {
             (LogicalType::Enum { values: a, .. }, LogicalType::Enum { values: b, .. }) => a == b,
+            // Bytes and text don't compare: both ends keep a uuid alike.
+            (LogicalType::Uuid, LogicalType::UuidText)
+            | (LogicalType::UuidText, LogicalType::Uuid) => false,
             _ => self.name() == other.name(),
         }
     }
@@ -301,6 +307,7 @@ impl fmt::Display for LogicalType {
                 write!(f, "decimal({precision}, {scale})")
             }
             LogicalType::Enum { name, .. } => write!(f, "enum {name}"),
+            LogicalType::UuidText => f.write_str("uuid (text)"),
             other => f.write_str(other.name()),
         }
     }

@@ -581,7 +581,7 @@ pub(crate) fn rust_type(ty: &LogicalType) -> TokenStream {
         LogicalType::Time => quote!(::storegen::chrono::NaiveTime),
         LogicalType::Timestamp => quote!(::storegen::chrono::NaiveDateTime),
         LogicalType::TimestampTz => quote!(::storegen::chrono::DateTime<::storegen::chrono::Utc>),
-        LogicalType::Uuid => quote!(::storegen::uuid::Uuid),
+        LogicalType::Uuid | LogicalType::UuidText => quote!(::storegen::uuid::Uuid),
         LogicalType::Json => quote!(::storegen::serde_json::Value),
         LogicalType::Decimal { .. } => quote!(::storegen::rust_decimal::Decimal),
         LogicalType::Enum { name, .. } => {

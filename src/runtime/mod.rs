@@ -15,6 +15,9 @@ pub mod pool;
 #[doc(hidden)]
 pub mod store;
 mod transaction;
+#[cfg(feature = "uuid")]
+#[doc(hidden)]
+pub mod uuids;
 mod verify;
 
 pub use enums::Enum;

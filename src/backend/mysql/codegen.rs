@@ -17,6 +17,7 @@ fn value_of(field: &crate::model::Field, place: TokenStream) -> TokenStream {
         return quote!(Value::from(&#place));
     }
     match (&field.ty, field.nullable) {
+        (LogicalType::UuidText, _) => quote!(my::uuid_text(#place)),
         (LogicalType::TimestampTz, false) => quote!(Value::from(#place.naive_utc())),
         (LogicalType::TimestampTz, true) => quote!(Value::from(#place.map(|v| v.naive_utc()))),
         _ => quote!(Value::from(&#place)),
@@ -42,6 +43,12 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         // An instant is stored as its UTC date and time: read back as UTC.
         match (&f.ty, f.nullable) {
             _ if crate::build::codegen::overridden(f) => quote!(#field: my::take(&mut row, #i)?),
+            (LogicalType::UuidText, false) => quote!(
+                #field: my::take::<my::UuidText>(&mut row, #i)?.0
+            ),
+            (LogicalType::UuidText, true) => quote!(
+                #field: my::take::<Option<my::UuidText>>(&mut row, #i)?.map(|u| u.0)
+            ),
             (LogicalType::TimestampTz, false) => quote!(
                 #field: my::take::<::storegen::chrono::NaiveDateTime>(&mut row, #i)?.and_utc()
             ),
@@ -85,6 +92,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         .zip(store.key_fields())
         .map(|(part, f)| match f.ty {
             LogicalType::TimestampTz => quote!(Value::from(#part.naive_utc())),
+            LogicalType::UuidText => quote!(my::uuid_text(#part)),
             _ => quote!(Value::from(#part)),
         })
         .collect();

@@ -79,11 +79,23 @@ pub fn introspect(
             None if extra.contains("generated") => Some("GENERATED".to_owned()),
             None => None,
         };
-        // The ENUM's values as declared: `sql_type` is lower-cased.
+        // The ENUM's values as declared: the normalised type is lower-cased, so an
+        // ENUM's is spelled again from them (DDL restating the column keeps their case).
         let enum_values = column_type
             .get(..5)
             .is_some_and(|head| head.eq_ignore_ascii_case("enum("))
             .then(|| crate::backend::quoted_literals(&column_type));
+        if let Some(values) = &enum_values {
+            let list: Vec<String> = values
+                .iter()
+                .map(|v| crate::backend::quote_literal(v))
+                .collect();
+            sql_type = sql_type.replacen(
+                &normalize(&column_type),
+                &format!("enum({})", list.join(",")),
+                1,
+            );
+        }
         let column = CatalogColumn {
             name: text(&row, 1)?,
             sql_type,

@@ -566,6 +566,41 @@ pub fn insert_returning<const N: usize>(
     }
 }
 
+/// A uuid field kept as text (CHAR(36)): its hyphenated lower-case form, or NULL.
+#[cfg(feature = "uuid")]
+#[doc(hidden)]
+pub fn uuid_text<T: crate::runtime::uuids::AsUuid>(value: T) -> Value {
+    match crate::runtime::uuids::text(value) {
+        Some(text) => Value::Bytes(text.into_bytes()),
+        None => Value::NULL,
+    }
+}
+
+/// A uuid column kept as text, read.
+#[cfg(feature = "uuid")]
+#[doc(hidden)]
+pub struct UuidText(pub uuid::Uuid);
+
+#[cfg(feature = "uuid")]
+impl TryFrom<Value> for UuidText {
+    type Error = mysql::FromValueError;
+
+    fn try_from(value: Value) -> Result<Self, Self::Error> {
+        match &value {
+            Value::Bytes(text) => match crate::runtime::uuids::parse(text) {
+                Ok(uuid) => Ok(UuidText(uuid)),
+                Err(_) => Err(mysql::FromValueError(value)),
+            },
+            _ => Err(mysql::FromValueError(value)),
+        }
+    }
+}
+
+#[cfg(feature = "uuid")]
+impl mysql::prelude::FromValue for UuidText {
+    type Intermediate = UuidText;
+}
+
 /// How a generated enum is read: its text, parsed (mysql's `FromValue` intermediate).
 #[doc(hidden)]
 pub struct EnumIr<T>(pub T);

@@ -29,6 +29,8 @@ pub fn ddl_type(ty: &LogicalType) -> String {
         LogicalType::Timestamp | LogicalType::TimestampTz => "DATETIME(6)".into(),
         // The 16 bytes: half the size of the text, and compared as the bytes.
         LogicalType::Uuid => "BINARY(16)".into(),
+        // The hyphenated lower-case text, which sorts as the bytes do.
+        LogicalType::UuidText => "CHAR(36)".into(),
         // MariaDB makes it LONGTEXT with a json_valid CHECK.
         LogicalType::Json => "JSON".into(),
         LogicalType::Decimal { precision, scale } => format!("DECIMAL({precision}, {scale})"),
@@ -111,7 +113,11 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
         LogicalType::Float32 => exact(&["float"]),
         LogicalType::Float64 => exact(&["double"]),
         LogicalType::Date => exact(&["date"]),
+        LogicalType::Uuid if sql_type == "char(36)" => Err(
+            "uuid needs `binary(16)`; a uuid kept as `char(36)` takes `storage = \"text\"`".into(),
+        ),
         LogicalType::Uuid => exact(&["binary(16)"]),
+        LogicalType::UuidText => exact(&["char(36)"]),
         // MySQL's JSON, or MariaDB's (a utf8mb4 LONGTEXT).
         LogicalType::Json => match (sql_type, charset) {
             // (Run-time verification reads no character set.)
@@ -250,7 +256,18 @@ mod tests {
         assert_eq!(accepts(&LogicalType::Uuid, &column("binary(16)")), Ok(()));
         assert_eq!(
             accepts(&LogicalType::Uuid, &column("char(36) charset utf8mb4")),
-            Err("uuid needs `binary(16)`".into())
+            Err(
+                "uuid needs `binary(16)`; a uuid kept as `char(36)` takes `storage = \"text\"`"
+                    .into()
+            )
+        );
+        assert_eq!(
+            accepts(&LogicalType::UuidText, &column("char(36) charset ascii")),
+            Ok(())
+        );
+        assert_eq!(
+            accepts(&LogicalType::UuidText, &column("binary(16)")),
+            Err("uuid needs `char(36)`".into())
         );
         assert_eq!(accepts(&LogicalType::Bool, &column("tinyint(1)")), Ok(()));
         assert!(accepts(&LogicalType::Bool, &column("tinyint")).is_err());

@@ -24,7 +24,7 @@ fn pg_type(ty: &LogicalType) -> TokenStream {
         LogicalType::Time => "TIME",
         LogicalType::Timestamp => "TIMESTAMP",
         LogicalType::TimestampTz => "TIMESTAMPTZ",
-        LogicalType::Uuid => "UUID",
+        LogicalType::Uuid | LogicalType::UuidText => "UUID",
         LogicalType::Json => "JSONB",
         LogicalType::Decimal { .. } => "NUMERIC",
         // Left for the server to resolve to the enum type.

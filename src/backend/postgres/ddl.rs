@@ -34,20 +34,22 @@ pub fn statements(schema: &Schema) -> Vec<Statement> {
 /// The enum types a store's columns need, each created unless it exists (PostgreSQL
 /// has no `CREATE TYPE IF NOT EXISTS`), ahead of its `CREATE TABLE`.
 fn create_types(store: &crate::model::Store) -> String {
-    let mut sql = String::new();
-    for field in &store.fields {
-        if let (Some(name), LogicalType::Enum { values, .. }) =
-            (field.ty.enum_type_name(), &field.ty)
-        {
+    store.fields.iter().map(create_type).collect()
+}
+
+/// A native enum field's type, created unless it exists; empty for other fields.
+fn create_type(field: &Field) -> String {
+    match (field.ty.enum_type_name(), &field.ty) {
+        (Some(name), LogicalType::Enum { values, .. }) => {
             let list: Vec<String> = values.iter().map(|v| quote_literal(v)).collect();
-            sql.push_str(&format!(
+            format!(
                 "DO $$ BEGIN\n    CREATE TYPE {} AS ENUM ({});\nEXCEPTION WHEN duplicate_object THEN NULL;\nEND $$;\n",
                 quote(&name),
                 list.join(", ")
-            ));
+            )
         }
+        _ => String::new(),
     }
-    sql
 }
 
 fn column(field: &Field, sole_key: bool) -> String {
@@ -133,6 +135,7 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
             DriftKind::MissingColumn { .. } => {
                 if let Some(field) = field {
                     let mut step = alter(format!("ADD COLUMN {}", column(field, false)));
+                    step.sql = create_type(field) + &step.sql;
                     step.note = crate::backend::ddl::needs_backfill(&store.table, field);
                     steps.push(step);
                 }

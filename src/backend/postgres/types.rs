@@ -27,7 +27,7 @@ pub fn ddl_type(ty: &LogicalType) -> String {
         LogicalType::Time => "TIME".into(),
         LogicalType::Timestamp => "TIMESTAMP".into(),
         LogicalType::TimestampTz => "TIMESTAMPTZ".into(),
-        LogicalType::Uuid => "UUID".into(),
+        LogicalType::Uuid | LogicalType::UuidText => "UUID".into(),
         LogicalType::Json => "JSONB".into(),
         LogicalType::Decimal { precision, scale } => format!("NUMERIC({precision}, {scale})"),
         LogicalType::Enum { native: false, .. } => "TEXT".into(),
@@ -59,7 +59,7 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
         LogicalType::Float64 => exact("double precision"),
         LogicalType::Bytes => exact("bytea"),
         LogicalType::Date => exact("date"),
-        LogicalType::Uuid => exact("uuid"),
+        LogicalType::Uuid | LogicalType::UuidText => exact("uuid"),
         // `json` keeps the text as written, `jsonb` the value: both hold every document.
         // Parameters go as JSONB, which PostgreSQL assigns to a `json` column too.
         LogicalType::Json => match actual {

@@ -25,6 +25,7 @@ fn param(field: &crate::model::Field, value: TokenStream) -> TokenStream {
         }
         LogicalType::Json => quote!(::storegen::sqlite::json(#value)),
         LogicalType::Decimal { scale, .. } => quote!(::storegen::sqlite::decimal(#value, #scale)),
+        LogicalType::UuidText => quote!(::storegen::sqlite::uuid_text(#value)),
         _ => value,
     }
 }
@@ -40,6 +41,12 @@ fn read_column(field: &crate::model::Field, index: Literal) -> TokenStream {
         }
         (LogicalType::Decimal { .. }, true) => {
             quote!(row.get::<_, Option<::storegen::sqlite::DecimalText>>(#index)?.map(|d| d.0))
+        }
+        (LogicalType::UuidText, false) => {
+            quote!(row.get::<_, ::storegen::sqlite::UuidText>(#index)?.0)
+        }
+        (LogicalType::UuidText, true) => {
+            quote!(row.get::<_, Option<::storegen::sqlite::UuidText>>(#index)?.map(|u| u.0))
         }
         _ => quote!(row.get(#index)?),
     }
@@ -141,10 +148,12 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let key_var = format_ident!("key");
     let key_binds = key_parts(store, &key_var)
         .into_iter()
+        .zip(store.key_fields())
         .enumerate()
-        .map(|(i, part)| {
+        .map(|(i, (part, f))| {
             let n = Literal::usize_unsuffixed(i + 1);
-            quote!(stmt.raw_bind_parameter(#n, #part)?;)
+            let value = param(f, part);
+            quote!(stmt.raw_bind_parameter(#n, #value)?;)
         })
         .collect::<Vec<_>>();
     let limit_index = Literal::usize_unsuffixed(store.primary_key.len() + 1);

@@ -1,7 +1,9 @@
 //! Reads what an SQLite database holds for a list of tables, through the pragma table
 //! functions. Table and index names are bound as parameters, never formatted into SQL.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashMap;
+
+use rusqlite::{Connection, params};
 
 use crate::backend::BackendKind;
 use crate::model::{
@@ -9,11 +11,26 @@ use crate::model::{
 };
 
 /// Introspects the named tables; a table that doesn't exist is left out of the catalog.
+///
+/// The list of tables and their SQL are read once for all: looked up per table, each
+/// lookup would scan the whole schema (quadratic in the number of tables).
 pub fn introspect(conn: &Connection, tables: &[&str]) -> rusqlite::Result<Catalog> {
+    // Names compare as SQLite's NOCASE does: ASCII letters only.
+    let mut listed: HashMap<String, (String, bool, Option<String>)> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT l.name, l.wr, s.sql FROM pragma_table_list AS l \
+         LEFT JOIN sqlite_schema AS s ON s.type = 'table' AND s.name = l.name \
+         WHERE l.type = 'table' AND l.schema = 'main'",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let name: String = row.get(0)?;
+        listed.insert(name.to_ascii_lowercase(), (name, row.get(1)?, row.get(2)?));
+    }
     let mut found = Vec::with_capacity(tables.len());
-    for &name in tables {
-        if let Some(table) = table(conn, name)? {
-            found.push(table);
+    for &wanted in tables {
+        if let Some((name, without_rowid, sql)) = listed.get(&wanted.to_ascii_lowercase()) {
+            found.push(table(conn, name, *without_rowid, sql.as_deref())?);
         }
     }
     let server_version: String = conn.query_row("SELECT sqlite_version()", [], |row| row.get(0))?;
@@ -24,19 +41,13 @@ pub fn introspect(conn: &Connection, tables: &[&str]) -> rusqlite::Result<Catalo
     })
 }
 
-fn table(conn: &Connection, wanted: &str) -> rusqlite::Result<Option<CatalogTable>> {
-    let listed = conn
-        .prepare_cached(
-            "SELECT name, wr FROM pragma_table_list WHERE type = 'table' AND schema = 'main' \
-             AND name = ?1 COLLATE NOCASE",
-        )?
-        .query_row(params![wanted], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, bool>(1)?))
-        })
-        .optional()?;
-    let Some((name, without_rowid)) = listed else {
-        return Ok(None);
-    };
+fn table(
+    conn: &Connection,
+    name: &str,
+    without_rowid: bool,
+    sql: Option<&str>,
+) -> rusqlite::Result<CatalogTable> {
+    let name = name.to_owned();
 
     // (column, key position) for the primary key; pk is 1-based, 0 when not a key column.
     let mut key: Vec<(String, i64)> = Vec::new();
@@ -72,12 +83,7 @@ fn table(conn: &Connection, wanted: &str) -> rusqlite::Result<Option<CatalogTabl
         });
     }
     // An enum's CHECK (`"status" IN ('new', 'paid')`) lives only in the table's text.
-    let sql: Option<String> = conn
-        .prepare_cached("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1")?
-        .query_row(params![name], |row| row.get(0))
-        .optional()?
-        .flatten();
-    for (column, values) in crate::backend::in_list_checks(sql.as_deref().unwrap_or("")) {
+    for (column, values) in crate::backend::in_list_checks(sql.unwrap_or("")) {
         if let Some(c) = columns
             .iter_mut()
             .find(|c| c.name.eq_ignore_ascii_case(&column))
@@ -105,14 +111,14 @@ fn table(conn: &Connection, wanted: &str) -> rusqlite::Result<Option<CatalogTabl
 
     let (indexes, unique) = indexes(conn, &name)?;
     let foreign_keys = foreign_keys(conn, &name)?;
-    Ok(Some(CatalogTable {
+    Ok(CatalogTable {
         name,
         columns,
         primary_key,
         unique,
         indexes,
         foreign_keys,
-    }))
+    })
 }
 
 /// Every index on the table, and the column lists of its unique constraints (the

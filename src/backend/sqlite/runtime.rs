@@ -353,6 +353,34 @@ impl rusqlite::types::FromSql for DecimalText {
     }
 }
 
+/// A uuid field kept as text: its hyphenated lower-case form.
+#[cfg(feature = "uuid")]
+#[doc(hidden)]
+pub fn uuid_text<T: crate::runtime::uuids::AsUuid>(value: T) -> Option<String> {
+    crate::runtime::uuids::text(value)
+}
+
+/// A uuid column kept as text, read (or the 16 bytes, if another program wrote those).
+#[cfg(feature = "uuid")]
+#[doc(hidden)]
+pub struct UuidText(pub uuid::Uuid);
+
+#[cfg(feature = "uuid")]
+impl rusqlite::types::FromSql for UuidText {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        use rusqlite::types::{FromSqlError, ValueRef};
+        match value {
+            ValueRef::Text(text) => crate::runtime::uuids::parse(text)
+                .map(UuidText)
+                .map_err(|e| FromSqlError::Other(e.into())),
+            ValueRef::Blob(bytes) => uuid::Uuid::from_slice(bytes)
+                .map(UuidText)
+                .map_err(|e| FromSqlError::Other(e.into())),
+            _ => Err(FromSqlError::InvalidType),
+        }
+    }
+}
+
 /// A generated enum read from its text.
 #[doc(hidden)]
 pub fn enum_from_sql<T: crate::Enum>(

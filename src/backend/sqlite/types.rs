@@ -58,7 +58,8 @@ pub fn accepted_affinities(ty: &LogicalType) -> &'static [Affinity] {
         LogicalType::Text { .. }
         | LogicalType::Json
         | LogicalType::Decimal { .. }
-        | LogicalType::Enum { .. } => &[Affinity::Text],
+        | LogicalType::Enum { .. }
+        | LogicalType::UuidText => &[Affinity::Text],
         // A uuid is its 16 bytes.
         LogicalType::Bytes | LogicalType::Uuid => &[Affinity::Blob],
         // ISO-8601 text. A DATETIME column has NUMERIC affinity, which keeps such text
@@ -88,6 +89,9 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
         }
         (LogicalType::Text { .. }, Affinity::Numeric | Affinity::Integer | Affinity::Real) => {
             "; SQLite would turn text that looks like a number into a number"
+        }
+        (LogicalType::Uuid, Affinity::Text) => {
+            "; SQLite would convert the bytes to the column's affinity (a uuid kept as text takes `storage = \"text\"`)"
         }
         (LogicalType::Bytes | LogicalType::Uuid, _) => {
             "; SQLite would convert the bytes to the column's affinity"
@@ -125,7 +129,8 @@ pub fn ddl_type(ty: &LogicalType) -> &'static str {
         LogicalType::Text { .. }
         | LogicalType::Json
         | LogicalType::Decimal { .. }
-        | LogicalType::Enum { .. } => "TEXT",
+        | LogicalType::Enum { .. }
+        | LogicalType::UuidText => "TEXT",
         LogicalType::Bytes | LogicalType::Uuid => "BLOB",
         // ISO-8601 text: dates sort and compare as text.
         LogicalType::Date
@@ -178,8 +183,14 @@ mod tests {
         assert_eq!(accepts(&LogicalType::Uuid, &column("BLOB")), Ok(()));
         assert_eq!(
             accepts(&LogicalType::Uuid, &column("TEXT")),
-            Err("`TEXT` has TEXT affinity, and uuid needs BLOB affinity; SQLite would convert the bytes to the column's affinity".into())
+            Err("`TEXT` has TEXT affinity, and uuid needs BLOB affinity; SQLite would convert the bytes to the column's affinity (a uuid kept as text takes `storage = \"text\"`)".into())
         );
+        assert_eq!(accepts(&LogicalType::UuidText, &column("TEXT")), Ok(()));
+        assert_eq!(
+            accepts(&LogicalType::UuidText, &column("VARCHAR(36)")),
+            Ok(())
+        );
+        assert!(accepts(&LogicalType::UuidText, &column("BLOB")).is_err());
         assert_eq!(accepts(&LogicalType::Int64, &column("BIGINT")), Ok(()));
         assert_eq!(accepts(&LogicalType::Bool, &column("BOOLEAN")), Ok(()));
         assert_eq!(

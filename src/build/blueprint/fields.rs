@@ -30,6 +30,7 @@ const FIELD_KEYS: &[&str] = &[
 const FIELD_LATER: &[(&str, &str)] = &[];
 const ENUM_KEYS: &[&str] = &["values", "enum_name", "storage"];
 const DECIMAL_KEYS: &[&str] = &["precision", "scale"];
+const UUID_KEYS: &[&str] = &["storage"];
 
 const SUPPORTED_TYPES: &[&str] = &[
     "bool",
@@ -124,6 +125,7 @@ pub(super) fn read_field(
     match type_name.as_ref().map(|(n, _)| n.as_str()) {
         Some("enum") => allowed.extend(ENUM_KEYS),
         Some("decimal") => allowed.extend(DECIMAL_KEYS),
+        Some("uuid") => allowed.extend(UUID_KEYS),
         _ => {}
     }
     w.check_keys(table, &allowed, FIELD_LATER, &format!("in {context}"));
@@ -252,7 +254,22 @@ fn parse_type(
             return needs_feature(w, span, context, name, "chrono");
         }
         "uuid" if !w.features.uuid => return needs_feature(w, span, context, name, "uuid"),
-        "uuid" => LogicalType::Uuid,
+        "uuid" => match table.and_then(|t| t.get("storage")) {
+            None => LogicalType::Uuid,
+            Some(v) => match w.string(v, &format!("{context}: `storage`"))?.as_str() {
+                "binary" => LogicalType::Uuid,
+                "text" => LogicalType::UuidText,
+                other => {
+                    w.unknown_name(
+                        v.span(),
+                        format!("{context}: unknown `storage = \"{other}\"`"),
+                        other,
+                        &["binary", "text"],
+                    );
+                    return None;
+                }
+            },
+        },
         "json" if !w.features.json => return needs_feature(w, span, context, name, "json"),
         "json" => LogicalType::Json,
         "decimal" if !w.features.decimal => {
@@ -724,7 +741,7 @@ fn read_default(
                 Err(why) => mismatch(w, why),
             }
         }
-        LogicalType::Uuid | LogicalType::Json => {
+        LogicalType::Uuid | LogicalType::UuidText | LogicalType::Json => {
             w.push(
                 Diagnostic::error(
                     Some(value.span()),
