@@ -62,6 +62,8 @@ pub trait Backend: Sized + 'static {
         ddl: &Ddl,
         schema: &crate::model::Schema,
     ) -> Result<Migration, Error>;
+    /// Whether a transaction is open on the handle (so `begin` makes a savepoint).
+    fn in_transaction(raw: &mut Self::Raw<'_>) -> bool;
     /// The handle again, for a shorter borrow (a transaction begins on it).
     fn reborrow<'a>(raw: &'a mut Self::Raw<'_>) -> Self::Raw<'a>;
     /// A driver error from `operation` on `store`; `fields` are the store's fields in

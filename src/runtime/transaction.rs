@@ -114,6 +114,10 @@ impl Retry {
 /// error (a serialization failure or deadlock), up to the attempts `retry` allows, with
 /// a short growing pause between. Returns the last attempt's result.
 ///
+/// Inside an open transaction it runs `f` once, in a savepoint: a serialization
+/// failure or deadlock has doomed the whole transaction (InnoDB has already rolled it
+/// back), so only the outermost `transaction_retry` can run it again.
+///
 /// ```ignore
 /// let moved = db::transaction_retry(&mut conn, Retry::attempts(5).isolation(Isolation::Serializable), |tx| {
 ///     let mut from = db::accounts(tx).get(1)?.unwrap();
@@ -127,6 +131,9 @@ where
     E: From<Error> + Retryable,
     F: FnMut(&mut <C::Backend as Backend>::Transaction<'_>) -> Result<T, E>,
 {
+    if <C::Backend as Backend>::in_transaction(&mut conn.raw()) {
+        return run(conn, retry.isolation, &mut f);
+    }
     let mut attempt = 1;
     loop {
         match run(conn, retry.isolation, &mut f) {

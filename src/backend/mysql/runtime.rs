@@ -230,6 +230,10 @@ impl Backend for Mysql {
     type DriverError = mysql::Error;
     type Transaction<'c> = Transaction<'c>;
 
+    fn in_transaction(raw: &mut Self::Raw<'_>) -> bool {
+        raw.depth > 0
+    }
+
     fn reborrow<'a>(raw: &'a mut Self::Raw<'_>) -> Self::Raw<'a> {
         raw.reborrow()
     }

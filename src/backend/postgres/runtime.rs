@@ -175,10 +175,12 @@ impl<'c> PgConn<'c> {
         if let Some(statement) = cache.statements.get(sql) {
             return Ok(Some(statement.clone()));
         }
-        let statement = self.client.prepare_typed(sql, types)?;
-        if cache.statements.len() < StatementCache::LIMIT {
-            cache.statements.insert(sql.to_owned(), statement.clone());
+        // A full cache: one round trip unprepared beats preparing for a single use.
+        if cache.statements.len() >= StatementCache::LIMIT {
+            return Ok(None);
         }
+        let statement = self.client.prepare_typed(sql, types)?;
+        cache.statements.insert(sql.to_owned(), statement.clone());
         Ok(Some(statement))
     }
 
@@ -195,11 +197,12 @@ impl<'c> PgConn<'c> {
         if let Some(statement) = cache.statements.get(key) {
             return Ok(Some(statement.clone()));
         }
+        if cache.statements.len() >= StatementCache::LIMIT {
+            return Ok(None);
+        }
         let (sql, types) = build();
         let statement = self.client.prepare_typed(&sql, &types)?;
-        if cache.statements.len() < StatementCache::LIMIT {
-            cache.statements.insert(key.to_owned(), statement.clone());
-        }
+        cache.statements.insert(key.to_owned(), statement.clone());
         Ok(Some(statement))
     }
 
@@ -275,6 +278,10 @@ impl Backend for Postgres {
     type Raw<'c> = PgConn<'c>;
     type DriverError = postgres::Error;
     type Transaction<'c> = Transaction<'c>;
+
+    fn in_transaction(raw: &mut Self::Raw<'_>) -> bool {
+        raw.in_transaction
+    }
 
     fn reborrow<'a>(raw: &'a mut Self::Raw<'_>) -> Self::Raw<'a> {
         raw.reborrow()

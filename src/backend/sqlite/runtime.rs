@@ -51,6 +51,10 @@ impl Backend for Sqlite {
     type DriverError = rusqlite::Error;
     type Transaction<'c> = Transaction<'c>;
 
+    fn in_transaction(raw: &mut Self::Raw<'_>) -> bool {
+        !raw.is_autocommit()
+    }
+
     fn reborrow<'a>(raw: &'a mut Self::Raw<'_>) -> Self::Raw<'a> {
         *raw
     }
