@@ -248,7 +248,9 @@ impl LogicalType {
     /// Whether two types can sit on the two ends of a foreign key.
     pub fn same_kind(&self, other: &LogicalType) -> bool {
         match (self, other) {
-            (LogicalType::Enum { values: a, .. }, LogicalType::Enum { values: b, .. }) => a == b,
+            // A foreign key holds only between the same enum (PostgreSQL: the same type)
+            // and the same decimal digits (MySQL refuses others; SQLite compares the text).
+            (LogicalType::Enum { .. }, _) | (LogicalType::Decimal { .. }, _) => self == other,
             // Bytes and text don't compare: both ends keep a uuid alike.
             (LogicalType::Uuid, LogicalType::UuidText)
             | (LogicalType::UuidText, LogicalType::Uuid) => false,

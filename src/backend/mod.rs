@@ -209,7 +209,8 @@ pub fn quoted_literals(text: &str) -> Vec<String> {
 }
 
 /// The values a `CHECK (<column> IN ('a', 'b'))` in a table's SQL allows, for the
-/// columns that have one (SQLite keeps only the table's text).
+/// columns that have one (SQLite keeps only the table's text). Other CHECKs, and any
+/// that doesn't parse, are passed over.
 pub fn in_list_checks(table_sql: &str) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     let upper = table_sql.to_ascii_uppercase();
@@ -217,45 +218,103 @@ pub fn in_list_checks(table_sql: &str) -> Vec<(String, Vec<String>)> {
     while let Some(at) = upper[from..].find("CHECK") {
         let start = from + at + "CHECK".len();
         from = start;
-        let rest = table_sql[start..].trim_start();
-        let Some(body) = rest.strip_prefix('(') else {
-            continue;
-        };
-        // The CHECK's own parentheses, with quoted text skipped.
-        let (mut depth, mut quoted, mut end) = (1, false, None);
-        for (i, c) in body.char_indices() {
-            match c {
-                '\'' => quoted = !quoted,
-                '(' if !quoted => depth += 1,
-                ')' if !quoted => {
-                    depth -= 1;
-                    if depth == 0 {
-                        end = Some(i);
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        let Some(end) = end else { break };
-        let expr = body[..end].trim();
-        let (column, after) = match expr.chars().next() {
-            Some(q @ ('"' | '`' | '[')) => {
-                let close = if q == '[' { ']' } else { q };
-                match expr[1..].find(close) {
-                    Some(i) => (expr[1..1 + i].to_owned(), &expr[2 + i..]),
-                    None => continue,
-                }
-            }
-            _ => match expr.find(|c: char| c.is_whitespace()) {
-                Some(i) => (expr[..i].to_owned(), &expr[i..]),
-                None => continue,
-            },
-        };
-        let after = after.trim_start();
-        if after.len() > 2 && after[..2].eq_ignore_ascii_case("IN") {
-            out.push((column, quoted_literals(&after[2..])));
+        if let Some(found) = in_list(&table_sql[start..]) {
+            out.push(found);
         }
     }
     out
+}
+
+/// `(<column> IN ('a', 'b'))` at the start of `text` (after spaces): the column and the
+/// listed literals.
+fn in_list(text: &str) -> Option<(String, Vec<String>)> {
+    let expr = text.trim_start().strip_prefix('(')?.trim_start();
+    let (column, rest) = identifier(expr)?;
+    let rest = rest.trim_start();
+    if !rest.get(..2)?.eq_ignore_ascii_case("IN") {
+        return None;
+    }
+    let list = rest[2..].trim_start().strip_prefix('(')?;
+    // The list's literals, up to its closing parenthesis (outside quotes).
+    let mut quoted = false;
+    let end = list.char_indices().find_map(|(i, c)| match c {
+        '\'' => {
+            quoted = !quoted;
+            None
+        }
+        ')' if !quoted => Some(i),
+        _ => None,
+    })?;
+    let after = list[end + 1..].trim_start();
+    // Only a CHECK that is the list alone: `IN (...) AND ...` limits more than that.
+    if !after.starts_with(')') {
+        return None;
+    }
+    Some((column, quoted_literals(&list[..end])))
+}
+
+/// A column name at the start of `text`, quoted (`"a""b"`, `` `a` ``, `[a]`) or bare, and
+/// what follows it.
+fn identifier(text: &str) -> Option<(String, &str)> {
+    let mut chars = text.char_indices();
+    let (_, first) = chars.next()?;
+    let close = match first {
+        '"' => '"',
+        '`' => '`',
+        '[' => ']',
+        _ => {
+            let end = text
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(text.len());
+            return (end > 0).then(|| (text[..end].to_owned(), &text[end..]));
+        }
+    };
+    let mut name = String::new();
+    let mut rest = chars.peekable();
+    while let Some((i, c)) = rest.next() {
+        if c == close {
+            // A doubled closing quote is one of it in the name.
+            if close != ']' && rest.peek().map(|(_, n)| *n) == Some(close) {
+                rest.next();
+                name.push(c);
+                continue;
+            }
+            return Some((name, &text[i + c.len_utf8()..]));
+        }
+        name.push(c);
+    }
+    None
+}
+
+#[cfg(test)]
+mod check_parsing_tests {
+    use super::*;
+
+    #[test]
+    fn in_lists_are_read_from_checks_as_other_tools_write_them() {
+        let sql = r#"CREATE TABLE t (
+            a TEXT CHECK ("a" IN ('x', 'it''s')),
+            b TEXT CHECK (b in ('p','q')),
+            c TEXT CHECK (length(c) <= 5),
+            d TEXT CHECK (d IN ('one') AND d <> ''),
+            "we""ird" TEXT CHECK ("we""ird" IN ('w')),
+            名前 TEXT CHECK (名前 IN ('名')),
+            e TEXT CHECK ([e] IN ('z')),
+            f TEXT CHECK (f IN ('unclosed'
+        )"#;
+        assert_eq!(
+            in_list_checks(sql),
+            [
+                ("a".to_owned(), vec!["x".to_owned(), "it's".to_owned()]),
+                ("b".to_owned(), vec!["p".to_owned(), "q".to_owned()]),
+                ("we\"ird".to_owned(), vec!["w".to_owned()]),
+                ("名前".to_owned(), vec!["名".to_owned()]),
+                ("e".to_owned(), vec!["z".to_owned()]),
+            ]
+        );
+        assert_eq!(
+            quoted_literals("ARRAY['a'::text, 'b''c'::text]"),
+            ["a", "b'c"]
+        );
+    }
 }

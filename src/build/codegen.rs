@@ -209,7 +209,7 @@ fn enum_items(schema: &Schema) -> TokenStream {
             );
             out.extend(quote! {
                 #[doc = #doc]
-                #[allow(dead_code)]
+                #[allow(dead_code, clippy::upper_case_acronyms, clippy::enum_variant_names)]
                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
                 pub enum #ty {
                     #(#[doc = #docs] #defaults #variants,)*

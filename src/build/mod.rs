@@ -230,17 +230,25 @@ impl Builder {
             snapshot,
             write_snapshot,
         };
-        let (checked, found) = validate::check(&plan, directives);
-        diagnostics.extend(found);
-        if diagnostics.iter().any(Diagnostic::is_error) {
-            return Err(report(diagnostics));
-        }
-
         let file_name = self
             .blueprint
             .file_name()
             .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
-        let code = codegen::generate(&blueprint.schema, &file_name).map_err(Error::Unexpected)?;
+        // Generation needs only the parsed schema: it runs while validation waits on the
+        // database, and is dropped if validation finds errors.
+        let ((checked, found), code) = std::thread::scope(|scope| {
+            let generation = scope.spawn(|| codegen::generate(&blueprint.schema, &file_name));
+            let checked = validate::check(&plan, directives);
+            let code = generation.join().unwrap_or_else(|_| {
+                Err("storegen's code generator panicked; please report this".into())
+            });
+            (checked, code)
+        });
+        diagnostics.extend(found);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(report(diagnostics));
+        }
+        let code = code.map_err(Error::Unexpected)?;
         let out_dir = match &self.out_dir {
             Some(dir) => manifest_dir.join(dir),
             None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| {

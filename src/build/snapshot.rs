@@ -15,7 +15,7 @@ use super::diagnostics::Diagnostic;
 use crate::backend::BackendKind;
 use crate::model::{
     Catalog, CatalogColumn, CatalogForeignKey, CatalogIndex, CatalogTable, DefaultValue, Field,
-    OnDelete, Schema, Store,
+    LogicalType, OnDelete, Schema, Store,
 };
 
 /// The snapshot format this storegen reads and writes.
@@ -50,6 +50,9 @@ fn signature(store: &Store) -> StoreSignature {
 
 fn field_signature(field: &Field) -> String {
     let mut text = format!("{}: {}", field.name, field.ty);
+    if let LogicalType::Enum { values, native, .. } = &field.ty {
+        let _ = write!(text, " {values:?}{}", if *native { "" } else { " as text" });
+    }
     if field.column != field.name {
         let _ = write!(text, ", column {:?}", field.column);
     }

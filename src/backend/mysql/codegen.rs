@@ -5,7 +5,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::backend::quote_backtick as quote_sql;
-use crate::build::codegen::{ident, key_parts, key_type, new_ident, ops_impl_head, record_ident};
+use crate::build::codegen::{
+    ident, key_parts, key_type, new_ident, ops_impl_head, overridden, record_ident,
+};
 use crate::model::{LogicalType, Store};
 
 /// The driver's `Value` of a place holding a field's record type (`T`, or `Option<T>`
@@ -13,7 +15,7 @@ use crate::model::{LogicalType, Store};
 /// storegen would use (TIMESTAMP ends in 2038). Instants are `Copy`, so they are read
 /// from the place; everything else is borrowed.
 fn value_of(field: &crate::model::Field, place: TokenStream) -> TokenStream {
-    if crate::build::codegen::overridden(field) {
+    if overridden(field) {
         return quote!(Value::from(&#place));
     }
     match (&field.ty, field.nullable) {
@@ -42,7 +44,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         let i = Literal::usize_unsuffixed(i);
         // An instant is stored as its UTC date and time: read back as UTC.
         match (&f.ty, f.nullable) {
-            _ if crate::build::codegen::overridden(f) => quote!(#field: my::take(&mut row, #i)?),
+            _ if overridden(f) => quote!(#field: my::take(&mut row, #i)?),
             (LogicalType::UuidText, false) => quote!(
                 #field: my::take::<my::UuidText>(&mut row, #i)?.0
             ),
@@ -69,7 +71,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let width = Literal::usize_unsuffixed(insertable.len());
     let values = insertable.iter().map(|f| {
         let field = ident(&f.name);
-        if f.default.is_some() && f.ty == LogicalType::TimestampTz {
+        if f.default.is_some() && f.ty == LogicalType::TimestampTz && !overridden(f) {
             let value = value_of(f, quote!(value));
             quote!(new.#field.map(|value| #value))
         } else if f.default.is_some() {

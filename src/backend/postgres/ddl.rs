@@ -43,7 +43,7 @@ fn create_type(field: &Field) -> String {
         (Some(name), LogicalType::Enum { values, .. }) => {
             let list: Vec<String> = values.iter().map(|v| quote_literal(v)).collect();
             format!(
-                "DO $$ BEGIN\n    CREATE TYPE {} AS ENUM ({});\nEXCEPTION WHEN duplicate_object THEN NULL;\nEND $$;\n",
+                "DO $storegen$ BEGIN\n    CREATE TYPE {} AS ENUM ({});\nEXCEPTION WHEN duplicate_object THEN NULL;\nEND $storegen$;\n",
                 quote(&name),
                 list.join(", ")
             )
@@ -144,7 +144,16 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
                 if let Some(field) = field {
                     let ty = ddl_type(&field.ty);
                     let c = quote(c);
-                    steps.push(alter(format!("ALTER COLUMN {c} TYPE {ty} USING {c}::{ty}")));
+                    // An enum type comes first, and takes its values through text.
+                    let (create, through) = match field.ty.enum_type_name() {
+                        Some(_) => (create_type(field), "::text"),
+                        None => (String::new(), ""),
+                    };
+                    let mut step = alter(format!(
+                        "ALTER COLUMN {c} TYPE {ty} USING {c}{through}::{ty}"
+                    ));
+                    step.sql = create + &step.sql;
+                    steps.push(step);
                 }
             }
             DriftKind::EnumValues {

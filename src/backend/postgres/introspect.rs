@@ -21,9 +21,9 @@ const COLUMNS: &str = "SELECT a.attrelid, a.attname::text, \
      pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text, \
      ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e WHERE e.enumtypid = a.atttypid \
            ORDER BY e.enumsortorder), \
-     (SELECT pg_catalog.pg_get_constraintdef(c.oid) FROM pg_catalog.pg_constraint c \
+     ARRAY(SELECT pg_catalog.pg_get_constraintdef(c.oid) FROM pg_catalog.pg_constraint c \
       WHERE c.conrelid = a.attrelid AND c.contype = 'c' AND c.conkey = ARRAY[a.attnum] \
-      AND pg_catalog.pg_get_constraintdef(c.oid) LIKE '%= ANY (%' ORDER BY c.conname LIMIT 1) \
+      ORDER BY c.conname) \
      FROM pg_catalog.pg_attribute a \
      LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
      WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped \
@@ -50,12 +50,18 @@ const FOREIGN_KEYS: &str = "SELECT con.conrelid, \
      FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class ft ON ft.oid = con.confrelid \
      WHERE con.contype = 'f' AND con.conrelid = ANY($1) ORDER BY con.conrelid, con.conname";
 
-/// An enum type's labels, or the values of a CHECK (`c = ANY (ARRAY['a'::text, ...])`).
-fn enum_values(labels: Vec<String>, check: Option<String>) -> Option<Vec<String>> {
+/// An enum type's labels, or the values of a CHECK that lists them: PostgreSQL keeps
+/// `c IN ('a', 'b')` as `(c = ANY (ARRAY['a'::text, 'b'::text]))`, and a list of one
+/// as `(c = 'a'::text)`.
+fn enum_values(labels: Vec<String>, checks: Vec<String>) -> Option<Vec<String>> {
     if !labels.is_empty() {
         return Some(labels);
     }
-    check.map(|def| crate::backend::quoted_literals(&def))
+    checks.iter().find_map(|def| {
+        let list = def.contains("= ANY (ARRAY[")
+            || (def.contains(" = '") && !def.contains(" AND ") && !def.contains(" OR "));
+        list.then(|| crate::backend::quoted_literals(def))
+    })
 }
 
 /// Introspects the named tables of `schema`; absent tables are left out.
@@ -171,4 +177,48 @@ pub fn introspect(
         server_version,
         tables: ordered,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::enum_values;
+
+    #[test]
+    fn an_enums_values_come_from_its_type_or_a_check_that_lists_them() {
+        let list = |values: &[&str]| Some(values.iter().map(|v| v.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            enum_values(vec!["a".into(), "b".into()], Vec::new()),
+            list(&["a", "b"])
+        );
+        let checks = |defs: &[&str]| defs.iter().map(|d| d.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            enum_values(
+                Vec::new(),
+                checks(&["CHECK ((kind = ANY (ARRAY['a'::text, 'b''c'::text])))"])
+            ),
+            list(&["a", "b'c"])
+        );
+        // A list of one, as PostgreSQL keeps `kind IN ('only')`.
+        assert_eq!(
+            enum_values(
+                Vec::new(),
+                checks(&[
+                    "CHECK ((length(kind) > 1))",
+                    "CHECK ((kind = 'only'::text))"
+                ])
+            ),
+            list(&["only"])
+        );
+        assert_eq!(
+            enum_values(Vec::new(), checks(&["CHECK ((length(kind) > 1))"])),
+            None
+        );
+        assert_eq!(
+            enum_values(
+                Vec::new(),
+                checks(&["CHECK (((kind = 'a'::text) OR (note = 'b'::text)))"])
+            ),
+            None
+        );
+    }
 }

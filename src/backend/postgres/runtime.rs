@@ -89,7 +89,7 @@ pub struct StatementCache {
 
 impl StatementCache {
     /// Statements with SQL built per call (batch inserts of many shapes) are cached up to
-    /// this many; past it they still run, prepared each time.
+    /// this many; past it new ones still run, unprepared (one round trip each).
     const LIMIT: usize = 512;
 }
 

@@ -74,7 +74,13 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
         },
         LogicalType::Enum { .. } => {
             let wanted = ty.enum_type_name().unwrap_or_default();
-            if actual == wanted || actual == crate::backend::quote_double(&wanted) {
+            let quoted = crate::backend::quote_double(&wanted);
+            // `format_type` names the schema of a type outside the search path.
+            let unqualified = actual
+                .rsplit_once('.')
+                .filter(|(schema, _)| !schema.is_empty())
+                .map_or(actual, |(_, name)| name);
+            if unqualified == wanted || unqualified == quoted {
                 Ok(())
             } else {
                 Err(format!("{ty} needs the enum type `{wanted}`"))

@@ -148,9 +148,27 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
                     quote(c)
                 )));
             }
-            (_, Some(table)) if !rebuilt.contains(&store.name) => {
+            (kind, Some(table)) if !rebuilt.contains(&store.name) => {
                 rebuilt.push(store.name.clone());
-                steps.extend(rebuild(store, table));
+                let mut rebuilt_steps = rebuild(store, table);
+                // The new table's CHECK refuses rows holding values the enum lacks: the
+                // copy then fails, and the transaction undoes the rebuild.
+                if let (
+                    DriftKind::EnumValues {
+                        column,
+                        extra,
+                        unchecked,
+                        ..
+                    },
+                    Some(first),
+                ) = (kind, rebuilt_steps.first_mut())
+                    && (*unchecked || !extra.is_empty())
+                {
+                    first.note = Some(format!(
+                        "rows whose `{column}` holds a value the enum lacks make this rebuild fail: change them first"
+                    ));
+                }
+                steps.extend(rebuilt_steps);
             }
             _ => {}
         }

@@ -337,6 +337,17 @@ fn read_rust_override(
     }
 }
 
+/// A type as a reference's diagnostic names it: with what must match on both ends.
+fn kind(ty: &LogicalType) -> String {
+    match ty {
+        LogicalType::Decimal { .. } | LogicalType::Enum { .. } | LogicalType::UuidText => {
+            ty.to_string()
+        }
+        LogicalType::Uuid => "uuid (binary)".into(),
+        other => other.name().into(),
+    }
+}
+
 /// rust_decimal's `Decimal` holds 28 significant digits (and some of 29).
 const DECIMAL_DIGITS: i64 = 28;
 
@@ -1023,12 +1034,12 @@ pub(super) fn resolve_references(
                     Some(span),
                     format!(
                         "{context} is {} but references `{target_store}.{target_field}`, which is {}",
-                        field.ty.name(),
-                        referenced.ty.name()
+                        kind(&field.ty),
+                        kind(&referenced.ty)
                     ),
                 )
                 .label("types differ")
-                .help(format!("declare `{}` as {}", field.name, referenced.ty.name())),
+                .help(format!("declare `{}` as {}", field.name, kind(&referenced.ty))),
             );
             continue;
         }
@@ -1107,8 +1118,8 @@ pub(super) fn check_key_types(w: &mut Walker, schema: &Schema, spans: &super::Sp
                     "an enum, which can't be a primary key: backends order enum values differently, and pages follow the key's order",
                     order_help,
                 ),
-                // A single key field with `rust` is refused where it is read.
-                _ if field.rust.is_some() && store.primary_key.len() > 1 => (
+                // (`primary_key = true` beside `rust` is refused where it is read.)
+                _ if field.rust.is_some() => (
                     "part of the primary key, which keeps its logical type's Rust type",
                     "remove its `rust`".to_owned(),
                 ),
