@@ -603,7 +603,13 @@ pub(crate) fn value_type(field: &Field) -> TokenStream {
 /// Whether a field's value goes to the driver as it is rather than through storegen's
 /// conversions for its logical type: a `rust` override implements them itself.
 pub(crate) fn overridden(field: &Field) -> bool {
-    field.rust.is_some()
+    field.rust.is_some() && field.ty != LogicalType::Json
+}
+
+/// A json field read into and written from a type of the application's through serde
+/// (`rust` on a json field).
+pub(crate) fn typed_json(field: &Field) -> bool {
+    field.rust.is_some() && field.ty == LogicalType::Json
 }
 
 /// The record field's type: `Option<T>` when nullable.

@@ -6,7 +6,8 @@ use quote::{format_ident, quote};
 
 use crate::backend::quote_backtick as quote_sql;
 use crate::build::codegen::{
-    ident, key_parts, key_type, new_ident, ops_impl_head, overridden, record_ident,
+    ident, key_parts, key_type, new_ident, ops_impl_head, overridden, record_ident, typed_json,
+    value_type,
 };
 use crate::model::{LogicalType, Store};
 
@@ -17,6 +18,15 @@ use crate::model::{LogicalType, Store};
 fn value_of(field: &crate::model::Field, place: TokenStream) -> TokenStream {
     if overridden(field) {
         return quote!(Value::from(&#place));
+    }
+    // Serialised here, so a failure is the operation's error (`?`: the functions
+    // building these return `Result`).
+    if typed_json(field) {
+        return if field.nullable {
+            quote!(my::json_typed_opt(&#place)?)
+        } else {
+            quote!(my::json_typed(&#place)?)
+        };
     }
     match (&field.ty, field.nullable) {
         (LogicalType::UuidText, _) => quote!(my::uuid_text(#place)),
@@ -45,6 +55,14 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         // An instant is stored as its UTC date and time: read back as UTC.
         match (&f.ty, f.nullable) {
             _ if overridden(f) => quote!(#field: my::take(&mut row, #i)?),
+            _ if typed_json(f) => {
+                let ty = value_type(f);
+                if f.nullable {
+                    quote!(#field: my::take::<Option<my::JsonTyped<#ty>>>(&mut row, #i)?.map(|j| j.0))
+                } else {
+                    quote!(#field: my::take::<my::JsonTyped<#ty>>(&mut row, #i)?.0)
+                }
+            }
             (LogicalType::UuidText, false) => quote!(
                 #field: my::take::<my::UuidText>(&mut row, #i)?.0
             ),
@@ -204,6 +222,40 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             }
         }
     };
+    // Typed JSON is serialised while the values are built: then building them can fail.
+    let (values_fn, try_values, insert_many_fn) = if insertable.iter().any(|f| typed_json(f)) {
+        (
+            quote! {
+                /// Each insertable column's value; `None` takes the column's default.
+                fn values(new: &New) -> Result<[Option<Value>; #width], Error> {
+                    Ok([#(#values),*])
+                }
+            },
+            quote!(?),
+            quote! {
+                fn insert_many(conn: &mut MyConn<'_>, rows: &[New]) -> Result<u64, Error> {
+                    let values = rows.iter().map(values).collect::<Result<Vec<_>, _>>()?;
+                    my::insert_many(conn, TABLE, INSERT_COLUMNS, values.into_iter())
+                }
+            },
+        )
+    } else {
+        (
+            quote! {
+                /// Each insertable column's value; `None` takes the column's default.
+                fn values(#new_param: &New) -> [Option<Value>; #width] {
+                    [#(#values),*]
+                }
+            },
+            TokenStream::new(),
+            quote! {
+                fn insert_many(conn: &mut MyConn<'_>, rows: &[New]) -> Result<u64, Error> {
+                    my::insert_many(conn, TABLE, INSERT_COLUMNS, rows.iter().map(values))
+                }
+            },
+        )
+    };
+
     quote! {
         #[allow(dead_code)]
         mod #module {
@@ -220,23 +272,18 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 Ok(Record { #(#read_fields,)* })
             }
 
-            /// Each insertable column's value; `None` takes the column's default.
-            fn values(#new_param: &New) -> [Option<Value>; #width] {
-                [#(#values),*]
-            }
+            #values_fn
 
             #ops_impl {
                 fn insert(conn: &mut MyConn<'_>, new: &New) -> Result<Option<Record>, Error> {
-                    if let Some(rows) = my::insert_returning(conn, TABLE, INSERT_COLUMNS, values(new), COLUMNS)? {
+                    if let Some(rows) = my::insert_returning(conn, TABLE, INSERT_COLUMNS, values(new)#try_values, COLUMNS)? {
                         return rows.into_iter().next().map(read).transpose();
                     }
-                    let (_, id) = my::insert(conn, TABLE, INSERT_COLUMNS, values(new), 1, None)?;
+                    let (_, id) = my::insert(conn, TABLE, INSERT_COLUMNS, values(new)#try_values, 1, None)?;
                     #read_back
                 }
 
-                fn insert_many(conn: &mut MyConn<'_>, rows: &[New]) -> Result<u64, Error> {
-                    my::insert_many(conn, TABLE, INSERT_COLUMNS, rows.iter().map(values))
-                }
+                #insert_many_fn
 
                 fn get(conn: &mut MyConn<'_>, key: #key) -> Result<Option<Record>, Error> {
                     let rows = conn.query(#get_sql, vec![#(#key_values),*])?;

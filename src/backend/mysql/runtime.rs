@@ -605,6 +605,50 @@ impl mysql::prelude::FromValue for UuidText {
     type Intermediate = UuidText;
 }
 
+/// A typed JSON field's parameter (`rust = "..."` on a json field): its JSON text.
+#[cfg(feature = "json")]
+#[doc(hidden)]
+pub fn json_typed<T: serde::Serialize + ?Sized>(value: &T) -> Result<Value, mysql::Error> {
+    serde_json::to_vec(value).map(Value::Bytes).map_err(|e| {
+        mysql::Error::IoError(std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+    })
+}
+
+/// A nullable typed JSON field's parameter: `None` is NULL.
+#[cfg(feature = "json")]
+#[doc(hidden)]
+pub fn json_typed_opt<T: serde::Serialize>(value: &Option<T>) -> Result<Value, mysql::Error> {
+    match value {
+        Some(value) => json_typed(value),
+        None => Ok(Value::NULL),
+    }
+}
+
+/// A typed JSON column's value, deserialised from its text.
+#[cfg(feature = "json")]
+#[doc(hidden)]
+pub struct JsonTyped<T>(pub T);
+
+#[cfg(feature = "json")]
+impl<T: serde::de::DeserializeOwned> TryFrom<Value> for JsonTyped<T> {
+    type Error = mysql::FromValueError;
+
+    fn try_from(value: Value) -> Result<Self, Self::Error> {
+        match &value {
+            Value::Bytes(text) => match serde_json::from_slice(text) {
+                Ok(parsed) => Ok(JsonTyped(parsed)),
+                Err(_) => Err(mysql::FromValueError(value)),
+            },
+            _ => Err(mysql::FromValueError(value)),
+        }
+    }
+}
+
+#[cfg(feature = "json")]
+impl<T: serde::de::DeserializeOwned> mysql::prelude::FromValue for JsonTyped<T> {
+    type Intermediate = JsonTyped<T>;
+}
+
 /// How a generated enum is read: its text, parsed (mysql's `FromValue` intermediate).
 #[doc(hidden)]
 pub struct EnumIr<T>(pub T);

@@ -6,7 +6,9 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::backend::quote_double as quote_sql;
-use crate::build::codegen::{ident, key_parts, key_type, new_ident, ops_impl_head, record_ident};
+use crate::build::codegen::{
+    ident, key_parts, key_type, new_ident, ops_impl_head, record_ident, typed_json, value_type,
+};
 use crate::model::{LogicalType, Store};
 
 /// The `postgres::types::Type` constant for a logical type's parameters.
@@ -51,6 +53,14 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
         let field = ident(&f.name);
         let i = Literal::usize_unsuffixed(i);
+        if typed_json(f) {
+            let ty = value_type(f);
+            return if f.nullable {
+                quote!(#field: row.try_get::<_, Option<::storegen::postgres::types::Json<#ty>>>(#i)?.map(|j| j.0))
+            } else {
+                quote!(#field: row.try_get::<_, ::storegen::postgres::types::Json<#ty>>(#i)?.0)
+            };
+        }
         quote!(#field: row.try_get(#i)?)
     });
 
@@ -63,14 +73,25 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let insert_columns = insertable.iter().map(|f| quote_sql(&f.column));
     let insert_types = insertable.iter().map(|f| pg_type(&f.ty));
     let width = Literal::usize_unsuffixed(insertable.len());
-    let values = insertable.iter().map(|f| {
-        let field = ident(&f.name);
-        if f.default.is_some() {
-            quote!(new.#field.as_ref().map(|value| value as Param<'_>))
-        } else {
-            quote!(Some(&new.#field as Param<'_>))
-        }
-    });
+    // Typed JSON fields go as `Json` wrappers made before `values` borrows them.
+    let typed: Vec<_> = insertable.iter().filter(|f| typed_json(f)).collect();
+    let mut typed_index = 0;
+    let values: Vec<TokenStream> = insertable
+        .iter()
+        .map(|f| {
+            let field = ident(&f.name);
+            if typed_json(f) {
+                let k = syn::Index::from(typed_index);
+                typed_index += 1;
+                return quote!(Some(&json.#k as Param<'_>));
+            }
+            if f.default.is_some() {
+                quote!(new.#field.as_ref().map(|value| value as Param<'_>))
+            } else {
+                quote!(Some(&new.#field as Param<'_>))
+            }
+        })
+        .collect();
 
     let key_columns: Vec<String> = store.key_fields().map(|f| quote_sql(&f.column)).collect();
     let key_match = |first: usize| {
@@ -133,13 +154,95 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         let types = ordered.iter().map(|f| pg_type(&f.ty));
         let params = ordered.iter().map(|f| {
             let field = ident(&f.name);
-            quote!(&record.#field)
+            if typed_json(f) && f.nullable {
+                quote!(&record.#field.as_ref().map(::storegen::postgres::types::Json))
+            } else if typed_json(f) {
+                quote!(&::storegen::postgres::types::Json(&record.#field))
+            } else {
+                quote!(&record.#field)
+            }
         });
         quote! {
             fn update(conn: &mut PgConn<'_>, record: &Record) -> Result<bool, Error> {
                 Ok(conn.execute(#sql, &[#(#types),*], &[#(#params),*])? > 0)
             }
         }
+    };
+
+    let (values_fns, insert_fns) = if typed.is_empty() {
+        (
+            quote! {
+                /// Each insertable column's value; `None` takes the column's default.
+                fn values(#new_param: &New) -> [Option<Param<'_>>; #width] {
+                    [#(#values),*]
+                }
+            },
+            quote! {
+                fn insert(conn: &mut PgConn<'_>, new: &New) -> Result<Option<Record>, Error> {
+                    let rows = pg::insert(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, &values(new), 1, Some(COLUMNS))?;
+                    rows.first().map(read).transpose()
+                }
+
+                fn insert_many(conn: &mut PgConn<'_>, rows: &[New]) -> Result<u64, Error> {
+                    let values: Vec<Option<Param<'_>>> = rows.iter().flat_map(values).collect();
+                    pg::insert_many(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, &values, rows.len())
+                }
+            },
+        )
+    } else {
+        let values_new = if typed.len() == insertable.len() {
+            format_ident!("_new")
+        } else {
+            format_ident!("new")
+        };
+        let json_types = typed.iter().map(|f| {
+            let ty = value_type(f);
+            if f.nullable {
+                quote!(Option<::storegen::postgres::types::Json<&'a #ty>>)
+            } else {
+                quote!(::storegen::postgres::types::Json<&'a #ty>)
+            }
+        });
+        let json_values = typed.iter().map(|f| {
+            let field = ident(&f.name);
+            if f.nullable {
+                quote!(new.#field.as_ref().map(::storegen::postgres::types::Json))
+            } else {
+                quote!(::storegen::postgres::types::Json(&new.#field))
+            }
+        });
+        (
+            quote! {
+                /// The typed JSON fields, as the parameters `values` borrows.
+                type JsonParams<'a> = (#(#json_types,)*);
+
+                fn json(new: &New) -> JsonParams<'_> {
+                    (#(#json_values,)*)
+                }
+
+                /// Each insertable column's value; `None` takes the column's default.
+                fn values<'a>(#values_new: &'a New, json: &'a JsonParams<'a>) -> [Option<Param<'a>>; #width] {
+                    [#(#values),*]
+                }
+            },
+            quote! {
+                fn insert(conn: &mut PgConn<'_>, new: &New) -> Result<Option<Record>, Error> {
+                    let json = json(new);
+                    let rows = pg::insert(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, &values(new, &json), 1, Some(COLUMNS))?;
+                    rows.first().map(read).transpose()
+                }
+
+                fn insert_many(conn: &mut PgConn<'_>, rows: &[New]) -> Result<u64, Error> {
+                    let json: Vec<JsonParams<'_>> = rows.iter().map(json).collect();
+                    let values: Vec<Option<Param<'_>>> = rows
+                        .iter()
+                        .zip(&json)
+                        .flat_map(|(new, json)| values(new, json))
+                        .collect();
+                    pg::insert_many(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, &values, rows.len())
+                }
+            },
+        )
     };
 
     quote! {
@@ -161,21 +264,10 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 Ok(Record { #(#read_fields,)* })
             }
 
-            /// Each insertable column's value; `None` takes the column's default.
-            fn values(#new_param: &New) -> [Option<Param<'_>>; #width] {
-                [#(#values),*]
-            }
+            #values_fns
 
             #ops_impl {
-                fn insert(conn: &mut PgConn<'_>, new: &New) -> Result<Option<Record>, Error> {
-                    let rows = pg::insert(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, &values(new), 1, Some(COLUMNS))?;
-                    rows.first().map(read).transpose()
-                }
-
-                fn insert_many(conn: &mut PgConn<'_>, rows: &[New]) -> Result<u64, Error> {
-                    let values: Vec<Option<Param<'_>>> = rows.iter().flat_map(values).collect();
-                    pg::insert_many(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, &values, rows.len())
-                }
+                #insert_fns
 
                 fn get(conn: &mut PgConn<'_>, key: #key) -> Result<Option<Record>, Error> {
                     let rows = conn.query(#get_sql, KEY_TYPES, &[#(#key_params),*])?;

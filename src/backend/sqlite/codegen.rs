@@ -18,6 +18,13 @@ fn param(field: &crate::model::Field, value: TokenStream) -> TokenStream {
     if crate::build::codegen::overridden(field) {
         return value;
     }
+    if crate::build::codegen::typed_json(field) {
+        return if field.nullable {
+            quote!(::storegen::sqlite::json_typed_opt(#value)?)
+        } else {
+            quote!(::storegen::sqlite::json_typed(#value)?)
+        };
+    }
     match field.ty {
         LogicalType::Float32 | LogicalType::Float64 => {
             let name = &field.name;
@@ -34,6 +41,14 @@ fn param(field: &crate::model::Field, value: TokenStream) -> TokenStream {
 fn read_column(field: &crate::model::Field, index: Literal) -> TokenStream {
     if crate::build::codegen::overridden(field) {
         return quote!(row.get(#index)?);
+    }
+    if crate::build::codegen::typed_json(field) {
+        let ty = crate::build::codegen::value_type(field);
+        return if field.nullable {
+            quote!(row.get::<_, Option<::storegen::sqlite::JsonTyped<#ty>>>(#index)?.map(|j| j.0))
+        } else {
+            quote!(row.get::<_, ::storegen::sqlite::JsonTyped<#ty>>(#index)?.0)
+        };
     }
     match (&field.ty, field.nullable) {
         (LogicalType::Decimal { .. }, false) => {

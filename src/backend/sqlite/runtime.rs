@@ -298,6 +298,36 @@ pub fn json<T: AsJson + ?Sized>(value: &T) -> Option<String> {
     value.as_json().map(serde_json::Value::to_string)
 }
 
+/// A typed JSON field's parameter (`rust = "..."` on a json field): the value as JSON
+/// text, or an error naming the field when it doesn't serialise.
+#[cfg(feature = "json")]
+#[doc(hidden)]
+pub fn json_typed<T: serde::Serialize + ?Sized>(value: &T) -> rusqlite::Result<String> {
+    serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))
+}
+
+/// A nullable typed JSON field's parameter: `None` is SQL NULL.
+#[cfg(feature = "json")]
+#[doc(hidden)]
+pub fn json_typed_opt<T: serde::Serialize>(value: &Option<T>) -> rusqlite::Result<Option<String>> {
+    value.as_ref().map(json_typed).transpose()
+}
+
+/// A typed JSON column's value, deserialised from its text.
+#[cfg(feature = "json")]
+#[doc(hidden)]
+pub struct JsonTyped<T>(pub T);
+
+#[cfg(feature = "json")]
+impl<T: serde::de::DeserializeOwned> rusqlite::types::FromSql for JsonTyped<T> {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let text = value.as_bytes()?;
+        serde_json::from_slice(text)
+            .map(JsonTyped)
+            .map_err(|e| rusqlite::types::FromSqlError::Other(e.into()))
+    }
+}
+
 /// A JSON field's value, present or not.
 #[cfg(feature = "json")]
 #[doc(hidden)]

@@ -319,7 +319,6 @@ fn read_rust_override(
     }
     let field = &decl.field;
     let why = match &field.ty {
-        LogicalType::Json => Some("typed JSON (`rust` on a json field) is not supported yet"),
         LogicalType::Enum { .. } => {
             Some("an enum is a type storegen generates; `rust` can't replace it")
         }
