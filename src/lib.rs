@@ -83,6 +83,11 @@ pub use r2d2;
 #[cfg(feature = "decimal")]
 pub use rust_decimal;
 
+/// time, re-exported: generated code names its date and time types through it when the
+/// blueprint says `[rust] datetime = "time"`.
+#[cfg(feature = "time")]
+pub use time;
+
 /// chrono, re-exported: generated code names its date and time types through it.
 #[cfg(feature = "chrono")]
 pub use chrono;

@@ -19,6 +19,18 @@ pub struct Schema {
     pub backends: Vec<BackendKind>,
     /// Stores in declaration order.
     pub stores: Vec<Store>,
+    /// `[rust] datetime`: the crate of the date and time fields' Rust types.
+    pub datetime: DateTimeCrate,
+}
+
+/// The crate whose types date and time fields have in Rust.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateTimeCrate {
+    /// `chrono`: `NaiveDate`, `NaiveTime`, `NaiveDateTime`, `DateTime<Utc>`.
+    #[default]
+    Chrono,
+    /// `time`: `Date`, `Time`, `PrimitiveDateTime`, `OffsetDateTime` (in UTC).
+    Time,
 }
 
 impl Schema {

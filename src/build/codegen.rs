@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::blueprint::names::{camel_case, is_rust_keyword};
 use crate::backend::BackendKind;
-use crate::model::{DefaultValue, Field, LogicalType, Schema, Store};
+use crate::model::{DateTimeCrate, DefaultValue, Field, LogicalType, Schema, Store};
 
 /// The generated file's first line; prettyplease drops comments, so it is prepended.
 fn header(source_name: &str) -> String {
@@ -81,12 +81,26 @@ fn generate_on(schema: &Schema, source_name: &str, threads: usize) -> Result<Str
     Ok(out)
 }
 
+thread_local! {
+    /// The schema's `[rust] datetime` while its parts are generated on this thread:
+    /// the Rust types of date and time fields depend on it.
+    static DATETIME: std::cell::Cell<DateTimeCrate> = const {
+        std::cell::Cell::new(DateTimeCrate::Chrono)
+    };
+}
+
+/// The date and time crate of the schema being generated on this thread.
+pub(crate) fn datetime() -> DateTimeCrate {
+    DATETIME.get()
+}
+
 /// How many parts a thread formats at a time.
 const PARTS_PER_RUN: usize = 16;
 
 /// Parts `range` of the module, formatted: 0 is the module's items, 1 `schema()`, and
 /// `2 + i` store `i` with its backends.
 fn format_parts(schema: &Schema, range: std::ops::Range<usize>) -> Result<String, String> {
+    DATETIME.set(schema.datetime);
     let mut out = String::new();
     for part in range {
         let tokens = match part {
@@ -314,6 +328,7 @@ fn schema_fn(schema: &Schema) -> TokenStream {
         quote!(::storegen::BackendKind::#variant)
     });
     let stores = schema.stores.iter().map(store_value);
+    let datetime = variant_ident(&schema.datetime);
     quote! {
         /// The schema this module was generated from (descriptions left out), as
         /// [`verify`] compares it with a database.
@@ -325,6 +340,7 @@ fn schema_fn(schema: &Schema) -> TokenStream {
                 description: None,
                 backends: Vec::from([#(#backends),*]),
                 stores: Vec::from([#(#stores),*]),
+                datetime: m::DateTimeCrate::#datetime,
             }
         }
 
@@ -471,6 +487,14 @@ fn store_items(store: &Store) -> TokenStream {
     });
     let new_doc =
         format!(" A new [`{record}`] to insert: every field but those the database assigns.");
+    // The time crate's types have no `Default`: an insert type holding one as it is
+    // (not an `Option`) can't derive it.
+    let without_default = datetime() == DateTimeCrate::Time
+        && store
+            .fields
+            .iter()
+            .any(|f| !f.generated && f.ty.is_temporal() && !f.nullable && f.default.is_none());
+    let new_default = (!without_default).then(|| quote!(, Default));
     let store_doc = format!(" Operations on table `{table}`; get one with [`{accessor}`].");
     let accessor_doc = format!(
         " The `{}` store on a connection, transaction or pooled connection.",
@@ -486,7 +510,7 @@ fn store_items(store: &Store) -> TokenStream {
 
         #[doc = #new_doc]
         #[allow(dead_code)]
-        #[derive(Debug, Clone, PartialEq, Default)]
+        #[derive(Debug, Clone, PartialEq #new_default)]
         pub struct #new {
             #(#new_fields,)*
         }
@@ -577,6 +601,19 @@ pub(crate) fn rust_type(ty: &LogicalType) -> TokenStream {
         LogicalType::Float64 => quote!(f64),
         LogicalType::Text { .. } => quote!(String),
         LogicalType::Bytes => quote!(Vec<u8>),
+        LogicalType::Date
+        | LogicalType::Time
+        | LogicalType::Timestamp
+        | LogicalType::TimestampTz
+            if datetime() == DateTimeCrate::Time =>
+        {
+            match ty {
+                LogicalType::Date => quote!(::storegen::time::Date),
+                LogicalType::Time => quote!(::storegen::time::Time),
+                LogicalType::Timestamp => quote!(::storegen::time::PrimitiveDateTime),
+                _ => quote!(::storegen::time::OffsetDateTime),
+            }
+        }
         LogicalType::Date => quote!(::storegen::chrono::NaiveDate),
         LogicalType::Time => quote!(::storegen::chrono::NaiveTime),
         LogicalType::Timestamp => quote!(::storegen::chrono::NaiveDateTime),

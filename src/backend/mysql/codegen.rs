@@ -15,6 +15,11 @@ use crate::model::{LogicalType, Store};
 /// when nullable). An instant goes as its UTC date and time: MySQL has no instant type
 /// storegen would use (TIMESTAMP ends in 2038). Instants are `Copy`, so they are read
 /// from the place; everything else is borrowed.
+/// Whether the schema's date and time types are the time crate's.
+fn time_crate() -> bool {
+    crate::build::codegen::datetime() == crate::model::DateTimeCrate::Time
+}
+
 fn value_of(field: &crate::model::Field, place: TokenStream) -> TokenStream {
     if overridden(field) {
         return quote!(Value::from(&#place));
@@ -30,6 +35,10 @@ fn value_of(field: &crate::model::Field, place: TokenStream) -> TokenStream {
     }
     match (&field.ty, field.nullable) {
         (LogicalType::UuidText, _) => quote!(my::uuid_text(#place)),
+        (LogicalType::TimestampTz, false) if time_crate() => quote!(my::utc_datetime(#place)),
+        (LogicalType::TimestampTz, true) if time_crate() => {
+            quote!(Value::from(#place.map(my::utc_primitive)))
+        }
         (LogicalType::TimestampTz, false) => quote!(Value::from(#place.naive_utc())),
         (LogicalType::TimestampTz, true) => quote!(Value::from(#place.map(|v| v.naive_utc()))),
         _ => quote!(Value::from(&#place)),
@@ -69,6 +78,12 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             (LogicalType::UuidText, true) => quote!(
                 #field: my::take::<Option<my::UuidText>>(&mut row, #i)?.map(|u| u.0)
             ),
+            (LogicalType::TimestampTz, false) if time_crate() => quote!(
+                #field: my::take::<::storegen::time::PrimitiveDateTime>(&mut row, #i)?.assume_utc()
+            ),
+            (LogicalType::TimestampTz, true) if time_crate() => quote!(
+                #field: my::take::<Option<::storegen::time::PrimitiveDateTime>>(&mut row, #i)?.map(|v| v.assume_utc())
+            ),
             (LogicalType::TimestampTz, false) => quote!(
                 #field: my::take::<::storegen::chrono::NaiveDateTime>(&mut row, #i)?.and_utc()
             ),
@@ -90,6 +105,9 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let values = insertable.iter().map(|f| {
         let field = ident(&f.name);
         if f.default.is_some() && f.ty == LogicalType::TimestampTz && !overridden(f) {
+            if time_crate() && !f.nullable {
+                return quote!(new.#field.map(my::utc_datetime));
+            }
             let value = value_of(f, quote!(value));
             quote!(new.#field.map(|value| #value))
         } else if f.default.is_some() {
@@ -111,6 +129,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         .into_iter()
         .zip(store.key_fields())
         .map(|(part, f)| match f.ty {
+            LogicalType::TimestampTz if time_crate() => quote!(my::utc_datetime(#part)),
             LogicalType::TimestampTz => quote!(Value::from(#part.naive_utc())),
             LogicalType::UuidText => quote!(my::uuid_text(#part)),
             _ => quote!(Value::from(#part)),

@@ -649,6 +649,21 @@ impl<T: serde::de::DeserializeOwned> mysql::prelude::FromValue for JsonTyped<T> 
     type Intermediate = JsonTyped<T>;
 }
 
+/// An instant (the time crate's) as MySQL keeps it: its UTC date and time.
+#[cfg(feature = "time")]
+#[doc(hidden)]
+pub fn utc_primitive(value: time::OffsetDateTime) -> time::PrimitiveDateTime {
+    let utc = value.to_offset(time::UtcOffset::UTC);
+    time::PrimitiveDateTime::new(utc.date(), utc.time())
+}
+
+/// An instant (the time crate's) as a parameter: its UTC date and time.
+#[cfg(feature = "time")]
+#[doc(hidden)]
+pub fn utc_datetime(value: time::OffsetDateTime) -> Value {
+    Value::from(utc_primitive(value))
+}
+
 /// How a generated enum is read: its text, parsed (mysql's `FromValue` intermediate).
 #[doc(hidden)]
 pub struct EnumIr<T>(pub T);

@@ -33,6 +33,17 @@ fn param(field: &crate::model::Field, value: TokenStream) -> TokenStream {
         LogicalType::Json => quote!(::storegen::sqlite::json(#value)),
         LogicalType::Decimal { scale, .. } => quote!(::storegen::sqlite::decimal(#value, #scale)),
         LogicalType::UuidText => quote!(::storegen::sqlite::uuid_text(#value)),
+        // An instant is written in UTC, as chrono's `DateTime<Utc>` is: text of one
+        // offset sorts and compares as the instants do.
+        LogicalType::TimestampTz
+            if crate::build::codegen::datetime() == crate::model::DateTimeCrate::Time =>
+        {
+            if field.nullable {
+                quote!(#value.map(|v| v.to_offset(::storegen::time::UtcOffset::UTC)))
+            } else {
+                quote!(#value.to_offset(::storegen::time::UtcOffset::UTC))
+            }
+        }
         _ => value,
     }
 }

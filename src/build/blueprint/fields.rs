@@ -250,8 +250,15 @@ fn parse_type(
         "float64" => LogicalType::Float64,
         "text" => LogicalType::Text { max_length: None },
         "bytes" => LogicalType::Bytes,
-        "date" | "time" | "timestamp" | "timestamp_tz" if !w.features.chrono => {
+        "date" | "time" | "timestamp" | "timestamp_tz"
+            if w.datetime == crate::model::DateTimeCrate::Chrono && !w.features.chrono =>
+        {
             return needs_feature(w, span, context, name, "chrono");
+        }
+        "date" | "time" | "timestamp" | "timestamp_tz"
+            if w.datetime == crate::model::DateTimeCrate::Time && !w.features.time =>
+        {
+            return needs_feature(w, span, context, name, "time");
         }
         "uuid" if !w.features.uuid => return needs_feature(w, span, context, name, "uuid"),
         "uuid" => match table.and_then(|t| t.get("storage")) {

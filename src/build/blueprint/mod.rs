@@ -149,8 +149,8 @@ fn parse_with(
     }
 }
 
-/// `[rust]`: which crates the Rust types come from. Only chrono's date and time types
-/// exist so far.
+/// `[rust]`: which crates the Rust types come from: `datetime = "chrono"` (the default)
+/// or `"time"`.
 fn read_rust_section(w: &mut Walker, section: &Spanned<DeValue<'_>>) {
     let Some(table) = w.table(section, "`[rust]`") else {
         return;
@@ -163,15 +163,8 @@ fn read_rust_section(w: &mut Walker, section: &Spanned<DeValue<'_>>) {
         return;
     };
     match choice.as_str() {
-        "chrono" => {}
-        "time" => w.push(
-            Diagnostic::error(
-                Some(value.span()),
-                "`[rust] datetime = \"time\"`: the `time` crate is not supported yet",
-            )
-            .label("not supported yet")
-            .help("use \"chrono\" (the default), with storegen's `chrono` feature"),
-        ),
+        "chrono" => w.datetime = crate::model::DateTimeCrate::Chrono,
+        "time" => w.datetime = crate::model::DateTimeCrate::Time,
         other => w.push(
             Diagnostic::error(
                 Some(value.span()),
@@ -179,7 +172,7 @@ fn read_rust_section(w: &mut Walker, section: &Spanned<DeValue<'_>>) {
                     "`[rust] datetime` is \"{other}\", not a date and time crate storegen knows"
                 ),
             )
-            .help("use \"chrono\" (the default); \"time\" is to come"),
+            .help("use \"chrono\" (the default) or \"time\""),
         ),
     }
 }
@@ -254,6 +247,7 @@ fn read_document(w: &mut Walker, doc: &DeTable<'_>, span: Span) -> Blueprint {
         description,
         backends,
         stores,
+        datetime: w.datetime,
     };
     fields::resolve_references(w, &mut schema, references);
     if schema.backends.contains(&BackendKind::Mysql) {
@@ -583,6 +577,7 @@ mod tests {
             uuid: false,
             json: false,
             decimal: false,
+            time: false,
         };
         let Err(diagnostics) = parse_with(source, off) else {
             panic!("parsed without the features");
@@ -629,7 +624,30 @@ mod tests {
             uuid: true,
             json: true,
             decimal: true,
+            time: true,
         };
         assert!(parse_with(source, on).is_ok());
+    }
+
+    #[test]
+    fn date_fields_of_a_time_blueprint_need_the_time_feature() {
+        let source = "[blueprint]\nname = \"shop\"\n[rust]\ndatetime = \"time\"\n\
+                      [stores.events.fields]\nid = { type = \"int64\", primary_key = true }\n\
+                      at = \"timestamp_tz\"\n";
+        let mut features = value::TypeFeatures::BUILT;
+        features.time = false;
+        let Err(diagnostics) = parse_with(source, features) else {
+            panic!("parsed without the time feature");
+        };
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["field `events.at`: type `timestamp_tz` needs storegen's `time` feature"]
+        );
+        // chrono's feature is not what a time blueprint needs.
+        features.time = true;
+        features.chrono = false;
+        let (parsed, _) = parse_with(source, features).unwrap();
+        assert_eq!(parsed.schema.datetime, crate::model::DateTimeCrate::Time);
     }
 }

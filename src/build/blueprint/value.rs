@@ -11,6 +11,8 @@ pub(crate) struct Walker {
     diagnostics: Vec<Diagnostic>,
     /// The type features storegen was built with (a test can turn them off).
     pub features: TypeFeatures,
+    /// `[rust] datetime`, read before the stores.
+    pub datetime: crate::model::DateTimeCrate,
 }
 
 /// Which of storegen's type features are on: a type from a crate behind one that is off
@@ -21,6 +23,7 @@ pub(crate) struct TypeFeatures {
     pub uuid: bool,
     pub json: bool,
     pub decimal: bool,
+    pub time: bool,
 }
 
 impl TypeFeatures {
@@ -29,6 +32,7 @@ impl TypeFeatures {
         uuid: cfg!(feature = "uuid"),
         json: cfg!(feature = "json"),
         decimal: cfg!(feature = "decimal"),
+        time: cfg!(feature = "time"),
     };
 }
 
@@ -37,6 +41,7 @@ impl Walker {
         Walker {
             diagnostics: Vec::new(),
             features: TypeFeatures::BUILT,
+            datetime: crate::model::DateTimeCrate::Chrono,
         }
     }
 
