@@ -213,7 +213,7 @@ impl fmt::Display for Error {
                 operation,
                 fields,
                 crate::backend::postgres::column_index(source),
-                source,
+                &PostgresText(source),
             ),
             #[cfg(feature = "mysql")]
             Error::Mysql {
@@ -227,7 +227,7 @@ impl fmt::Display for Error {
                 operation,
                 fields,
                 crate::backend::mysql::column_index(source),
-                source,
+                &MysqlText(source),
             ),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::NotGenerated { backend } => write!(
@@ -241,6 +241,44 @@ impl fmt::Display for Error {
                 message,
             } => write!(f, "{store}.{operation}: field `{field}`: {message}"),
             Error::Unexpected(message) | Error::Unsupported(message) => f.write_str(message),
+        }
+    }
+}
+
+/// A PostgreSQL error with its cause: the driver's own text is only the kind ("db
+/// error", "error serializing parameter 2"); the cause says what happened.
+#[cfg(feature = "postgres")]
+struct PostgresText<'a>(&'a postgres::Error);
+
+#[cfg(feature = "postgres")]
+impl fmt::Display for PostgresText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        match std::error::Error::source(self.0) {
+            Some(cause) => write!(f, ": {cause}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A MySQL error as a message: storegen's own decoding and encoding errors travel as
+/// `IoError`s of bad data, whose `Display` would wrap them in `IoError { .. }`.
+#[cfg(feature = "mysql")]
+struct MysqlText<'a>(&'a mysql::Error);
+
+#[cfg(feature = "mysql")]
+impl fmt::Display for MysqlText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            mysql::Error::IoError(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
+                ) =>
+            {
+                write!(f, "{e}")
+            }
+            other => write!(f, "{other}"),
         }
     }
 }
