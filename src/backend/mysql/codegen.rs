@@ -152,6 +152,9 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     // Without RETURNING (MySQL), the stored row is read back by its key: the generated
     // id, or the key the new row gave.
     let generated_key = store.key_fields().find(|f| f.generated);
+    // Without RETURNING the row is read back by its key: a key the database would choose
+    // (a default) can't be, so such an insert is refused before anything is written.
+    let mut key_checks = TokenStream::new();
     let read_back = match generated_key {
         Some(field) => {
             // LAST_INSERT_ID() is a u64: narrowed to the key's type unless it is one.
@@ -177,10 +180,10 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                     let borrowed = f.default.is_some();
                     let value = if borrowed {
                         let local = format_ident!("key_{}", f.name);
+                        let name = &f.name;
                         bindings.push(quote! {
                             let Some(#local) = &new.#field else {
-                                // The database chose the key: nothing to read it back by.
-                                return Ok(None);
+                                return Err(my::key_needed(#name));
                             };
                         });
                         quote!(#local)
@@ -200,9 +203,9 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             } else {
                 quote!((#(#parts),*))
             };
+            key_checks = quote!(#(#bindings)*);
             quote! {
                 let _ = id;
-                #(#bindings)*
                 Self::get(conn, #key_value)
             }
         }
@@ -298,6 +301,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                     if let Some(rows) = my::insert_returning(conn, TABLE, INSERT_COLUMNS, values(new)#try_values, COLUMNS)? {
                         return rows.into_iter().next().map(read).transpose();
                     }
+                    #key_checks
                     let (_, id) = my::insert(conn, TABLE, INSERT_COLUMNS, values(new)#try_values, 1, None)?;
                     #read_back
                 }

@@ -688,6 +688,18 @@ pub fn enum_value<T: crate::Enum>(value: T) -> Value {
     Value::Bytes(value.as_str().as_bytes().to_vec())
 }
 
+/// Why an insert that leaves a key field to its default is refused without RETURNING
+/// (MySQL 8): the row couldn't be read back, so nothing is written.
+#[doc(hidden)]
+pub fn key_needed(field: &str) -> mysql::Error {
+    mysql::Error::IoError(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!(
+            "field `{field}`: this server has no INSERT ... RETURNING, so a row whose key the database chooses can't be read back; give the key"
+        ),
+    ))
+}
+
 /// A store's `count`: `sql` is its `SELECT COUNT(*)`.
 #[doc(hidden)]
 pub fn count(conn: &mut MyConn<'_>, sql: &str) -> Result<u64, mysql::Error> {
