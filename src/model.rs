@@ -336,6 +336,9 @@ pub enum DefaultValue {
     Text(String),
     /// A decimal's value, as its text at the field's scale (`"0.00"`).
     Decimal(String),
+    /// A date, time or timestamp: `YYYY-MM-DD`, `HH:MM:SS[.ffffff]` or
+    /// `YYYY-MM-DD HH:MM:SS[.ffffff]` (an instant's in UTC).
+    DateTime(String),
     /// `"now"`: the current date, time or instant, as the database sees it.
     Now,
 }

@@ -438,6 +438,7 @@ fn field_value(field: &Field) -> TokenStream {
             }
             DefaultValue::Text(t) => quote!(m::DefaultValue::Text(#t.into())),
             DefaultValue::Decimal(d) => quote!(m::DefaultValue::Decimal(#d.into())),
+            DefaultValue::DateTime(d) => quote!(m::DefaultValue::DateTime(#d.into())),
             DefaultValue::Now => quote!(m::DefaultValue::Now),
         };
         value.extend(quote!(.with_default(#default)));

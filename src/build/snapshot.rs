@@ -70,7 +70,7 @@ fn field_signature(field: &Field) -> String {
             DefaultValue::Bool(b) => b.to_string(),
             DefaultValue::Int(n) => n.to_string(),
             DefaultValue::Float(x) => format!("{x:?}"),
-            DefaultValue::Decimal(d) => format!("{d:?}"),
+            DefaultValue::Decimal(d) | DefaultValue::DateTime(d) => format!("{d:?}"),
             DefaultValue::Text(t) => format!("{t:?}"),
             DefaultValue::Now => "now".to_owned(),
         };

@@ -71,6 +71,8 @@ fn column_def(field: &Field, unique: bool) -> String {
             DefaultValue::Int(n) => n.to_string(),
             DefaultValue::Float(x) => format!("{x:?}"),
             DefaultValue::Decimal(d) => d.clone(),
+            // An instant is kept as its UTC date and time.
+            DefaultValue::DateTime(d) => quote_literal(d),
             // A LONGTEXT default must be an expression, in parentheses (MySQL 8).
             DefaultValue::Text(text) if field.ty == (LogicalType::Text { max_length: None }) => {
                 format!("({})", quote_literal(text))

@@ -73,6 +73,10 @@ fn column(field: &Field, sole_key: bool) -> String {
             DefaultValue::Int(n) => n.to_string(),
             DefaultValue::Float(x) => format!("{x:?}"),
             DefaultValue::Decimal(d) => d.clone(),
+            DefaultValue::DateTime(d) if field.ty == LogicalType::TimestampTz => {
+                quote_literal(&format!("{d}+00"))
+            }
+            DefaultValue::DateTime(d) => quote_literal(d),
             DefaultValue::Text(text) => quote_literal(text),
             // Naive dates and times in UTC, as the instants are.
             DefaultValue::Now => match field.ty {

@@ -77,6 +77,11 @@ fn default_sql(default: &DefaultValue, ty: &LogicalType) -> String {
         DefaultValue::Float(x) => format!("{x:?}"),
         // Kept as text, like every decimal there.
         DefaultValue::Decimal(d) => quote_literal(d),
+        // The text the drivers write: an instant with its UTC offset.
+        DefaultValue::DateTime(d) if *ty == LogicalType::TimestampTz => {
+            quote_literal(&format!("{d}+00:00"))
+        }
+        DefaultValue::DateTime(d) => quote_literal(d),
         DefaultValue::Text(text) => quote_literal(text),
         // The same text rusqlite writes for chrono's types, in UTC, to the millisecond
         // (SQLite's clock).

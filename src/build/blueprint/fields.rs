@@ -354,6 +354,63 @@ fn kind(ty: &LogicalType) -> String {
     }
 }
 
+/// A TOML date, time or datetime as the default of a date or time field: its text, or
+/// why it doesn't fit the field (the kind of value, years 1000 to 9999 as every backend
+/// holds them, microseconds, instants given in UTC).
+fn temporal_default(ty: &LogicalType, datetime: &toml::value::Datetime) -> Result<String, String> {
+    let date = datetime
+        .date
+        .map(|d| (format!("{:04}-{:02}-{:02}", d.year, d.month, d.day), d.year));
+    let time = match datetime.time {
+        Some(t) => {
+            let nanos = t.nanosecond.unwrap_or(0);
+            if nanos % 1000 != 0 {
+                return Err(format!(
+                    "`{datetime}` has nanoseconds; times keep microseconds"
+                ));
+            }
+            let mut text = format!("{:02}:{:02}:{:02}", t.hour, t.minute, t.second.unwrap_or(0));
+            if nanos > 0 {
+                text.push_str(&format!(".{:06}", nanos / 1000));
+            }
+            Some(text)
+        }
+        None => None,
+    };
+    let utc = matches!(
+        datetime.offset,
+        Some(toml::value::Offset::Z | toml::value::Offset::Custom { minutes: 0 })
+    );
+    let (wanted, text) = match (ty, date, time, datetime.offset) {
+        (LogicalType::Date, Some((d, year)), None, None) => ("", Some((d, year))),
+        (LogicalType::Time, None, Some(t), None) => return Ok(t),
+        (LogicalType::Timestamp, Some((d, year)), Some(t), None) => {
+            ("", Some((format!("{d} {t}"), year)))
+        }
+        (LogicalType::TimestampTz, Some((d, year)), Some(t), Some(_)) if utc => {
+            ("", Some((format!("{d} {t}"), year)))
+        }
+        (LogicalType::TimestampTz, Some(_), Some(_), Some(_)) => (
+            "the instant in UTC, with `Z` (`2024-01-31T08:30:00Z`)",
+            None,
+        ),
+        (LogicalType::Date, ..) => ("a date (`2024-01-31`)", None),
+        (LogicalType::Time, ..) => ("a time of day (`08:30:00`)", None),
+        (LogicalType::Timestamp, ..) => (
+            "a date and time without offset (`2024-01-31T08:30:00`)",
+            None,
+        ),
+        _ => ("a date and time in UTC (`2024-01-31T08:30:00Z`)", None),
+    };
+    match text {
+        Some((_, year)) if !(1000..=9999).contains(&year) => Err(format!(
+            "`{datetime}` is outside years 1000 to 9999, the range every backend holds"
+        )),
+        Some((text, _)) => Ok(text),
+        None => Err(format!("`{datetime}` is not {wanted}")),
+    }
+}
+
 /// rust_decimal's `Decimal` holds 28 significant digits (and some of 29).
 const DECIMAL_DIGITS: i64 = 28;
 
@@ -623,18 +680,31 @@ fn read_default(
         if found.as_str() == Some("now") {
             return Some(DefaultValue::Now);
         }
-        w.push(
-            Diagnostic::error(
-                Some(value.span()),
-                format!(
-                    "{context}: default of a {} field can only be `\"now\"` so far",
-                    ty.name()
-                ),
-            )
-            .label("not supported yet")
-            .help("the database's current date or time, in UTC: `default = \"now\"`"),
+        if let DeValue::Datetime(datetime) = found {
+            return match temporal_default(ty, datetime) {
+                Ok(text) => Some(DefaultValue::DateTime(text)),
+                Err(why) => mismatch(w, why),
+            };
+        }
+        let example = match ty {
+            LogicalType::Date => "2024-01-31",
+            LogicalType::Time => "08:30:00",
+            LogicalType::Timestamp => "2024-01-31T08:30:00",
+            _ => "2024-01-31T08:30:00Z",
+        };
+        return mismatch(
+            w,
+            format!(
+                "of a {} field is `\"now\"` or a TOML {} (`default = {example}`), found {}",
+                ty.name(),
+                match ty {
+                    LogicalType::Date => "date",
+                    LogicalType::Time => "time",
+                    _ => "date and time",
+                },
+                article(found.type_str())
+            ),
         );
-        return None;
     }
     if found.as_str() == Some("now") {
         return mismatch(
