@@ -89,9 +89,10 @@ thread_local! {
     };
 }
 
-/// The date and time crate of the schema being generated on this thread.
-pub(crate) fn datetime() -> DateTimeCrate {
-    DATETIME.get()
+/// Whether the schema being generated on this thread has the time crate's date and time
+/// types (`[rust] datetime = "time"`) rather than chrono's.
+pub(crate) fn time_crate() -> bool {
+    DATETIME.get() == DateTimeCrate::Time
 }
 
 /// How many parts a thread formats at a time.
@@ -273,13 +274,7 @@ fn enum_items(schema: &Schema) -> TokenStream {
                                 ::storegen::backend::postgres::enum_accepts(ty)
                             }
 
-                            fn to_sql_checked(
-                                &self,
-                                ty: &::storegen::postgres::types::Type,
-                                out: &mut ::storegen::backend::postgres::BytesMut,
-                            ) -> Result<::storegen::postgres::types::IsNull, Box<dyn ::std::error::Error + Sync + Send>> {
-                                ::storegen::backend::postgres::enum_to_sql(*self, ty, out)
-                            }
+                            ::storegen::postgres::types::to_sql_checked!();
                         }
 
                         impl<'a> ::storegen::postgres::types::FromSql<'a> for #ty {
@@ -490,7 +485,7 @@ fn store_items(store: &Store) -> TokenStream {
         format!(" A new [`{record}`] to insert: every field but those the database assigns.");
     // The time crate's types have no `Default`: an insert type holding one as it is
     // (not an `Option`) can't derive it.
-    let without_default = datetime() == DateTimeCrate::Time
+    let without_default = time_crate()
         && store
             .fields
             .iter()
@@ -606,7 +601,7 @@ pub(crate) fn rust_type(ty: &LogicalType) -> TokenStream {
         | LogicalType::Time
         | LogicalType::Timestamp
         | LogicalType::TimestampTz
-            if datetime() == DateTimeCrate::Time =>
+            if time_crate() =>
         {
             match ty {
                 LogicalType::Date => quote!(::storegen::time::Date),

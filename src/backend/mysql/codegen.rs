@@ -6,8 +6,8 @@ use quote::{format_ident, quote};
 
 use crate::backend::quote_backtick as quote_sql;
 use crate::build::codegen::{
-    ident, key_parts, key_type, new_ident, ops_impl_head, overridden, record_ident, typed_json,
-    value_type,
+    ident, key_parts, key_type, new_ident, ops_impl_head, overridden, record_ident, time_crate,
+    typed_json, value_type,
 };
 use crate::model::{LogicalType, Store};
 
@@ -15,11 +15,6 @@ use crate::model::{LogicalType, Store};
 /// when nullable). An instant goes as its UTC date and time: MySQL has no instant type
 /// storegen would use (TIMESTAMP ends in 2038). Instants are `Copy`, so they are read
 /// from the place; everything else is borrowed.
-/// Whether the schema's date and time types are the time crate's.
-fn time_crate() -> bool {
-    crate::build::codegen::datetime() == crate::model::DateTimeCrate::Time
-}
-
 fn value_of(field: &crate::model::Field, place: TokenStream) -> TokenStream {
     if overridden(field) {
         return quote!(Value::from(&#place));

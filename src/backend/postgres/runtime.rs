@@ -508,15 +508,13 @@ pub fn enum_accepts(ty: &postgres::types::Type) -> bool {
 }
 
 /// A generated enum's value as a parameter: its text (an enum type's binary form too).
+/// The type was checked by `to_sql_checked`, with [`enum_accepts`].
 #[doc(hidden)]
-pub fn enum_to_sql<T: crate::Enum + postgres::types::ToSql>(
+pub fn enum_to_sql<T: crate::Enum>(
     value: T,
-    ty: &postgres::types::Type,
+    _ty: &postgres::types::Type,
     out: &mut BytesMut,
 ) -> Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
-    if !enum_accepts(ty) {
-        return Err(Box::new(postgres::types::WrongType::new::<T>(ty.clone())));
-    }
     out.extend_from_slice(value.as_str().as_bytes());
     Ok(postgres::types::IsNull::No)
 }

@@ -35,9 +35,7 @@ fn param(field: &crate::model::Field, value: TokenStream) -> TokenStream {
         LogicalType::UuidText => quote!(::storegen::sqlite::uuid_text(#value)),
         // An instant is written in UTC, as chrono's `DateTime<Utc>` is: text of one
         // offset sorts and compares as the instants do.
-        LogicalType::TimestampTz
-            if crate::build::codegen::datetime() == crate::model::DateTimeCrate::Time =>
-        {
+        LogicalType::TimestampTz if crate::build::codegen::time_crate() => {
             if field.nullable {
                 quote!(#value.map(|v| v.to_offset(::storegen::time::UtcOffset::UTC)))
             } else {

@@ -83,18 +83,8 @@ pub(super) fn read_field(
         &format!("store `{store}`: field name"),
     );
     let mut decl = FieldDecl {
-        field: Field {
-            name: name.clone(),
-            column: name.clone(),
-            ty: LogicalType::Bool,
-            nullable: false,
-            generated: false,
-            unique: false,
-            default: None,
-            references: None,
-            description: None,
-            rust: None,
-        },
+        // The type is a placeholder until `type` is read.
+        field: Field::new(&name, LogicalType::Bool),
         key_flag: None,
         reference: None,
     };
