@@ -31,6 +31,7 @@ pub mod backend;
 pub mod drift;
 pub mod model;
 mod runtime;
+pub mod sql;
 
 #[cfg(feature = "codegen")]
 pub mod build;

@@ -1,6 +1,7 @@
 //! The shape every backend's CREATE script shares; each backend supplies its columns.
 
 use crate::model::{Field, Store};
+use crate::sql::Dialect;
 
 /// `CREATE TABLE IF NOT EXISTS <table> (<lines>)<suffix>;`. The fields' columns come
 /// first, then `more_columns` (written out already). A single-field key is declared on
@@ -8,7 +9,7 @@ use crate::model::{Field, Store};
 /// `PRIMARY KEY (...)` line after the columns; the `constraints` lines end the table.
 pub(crate) fn create_table(
     store: &Store,
-    quote: fn(&str) -> String,
+    dialect: &Dialect,
     column: impl Fn(&Field, bool) -> String,
     inline_key: bool,
     more_columns: Vec<String>,
@@ -24,13 +25,16 @@ pub(crate) fn create_table(
         .collect();
     lines.extend(more_columns);
     if !inline {
-        let key: Vec<String> = store.key_fields().map(|f| quote(&f.column)).collect();
+        let key: Vec<String> = store
+            .key_fields()
+            .map(|f| dialect.quote(&f.column))
+            .collect();
         lines.push(format!("PRIMARY KEY ({})", key.join(", ")));
     }
     lines.extend(constraints);
     format!(
         "CREATE TABLE IF NOT EXISTS {} (\n    {}\n){suffix};\n",
-        quote(&store.table),
+        dialect.quote(&store.table),
         lines.join(",\n    ")
     )
 }
@@ -39,20 +43,20 @@ pub(crate) fn create_table(
 pub(crate) fn create_index(
     store: &Store,
     index: &crate::model::Index,
-    quote: fn(&str) -> String,
+    dialect: &Dialect,
     if_not_exists: bool,
 ) -> String {
     let columns: Vec<String> = index
         .fields
         .iter()
-        .map(|&i| quote(&store.fields[i].column))
+        .map(|&i| dialect.quote(&store.fields[i].column))
         .collect();
     format!(
         "CREATE {}INDEX {}{} ON {} ({});\n",
         if index.unique { "UNIQUE " } else { "" },
         if if_not_exists { "IF NOT EXISTS " } else { "" },
-        quote(&index.name),
-        quote(&store.table),
+        dialect.quote(&index.name),
+        dialect.quote(&store.table),
         columns.join(", ")
     )
 }
@@ -71,7 +75,7 @@ pub(crate) fn statements<'s>(
     order: impl IntoIterator<Item = &'s Store>,
     stores: &[Store],
     table: impl Fn(&Store) -> String,
-    quote: fn(&str) -> String,
+    dialect: &Dialect,
     if_not_exists: bool,
 ) -> Vec<Statement> {
     let mut out: Vec<Statement> = order
@@ -87,7 +91,7 @@ pub(crate) fn statements<'s>(
             out.push(Statement {
                 table: store.table.clone(),
                 index: Some(index.name.clone()),
-                sql: create_index(store, index, quote, if_not_exists),
+                sql: create_index(store, index, dialect, if_not_exists),
             });
         }
     }
@@ -194,11 +198,15 @@ pub(crate) fn drift_target<'s>(
 }
 
 /// ` CHECK ("status" IN ('new', 'paid'))`: an enum kept as text, limited to its values.
-pub fn enum_check(field: &crate::model::Field, quote: fn(&str) -> String) -> String {
+pub fn enum_check(field: &crate::model::Field, dialect: &Dialect) -> String {
     match &field.ty {
         crate::model::LogicalType::Enum { values, .. } => {
-            let list: Vec<String> = values.iter().map(|v| super::quote_literal(v)).collect();
-            format!(" CHECK ({} IN ({}))", quote(&field.column), list.join(", "))
+            let list: Vec<String> = values.iter().map(|v| dialect.literal(v)).collect();
+            format!(
+                " CHECK ({} IN ({}))",
+                dialect.quote(&field.column),
+                list.join(", ")
+            )
         }
         _ => String::new(),
     }

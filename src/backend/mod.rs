@@ -81,6 +81,15 @@ impl BackendKind {
         }
     }
 
+    /// How the backend spells SQL.
+    pub const fn dialect(self) -> &'static crate::sql::Dialect {
+        match self {
+            BackendKind::Sqlite => &sqlite::DIALECT,
+            BackendKind::Postgres => &postgres::DIALECT,
+            BackendKind::Mysql => &mysql::DIALECT,
+        }
+    }
+
     /// The SQL type the backend's DDL declares for the logical type.
     pub fn ddl_type(self, ty: &LogicalType) -> String {
         match self {
@@ -129,12 +138,6 @@ pub fn creation_order(schema: &crate::model::Schema) -> Vec<&crate::model::Store
     out
 }
 
-/// Quotes an SQL identifier with double quotes (SQLite and PostgreSQL; MySQL in ANSI mode
-/// would take it too, but the MySQL backend uses backticks).
-pub fn quote_double(identifier: &str) -> String {
-    format!("\"{}\"", identifier.replace('"', "\"\""))
-}
-
 /// A URL or a `key=value` connection string with any password (and user) replaced, safe
 /// to print. A URL's query string, which may carry a password, is hidden too.
 pub fn redact(url: &str) -> String {
@@ -169,16 +172,6 @@ fn redact_password_values(text: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Quotes an SQL identifier with backticks (MySQL).
-pub fn quote_backtick(identifier: &str) -> String {
-    format!("`{}`", identifier.replace('`', "``"))
-}
-
-/// Quotes an SQL string literal with single quotes.
-pub fn quote_literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
 }
 
 /// The single-quoted SQL literals in `text`, in order (`''` inside one is a quote):

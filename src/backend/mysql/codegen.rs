@@ -4,12 +4,12 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::backend::quote_backtick as quote_sql;
 use crate::build::codegen::{
     ident, key_parts, key_type, new_ident, ops_impl_head, overridden, record_ident, time_crate,
     typed_json, value_type,
 };
 use crate::model::{LogicalType, Store};
+use crate::sql::statements::StoreSql;
 
 /// The driver's `Value` of a place holding a field's record type (`T`, or `Option<T>`
 /// when nullable). An instant goes as its UTC date and time: MySQL has no instant type
@@ -45,14 +45,8 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let record = record_ident(store);
     let new = new_ident(store);
     let key = key_type(store);
-    let table = quote_sql(&store.table);
-
-    let columns = store
-        .fields
-        .iter()
-        .map(|f| quote_sql(&f.column))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let sql = StoreSql::new(store, &super::DIALECT);
+    let (table, columns) = (&sql.table, &sql.columns);
     let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
         let field = ident(&f.name);
         let i = Literal::usize_unsuffixed(i);
@@ -95,7 +89,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     } else {
         format_ident!("new")
     };
-    let insert_columns = insertable.iter().map(|f| quote_sql(&f.column));
+    let insert_columns = &sql.insert_columns;
     let width = Literal::usize_unsuffixed(insertable.len());
     let values = insertable.iter().map(|f| {
         let field = ident(&f.name);
@@ -113,12 +107,6 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         }
     });
 
-    let key_columns: Vec<String> = store.key_fields().map(|f| quote_sql(&f.column)).collect();
-    let key_match = key_columns
-        .iter()
-        .map(|k| format!("{k} = ?"))
-        .collect::<Vec<_>>()
-        .join(" AND ");
     let key_var = format_ident!("key");
     let key_values: Vec<TokenStream> = key_parts(store, &key_var)
         .into_iter()
@@ -130,19 +118,8 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             _ => quote!(Value::from(#part)),
         })
         .collect();
-    let get_sql = format!("SELECT {columns} FROM {table} WHERE {key_match}");
-    let delete_sql = format!("DELETE FROM {table} WHERE {key_match}");
-    let order = key_columns.join(", ");
-    let list_first = format!("SELECT {columns} FROM {table} ORDER BY {order} LIMIT ?");
-    let list_after = if key_columns.len() == 1 {
-        format!("SELECT {columns} FROM {table} WHERE {order} > ? ORDER BY {order} LIMIT ?")
-    } else {
-        let marks = vec!["?"; key_columns.len()].join(", ");
-        format!(
-            "SELECT {columns} FROM {table} WHERE ({order}) > ({marks}) ORDER BY {order} LIMIT ?"
-        )
-    };
-    let count_sql = format!("SELECT COUNT(*) FROM {table}");
+    let (get_sql, delete_sql, count_sql) = (&sql.get, &sql.delete, &sql.count);
+    let (list_first, list_after) = (&sql.list_first, &sql.list_after);
 
     // Without RETURNING (MySQL), the stored row is read back by its key: the generated
     // id, or the key the new row gave.
@@ -214,15 +191,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         .map(|(_, f)| f)
         .collect();
     let ops_impl = ops_impl_head(store, quote!(::storegen::Mysql));
-    let update_fn = if value_fields.is_empty() {
-        TokenStream::new()
-    } else {
-        let set = value_fields
-            .iter()
-            .map(|f| format!("{} = ?", quote_sql(&f.column)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!("UPDATE {table} SET {set} WHERE {key_match}");
+    let update_fn = if let Some(update_sql) = &sql.update {
         let params = value_fields
             .iter()
             .copied()
@@ -234,10 +203,12 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         quote! {
             fn update(conn: &mut MyConn<'_>, record: &Record) -> Result<bool, Error> {
                 // The rows it found, which MySQL reports apart from those it changed.
-                let (found, _) = conn.execute(#sql, vec![#(#params),*])?;
+                let (found, _) = conn.execute(#update_sql, vec![#(#params),*])?;
                 Ok(found > 0)
             }
         }
+    } else {
+        TokenStream::new()
     };
     // Typed JSON is serialised while the values are built: then building them can fail.
     let (values_fn, try_values, insert_many_fn) = if insertable.iter().any(|f| typed_json(f)) {

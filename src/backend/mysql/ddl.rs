@@ -7,12 +7,14 @@
 //! backends: case-sensitively, every character kept.
 
 use crate::backend::ddl::{Step, drift_target};
-use crate::backend::quote_backtick as quote;
 use crate::drift::{Drift, DriftKind};
 use crate::model::{Catalog, DefaultValue, Field, LogicalType, OnDelete, Schema, Store};
 
 use super::types::ddl_type;
 use crate::backend::ddl::{Statement, create_index, create_table, script};
+
+/// The SQL spelling of every statement here.
+const D: &crate::sql::Dialect = &super::DIALECT;
 
 pub fn create_script(schema: &Schema) -> String {
     script(&statements(schema))
@@ -24,7 +26,7 @@ pub fn statements(schema: &Schema) -> Vec<Statement> {
         crate::backend::creation_order(schema),
         &schema.stores,
         table,
-        quote,
+        D,
         false,
     )
 }
@@ -38,7 +40,7 @@ fn table(store: &Store) -> String {
     }
     create_table(
         store,
-        quote,
+        D,
         |field, _| column(field),
         false,
         Vec::new(),
@@ -54,7 +56,7 @@ fn column(field: &Field) -> String {
 /// A column's definition; `unique` adds its UNIQUE (MODIFY COLUMN must not: it would
 /// add a second unique index).
 fn column_def(field: &Field, unique: bool) -> String {
-    let mut sql = format!("{} {}", quote(&field.column), ddl_type(&field.ty));
+    let mut sql = format!("{} {}", D.quote(&field.column), ddl_type(&field.ty));
     if !field.nullable {
         sql.push_str(" NOT NULL");
     }
@@ -72,12 +74,12 @@ fn column_def(field: &Field, unique: bool) -> String {
             DefaultValue::Float(x) => format!("{x:?}"),
             DefaultValue::Decimal(d) => d.clone(),
             // An instant is kept as its UTC date and time.
-            DefaultValue::DateTime(d) => quote_literal(d),
+            DefaultValue::DateTime(d) => D.literal(d),
             // A LONGTEXT default must be an expression, in parentheses (MySQL 8).
             DefaultValue::Text(text) if field.ty == (LogicalType::Text { max_length: None }) => {
-                format!("({})", quote_literal(text))
+                format!("({})", D.literal(text))
             }
-            DefaultValue::Text(text) => quote_literal(text),
+            DefaultValue::Text(text) => D.literal(text),
             // In UTC, as the instants are.
             DefaultValue::Now => match field.ty {
                 LogicalType::Date => "(UTC_DATE())",
@@ -93,9 +95,9 @@ fn column_def(field: &Field, unique: bool) -> String {
 fn foreign_key(column: &str, reference: &crate::model::Reference) -> String {
     let mut sql = format!(
         "FOREIGN KEY ({}) REFERENCES {} ({})",
-        quote(column),
-        quote(&reference.table),
-        quote(&reference.column)
+        D.quote(column),
+        D.quote(&reference.table),
+        D.quote(&reference.column)
     );
     if reference.on_delete != OnDelete::NoAction {
         sql.push_str(" ON DELETE ");
@@ -120,7 +122,7 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
         if missing.contains(&store.name.as_str()) {
             steps.push(Step::safe(table(store)));
             for index in &store.indexes {
-                steps.push(Step::safe(create_index(store, index, quote, false)));
+                steps.push(Step::safe(create_index(store, index, D, false)));
             }
         }
     }
@@ -128,7 +130,7 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
         let Some((store, field, table)) = drift_target(schema, catalog, &drift.location) else {
             continue;
         };
-        let t = quote(&store.table);
+        let t = D.quote(&store.table);
         let alter = |what: String| Step::safe(format!("ALTER TABLE {t} {what}"));
         // Type, nullability and AUTO_INCREMENT change together: MODIFY restates the
         // whole column.
@@ -174,7 +176,7 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
             }
             DriftKind::EnumValues { .. } => {}
             DriftKind::PrimaryKey { expected, actual } => {
-                let key: Vec<String> = expected.iter().map(|c| quote(c)).collect();
+                let key: Vec<String> = expected.iter().map(|c| D.quote(c)).collect();
                 // A table without a key has none to drop (MySQL error 1091).
                 let drop = if actual.is_empty() {
                     ""
@@ -187,7 +189,7 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
                 column: c,
                 expected: true,
             } => {
-                steps.push(alter(format!("ADD UNIQUE ({})", quote(c))));
+                steps.push(alter(format!("ADD UNIQUE ({})", D.quote(c))));
             }
             DriftKind::Unique {
                 column: c,
@@ -198,7 +200,7 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
                         && index.columns.len() == 1
                         && index.columns[0].eq_ignore_ascii_case(c)
                     {
-                        steps.push(alter(format!("DROP INDEX {}", quote(&index.name))));
+                        steps.push(alter(format!("DROP INDEX {}", D.quote(&index.name))));
                     }
                 }
             }
@@ -210,11 +212,14 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
             } => {
                 if *required {
                     // Inserts that leave it out work once it may be NULL.
-                    steps.push(alter(format!("MODIFY COLUMN {} {sql_type} NULL", quote(c))));
+                    steps.push(alter(format!(
+                        "MODIFY COLUMN {} {sql_type} NULL",
+                        D.quote(c)
+                    )));
                 }
                 steps.push(Step::destructive(format!(
                     "ALTER TABLE {t} DROP COLUMN {}",
-                    quote(c)
+                    D.quote(c)
                 )));
             }
             DriftKind::MissingIndex {
@@ -229,11 +234,11 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
                 let Some(index) = store.indexes.get(*position) else {
                     continue;
                 };
-                let cols: Vec<String> = columns.iter().map(|c| quote(c)).collect();
+                let cols: Vec<String> = columns.iter().map(|c| D.quote(c)).collect();
                 steps.push(Step::safe(format!(
                     "CREATE {}INDEX {} ON {t} ({})",
                     if *unique { "UNIQUE " } else { "" },
-                    quote(&index.name),
+                    D.quote(&index.name),
                     cols.join(", ")
                 )));
             }
@@ -250,28 +255,14 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
                 if let (Some(existing), Some(reference)) =
                     (existing, field.and_then(|f| f.references.as_ref()))
                 {
-                    steps.push(alter(format!("DROP FOREIGN KEY {}", quote(&existing.name))));
+                    steps.push(alter(format!(
+                        "DROP FOREIGN KEY {}",
+                        D.quote(&existing.name)
+                    )));
                     steps.push(alter(format!("ADD {}", foreign_key(c, reference))));
                 }
             }
         }
     }
     steps
-}
-
-/// A MySQL string literal: quotes doubled, and backslashes too, since MySQL reads them
-/// as escapes unless NO_BACKSLASH_ESCAPES is set.
-fn quote_literal(text: &str) -> String {
-    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn literals_escape_quotes_and_backslashes() {
-        assert_eq!(
-            super::quote_literal(r"O'Brien \ C:\x"),
-            r"'O''Brien \\ C:\\x'"
-        );
-    }
 }

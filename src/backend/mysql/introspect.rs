@@ -84,12 +84,15 @@ pub fn introspect(
         let enum_values = column_type
             .get(..5)
             .is_some_and(|head| head.eq_ignore_ascii_case("enum("))
-            .then(|| crate::backend::quoted_literals(&column_type));
+            .then(|| {
+                // The server shows a backslash in a value doubled, as a literal needs it.
+                crate::backend::quoted_literals(&column_type)
+                    .into_iter()
+                    .map(|v| v.replace("\\\\", "\\"))
+                    .collect::<Vec<_>>()
+            });
         if let Some(values) = &enum_values {
-            let list: Vec<String> = values
-                .iter()
-                .map(|v| crate::backend::quote_literal(v))
-                .collect();
+            let list: Vec<String> = values.iter().map(|v| super::DIALECT.literal(v)).collect();
             sql_type = sql_type.replacen(
                 &normalize(&column_type),
                 &format!("enum({})", list.join(",")),

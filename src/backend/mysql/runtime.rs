@@ -484,43 +484,6 @@ pub(crate) fn column_index(error: &mysql::Error) -> Option<usize> {
         .ok()
 }
 
-/// Builds an INSERT of `rows` rows: each row gives every insertable column, as `?` or
-/// (`false` in `present`) as `DEFAULT`.
-#[doc(hidden)]
-pub fn insert_sql(
-    table: &str,
-    columns: &[&str],
-    present: &[bool],
-    rows: usize,
-    returning: Option<&str>,
-) -> String {
-    let mut sql = String::with_capacity(64 + 4 * present.len());
-    sql.push_str("INSERT INTO ");
-    sql.push_str(table);
-    sql.push_str(" (");
-    sql.push_str(&columns.join(", "));
-    sql.push_str(") VALUES ");
-    if columns.is_empty() {
-        sql.push_str(&vec!["()"; rows].join(", "));
-    } else {
-        for (row, flags) in present.chunks(columns.len()).take(rows).enumerate() {
-            sql.push_str(if row == 0 { "(" } else { ", (" });
-            for (i, given) in flags.iter().enumerate() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(if *given { "?" } else { "DEFAULT" });
-            }
-            sql.push(')');
-        }
-    }
-    if let Some(returning) = returning {
-        sql.push_str(" RETURNING ");
-        sql.push_str(returning);
-    }
-    sql
-}
-
 /// Inserts `rows` rows (`values`: every insertable column of each row in turn, `None`
 /// for a column left to its default). Returns the `RETURNING` rows if asked for, and
 /// the id the insert generated.
@@ -539,7 +502,7 @@ pub fn insert(
         present.push(value.is_some());
         params.extend(value);
     }
-    let sql = insert_sql(table, columns, &present, rows, returning);
+    let sql = super::DIALECT.insert(table, columns, &present, rows, returning);
     if returning.is_some() {
         Ok((conn.query(&sql, params)?, None))
     } else {
@@ -737,7 +700,7 @@ pub fn insert_many<const N: usize>(
             present.push(value.is_some());
             params.extend(value);
         }
-        let sql = insert_sql(table, columns, &present, count, None);
+        let sql = super::DIALECT.insert(table, columns, &present, count, None);
         conn.execute(&sql, params)?;
         total += count as u64;
     }
@@ -753,17 +716,5 @@ mod tests {
         assert_eq!(matched("Rows matched: 3  Changed: 0  Warnings: 0"), Some(3));
         assert_eq!(matched(""), None);
         assert_eq!(matched("Records: 2  Duplicates: 0  Warnings: 0"), None);
-    }
-
-    #[test]
-    fn insert_sql_writes_default_for_missing_values() {
-        assert_eq!(
-            insert_sql("`t`", &["`a`", "`b`"], &[true, false, true, true], 2, None),
-            "INSERT INTO `t` (`a`, `b`) VALUES (?, DEFAULT), (?, ?)"
-        );
-        assert_eq!(
-            insert_sql("`t`", &[], &[], 2, Some("`id`")),
-            "INSERT INTO `t` () VALUES (), () RETURNING `id`"
-        );
     }
 }

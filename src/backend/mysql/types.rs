@@ -35,10 +35,7 @@ pub fn ddl_type(ty: &LogicalType) -> String {
         LogicalType::Json => "JSON".into(),
         LogicalType::Decimal { precision, scale } => format!("DECIMAL({precision}, {scale})"),
         LogicalType::Enum { values, .. } => {
-            let list: Vec<String> = values
-                .iter()
-                .map(|v| crate::backend::quote_literal(v))
-                .collect();
+            let list: Vec<String> = values.iter().map(|v| super::DIALECT.literal(v)).collect();
             format!("ENUM({})", list.join(", "))
         }
     }

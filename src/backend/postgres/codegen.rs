@@ -5,35 +5,15 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::backend::quote_double as quote_sql;
 use crate::build::codegen::{
     ident, key_parts, key_type, new_ident, ops_impl_head, record_ident, typed_json, value_type,
 };
 use crate::model::{LogicalType, Store};
+use crate::sql::statements::StoreSql;
 
 /// The `postgres::types::Type` constant for a logical type's parameters.
 fn pg_type(ty: &LogicalType) -> TokenStream {
-    let name = match ty {
-        LogicalType::Bool => "BOOL",
-        LogicalType::Int16 | LogicalType::UInt16 => "INT2",
-        LogicalType::Int32 | LogicalType::UInt32 => "INT4",
-        LogicalType::Int64 | LogicalType::UInt64 => "INT8",
-        LogicalType::Float32 => "FLOAT4",
-        LogicalType::Float64 => "FLOAT8",
-        LogicalType::Text { .. } => "TEXT",
-        LogicalType::Bytes => "BYTEA",
-        LogicalType::Date => "DATE",
-        LogicalType::Time => "TIME",
-        LogicalType::Timestamp => "TIMESTAMP",
-        LogicalType::TimestampTz => "TIMESTAMPTZ",
-        LogicalType::Uuid | LogicalType::UuidText => "UUID",
-        LogicalType::Json => "JSONB",
-        LogicalType::Decimal { .. } => "NUMERIC",
-        // Left for the server to resolve to the enum type.
-        LogicalType::Enum { native: true, .. } => "UNKNOWN",
-        LogicalType::Enum { .. } => "TEXT",
-    };
-    let name = Ident::new(name, proc_macro2::Span::call_site());
+    let name = Ident::new(super::types::param_type(ty), proc_macro2::Span::call_site());
     quote!(Type::#name)
 }
 
@@ -42,14 +22,8 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     let record = record_ident(store);
     let new = new_ident(store);
     let key = key_type(store);
-    let table = quote_sql(&store.table);
-
-    let columns = store
-        .fields
-        .iter()
-        .map(|f| quote_sql(&f.column))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let sql = StoreSql::new(store, &super::DIALECT);
+    let (table, columns) = (&sql.table, &sql.columns);
     let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
         let field = ident(&f.name);
         let i = Literal::usize_unsuffixed(i);
@@ -70,7 +44,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     } else {
         format_ident!("new")
     };
-    let insert_columns = insertable.iter().map(|f| quote_sql(&f.column));
+    let insert_columns = &sql.insert_columns;
     let insert_types = insertable.iter().map(|f| pg_type(&f.ty));
     let width = Literal::usize_unsuffixed(insertable.len());
     // Typed JSON fields go as `Json` wrappers made before `values` borrows them.
@@ -93,37 +67,14 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         })
         .collect();
 
-    let key_columns: Vec<String> = store.key_fields().map(|f| quote_sql(&f.column)).collect();
-    let key_match = |first: usize| {
-        key_columns
-            .iter()
-            .enumerate()
-            .map(|(i, k)| format!("{k} = ${}", first + i))
-            .collect::<Vec<_>>()
-            .join(" AND ")
-    };
     let key_types: Vec<TokenStream> = store.key_fields().map(|f| pg_type(&f.ty)).collect();
     let key_var = format_ident!("key");
     let key_params: Vec<TokenStream> = key_parts(store, &key_var)
         .into_iter()
         .map(|part| quote!(&#part))
         .collect();
-    let get_sql = format!("SELECT {columns} FROM {table} WHERE {}", key_match(1));
-    let delete_sql = format!("DELETE FROM {table} WHERE {}", key_match(1));
-    let order = key_columns.join(", ");
-    let n = key_columns.len();
-    let list_first = format!("SELECT {columns} FROM {table} ORDER BY {order} LIMIT $1");
-    let list_after = if n == 1 {
-        format!("SELECT {columns} FROM {table} WHERE {order} > $1 ORDER BY {order} LIMIT $2")
-    } else {
-        let marks: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
-        format!(
-            "SELECT {columns} FROM {table} WHERE ({order}) > ({}) ORDER BY {order} LIMIT ${}",
-            marks.join(", "),
-            n + 1
-        )
-    };
-    let count_sql = format!("SELECT COUNT(*) FROM {table}");
+    let (get_sql, delete_sql, count_sql) = (&sql.get, &sql.delete, &sql.count);
+    let (list_first, list_after) = (&sql.list_first, &sql.list_after);
 
     let value_fields: Vec<_> = store
         .fields
@@ -133,19 +84,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         .map(|(_, f)| f)
         .collect();
     let ops_impl = ops_impl_head(store, quote!(::storegen::Postgres));
-    let update_fn = if value_fields.is_empty() {
-        TokenStream::new()
-    } else {
-        let set = value_fields
-            .iter()
-            .enumerate()
-            .map(|(i, f)| format!("{} = ${}", quote_sql(&f.column), i + 1))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "UPDATE {table} SET {set} WHERE {}",
-            key_match(value_fields.len() + 1)
-        );
+    let update_fn = if let Some(update_sql) = &sql.update {
         let ordered: Vec<_> = value_fields
             .iter()
             .copied()
@@ -164,9 +103,11 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         });
         quote! {
             fn update(conn: &mut PgConn<'_>, record: &Record) -> Result<bool, Error> {
-                Ok(conn.execute(#sql, &[#(#types),*], &[#(#params),*])? > 0)
+                Ok(conn.execute(#update_sql, &[#(#types),*], &[#(#params),*])? > 0)
             }
         }
+    } else {
+        TokenStream::new()
     };
 
     let (values_fns, insert_fns) = if typed.is_empty() {

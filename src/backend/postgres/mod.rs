@@ -3,6 +3,19 @@
 
 pub mod types;
 
+use crate::sql::{Dialect, EmptyInsert, Placeholder, Returning, Upsert};
+
+/// How PostgreSQL spells SQL.
+pub const DIALECT: Dialect = Dialect {
+    identifier_quote: '"',
+    backslash_escapes: false,
+    placeholder: Placeholder::Dollar,
+    default_in_values: true,
+    empty_insert: EmptyInsert::DefaultValues,
+    returning: Returning::Always,
+    upsert: Upsert::OnConflict,
+};
+
 #[cfg(feature = "codegen")]
 pub(crate) mod codegen;
 #[cfg(feature = "codegen")]

@@ -558,7 +558,10 @@ pub fn insert(
         let build = || {
             let present = vec![true; values.len()];
             let types: Vec<Type> = types.iter().cycle().take(values.len()).cloned().collect();
-            (insert_sql(table, columns, &present, rows, returning), types)
+            (
+                super::DIALECT.insert(table, columns, &present, rows, returning),
+                types,
+            )
         };
         if let Some(statement) = conn.statement_by_key(&key, build)? {
             let params: Vec<Param<'_>> = values.iter().flatten().copied().collect();
@@ -572,7 +575,7 @@ pub fn insert(
         }
     }
     let present: Vec<bool> = values.iter().map(Option::is_some).collect();
-    let sql = insert_sql(table, columns, &present, rows, returning);
+    let sql = super::DIALECT.insert(table, columns, &present, rows, returning);
     let mut params = Vec::with_capacity(values.len());
     let mut param_types = Vec::with_capacity(values.len());
     for (value, ty) in values.iter().zip(types.iter().cycle()) {
@@ -619,72 +622,4 @@ pub fn insert_many(
         )?;
     }
     Ok(rows as u64)
-}
-
-/// Builds an INSERT of `rows` rows: each row gives every insertable column, as a
-/// parameter or (`false` in `present`) as `DEFAULT`. Parameters are numbered in order.
-#[doc(hidden)]
-pub fn insert_sql(
-    table: &str,
-    columns: &[&str],
-    present: &[bool],
-    rows: usize,
-    returning: Option<&str>,
-) -> String {
-    let mut sql = String::with_capacity(64 + 8 * present.len());
-    sql.push_str("INSERT INTO ");
-    sql.push_str(table);
-    if columns.is_empty() {
-        // Only `DEFAULT VALUES` fits a row with no columns, one row per statement.
-        sql.push_str(" DEFAULT VALUES");
-    } else {
-        sql.push_str(" (");
-        sql.push_str(&columns.join(", "));
-        sql.push_str(") VALUES ");
-        let mut n = 0;
-        for (row, flags) in present.chunks(columns.len()).take(rows).enumerate() {
-            sql.push_str(if row == 0 { "(" } else { ", (" });
-            for (i, given) in flags.iter().enumerate() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                if *given {
-                    n += 1;
-                    sql.push('$');
-                    sql.push_str(&n.to_string());
-                } else {
-                    sql.push_str("DEFAULT");
-                }
-            }
-            sql.push(')');
-        }
-    }
-    if let Some(returning) = returning {
-        sql.push_str(" RETURNING ");
-        sql.push_str(returning);
-    }
-    sql
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn insert_sql_numbers_parameters_and_writes_default() {
-        assert_eq!(
-            insert_sql(
-                "\"t\"",
-                &["\"a\"", "\"b\""],
-                &[true, false, true, true],
-                2,
-                Some("\"id\"")
-            ),
-            "INSERT INTO \"t\" (\"a\", \"b\") VALUES ($1, DEFAULT), ($2, $3) RETURNING \"id\""
-        );
-        assert_eq!(
-            insert_sql("\"t\"", &[], &[], 1, None),
-            "INSERT INTO \"t\" DEFAULT VALUES"
-        );
-    }
 }

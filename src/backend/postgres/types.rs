@@ -5,35 +5,59 @@ use crate::model::{CatalogColumn, LogicalType};
 
 /// The type storegen's DDL declares.
 pub fn ddl_type(ty: &LogicalType) -> String {
+    match type_of(ty).0 {
+        Declared::Named(name) => name.to_owned(),
+        Declared::Text(text) => text,
+    }
+}
+
+/// The `postgres::types::Type` constant a parameter of the logical type is sent as.
+pub fn param_type(ty: &LogicalType) -> &'static str {
+    type_of(ty).1
+}
+
+enum Declared {
+    Named(&'static str),
+    Text(String),
+}
+
+/// storegen's PostgreSQL type table: for each logical type, the column type its DDL
+/// declares and the parameter type its statements send.
+fn type_of(ty: &LogicalType) -> (Declared, &'static str) {
+    use Declared::{Named, Text};
     match ty {
-        LogicalType::Bool => "BOOLEAN".into(),
-        LogicalType::Int16 => "SMALLINT".into(),
-        LogicalType::Int32 => "INTEGER".into(),
-        LogicalType::Int64 => "BIGINT".into(),
+        LogicalType::Bool => (Named("BOOLEAN"), "BOOL"),
+        LogicalType::Int16 => (Named("SMALLINT"), "INT2"),
+        LogicalType::Int32 => (Named("INTEGER"), "INT4"),
+        LogicalType::Int64 => (Named("BIGINT"), "INT8"),
         // No code is generated for them here (the blueprint refuses `unsigned` unless
         // MySQL is its only backend), but `storegen ddl --backend postgres` may print
         // them: the next type that holds every value.
-        LogicalType::UInt16 => "INTEGER".into(),
-        LogicalType::UInt32 => "BIGINT".into(),
-        LogicalType::UInt64 => "NUMERIC(20)".into(),
-        LogicalType::Float32 => "REAL".into(),
-        LogicalType::Float64 => "DOUBLE PRECISION".into(),
+        LogicalType::UInt16 => (Named("INTEGER"), "INT4"),
+        LogicalType::UInt32 => (Named("BIGINT"), "INT8"),
+        LogicalType::UInt64 => (Named("NUMERIC(20)"), "NUMERIC"),
+        LogicalType::Float32 => (Named("REAL"), "FLOAT4"),
+        LogicalType::Float64 => (Named("DOUBLE PRECISION"), "FLOAT8"),
         LogicalType::Text {
             max_length: Some(n),
-        } => format!("VARCHAR({n})"),
-        LogicalType::Text { max_length: None } => "TEXT".into(),
-        LogicalType::Bytes => "BYTEA".into(),
-        LogicalType::Date => "DATE".into(),
-        LogicalType::Time => "TIME".into(),
-        LogicalType::Timestamp => "TIMESTAMP".into(),
-        LogicalType::TimestampTz => "TIMESTAMPTZ".into(),
-        LogicalType::Uuid | LogicalType::UuidText => "UUID".into(),
-        LogicalType::Json => "JSONB".into(),
-        LogicalType::Decimal { precision, scale } => format!("NUMERIC({precision}, {scale})"),
-        LogicalType::Enum { native: false, .. } => "TEXT".into(),
-        LogicalType::Enum { .. } => {
-            crate::backend::quote_double(&ty.enum_type_name().unwrap_or_default())
+        } => (Text(format!("VARCHAR({n})")), "TEXT"),
+        LogicalType::Text { max_length: None } => (Named("TEXT"), "TEXT"),
+        LogicalType::Bytes => (Named("BYTEA"), "BYTEA"),
+        LogicalType::Date => (Named("DATE"), "DATE"),
+        LogicalType::Time => (Named("TIME"), "TIME"),
+        LogicalType::Timestamp => (Named("TIMESTAMP"), "TIMESTAMP"),
+        LogicalType::TimestampTz => (Named("TIMESTAMPTZ"), "TIMESTAMPTZ"),
+        LogicalType::Uuid | LogicalType::UuidText => (Named("UUID"), "UUID"),
+        LogicalType::Json => (Named("JSONB"), "JSONB"),
+        LogicalType::Decimal { precision, scale } => {
+            (Text(format!("NUMERIC({precision}, {scale})")), "NUMERIC")
         }
+        LogicalType::Enum { native: false, .. } => (Named("TEXT"), "TEXT"),
+        // Parameters are left for the server to resolve to the enum type.
+        LogicalType::Enum { .. } => (
+            Text(super::DIALECT.quote(&ty.enum_type_name().unwrap_or_default())),
+            "UNKNOWN",
+        ),
     }
 }
 
@@ -74,7 +98,7 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
         },
         LogicalType::Enum { .. } => {
             let wanted = ty.enum_type_name().unwrap_or_default();
-            let quoted = crate::backend::quote_double(&wanted);
+            let quoted = super::DIALECT.quote(&wanted);
             // `format_type` names the schema of a type outside the search path.
             let unqualified = actual
                 .rsplit_once('.')

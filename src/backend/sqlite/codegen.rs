@@ -5,11 +5,11 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::backend::quote_double as quote_sql;
 use crate::build::codegen::{
     field_access, ident, key_parts, key_type, new_ident, ops_impl_head, record_ident,
 };
 use crate::model::{LogicalType, Store};
+use crate::sql::statements::StoreSql;
 
 /// A field's value as the parameter bound for it. A float goes through a check first:
 /// SQLite would store NaN as NULL, silently. JSON goes as its text, a decimal as its
@@ -77,7 +77,7 @@ fn read_column(field: &crate::model::Field, index: Literal) -> TokenStream {
 }
 
 pub(crate) fn store_impl(store: &Store) -> TokenStream {
-    let sql = Sql::new(store);
+    let sql = StoreSql::new(store, &super::DIALECT);
     let module = format_ident!("{}_sqlite", store.name);
     let record = record_ident(store);
     let new = new_ident(store);
@@ -126,22 +126,21 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
     };
     let has_optional = insertable.iter().any(|f| f.default.is_some());
     let insert_sql = if has_optional {
-        let table = quote_sql(&store.table);
-        let columns = insertable.iter().map(|f| {
-            let column = quote_sql(&f.column);
+        let present = insertable.iter().map(|f| {
             let field = ident(&f.name);
             if f.default.is_some() {
-                quote!((#column, new.#field.is_some()))
+                quote!(new.#field.is_some())
             } else {
-                quote!((#column, true))
+                quote!(true)
             }
         });
         quote! {
             /// The INSERT for the columns this row gives; the others take their defaults.
             fn insert_sql(new: &New, returning: bool) -> String {
                 ::storegen::sqlite::insert_sql(
-                    #table,
-                    &[#(#columns),*],
+                    TABLE,
+                    INSERT_COLUMNS,
+                    &[#(#present),*],
                     returning.then_some(COLUMNS),
                 )
             }
@@ -182,7 +181,17 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
         .collect::<Vec<_>>();
     let limit_index = Literal::usize_unsuffixed(store.primary_key.len() + 1);
 
-    let columns = &sql.columns;
+    let (table, columns) = (&sql.table, &sql.columns);
+    let insert_columns = &sql.insert_columns;
+    // The statement built per row needs the table and its columns apart.
+    let shape_consts = if has_optional {
+        quote! {
+            const TABLE: &str = #table;
+            const INSERT_COLUMNS: &[&str] = &[#(#insert_columns),*];
+        }
+    } else {
+        TokenStream::new()
+    };
     let get = &sql.get;
     let delete = &sql.delete;
     let list_first = &sql.list_first;
@@ -226,6 +235,7 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
             use ::storegen::rusqlite::{self, Connection, Row, Statement};
 
             const COLUMNS: &str = #columns;
+            #shape_consts
 
             pub(super) fn read(row: &Row<'_>) -> rusqlite::Result<Record> {
                 Ok(Record { #(#read_fields,)* })
@@ -287,92 +297,6 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                     ::storegen::sqlite::count(conn, #count)
                 }
             }
-        }
-    }
-}
-
-/// The statements of one store, as SQLite text.
-struct Sql {
-    columns: String,
-    insert: String,
-    get: String,
-    update: Option<String>,
-    delete: String,
-    list_first: String,
-    list_after: String,
-    count: String,
-}
-
-impl Sql {
-    fn new(store: &Store) -> Sql {
-        let table = quote_sql(&store.table);
-        let columns = store
-            .fields
-            .iter()
-            .map(|f| quote_sql(&f.column))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let insertable: Vec<String> = store
-            .fields
-            .iter()
-            .filter(|f| !f.generated)
-            .map(|f| quote_sql(&f.column))
-            .collect();
-        let insert = if insertable.is_empty() {
-            format!("INSERT INTO {table} DEFAULT VALUES")
-        } else {
-            let marks = vec!["?"; insertable.len()].join(", ");
-            format!(
-                "INSERT INTO {table} ({}) VALUES ({marks})",
-                insertable.join(", ")
-            )
-        };
-        let key: Vec<String> = store.key_fields().map(|f| quote_sql(&f.column)).collect();
-        let key_match = |first: usize| {
-            key.iter()
-                .enumerate()
-                .map(|(i, k)| format!("{k} = ?{}", first + i))
-                .collect::<Vec<_>>()
-                .join(" AND ")
-        };
-        let values: Vec<String> = store
-            .fields
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !store.is_key(*i))
-            .map(|(_, f)| quote_sql(&f.column))
-            .collect();
-        let update = (!values.is_empty()).then(|| {
-            let set = values
-                .iter()
-                .enumerate()
-                .map(|(i, c)| format!("{c} = ?{}", i + 1))
-                .collect::<Vec<_>>()
-                .join(", ");
-            format!(
-                "UPDATE {table} SET {set} WHERE {}",
-                key_match(values.len() + 1)
-            )
-        });
-        let order = key.join(", ");
-        let (key_tuple, marks) = if key.len() == 1 {
-            (key[0].clone(), "?1".to_owned())
-        } else {
-            let marks: Vec<String> = (1..=key.len()).map(|i| format!("?{i}")).collect();
-            (format!("({order})"), format!("({})", marks.join(", ")))
-        };
-        Sql {
-            get: format!("SELECT {columns} FROM {table} WHERE {}", key_match(1)),
-            delete: format!("DELETE FROM {table} WHERE {}", key_match(1)),
-            list_first: format!("SELECT {columns} FROM {table} ORDER BY {order} LIMIT ?1"),
-            list_after: format!(
-                "SELECT {columns} FROM {table} WHERE {key_tuple} > {marks} ORDER BY {order} LIMIT ?{}",
-                key.len() + 1
-            ),
-            count: format!("SELECT COUNT(*) FROM {table}"),
-            columns,
-            insert,
-            update,
         }
     }
 }

@@ -1,12 +1,14 @@
 //! SQLite DDL: the CREATE script `migrate` runs, from the schema model. Pure.
 
 use crate::backend::ddl::{Step, drift_target};
-use crate::backend::{quote_double as quote, quote_literal};
 use crate::drift::{Drift, DriftKind};
 use crate::model::{Catalog, DefaultValue, Field, LogicalType, OnDelete, Schema, Store};
 
 use super::types::ddl_type;
 use crate::backend::ddl::{Statement, create_index, create_table, script};
+
+/// The SQL spelling of every statement here.
+const D: &crate::sql::Dialect = &super::DIALECT;
 
 /// `CREATE TABLE IF NOT EXISTS` for every store, then `CREATE INDEX IF NOT EXISTS` for
 /// every index, in blueprint order. SQLite resolves foreign keys when rows are written,
@@ -22,14 +24,14 @@ pub fn statements(schema: &Schema) -> Vec<Statement> {
     crate::backend::ddl::statements(
         &schema.stores,
         &schema.stores,
-        |store| create_table(store, quote, column, true, Vec::new(), Vec::new(), ""),
-        quote,
+        |store| create_table(store, D, column, true, Vec::new(), Vec::new(), ""),
+        D,
         true,
     )
 }
 
 fn column(field: &Field, sole_key: bool) -> String {
-    let name = quote(&field.column);
+    let name = D.quote(&field.column);
     if sole_key && field.generated {
         // Exactly "INTEGER PRIMARY KEY": an alias for the rowid, assigned by SQLite.
         return format!("{name} INTEGER PRIMARY KEY");
@@ -55,12 +57,12 @@ fn column(field: &Field, sole_key: bool) -> String {
         // SQLite ignores VARCHAR(n); the check makes it hold the limit as servers do.
         sql.push_str(&format!(" CHECK (length({name}) <= {max})"));
     }
-    sql.push_str(&crate::backend::ddl::enum_check(field, quote));
+    sql.push_str(&crate::backend::ddl::enum_check(field, D));
     if let Some(reference) = &field.references {
         sql.push_str(&format!(
             " REFERENCES {} ({})",
-            quote(&reference.table),
-            quote(&reference.column)
+            D.quote(&reference.table),
+            D.quote(&reference.column)
         ));
         if reference.on_delete != OnDelete::NoAction {
             sql.push_str(" ON DELETE ");
@@ -76,13 +78,13 @@ fn default_sql(default: &DefaultValue, ty: &LogicalType) -> String {
         DefaultValue::Int(n) => n.to_string(),
         DefaultValue::Float(x) => format!("{x:?}"),
         // Kept as text, like every decimal there.
-        DefaultValue::Decimal(d) => quote_literal(d),
+        DefaultValue::Decimal(d) => D.literal(d),
         // The text the drivers write: an instant with its UTC offset.
         DefaultValue::DateTime(d) if *ty == LogicalType::TimestampTz => {
-            quote_literal(&format!("{d}+00:00"))
+            D.literal(&format!("{d}+00:00"))
         }
-        DefaultValue::DateTime(d) => quote_literal(d),
-        DefaultValue::Text(text) => quote_literal(text),
+        DefaultValue::DateTime(d) => D.literal(d),
+        DefaultValue::Text(text) => D.literal(text),
         // The same text rusqlite writes for chrono's types, in UTC, to the millisecond
         // (SQLite's clock).
         DefaultValue::Now => match ty {
@@ -112,7 +114,7 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
             (DriftKind::MissingTable { .. }, _) => {
                 steps.push(Step::safe(create_table(
                     store,
-                    quote,
+                    D,
                     column,
                     true,
                     Vec::new(),
@@ -120,7 +122,7 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
                     "",
                 )));
                 for index in &store.indexes {
-                    steps.push(Step::safe(create_index(store, index, quote, true)));
+                    steps.push(Step::safe(create_index(store, index, D, true)));
                 }
             }
             (DriftKind::MissingIndex { .. }, _) => {
@@ -128,7 +130,7 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
                     continue;
                 };
                 if let Some(index) = store.indexes.get(*index) {
-                    steps.push(Step::safe(create_index(store, index, quote, true)));
+                    steps.push(Step::safe(create_index(store, index, D, true)));
                 }
             }
             (
@@ -149,8 +151,8 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
                 }
                 steps.push(Step::destructive(format!(
                     "ALTER TABLE {} DROP COLUMN {}",
-                    quote(&store.table),
-                    quote(c)
+                    D.quote(&store.table),
+                    D.quote(c)
                 )));
             }
             (kind, Some(table)) if !rebuilt.contains(&store.name) => {
@@ -200,14 +202,14 @@ fn rebuild(store: &Store, table: &crate::model::CatalogTable) -> Vec<Step> {
     let extra: Vec<String> = kept
         .iter()
         .map(|c| {
-            let mut line = format!("{} {}", quote(&c.name), c.sql_type);
+            let mut line = format!("{} {}", D.quote(&c.name), c.sql_type);
             if let Some(default) = &c.default {
                 line.push_str(&format!(" DEFAULT {default}"));
             }
             line
         })
         .collect();
-    let create = create_table(&shape, quote, column, true, extra, Vec::new(), "");
+    let create = create_table(&shape, D, column, true, extra, Vec::new(), "");
     let copied: Vec<String> = store
         .fields
         .iter()
@@ -217,8 +219,8 @@ fn rebuild(store: &Store, table: &crate::model::CatalogTable) -> Vec<Step> {
                 .iter()
                 .any(|c| c.name.eq_ignore_ascii_case(&f.column))
         })
-        .map(|f| quote(&f.column))
-        .chain(kept.iter().map(|c| quote(&c.name)))
+        .map(|f| D.quote(&f.column))
+        .chain(kept.iter().map(|c| D.quote(&c.name)))
         .collect();
     let copied = copied.join(", ");
     // A new column nothing fills: the copy fails if the table has rows.
@@ -235,8 +237,8 @@ fn rebuild(store: &Store, table: &crate::model::CatalogTable) -> Vec<Step> {
         .collect();
     let mut copy = Step::safe(format!(
         "INSERT INTO {} ({copied}) SELECT {copied} FROM {}",
-        quote(&temporary),
-        quote(&store.table)
+        D.quote(&temporary),
+        D.quote(&store.table)
     ));
     if !unfilled.is_empty() {
         copy = copy.noted(unfilled.join("\n"));
@@ -246,15 +248,15 @@ fn rebuild(store: &Store, table: &crate::model::CatalogTable) -> Vec<Step> {
         Step::safe("BEGIN"),
         Step::safe(create),
         copy,
-        Step::safe(format!("DROP TABLE {}", quote(&store.table))),
+        Step::safe(format!("DROP TABLE {}", D.quote(&store.table))),
         Step::safe(format!(
             "ALTER TABLE {} RENAME TO {}",
-            quote(&temporary),
-            quote(&store.table)
+            D.quote(&temporary),
+            D.quote(&store.table)
         )),
     ];
     for index in &store.indexes {
-        steps.push(Step::safe(create_index(store, index, quote, true)));
+        steps.push(Step::safe(create_index(store, index, D, true)));
     }
     steps.push(Step::safe("COMMIT"));
     steps.push(Step::safe("PRAGMA foreign_keys = ON"));

@@ -479,54 +479,15 @@ pub fn insert_each<N, S: AsRef<str> + PartialEq>(
     Ok(rows.len() as u64)
 }
 
-/// Builds an INSERT for the columns present in one row: a generated store passes every
+/// The INSERT for the columns present in one row: a generated store passes every
 /// insertable column with whether the row gives it a value. Columns left out take the
 /// database's default.
 #[doc(hidden)]
-pub fn insert_sql(table: &str, columns: &[(&str, bool)], returning: Option<&str>) -> String {
-    let mut sql = String::with_capacity(64 + 16 * columns.len());
-    sql.push_str("INSERT INTO ");
-    sql.push_str(table);
-    let present = columns.iter().filter(|(_, present)| *present);
-    let mut count = 0;
-    for (name, _) in present {
-        sql.push_str(if count == 0 { " (" } else { ", " });
-        sql.push_str(name);
-        count += 1;
-    }
-    if count == 0 {
-        sql.push_str(" DEFAULT VALUES");
-    } else {
-        sql.push_str(") VALUES (");
-        for i in 0..count {
-            sql.push_str(if i == 0 { "?" } else { ", ?" });
-        }
-        sql.push(')');
-    }
-    if let Some(returning) = returning {
-        sql.push_str(" RETURNING ");
-        sql.push_str(returning);
-    }
-    sql
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn insert_sql_lists_present_columns_only() {
-        assert_eq!(
-            insert_sql(
-                "\"t\"",
-                &[("\"a\"", true), ("\"b\"", false), ("\"c\"", true)],
-                None
-            ),
-            "INSERT INTO \"t\" (\"a\", \"c\") VALUES (?, ?)"
-        );
-        assert_eq!(
-            insert_sql("\"t\"", &[("\"b\"", false)], Some("\"id\"")),
-            "INSERT INTO \"t\" DEFAULT VALUES RETURNING \"id\""
-        );
-    }
+pub fn insert_sql(
+    table: &str,
+    columns: &[&str],
+    present: &[bool],
+    returning: Option<&str>,
+) -> String {
+    super::DIALECT.insert(table, columns, present, 1, returning)
 }
