@@ -7,8 +7,6 @@
 
 use std::fmt;
 
-use crate::backend::BackendKind;
-
 /// The schema a blueprint declares.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schema {
@@ -493,4 +491,41 @@ fn snake_case(name: &str) -> String {
         }
     }
     out
+}
+
+/// A database backend storegen generates code for. What each knows lives in its folder
+/// under `backend/`, found through `BackendKind::rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BackendKind {
+    Sqlite,
+    Postgres,
+    Mysql,
+}
+
+impl BackendKind {
+    /// Every backend, in the order the blueprint reference lists them.
+    pub const ALL: [BackendKind; 3] = [
+        BackendKind::Sqlite,
+        BackendKind::Postgres,
+        BackendKind::Mysql,
+    ];
+
+    /// The blueprint's and the feature's name for the backend.
+    pub fn name(self) -> &'static str {
+        match self {
+            BackendKind::Sqlite => "sqlite",
+            BackendKind::Postgres => "postgres",
+            BackendKind::Mysql => "mysql",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<BackendKind> {
+        BackendKind::ALL.into_iter().find(|b| b.name() == name)
+    }
+}
+
+impl std::fmt::Display for BackendKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }

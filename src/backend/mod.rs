@@ -1,108 +1,244 @@
-//! Backends: what each database knows — its type rules, quoting and names here; its
-//! introspection, runtime glue, DDL and code generation in its own folder.
+//! Backends: what each database knows, each in its own folder — dialect, type rules,
+//! blueprint rules, DDL and migrations, code generation, introspection and runtime glue —
+//! behind one trait, [`Rules`].
 //!
-//! [`BackendKind`] is the one place that dispatches on the backend. Adding a backend adds
-//! a folder and a variant here, nothing else.
+//! [`BackendKind::rules`] is the one place that dispatches on the backend. Adding a
+//! backend adds a folder, a variant of [`BackendKind`] and its line in `rules`.
 
-use std::fmt;
+use crate::model::{CatalogColumn, LogicalType, OnDelete};
+use crate::sql::Dialect;
 
-use crate::model::{CatalogColumn, LogicalType};
-
+#[cfg(feature = "codegen")]
+pub(crate) mod connect;
 #[cfg(feature = "codegen")]
 pub(crate) mod ddl;
 pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
 
-/// A database backend storegen generates code for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum BackendKind {
-    Sqlite,
-    Postgres,
-    Mysql,
+pub use crate::model::BackendKind;
+
+/// Everything storegen knows about one backend, implemented once in its folder: its
+/// SQL dialect and type rules (which the runtime's `verify` needs too) and, on the build
+/// side, its blueprint rules, DDL and migrations, code generation and introspection.
+/// [`BackendKind::rules`] is the one place that finds a backend's implementation.
+pub(crate) trait Rules: Sync {
+    /// Its names and URLs.
+    #[cfg_attr(not(feature = "codegen"), allow(dead_code))]
+    fn about(&self) -> &'static About;
+
+    /// How the backend spells SQL.
+    fn dialect(&self) -> &'static Dialect;
+
+    /// The SQL type the backend's DDL declares for the logical type.
+    fn ddl_type(&self, ty: &LogicalType) -> String;
+
+    /// Whether a column of this SQL type holds the logical type without loss; the error
+    /// says why not.
+    fn accepts(&self, ty: &LogicalType, column: &CatalogColumn) -> Result<(), String>;
+
+    /// Whether two SQL identifiers name the same object. Quoted identifiers, which
+    /// storegen always writes, are case-sensitive unless a backend says otherwise.
+    fn same_identifier(&self, a: &str, b: &str) -> bool {
+        a == b
+    }
+
+    /// Whether two ON DELETE actions behave the same.
+    fn same_on_delete(&self, a: OnDelete, b: OnDelete) -> bool {
+        a == b
+    }
+
+    /// Whether an auto-assigned key column conflicts with a blueprint that supplies the
+    /// key itself: a server's sequence would fall behind the keys given.
+    fn explicit_keys_conflict_with_auto_increment(&self) -> bool {
+        true
+    }
+
+    /// Whether the backend has unsigned integer columns.
+    #[cfg(feature = "codegen")]
+    fn has_unsigned(&self) -> bool {
+        false
+    }
+
+    /// The blueprint rules only this backend has, checked when the blueprint lists it.
+    #[cfg(feature = "codegen")]
+    fn check_blueprint(
+        &self,
+        _schema: &crate::model::Schema,
+        _spans: &crate::build::blueprint::Spans,
+    ) -> Vec<crate::build::diagnostics::Diagnostic> {
+        Vec::new()
+    }
+
+    /// Why an enum field's type can't be this backend's, if it can't (a native enum
+    /// type's name or values).
+    #[cfg(feature = "codegen")]
+    fn enum_type_problem(
+        &self,
+        _ty: &LogicalType,
+        _values: &[String],
+        _schema: &crate::model::Schema,
+    ) -> Option<String> {
+        None
+    }
+
+    /// The CREATE script's statements, each with what it creates.
+    #[cfg(feature = "codegen")]
+    fn create_statements(&self, schema: &crate::model::Schema) -> Vec<ddl::Statement>;
+
+    /// The statements that bring a database to the blueprint, from the drift between
+    /// them.
+    #[cfg(feature = "codegen")]
+    fn migration(
+        &self,
+        schema: &crate::model::Schema,
+        catalog: &crate::model::Catalog,
+        drifts: &[crate::drift::Drift],
+    ) -> Vec<ddl::Step>;
+
+    /// A store's operations on this backend: its `impl <Store>Ops` and what that uses.
+    #[cfg(feature = "codegen")]
+    fn store_impl(
+        &self,
+        cx: &crate::build::codegen::Context,
+        store: &crate::model::Store,
+    ) -> proc_macro2::TokenStream;
+
+    /// A generated enum's conversions for this backend's driver.
+    #[cfg(feature = "codegen")]
+    fn enum_impls(&self, ty: &proc_macro2::Ident) -> proc_macro2::TokenStream;
+
+    /// Connects to the database a build checks against and reads the catalog of the
+    /// target's tables; calls `connected` once the server has answered (a build gives
+    /// up on a server that doesn't, after the connect timeout).
+    #[cfg(feature = "codegen")]
+    fn introspect(
+        &self,
+        target: &connect::Target,
+        connected: &dyn Fn(),
+    ) -> Result<crate::model::Catalog, String>;
 }
 
-impl BackendKind {
-    /// Every backend, in the order the blueprint reference lists them.
-    pub const ALL: [BackendKind; 3] = [
-        BackendKind::Sqlite,
-        BackendKind::Postgres,
-        BackendKind::Mysql,
-    ];
+/// A backend's names, for messages and URLs.
+#[derive(Debug)]
+#[cfg_attr(not(feature = "codegen"), allow(dead_code))]
+pub(crate) struct About {
+    /// The name people know it by: `PostgreSQL`.
+    pub display_name: &'static str,
+    /// The URL schemes that name a database of this backend (`postgres`, …).
+    pub url_schemes: &'static [&'static str],
+    /// How its URLs start, for messages: `postgres://`.
+    pub url_example: &'static str,
+}
 
-    /// The blueprint's and the feature's name for the backend.
-    pub fn name(self) -> &'static str {
+/// The methods of [`Rules`] that each backend folder serves the same way, from its own
+/// `DIALECT`, `ABOUT` and `types`, `ddl`, `codegen` and `connect` modules.
+macro_rules! served_by_folder {
+    () => {
+        fn about(&self) -> &'static crate::backend::About {
+            &ABOUT
+        }
+
+        fn dialect(&self) -> &'static crate::sql::Dialect {
+            &DIALECT
+        }
+
+        fn ddl_type(&self, ty: &crate::model::LogicalType) -> String {
+            types::ddl_type(ty).into()
+        }
+
+        fn accepts(
+            &self,
+            ty: &crate::model::LogicalType,
+            column: &crate::model::CatalogColumn,
+        ) -> Result<(), String> {
+            types::accepts(ty, column)
+        }
+
+        #[cfg(feature = "codegen")]
+        fn create_statements(
+            &self,
+            schema: &crate::model::Schema,
+        ) -> Vec<crate::backend::ddl::Statement> {
+            ddl::statements(schema)
+        }
+
+        #[cfg(feature = "codegen")]
+        fn migration(
+            &self,
+            schema: &crate::model::Schema,
+            catalog: &crate::model::Catalog,
+            drifts: &[crate::drift::Drift],
+        ) -> Vec<crate::backend::ddl::Step> {
+            ddl::migration(schema, catalog, drifts)
+        }
+
+        #[cfg(feature = "codegen")]
+        fn store_impl(
+            &self,
+            cx: &crate::build::codegen::Context,
+            store: &crate::model::Store,
+        ) -> proc_macro2::TokenStream {
+            codegen::store_impl(cx, store)
+        }
+
+        #[cfg(feature = "codegen")]
+        fn enum_impls(&self, ty: &proc_macro2::Ident) -> proc_macro2::TokenStream {
+            codegen::enum_impls(ty)
+        }
+
+        #[cfg(feature = "codegen")]
+        fn introspect(
+            &self,
+            target: &crate::backend::connect::Target,
+            connected: &dyn Fn(),
+        ) -> Result<crate::model::Catalog, String> {
+            connect::catalog(target, connected)
+        }
+    };
+}
+pub(crate) use served_by_folder;
+
+impl BackendKind {
+    /// The backend's implementation: the registry of backends.
+    pub(crate) fn rules(self) -> &'static dyn Rules {
         match self {
-            BackendKind::Sqlite => "sqlite",
-            BackendKind::Postgres => "postgres",
-            BackendKind::Mysql => "mysql",
+            BackendKind::Sqlite => &sqlite::SqliteRules,
+            BackendKind::Postgres => &postgres::PostgresRules,
+            BackendKind::Mysql => &mysql::MysqlRules,
         }
     }
 
-    pub fn from_name(name: &str) -> Option<BackendKind> {
-        BackendKind::ALL.into_iter().find(|b| b.name() == name)
+    /// How the backend spells SQL.
+    pub fn dialect(self) -> &'static Dialect {
+        self.rules().dialect()
     }
 
     /// Whether two SQL identifiers name the same object on this backend.
     pub fn same_identifier(self, a: &str, b: &str) -> bool {
-        match self {
-            BackendKind::Sqlite => sqlite::types::same_identifier(a, b),
-            // Quoted identifiers, which storegen always writes, are case-sensitive.
-            BackendKind::Postgres => a == b,
-            // Column names are not; table names are on Linux, and introspection has
-            // already matched those exactly.
-            BackendKind::Mysql => a.eq_ignore_ascii_case(b),
-        }
+        self.rules().same_identifier(a, b)
     }
 
     /// Whether an auto-assigned key column conflicts with a blueprint that supplies the
-    /// key itself. SQLite's rowid alias takes explicit values and keeps assigning past
-    /// the largest one, so there it does not; a server's sequence would fall behind.
+    /// key itself.
     pub fn explicit_keys_conflict_with_auto_increment(self) -> bool {
-        !matches!(self, BackendKind::Sqlite)
+        self.rules().explicit_keys_conflict_with_auto_increment()
     }
 
-    /// Whether two ON DELETE actions behave the same on this backend. InnoDB treats NO
-    /// ACTION as RESTRICT, and reports it so.
-    pub fn same_on_delete(self, a: crate::model::OnDelete, b: crate::model::OnDelete) -> bool {
-        use crate::model::OnDelete::{NoAction, Restrict};
-        a == b
-            || (self == BackendKind::Mysql
-                && matches!((a, b), (NoAction, Restrict) | (Restrict, NoAction)))
+    /// Whether two ON DELETE actions behave the same on this backend.
+    pub fn same_on_delete(self, a: OnDelete, b: OnDelete) -> bool {
+        self.rules().same_on_delete(a, b)
     }
 
     /// Whether a column of this SQL type holds the logical type without loss; the error
     /// says why not.
     pub fn accepts(self, ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
-        match self {
-            BackendKind::Sqlite => sqlite::types::accepts(ty, column),
-            BackendKind::Postgres => postgres::types::accepts(ty, column),
-            BackendKind::Mysql => mysql::types::accepts(ty, column),
-        }
-    }
-
-    /// How the backend spells SQL.
-    pub const fn dialect(self) -> &'static crate::sql::Dialect {
-        match self {
-            BackendKind::Sqlite => &sqlite::DIALECT,
-            BackendKind::Postgres => &postgres::DIALECT,
-            BackendKind::Mysql => &mysql::DIALECT,
-        }
+        self.rules().accepts(ty, column)
     }
 
     /// The SQL type the backend's DDL declares for the logical type.
     pub fn ddl_type(self, ty: &LogicalType) -> String {
-        match self {
-            BackendKind::Sqlite => sqlite::types::ddl_type(ty).to_owned(),
-            BackendKind::Postgres => postgres::types::ddl_type(ty),
-            BackendKind::Mysql => mysql::types::ddl_type(ty),
-        }
-    }
-}
-
-impl fmt::Display for BackendKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        self.rules().ddl_type(ty)
     }
 }
 

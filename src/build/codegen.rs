@@ -6,7 +6,6 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::blueprint::names::{camel_case, is_rust_keyword};
-use crate::backend::BackendKind;
 use crate::model::{DateTimeCrate, DefaultValue, Field, LogicalType, Schema, Store};
 
 /// The generated file's first line; prettyplease drops comments, so it is prepended.
@@ -122,25 +121,31 @@ fn format_parts(schema: &Schema, range: std::ops::Range<usize>) -> Result<String
 }
 
 fn store_part(schema: &Schema, store: &Store) -> TokenStream {
+    let cx = Context {
+        datetime: schema.datetime,
+    };
     let mut tokens = store_items(store);
     tokens.extend(store_ops(store));
     for backend in &schema.backends {
-        tokens.extend(match backend {
-            BackendKind::Sqlite => crate::backend::sqlite::codegen::store_impl(store),
-            BackendKind::Postgres => crate::backend::postgres::codegen::store_impl(store),
-            BackendKind::Mysql => crate::backend::mysql::codegen::store_impl(store),
-        });
+        tokens.extend(backend.rules().store_impl(&cx, store));
     }
     tokens
 }
 
+/// What generating one part of a module needs to know beyond the part itself.
+#[derive(Debug, Clone, Copy)]
+#[allow(dead_code)] // read once the date and time choice moves off the thread-local
+pub(crate) struct Context {
+    /// The schema's `[rust] datetime`: which crate's types date and time fields have.
+    pub datetime: DateTimeCrate,
+}
+
 fn module_items(schema: &Schema) -> TokenStream {
     let name = &schema.name;
-    let ddl_for = |backend: BackendKind| {
-        if !schema.backends.contains(&backend) {
-            return quote! { None };
-        }
-        let statements = super::diff::statements(schema, backend)
+    let ddl = schema.backends.iter().map(|&backend| {
+        let statements = backend
+            .rules()
+            .create_statements(schema)
             .into_iter()
             .map(|s| {
                 let table = &s.table;
@@ -151,11 +156,9 @@ fn module_items(schema: &Schema) -> TokenStream {
                 let sql = raw_string(s.sql.trim_end());
                 quote! { ::storegen::DdlStatement { table: #table, index: #index, sql: #sql } }
             });
-        quote! { Some(&[#(#statements),*]) }
-    };
-    let sqlite = ddl_for(BackendKind::Sqlite);
-    let postgres = ddl_for(BackendKind::Postgres);
-    let mysql = ddl_for(BackendKind::Mysql);
+        let variant = variant_ident(&backend);
+        quote! { (::storegen::BackendKind::#variant, &[#(#statements),*]) }
+    });
     let schema_doc = doc(schema.description.as_deref());
     let hash = super::snapshot::blueprint_hash(schema);
     let ddl_doc = format!(
@@ -172,9 +175,7 @@ fn module_items(schema: &Schema) -> TokenStream {
         pub const DDL: ::storegen::Ddl = ::storegen::Ddl {
             schema: #name,
             hash: #hash,
-            sqlite: #sqlite,
-            postgres: #postgres,
-            mysql: #mysql,
+            backends: &[#(#ddl),*],
         };
 
         /// Creates the tables and indexes of the blueprint that the database lacks, in
@@ -246,68 +247,7 @@ fn enum_items(schema: &Schema) -> TokenStream {
                 }
             });
             for backend in &schema.backends {
-                out.extend(match backend {
-                    BackendKind::Sqlite => quote! {
-                        impl ::storegen::rusqlite::types::ToSql for #ty {
-                            fn to_sql(&self) -> ::storegen::rusqlite::Result<::storegen::rusqlite::types::ToSqlOutput<'_>> {
-                                Ok(::storegen::Enum::as_str(*self).into())
-                            }
-                        }
-
-                        impl ::storegen::rusqlite::types::FromSql for #ty {
-                            fn column_result(value: ::storegen::rusqlite::types::ValueRef<'_>) -> ::storegen::rusqlite::types::FromSqlResult<Self> {
-                                ::storegen::sqlite::enum_from_sql(value)
-                            }
-                        }
-                    },
-                    BackendKind::Postgres => quote! {
-                        impl ::storegen::postgres::types::ToSql for #ty {
-                            fn to_sql(
-                                &self,
-                                ty: &::storegen::postgres::types::Type,
-                                out: &mut ::storegen::backend::postgres::BytesMut,
-                            ) -> Result<::storegen::postgres::types::IsNull, Box<dyn ::std::error::Error + Sync + Send>> {
-                                ::storegen::backend::postgres::enum_to_sql(*self, ty, out)
-                            }
-
-                            fn accepts(ty: &::storegen::postgres::types::Type) -> bool {
-                                ::storegen::backend::postgres::enum_accepts(ty)
-                            }
-
-                            ::storegen::postgres::types::to_sql_checked!();
-                        }
-
-                        impl<'a> ::storegen::postgres::types::FromSql<'a> for #ty {
-                            fn from_sql(
-                                _: &::storegen::postgres::types::Type,
-                                raw: &'a [u8],
-                            ) -> Result<Self, Box<dyn ::std::error::Error + Sync + Send>> {
-                                ::storegen::backend::postgres::enum_from_sql(raw)
-                            }
-
-                            fn accepts(ty: &::storegen::postgres::types::Type) -> bool {
-                                ::storegen::backend::postgres::enum_accepts(ty)
-                            }
-                        }
-                    },
-                    BackendKind::Mysql => quote! {
-                        impl From<#ty> for ::storegen::mysql::Value {
-                            fn from(value: #ty) -> Self {
-                                ::storegen::backend::mysql::enum_value(value)
-                            }
-                        }
-
-                        impl From<::storegen::backend::mysql::EnumIr<#ty>> for #ty {
-                            fn from(value: ::storegen::backend::mysql::EnumIr<#ty>) -> Self {
-                                value.0
-                            }
-                        }
-
-                        impl ::storegen::mysql::prelude::FromValue for #ty {
-                            type Intermediate = ::storegen::backend::mysql::EnumIr<#ty>;
-                        }
-                    },
-                });
+                out.extend(backend.rules().enum_impls(&ty));
             }
         }
     }

@@ -10,28 +10,16 @@ use crate::model::{Catalog, Schema};
 /// columns) are comments unless allowed. Empty when there is nothing to do.
 pub fn sql(schema: &Schema, catalog: &Catalog, allow_destructive: bool) -> String {
     let drifts = drift::compare(schema, catalog);
-    let steps: Vec<Step> = match catalog.backend {
-        BackendKind::Sqlite => crate::backend::sqlite::ddl::migration(schema, catalog, &drifts),
-        BackendKind::Postgres => crate::backend::postgres::ddl::migration(schema, catalog, &drifts),
-        BackendKind::Mysql => crate::backend::mysql::ddl::migration(schema, catalog, &drifts),
-    };
+    let steps: Vec<Step> = catalog.backend.rules().migration(schema, catalog, &drifts);
     render_steps(&steps, allow_destructive)
 }
 
 /// The CREATE script of `schema` for `backend`.
 pub fn ddl(schema: &Schema, backend: BackendKind) -> String {
-    match backend {
-        BackendKind::Sqlite => crate::backend::sqlite::ddl::create_script(schema),
-        BackendKind::Postgres => crate::backend::postgres::ddl::create_script(schema),
-        BackendKind::Mysql => crate::backend::mysql::ddl::create_script(schema),
-    }
+    crate::backend::ddl::script(&statements(schema, backend))
 }
 
 /// The CREATE script of `schema` for `backend`, statement by statement.
 pub fn statements(schema: &Schema, backend: BackendKind) -> Vec<crate::backend::ddl::Statement> {
-    match backend {
-        BackendKind::Sqlite => crate::backend::sqlite::ddl::statements(schema),
-        BackendKind::Postgres => crate::backend::postgres::ddl::statements(schema),
-        BackendKind::Mysql => crate::backend::mysql::ddl::statements(schema),
-    }
+    backend.rules().create_statements(schema)
 }

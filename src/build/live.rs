@@ -1,11 +1,12 @@
 //! Reaching the database named by a URL at build time, and introspecting it.
 //! Every message says what failed without the URL's user info.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use super::blueprint::Database;
 use crate::backend::BackendKind;
+use crate::backend::connect::{QUERY_TIMEOUT, Target};
 use crate::model::{Catalog, Schema};
 
 /// Expands `${VAR}` references from the environment. Returns the URL (`None` when the
@@ -41,9 +42,6 @@ pub use crate::backend::redact;
 /// `connect_timeout` says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// How long reading the catalog may take before the build gives up on the server.
-const QUERY_TIMEOUT: Duration = Duration::from_secs(60);
-
 /// Connects to the database `url` names and introspects the blueprint's tables.
 pub fn introspect(
     url: &str,
@@ -59,34 +57,18 @@ pub fn introspect(
             listed.join(", ")
         ));
     }
-    let tables: Vec<&str> = schema.stores.iter().map(|s| s.table.as_str()).collect();
-    let timeout = database.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
-    match backend {
-        BackendKind::Sqlite => sqlite_catalog(url, base_dir, &tables),
-        BackendKind::Postgres | BackendKind::Mysql => {
-            let url = url.to_owned();
-            let tables: Vec<String> = tables.iter().map(|t| (*t).to_owned()).collect();
-            let schema = database.schema.clone();
-            let shown = format!("{} at `{}`", server_name(backend), redact(&url));
-            within(timeout, &shown, move |connected| {
-                let tables: Vec<&str> = tables.iter().map(String::as_str).collect();
-                match backend {
-                    BackendKind::Postgres => {
-                        postgres_catalog(&url, &tables, schema.as_deref(), timeout, connected)
-                    }
-                    _ => mysql_catalog(&url, &tables, schema.as_deref(), timeout, connected),
-                }
-            })
-        }
-    }
-}
-
-fn server_name(backend: BackendKind) -> &'static str {
-    match backend {
-        BackendKind::Sqlite => "SQLite",
-        BackendKind::Postgres => "PostgreSQL",
-        BackendKind::Mysql => "MySQL",
-    }
+    let rules = backend.rules();
+    let target = Target {
+        url: url.to_owned(),
+        base_dir: base_dir.to_owned(),
+        tables: schema.stores.iter().map(|s| s.table.clone()).collect(),
+        schema: database.schema.clone(),
+        timeout: database.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+    };
+    let shown = format!("{} at `{}`", rules.about().display_name, redact(url));
+    within(target.timeout, &shown, move |connected| {
+        rules.introspect(&target, connected)
+    })
 }
 
 /// Runs `work` (connect, call `connected`, introspect) on a thread of its own, and gives
@@ -134,249 +116,30 @@ fn within<T: Send + 'static>(
 
 fn backend_of(url: &str) -> Result<BackendKind, String> {
     let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or_default();
+    if let Some(backend) = BackendKind::ALL
+        .into_iter()
+        .find(|b| b.rules().about().url_schemes.contains(&scheme))
+    {
+        return Ok(backend);
+    }
+    let examples: Vec<&str> = BackendKind::ALL
+        .iter()
+        .map(|b| b.rules().about().url_example)
+        .collect();
+    let expected = match examples.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    };
     match scheme {
-        "sqlite" => Ok(BackendKind::Sqlite),
-        "postgres" | "postgresql" => Ok(BackendKind::Postgres),
-        "mysql" | "mariadb" => Ok(BackendKind::Mysql),
         // Without a scheme there is no telling where a password would be: echo nothing.
-        "" => {
-            Err("the database URL has no scheme: expected sqlite:, postgres:// or mysql://".into())
-        }
+        "" => Err(format!(
+            "the database URL has no scheme: expected {expected}"
+        )),
         other => Err(format!(
-            "database URL scheme `{other}:` is not one storegen knows: expected sqlite:, postgres:// or mysql://"
+            "database URL scheme `{other}:` is not one storegen knows: expected {expected}"
         )),
     }
-}
-
-#[cfg(feature = "sqlite")]
-fn sqlite_catalog(url: &str, base_dir: &Path, tables: &[&str]) -> Result<Catalog, String> {
-    use rusqlite::{Connection, OpenFlags};
-
-    let path = sqlite_path(url, base_dir);
-    let shown = path.display();
-    if !path.is_file() {
-        return Err(format!("SQLite database file `{shown}` does not exist"));
-    }
-    // Read-only: a build never creates or changes the database.
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(&path, flags)
-        .map_err(|e| format!("cannot open SQLite database `{shown}`: {e}"))?;
-    crate::backend::sqlite::introspect::introspect(&conn, tables).map_err(|e| {
-        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) {
-            format!("`{shown}` is not an SQLite database")
-        } else {
-            format!("cannot read the schema of SQLite database `{shown}`: {e}")
-        }
-    })
-}
-
-#[cfg(not(feature = "sqlite"))]
-fn sqlite_catalog(_url: &str, _base_dir: &Path, _tables: &[&str]) -> Result<Catalog, String> {
-    Err(missing_feature("sqlite"))
-}
-
-#[cfg(not(all(feature = "sqlite", feature = "postgres", feature = "mysql")))]
-fn missing_feature(backend: &str) -> String {
-    format!(
-        "validating against {backend} needs storegen's `{backend}` feature in [build-dependencies]"
-    )
-}
-
-/// Why a connection failed, in words that hold no part of the URL.
-#[cfg(any(feature = "postgres", feature = "mysql"))]
-fn connect_failure(io: Option<&std::io::Error>, timeout: Duration) -> Option<String> {
-    let io = io?;
-    let text = io.to_string();
-    let timed_out = || format!("no answer within {} s (connect_timeout)", timeout.as_secs());
-    Some(match io.kind() {
-        std::io::ErrorKind::ConnectionRefused => {
-            "the connection was refused: is the server running?".into()
-        }
-        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => timed_out(),
-        _ if text.contains("lookup address") || text.contains("not known") => {
-            "the host name is unknown".into()
-        }
-        _ if text.contains("timed out") => timed_out(),
-        _ => format!("the connection failed: {io}"),
-    })
-}
-
-/// The first I/O error in an error's chain of sources.
-#[cfg(feature = "postgres")]
-fn io_source<'e>(error: &'e (dyn std::error::Error + 'static)) -> Option<&'e std::io::Error> {
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(e) = current {
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            return Some(io);
-        }
-        current = e.source();
-    }
-    None
-}
-
-#[cfg(feature = "postgres")]
-fn postgres_catalog(
-    url: &str,
-    tables: &[&str],
-    schema: Option<&str>,
-    timeout: Duration,
-    connected: &dyn Fn(),
-) -> Result<Catalog, String> {
-    use postgres::error::SqlState;
-    use std::str::FromStr;
-
-    let shown = redact(url);
-    let mut config = postgres::Config::from_str(url)
-        .map_err(|_| format!("cannot parse the PostgreSQL URL `{shown}`"))?;
-    config.connect_timeout(timeout);
-    let describe = |e: &postgres::Error| -> String {
-        let reason = match e.code() {
-            Some(c) if *c == SqlState::INVALID_PASSWORD => {
-                "authentication failed: wrong password".to_owned()
-            }
-            Some(c) if *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
-                "authentication failed: the server refused this user".to_owned()
-            }
-            Some(c) if *c == SqlState::INVALID_CATALOG_NAME => {
-                "the database does not exist".to_owned()
-            }
-            Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => {
-                "the user may not read the catalog".to_owned()
-            }
-            Some(_) => e
-                .as_db_error()
-                .map_or_else(|| e.to_string(), |db| db.message().to_owned()),
-            None => connect_failure(io_source(e), timeout).unwrap_or_else(|| {
-                if e.is_closed() {
-                    "the server closed the connection".into()
-                } else {
-                    e.to_string()
-                }
-            }),
-        };
-        format!("cannot use PostgreSQL at `{shown}`: {reason}")
-    };
-    let mut client = config.connect(postgres::NoTls).map_err(|e| describe(&e))?;
-    connected();
-    // A server that stops answering mid-introspection fails the build instead of
-    // hanging it.
-    client
-        .batch_execute(&format!(
-            "SET statement_timeout = {}",
-            QUERY_TIMEOUT.as_millis()
-        ))
-        .map_err(|e| describe(&e))?;
-    let namespace = match schema {
-        Some(schema) => schema.to_owned(),
-        None => client
-            .query_one("SELECT current_schema()::text", &[])
-            .and_then(|row| row.try_get::<_, Option<String>>(0))
-            .map_err(|e| describe(&e))?
-            .unwrap_or_else(|| "public".to_owned()),
-    };
-    crate::backend::postgres::introspect::introspect(&mut client, &namespace, tables)
-        .map_err(|e| describe(&e))
-}
-
-#[cfg(not(feature = "postgres"))]
-fn postgres_catalog(
-    _: &str,
-    _: &[&str],
-    _: Option<&str>,
-    _: Duration,
-    _: &dyn Fn(),
-) -> Result<Catalog, String> {
-    Err(missing_feature("postgres"))
-}
-
-#[cfg(feature = "mysql")]
-fn mysql_catalog(
-    url: &str,
-    tables: &[&str],
-    schema: Option<&str>,
-    timeout: Duration,
-    connected: &dyn Fn(),
-) -> Result<Catalog, String> {
-    use mysql::prelude::Queryable;
-
-    let shown = redact(url);
-    // The driver reads only `mysql://`; storegen takes `mariadb://` too.
-    let url = match url.strip_prefix("mariadb://") {
-        Some(rest) => format!("mysql://{rest}"),
-        None => url.to_owned(),
-    };
-    let opts =
-        mysql::Opts::from_url(&url).map_err(|_| format!("cannot parse the MySQL URL `{shown}`"))?;
-    let opts = mysql::OptsBuilder::from_opts(opts)
-        .tcp_connect_timeout(Some(timeout))
-        .read_timeout(Some(QUERY_TIMEOUT))
-        .write_timeout(Some(QUERY_TIMEOUT));
-    let describe = |e: &mysql::Error| -> String {
-        let reason = match e {
-            mysql::Error::MySqlError(server) => match server.code {
-                1045 => "authentication failed: wrong user or password".to_owned(),
-                1044 | 1049 => {
-                    "the database does not exist, or this user may not use it".to_owned()
-                }
-                1142 | 1143 => "the user may not read the catalog".to_owned(),
-                _ => server.message.clone(),
-            },
-            mysql::Error::IoError(io) => connect_failure(Some(io), timeout)
-                .unwrap_or_else(|| format!("the connection failed: {io}")),
-            mysql::Error::DriverError(mysql::DriverError::CouldNotConnect(Some((
-                _,
-                what,
-                kind,
-            )))) => {
-                let io = std::io::Error::new(*kind, what.clone());
-                connect_failure(Some(&io), timeout)
-                    .unwrap_or_else(|| format!("the connection failed: {what}"))
-            }
-            mysql::Error::DriverError(mysql::DriverError::ConnectTimeout) => {
-                format!("no answer within {} s (connect_timeout)", timeout.as_secs())
-            }
-            mysql::Error::DriverError(driver) => format!("the connection failed: {driver}"),
-            other => other.to_string(),
-        };
-        format!("cannot use MySQL at `{shown}`: {reason}")
-    };
-    let mut conn = mysql::Conn::new(opts).map_err(|e| describe(&e))?;
-    connected();
-    let database = match schema {
-        Some(schema) => schema.to_owned(),
-        None => conn
-            .query_first::<Option<String>, _>("SELECT DATABASE()")
-            .map_err(|e| describe(&e))?
-            .flatten()
-            .ok_or_else(|| {
-                format!(
-                    "the MySQL URL `{shown}` names no database: add one to the URL, or set `[database] schema`"
-                )
-            })?,
-    };
-    crate::backend::mysql::introspect::introspect(&mut conn, &database, tables)
-        .map_err(|e| describe(&e))
-}
-
-#[cfg(not(feature = "mysql"))]
-fn mysql_catalog(
-    _: &str,
-    _: &[&str],
-    _: Option<&str>,
-    _: Duration,
-    _: &dyn Fn(),
-) -> Result<Catalog, String> {
-    Err(missing_feature("mysql"))
-}
-
-/// `sqlite:path`, `sqlite://path` or `sqlite:///absolute`; relative to the blueprint's
-/// folder.
-#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
-fn sqlite_path(url: &str, base_dir: &Path) -> PathBuf {
-    let rest = url.strip_prefix("sqlite:").unwrap_or(url);
-    let rest = rest.strip_prefix("//").unwrap_or(rest);
-    let rest = rest.split('?').next().unwrap_or(rest);
-    base_dir.join(rest)
 }
 
 #[cfg(test)]
@@ -407,23 +170,6 @@ mod tests {
         assert_eq!(
             redact("host=db password='s3 cret' dbname=shop"),
             "host=db password=*** dbname=shop"
-        );
-    }
-
-    #[test]
-    fn sqlite_paths_are_relative_to_the_crate() {
-        let dir = Path::new("/crate");
-        assert_eq!(
-            sqlite_path("sqlite:data/app.db", dir),
-            Path::new("/crate/data/app.db")
-        );
-        assert_eq!(
-            sqlite_path("sqlite:///tmp/a.db", dir),
-            Path::new("/tmp/a.db")
-        );
-        assert_eq!(
-            sqlite_path("sqlite://a.db?mode=ro", dir),
-            Path::new("/crate/a.db")
         );
     }
 }

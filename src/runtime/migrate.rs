@@ -22,18 +22,16 @@ pub struct Ddl {
     pub schema: &'static str,
     /// The blueprint's schema hash (`sha256:…`), as snapshots record it.
     pub hash: &'static str,
-    pub sqlite: Option<&'static [DdlStatement]>,
-    pub postgres: Option<&'static [DdlStatement]>,
-    pub mysql: Option<&'static [DdlStatement]>,
+    /// Each backend's statements, for the backends it was generated for.
+    pub backends: &'static [(BackendKind, &'static [DdlStatement])],
 }
 
 impl Ddl {
     pub fn statements(&self, backend: BackendKind) -> Option<&'static [DdlStatement]> {
-        match backend {
-            BackendKind::Sqlite => self.sqlite,
-            BackendKind::Postgres => self.postgres,
-            BackendKind::Mysql => self.mysql,
-        }
+        self.backends
+            .iter()
+            .find(|(kind, _)| *kind == backend)
+            .map(|(_, statements)| *statements)
     }
 
     /// The whole CREATE script for a backend, to read or to run by hand.

@@ -40,7 +40,7 @@ fn value_of(field: &crate::model::Field, place: TokenStream) -> TokenStream {
     }
 }
 
-pub(crate) fn store_impl(store: &Store) -> TokenStream {
+pub(crate) fn store_impl(_cx: &crate::build::codegen::Context, store: &Store) -> TokenStream {
     let module = format_ident!("{}_mysql", store.name);
     let record = record_ident(store);
     let new = new_ident(store);
@@ -299,6 +299,27 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                     my::count(conn, #count_sql)
                 }
             }
+        }
+    }
+}
+
+/// A generated enum's conversions for the driver.
+pub(crate) fn enum_impls(ty: &proc_macro2::Ident) -> TokenStream {
+    quote! {
+        impl From<#ty> for ::storegen::mysql::Value {
+            fn from(value: #ty) -> Self {
+                ::storegen::backend::mysql::enum_value(value)
+            }
+        }
+
+        impl From<::storegen::backend::mysql::EnumIr<#ty>> for #ty {
+            fn from(value: ::storegen::backend::mysql::EnumIr<#ty>) -> Self {
+                value.0
+            }
+        }
+
+        impl ::storegen::mysql::prelude::FromValue for #ty {
+            type Intermediate = ::storegen::backend::mysql::EnumIr<#ty>;
         }
     }
 }

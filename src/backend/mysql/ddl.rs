@@ -11,14 +11,10 @@ use crate::drift::{Drift, DriftKind};
 use crate::model::{Catalog, DefaultValue, Field, LogicalType, OnDelete, Schema, Store};
 
 use super::types::ddl_type;
-use crate::backend::ddl::{Statement, create_index, create_table, script};
+use crate::backend::ddl::{Statement, create_index, create_table};
 
 /// The SQL spelling of every statement here.
 const D: &crate::sql::Dialect = &super::DIALECT;
-
-pub fn create_script(schema: &Schema) -> String {
-    script(&statements(schema))
-}
 
 /// The CREATE script's statements, each with what it creates.
 pub fn statements(schema: &Schema) -> Vec<Statement> {

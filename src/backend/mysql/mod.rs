@@ -4,6 +4,8 @@
 
 pub mod types;
 
+use crate::backend::Rules;
+use crate::model::OnDelete;
 use crate::sql::{Dialect, EmptyInsert, Placeholder, Returning, Upsert};
 
 /// How MySQL and MariaDB spell SQL.
@@ -22,11 +24,55 @@ pub const DIALECT: Dialect = Dialect {
 #[cfg(feature = "codegen")]
 pub(crate) mod codegen;
 #[cfg(feature = "codegen")]
+mod connect;
+#[cfg(feature = "codegen")]
 pub mod ddl;
 #[cfg(feature = "mysql")]
 pub mod introspect;
+#[cfg(feature = "codegen")]
+mod rules;
 #[cfg(feature = "mysql")]
 mod runtime;
 
 #[cfg(feature = "mysql")]
 pub use runtime::*;
+
+/// Its names, for messages and URLs.
+const ABOUT: crate::backend::About = crate::backend::About {
+    display_name: "MySQL",
+    url_schemes: &["mysql", "mariadb"],
+    url_example: "mysql://",
+};
+
+/// What storegen knows about MySQL, for `BackendKind::rules`.
+pub(crate) struct MysqlRules;
+
+impl Rules for MysqlRules {
+    /// Column names are not case-sensitive; table names are on Linux, and
+    /// introspection has already matched those exactly.
+    fn same_identifier(&self, a: &str, b: &str) -> bool {
+        a.eq_ignore_ascii_case(b)
+    }
+
+    /// InnoDB treats NO ACTION as RESTRICT, and reports it so.
+    fn same_on_delete(&self, a: OnDelete, b: OnDelete) -> bool {
+        use OnDelete::{NoAction, Restrict};
+        a == b || matches!((a, b), (NoAction, Restrict) | (Restrict, NoAction))
+    }
+
+    #[cfg(feature = "codegen")]
+    fn has_unsigned(&self) -> bool {
+        true
+    }
+
+    #[cfg(feature = "codegen")]
+    fn check_blueprint(
+        &self,
+        schema: &crate::model::Schema,
+        spans: &crate::build::blueprint::Spans,
+    ) -> Vec<crate::build::diagnostics::Diagnostic> {
+        rules::check_indexable(schema, spans)
+    }
+
+    crate::backend::served_by_folder!();
+}

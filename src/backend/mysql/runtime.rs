@@ -293,7 +293,7 @@ impl Backend for Mysql {
     }
 
     fn migrate(mut conn: MyConn<'_>, ddl: &Ddl, schema: &Schema) -> Result<Migration, Error> {
-        let statements = ddl.mysql.ok_or(Error::NotGenerated {
+        let statements = ddl.statements(Self::KIND).ok_or(Error::NotGenerated {
             backend: crate::backend::BackendKind::Mysql,
         })?;
         let fail = |e| unscoped("migrate", e);

@@ -17,7 +17,7 @@ fn pg_type(ty: &LogicalType) -> TokenStream {
     quote!(Type::#name)
 }
 
-pub(crate) fn store_impl(store: &Store) -> TokenStream {
+pub(crate) fn store_impl(_cx: &crate::build::codegen::Context, store: &Store) -> TokenStream {
     let module = format_ident!("{}_postgres", store.name);
     let record = record_ident(store);
     let new = new_ident(store);
@@ -238,6 +238,40 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 fn count(conn: &mut PgConn<'_>) -> Result<u64, Error> {
                     pg::count(conn, #count_sql)
                 }
+            }
+        }
+    }
+}
+
+/// A generated enum's conversions for the driver.
+pub(crate) fn enum_impls(ty: &proc_macro2::Ident) -> TokenStream {
+    quote! {
+        impl ::storegen::postgres::types::ToSql for #ty {
+            fn to_sql(
+                &self,
+                ty: &::storegen::postgres::types::Type,
+                out: &mut ::storegen::backend::postgres::BytesMut,
+            ) -> Result<::storegen::postgres::types::IsNull, Box<dyn ::std::error::Error + Sync + Send>> {
+                ::storegen::backend::postgres::enum_to_sql(*self, ty, out)
+            }
+
+            fn accepts(ty: &::storegen::postgres::types::Type) -> bool {
+                ::storegen::backend::postgres::enum_accepts(ty)
+            }
+
+            ::storegen::postgres::types::to_sql_checked!();
+        }
+
+        impl<'a> ::storegen::postgres::types::FromSql<'a> for #ty {
+            fn from_sql(
+                _: &::storegen::postgres::types::Type,
+                raw: &'a [u8],
+            ) -> Result<Self, Box<dyn ::std::error::Error + Sync + Send>> {
+                ::storegen::backend::postgres::enum_from_sql(raw)
+            }
+
+            fn accepts(ty: &::storegen::postgres::types::Type) -> bool {
+                ::storegen::backend::postgres::enum_accepts(ty)
             }
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod types;
 
+use crate::backend::Rules;
 use crate::sql::{Dialect, EmptyInsert, Placeholder, Returning, Upsert};
 
 /// How PostgreSQL spells SQL.
@@ -19,11 +20,39 @@ pub const DIALECT: Dialect = Dialect {
 #[cfg(feature = "codegen")]
 pub(crate) mod codegen;
 #[cfg(feature = "codegen")]
+mod connect;
+#[cfg(feature = "codegen")]
 pub mod ddl;
 #[cfg(feature = "postgres")]
 pub mod introspect;
+#[cfg(feature = "codegen")]
+mod rules;
 #[cfg(feature = "postgres")]
 mod runtime;
 
 #[cfg(feature = "postgres")]
 pub use runtime::*;
+
+/// Its names, for messages and URLs.
+const ABOUT: crate::backend::About = crate::backend::About {
+    display_name: "PostgreSQL",
+    url_schemes: &["postgres", "postgresql"],
+    url_example: "postgres://",
+};
+
+/// What storegen knows about PostgreSQL, for `BackendKind::rules`.
+pub(crate) struct PostgresRules;
+
+impl Rules for PostgresRules {
+    #[cfg(feature = "codegen")]
+    fn enum_type_problem(
+        &self,
+        ty: &crate::model::LogicalType,
+        values: &[String],
+        schema: &crate::model::Schema,
+    ) -> Option<String> {
+        rules::enum_type_problem(ty, values, schema)
+    }
+
+    crate::backend::served_by_folder!();
+}

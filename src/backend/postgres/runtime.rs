@@ -333,7 +333,7 @@ impl Backend for Postgres {
     }
 
     fn migrate(conn: PgConn<'_>, ddl: &Ddl, schema: &Schema) -> Result<Migration, Error> {
-        let statements = ddl.postgres.ok_or(Error::NotGenerated {
+        let statements = ddl.statements(Self::KIND).ok_or(Error::NotGenerated {
             backend: crate::backend::BackendKind::Postgres,
         })?;
         let fail = |e| unscoped("migrate", e);

@@ -76,7 +76,7 @@ fn read_column(field: &crate::model::Field, index: Literal) -> TokenStream {
     }
 }
 
-pub(crate) fn store_impl(store: &Store) -> TokenStream {
+pub(crate) fn store_impl(_cx: &crate::build::codegen::Context, store: &Store) -> TokenStream {
     let sql = StoreSql::new(store, &super::DIALECT);
     let module = format_ident!("{}_sqlite", store.name);
     let record = record_ident(store);
@@ -296,6 +296,23 @@ pub(crate) fn store_impl(store: &Store) -> TokenStream {
                 fn count(conn: &mut &Connection) -> rusqlite::Result<u64> {
                     ::storegen::sqlite::count(conn, #count)
                 }
+            }
+        }
+    }
+}
+
+/// A generated enum's conversions for the driver.
+pub(crate) fn enum_impls(ty: &proc_macro2::Ident) -> TokenStream {
+    quote! {
+        impl ::storegen::rusqlite::types::ToSql for #ty {
+            fn to_sql(&self) -> ::storegen::rusqlite::Result<::storegen::rusqlite::types::ToSqlOutput<'_>> {
+                Ok(::storegen::Enum::as_str(*self).into())
+            }
+        }
+
+        impl ::storegen::rusqlite::types::FromSql for #ty {
+            fn column_result(value: ::storegen::rusqlite::types::ValueRef<'_>) -> ::storegen::rusqlite::types::FromSqlResult<Self> {
+                ::storegen::sqlite::enum_from_sql(value)
             }
         }
     }

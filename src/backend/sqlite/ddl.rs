@@ -5,21 +5,14 @@ use crate::drift::{Drift, DriftKind};
 use crate::model::{Catalog, DefaultValue, Field, LogicalType, OnDelete, Schema, Store};
 
 use super::types::ddl_type;
-use crate::backend::ddl::{Statement, create_index, create_table, script};
+use crate::backend::ddl::{Statement, create_index, create_table};
 
 /// The SQL spelling of every statement here.
 const D: &crate::sql::Dialect = &super::DIALECT;
 
 /// `CREATE TABLE IF NOT EXISTS` for every store, then `CREATE INDEX IF NOT EXISTS` for
 /// every index, in blueprint order. SQLite resolves foreign keys when rows are written,
-/// `CREATE TABLE IF NOT EXISTS` for every store, then `CREATE INDEX IF NOT EXISTS` for
-/// every index, in blueprint order. SQLite resolves foreign keys when rows are written,
 /// not when tables are created, so declaration order is enough.
-pub fn create_script(schema: &Schema) -> String {
-    script(&statements(schema))
-}
-
-/// The CREATE script's statements, each with what it creates.
 pub fn statements(schema: &Schema) -> Vec<Statement> {
     crate::backend::ddl::statements(
         &schema.stores,

@@ -3,6 +3,7 @@
 
 pub mod types;
 
+use crate::backend::Rules;
 use crate::sql::{Dialect, EmptyInsert, Placeholder, Returning, Upsert};
 
 /// How SQLite spells SQL.
@@ -20,6 +21,8 @@ pub const DIALECT: Dialect = Dialect {
 #[cfg(feature = "codegen")]
 pub(crate) mod codegen;
 #[cfg(feature = "codegen")]
+mod connect;
+#[cfg(feature = "codegen")]
 pub mod ddl;
 #[cfg(feature = "sqlite")]
 pub mod introspect;
@@ -28,3 +31,27 @@ mod runtime;
 
 #[cfg(feature = "sqlite")]
 pub use runtime::*;
+
+/// Its names, for messages and URLs.
+const ABOUT: crate::backend::About = crate::backend::About {
+    display_name: "SQLite",
+    url_schemes: &["sqlite"],
+    url_example: "sqlite:",
+};
+
+/// What storegen knows about SQLite, for `BackendKind::rules`.
+pub(crate) struct SqliteRules;
+
+impl Rules for SqliteRules {
+    fn same_identifier(&self, a: &str, b: &str) -> bool {
+        types::same_identifier(a, b)
+    }
+
+    /// SQLite's rowid alias takes explicit values and keeps assigning past the largest
+    /// one.
+    fn explicit_keys_conflict_with_auto_increment(&self) -> bool {
+        false
+    }
+
+    crate::backend::served_by_folder!();
+}

@@ -111,7 +111,7 @@ impl Backend for Sqlite {
         ddl: &Ddl,
         schema: &Schema,
     ) -> Result<Migration, Error> {
-        let statements = ddl.sqlite.ok_or(Error::NotGenerated {
+        let statements = ddl.statements(Self::KIND).ok_or(Error::NotGenerated {
             backend: crate::backend::BackendKind::Sqlite,
         })?;
         let fail = |e| unscoped("migrate", e);

@@ -1133,18 +1133,28 @@ pub(super) fn resolve_references(
     }
 }
 
-/// Unsigned integers exist on MySQL only: a blueprint that also generates for another
-/// backend can't have them.
-pub(super) fn check_unsigned_only_on_mysql(w: &mut Walker, schema: &Schema, spans: &super::Spans) {
+/// Unsigned integers exist on some backends only (MySQL): a blueprint that also
+/// generates for another can't have them.
+pub(super) fn check_unsigned_backends(w: &mut Walker, schema: &Schema, spans: &super::Spans) {
     let others: Vec<String> = schema
         .backends
         .iter()
-        .filter(|b| **b != crate::backend::BackendKind::Mysql)
+        .filter(|b| !b.rules().has_unsigned())
         .map(|b| format!("`{}`", b.name()))
         .collect();
     if others.is_empty() {
         return;
     }
+    let having: Vec<&str> = crate::backend::BackendKind::ALL
+        .iter()
+        .filter(|b| b.rules().has_unsigned())
+        .map(|b| b.rules().about().display_name)
+        .collect();
+    let only: Vec<String> = crate::backend::BackendKind::ALL
+        .iter()
+        .filter(|b| b.rules().has_unsigned())
+        .map(|b| format!("\"{}\"", b.name()))
+        .collect();
     for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
         for (i, field) in store.fields.iter().enumerate() {
             if field.ty.is_unsigned() {
@@ -1152,13 +1162,17 @@ pub(super) fn check_unsigned_only_on_mysql(w: &mut Walker, schema: &Schema, span
                     Diagnostic::error(
                         store_spans.fields.get(i).cloned(),
                         format!(
-                            "field `{}.{}` is `unsigned`, which only MySQL has, but `backends` also lists {}",
+                            "field `{}.{}` is `unsigned`, which only {} has, but `backends` also lists {}",
                             store.name,
                             field.name,
+                            having.join(" and "),
                             others.join(" and ")
                         ),
                     )
-                    .help("remove `unsigned`, or generate for `backends = [\"mysql\"]` alone"),
+                    .help(format!(
+                        "remove `unsigned`, or generate for `backends = [{}]` alone",
+                        only.join(", ")
+                    )),
                 );
             }
         }
@@ -1220,39 +1234,6 @@ pub(super) fn check_json_not_indexed(w: &mut Walker, schema: &Schema, spans: &su
                     .help("key, index or reference another field; keep the document as data"),
                 );
             }
-        }
-    }
-}
-
-/// MySQL indexes only values of bounded length: a key, unique, indexed or referencing
-/// text field needs `max_length` (VARCHAR), and bytes (LONGBLOB) can't be indexed.
-pub(super) fn check_mysql_indexable(w: &mut Walker, schema: &Schema, spans: &super::Spans) {
-    for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
-        for (i, field) in store.fields.iter().enumerate() {
-            if !store.is_indexed(i) {
-                continue;
-            }
-            let (problem, help) = match field.ty {
-                LogicalType::Text { max_length: None } => (
-                    "text without `max_length`, which MySQL cannot index",
-                    "add `max_length` (e.g. `max_length = 255`): the column becomes VARCHAR",
-                ),
-                LogicalType::Bytes => (
-                    "bytes, which MySQL cannot index (a LONGBLOB)",
-                    "key, index or reference a text field with `max_length`, or an integer",
-                ),
-                _ => continue,
-            };
-            w.push(
-                Diagnostic::error(
-                    store_spans.fields.get(i).cloned(),
-                    format!(
-                        "field `{}.{}` is indexed (as a key, unique, in an index or as a reference) but is {problem}",
-                        store.name, field.name
-                    ),
-                )
-                .help(help),
-            );
         }
     }
 }

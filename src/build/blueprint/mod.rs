@@ -250,10 +250,12 @@ fn read_document(w: &mut Walker, doc: &DeTable<'_>, span: Span) -> Blueprint {
         datetime: w.datetime,
     };
     fields::resolve_references(w, &mut schema, references);
-    if schema.backends.contains(&BackendKind::Mysql) {
-        fields::check_mysql_indexable(w, &schema, &spans);
+    for backend in &schema.backends {
+        for diagnostic in backend.rules().check_blueprint(&schema, &spans) {
+            w.push(diagnostic);
+        }
     }
-    fields::check_unsigned_only_on_mysql(w, &schema, &spans);
+    fields::check_unsigned_backends(w, &schema, &spans);
     fields::check_json_not_indexed(w, &schema, &spans);
     fields::check_key_types(w, &schema, &spans);
     names::check_collisions(w, &schema, &spans);

@@ -206,16 +206,17 @@ pub fn check_collisions(w: &mut Walker, schema: &Schema, spans: &Spans) {
     }
     // Enums: a name of their own, or one shared by fields with the same values.
     let mut enums: BTreeMap<&str, (&crate::model::LogicalType, String)> = BTreeMap::new();
-    let on_postgres = schema
-        .backends
-        .contains(&crate::backend::BackendKind::Postgres);
     for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
         for (field, span) in store.fields.iter().zip(&store_spans.fields) {
             let crate::model::LogicalType::Enum { name, values, .. } = &field.ty else {
                 continue;
             };
             let owner = format!("field `{}.{}`", store.name, field.name);
-            if on_postgres && let Some(problem) = postgres_enum_problem(&field.ty, values, schema) {
+            let backend_problem = schema
+                .backends
+                .iter()
+                .find_map(|b| b.rules().enum_type_problem(&field.ty, values, schema));
+            if let Some(problem) = backend_problem {
                 w.push(
                     Diagnostic::error(Some(span.clone()), format!("{owner}: {problem}"))
                         .help("set `enum_name` to another name, or `storage = \"text\"`"),
@@ -258,92 +259,6 @@ pub fn check_collisions(w: &mut Walker, schema: &Schema, spans: &Spans) {
             }
         }
     }
-}
-
-/// Types PostgreSQL has built in (in `pg_catalog`, searched first): an enum type of the
-/// same name would never be the one a column gets.
-const POSTGRES_TYPES: &[&str] = &[
-    "bigint",
-    "bit",
-    "bool",
-    "boolean",
-    "box",
-    "bpchar",
-    "bytea",
-    "char",
-    "character",
-    "cidr",
-    "circle",
-    "date",
-    "decimal",
-    "float4",
-    "float8",
-    "inet",
-    "int",
-    "int2",
-    "int4",
-    "int8",
-    "integer",
-    "interval",
-    "json",
-    "jsonb",
-    "line",
-    "lseg",
-    "macaddr",
-    "money",
-    "name",
-    "numeric",
-    "oid",
-    "path",
-    "point",
-    "polygon",
-    "real",
-    "record",
-    "smallint",
-    "text",
-    "time",
-    "timestamp",
-    "timestamptz",
-    "timetz",
-    "tsquery",
-    "tsvector",
-    "uuid",
-    "varbit",
-    "varchar",
-    "void",
-    "xml",
-];
-
-/// Why a native enum's PostgreSQL type can't be created as the blueprint has it.
-fn postgres_enum_problem(
-    ty: &crate::model::LogicalType,
-    values: &[String],
-    schema: &Schema,
-) -> Option<String> {
-    let type_name = ty.enum_type_name()?;
-    if POSTGRES_TYPES.contains(&type_name.as_str()) {
-        return Some(format!(
-            "the PostgreSQL type `{type_name}` is one PostgreSQL has built in"
-        ));
-    }
-    if type_name.len() > 63 {
-        return Some(format!(
-            "the PostgreSQL type `{type_name}` is longer than 63 bytes, which PostgreSQL would truncate"
-        ));
-    }
-    if let Some(store) = schema
-        .stores
-        .iter()
-        .find(|s| s.table.eq_ignore_ascii_case(&type_name))
-    {
-        return Some(format!(
-            "the PostgreSQL type `{type_name}` would clash with store `{}`'s table: tables and types share their names",
-            store.name
-        ));
-    }
-    values.iter().find(|v| v.len() > 63).map(|v| {
-        format!("enum value `{v}` is longer than the 63 bytes a PostgreSQL enum label holds")
-    })
 }
 
 /// The type names a store generates, with what each is.

@@ -1,0 +1,76 @@
+//! Reaching a MySQL or MariaDB server at build time and reading its catalog.
+
+use crate::backend::connect::Target;
+#[cfg(feature = "mysql")]
+use crate::backend::connect::{QUERY_TIMEOUT, connect_failure};
+#[cfg(feature = "mysql")]
+use crate::backend::redact;
+use crate::model::Catalog;
+
+#[cfg(feature = "mysql")]
+pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Catalog, String> {
+    let (url, timeout) = (target.url.as_str(), target.timeout);
+    use mysql::prelude::Queryable;
+
+    let shown = redact(url);
+    // The driver reads only `mysql://`; storegen takes `mariadb://` too.
+    let url = match url.strip_prefix("mariadb://") {
+        Some(rest) => format!("mysql://{rest}"),
+        None => url.to_owned(),
+    };
+    let opts =
+        mysql::Opts::from_url(&url).map_err(|_| format!("cannot parse the MySQL URL `{shown}`"))?;
+    let opts = mysql::OptsBuilder::from_opts(opts)
+        .tcp_connect_timeout(Some(timeout))
+        .read_timeout(Some(QUERY_TIMEOUT))
+        .write_timeout(Some(QUERY_TIMEOUT));
+    let describe = |e: &mysql::Error| -> String {
+        let reason = match e {
+            mysql::Error::MySqlError(server) => match server.code {
+                1045 => "authentication failed: wrong user or password".to_owned(),
+                1044 | 1049 => {
+                    "the database does not exist, or this user may not use it".to_owned()
+                }
+                1142 | 1143 => "the user may not read the catalog".to_owned(),
+                _ => server.message.clone(),
+            },
+            mysql::Error::IoError(io) => connect_failure(Some(io), timeout)
+                .unwrap_or_else(|| format!("the connection failed: {io}")),
+            mysql::Error::DriverError(mysql::DriverError::CouldNotConnect(Some((
+                _,
+                what,
+                kind,
+            )))) => {
+                let io = std::io::Error::new(*kind, what.clone());
+                connect_failure(Some(&io), timeout)
+                    .unwrap_or_else(|| format!("the connection failed: {what}"))
+            }
+            mysql::Error::DriverError(mysql::DriverError::ConnectTimeout) => {
+                format!("no answer within {} s (connect_timeout)", timeout.as_secs())
+            }
+            mysql::Error::DriverError(driver) => format!("the connection failed: {driver}"),
+            other => other.to_string(),
+        };
+        format!("cannot use MySQL at `{shown}`: {reason}")
+    };
+    let mut conn = mysql::Conn::new(opts).map_err(|e| describe(&e))?;
+    connected();
+    let database = match target.schema.as_deref() {
+        Some(schema) => schema.to_owned(),
+        None => conn
+            .query_first::<Option<String>, _>("SELECT DATABASE()")
+            .map_err(|e| describe(&e))?
+            .flatten()
+            .ok_or_else(|| {
+                format!(
+                    "the MySQL URL `{shown}` names no database: add one to the URL, or set `[database] schema`"
+                )
+            })?,
+    };
+    super::introspect::introspect(&mut conn, &database, &target.tables()).map_err(|e| describe(&e))
+}
+
+#[cfg(not(feature = "mysql"))]
+pub(crate) fn catalog(_: &Target, _: &dyn Fn()) -> Result<Catalog, String> {
+    Err(crate::backend::connect::missing_feature("mysql"))
+}

@@ -1,0 +1,72 @@
+//! Reaching a PostgreSQL server at build time and reading its catalog.
+
+use crate::backend::connect::Target;
+#[cfg(feature = "postgres")]
+use crate::backend::connect::{QUERY_TIMEOUT, connect_failure, io_source};
+#[cfg(feature = "postgres")]
+use crate::backend::redact;
+use crate::model::Catalog;
+
+#[cfg(feature = "postgres")]
+pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Catalog, String> {
+    let (url, timeout) = (target.url.as_str(), target.timeout);
+    use postgres::error::SqlState;
+    use std::str::FromStr;
+
+    let shown = redact(url);
+    let mut config = postgres::Config::from_str(url)
+        .map_err(|_| format!("cannot parse the PostgreSQL URL `{shown}`"))?;
+    config.connect_timeout(timeout);
+    let describe = |e: &postgres::Error| -> String {
+        let reason = match e.code() {
+            Some(c) if *c == SqlState::INVALID_PASSWORD => {
+                "authentication failed: wrong password".to_owned()
+            }
+            Some(c) if *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
+                "authentication failed: the server refused this user".to_owned()
+            }
+            Some(c) if *c == SqlState::INVALID_CATALOG_NAME => {
+                "the database does not exist".to_owned()
+            }
+            Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => {
+                "the user may not read the catalog".to_owned()
+            }
+            Some(_) => e
+                .as_db_error()
+                .map_or_else(|| e.to_string(), |db| db.message().to_owned()),
+            None => connect_failure(io_source(e), timeout).unwrap_or_else(|| {
+                if e.is_closed() {
+                    "the server closed the connection".into()
+                } else {
+                    e.to_string()
+                }
+            }),
+        };
+        format!("cannot use PostgreSQL at `{shown}`: {reason}")
+    };
+    let mut client = config.connect(postgres::NoTls).map_err(|e| describe(&e))?;
+    connected();
+    // A server that stops answering mid-introspection fails the build instead of
+    // hanging it.
+    client
+        .batch_execute(&format!(
+            "SET statement_timeout = {}",
+            QUERY_TIMEOUT.as_millis()
+        ))
+        .map_err(|e| describe(&e))?;
+    let namespace = match target.schema.as_deref() {
+        Some(schema) => schema.to_owned(),
+        None => client
+            .query_one("SELECT current_schema()::text", &[])
+            .and_then(|row| row.try_get::<_, Option<String>>(0))
+            .map_err(|e| describe(&e))?
+            .unwrap_or_else(|| "public".to_owned()),
+    };
+    super::introspect::introspect(&mut client, &namespace, &target.tables())
+        .map_err(|e| describe(&e))
+}
+
+#[cfg(not(feature = "postgres"))]
+pub(crate) fn catalog(_: &Target, _: &dyn Fn()) -> Result<Catalog, String> {
+    Err(crate::backend::connect::missing_feature("postgres"))
+}

@@ -1,0 +1,66 @@
+//! Reading an SQLite file's catalog at build time: read-only, never created.
+
+use std::path::{Path, PathBuf};
+
+use crate::backend::connect::Target;
+use crate::model::Catalog;
+
+#[cfg(feature = "sqlite")]
+pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Catalog, String> {
+    use rusqlite::{Connection, OpenFlags};
+
+    let path = sqlite_path(&target.url, &target.base_dir);
+    let shown = path.display();
+    if !path.is_file() {
+        return Err(format!("SQLite database file `{shown}` does not exist"));
+    }
+    // Read-only: a build never creates or changes the database.
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(&path, flags)
+        .map_err(|e| format!("cannot open SQLite database `{shown}`: {e}"))?;
+    connected();
+    super::introspect::introspect(&conn, &target.tables()).map_err(|e| {
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) {
+            format!("`{shown}` is not an SQLite database")
+        } else {
+            format!("cannot read the schema of SQLite database `{shown}`: {e}")
+        }
+    })
+}
+
+#[cfg(not(feature = "sqlite"))]
+pub(crate) fn catalog(_: &Target, _: &dyn Fn()) -> Result<Catalog, String> {
+    Err(crate::backend::connect::missing_feature("sqlite"))
+}
+
+/// `sqlite:path`, `sqlite://path` or `sqlite:///absolute`; relative to the blueprint's
+/// folder.
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+fn sqlite_path(url: &str, base_dir: &Path) -> PathBuf {
+    let rest = url.strip_prefix("sqlite:").unwrap_or(url);
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let rest = rest.split('?').next().unwrap_or(rest);
+    base_dir.join(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_paths_are_relative_to_the_crate() {
+        let dir = Path::new("/crate");
+        assert_eq!(
+            sqlite_path("sqlite:data/app.db", dir),
+            Path::new("/crate/data/app.db")
+        );
+        assert_eq!(
+            sqlite_path("sqlite:///tmp/a.db", dir),
+            Path::new("/tmp/a.db")
+        );
+        assert_eq!(
+            sqlite_path("sqlite://a.db?mode=ro", dir),
+            Path::new("/crate/a.db")
+        );
+    }
+}
