@@ -4,8 +4,8 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::build::codegen::{
-    ident, key_parts, key_type, new_ident, ops_impl_head, overridden, record_ident, time_crate,
+use crate::build::codegen::rust::{
+    Context, ident, key_parts, key_type, new_ident, ops_impl_head, overridden, record_ident,
     typed_json, value_type,
 };
 use crate::model::{LogicalType, Store};
@@ -15,7 +15,7 @@ use crate::sql::statements::StoreSql;
 /// when nullable). An instant goes as its UTC date and time: MySQL has no instant type
 /// storegen would use (TIMESTAMP ends in 2038). Instants are `Copy`, so they are read
 /// from the place; everything else is borrowed.
-fn value_of(field: &crate::model::Field, place: TokenStream) -> TokenStream {
+fn value_of(cx: &Context, field: &crate::model::Field, place: TokenStream) -> TokenStream {
     if overridden(field) {
         return quote!(Value::from(&#place));
     }
@@ -30,8 +30,8 @@ fn value_of(field: &crate::model::Field, place: TokenStream) -> TokenStream {
     }
     match (&field.ty, field.nullable) {
         (LogicalType::UuidText, _) => quote!(my::uuid_text(#place)),
-        (LogicalType::TimestampTz, false) if time_crate() => quote!(my::utc_datetime(#place)),
-        (LogicalType::TimestampTz, true) if time_crate() => {
+        (LogicalType::TimestampTz, false) if cx.time_crate() => quote!(my::utc_datetime(#place)),
+        (LogicalType::TimestampTz, true) if cx.time_crate() => {
             quote!(Value::from(#place.map(my::utc_primitive)))
         }
         (LogicalType::TimestampTz, false) => quote!(Value::from(#place.naive_utc())),
@@ -40,11 +40,11 @@ fn value_of(field: &crate::model::Field, place: TokenStream) -> TokenStream {
     }
 }
 
-pub(crate) fn store_impl(_cx: &crate::build::codegen::Context, store: &Store) -> TokenStream {
+pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     let module = format_ident!("{}_mysql", store.name);
     let record = record_ident(store);
     let new = new_ident(store);
-    let key = key_type(store);
+    let key = key_type(cx, store);
     let sql = StoreSql::new(store, &super::DIALECT);
     let (table, columns) = (&sql.table, &sql.columns);
     let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
@@ -54,7 +54,7 @@ pub(crate) fn store_impl(_cx: &crate::build::codegen::Context, store: &Store) ->
         match (&f.ty, f.nullable) {
             _ if overridden(f) => quote!(#field: my::take(&mut row, #i)?),
             _ if typed_json(f) => {
-                let ty = value_type(f);
+                let ty = value_type(cx, f);
                 if f.nullable {
                     quote!(#field: my::take::<Option<my::JsonTyped<#ty>>>(&mut row, #i)?.map(|j| j.0))
                 } else {
@@ -67,10 +67,10 @@ pub(crate) fn store_impl(_cx: &crate::build::codegen::Context, store: &Store) ->
             (LogicalType::UuidText, true) => quote!(
                 #field: my::take::<Option<my::UuidText>>(&mut row, #i)?.map(|u| u.0)
             ),
-            (LogicalType::TimestampTz, false) if time_crate() => quote!(
+            (LogicalType::TimestampTz, false) if cx.time_crate() => quote!(
                 #field: my::take::<::storegen::time::PrimitiveDateTime>(&mut row, #i)?.assume_utc()
             ),
-            (LogicalType::TimestampTz, true) if time_crate() => quote!(
+            (LogicalType::TimestampTz, true) if cx.time_crate() => quote!(
                 #field: my::take::<Option<::storegen::time::PrimitiveDateTime>>(&mut row, #i)?.map(|v| v.assume_utc())
             ),
             (LogicalType::TimestampTz, false) => quote!(
@@ -94,15 +94,15 @@ pub(crate) fn store_impl(_cx: &crate::build::codegen::Context, store: &Store) ->
     let values = insertable.iter().map(|f| {
         let field = ident(&f.name);
         if f.default.is_some() && f.ty == LogicalType::TimestampTz && !overridden(f) {
-            if time_crate() && !f.nullable {
+            if cx.time_crate() && !f.nullable {
                 return quote!(new.#field.map(my::utc_datetime));
             }
-            let value = value_of(f, quote!(value));
+            let value = value_of(cx, f, quote!(value));
             quote!(new.#field.map(|value| #value))
         } else if f.default.is_some() {
             quote!(new.#field.as_ref().map(Value::from))
         } else {
-            let value = value_of(f, quote!(new.#field));
+            let value = value_of(cx, f, quote!(new.#field));
             quote!(Some(#value))
         }
     });
@@ -112,7 +112,7 @@ pub(crate) fn store_impl(_cx: &crate::build::codegen::Context, store: &Store) ->
         .into_iter()
         .zip(store.key_fields())
         .map(|(part, f)| match f.ty {
-            LogicalType::TimestampTz if time_crate() => quote!(my::utc_datetime(#part)),
+            LogicalType::TimestampTz if cx.time_crate() => quote!(my::utc_datetime(#part)),
             LogicalType::TimestampTz => quote!(Value::from(#part.naive_utc())),
             LogicalType::UuidText => quote!(my::uuid_text(#part)),
             _ => quote!(Value::from(#part)),
@@ -133,7 +133,7 @@ pub(crate) fn store_impl(_cx: &crate::build::codegen::Context, store: &Store) ->
             let key = if field.ty == LogicalType::UInt64 {
                 quote!(id)
             } else {
-                let ty = crate::build::codegen::rust_type(&field.ty);
+                let ty = crate::build::codegen::rust::rust_type(cx, &field.ty);
                 quote!(id.and_then(|id| #ty::try_from(id).ok()))
             };
             quote! {
@@ -198,7 +198,7 @@ pub(crate) fn store_impl(_cx: &crate::build::codegen::Context, store: &Store) ->
             .chain(store.key_fields())
             .map(|f| {
                 let field = ident(&f.name);
-                value_of(f, quote!(record.#field))
+                value_of(cx, f, quote!(record.#field))
             });
         quote! {
             fn update(conn: &mut MyConn<'_>, record: &Record) -> Result<bool, Error> {

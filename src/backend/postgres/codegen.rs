@@ -5,8 +5,9 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::build::codegen::{
-    ident, key_parts, key_type, new_ident, ops_impl_head, record_ident, typed_json, value_type,
+use crate::build::codegen::rust::{
+    Context, ident, key_parts, key_type, new_ident, ops_impl_head, record_ident, typed_json,
+    value_type,
 };
 use crate::model::{LogicalType, Store};
 use crate::sql::statements::StoreSql;
@@ -17,18 +18,18 @@ fn pg_type(ty: &LogicalType) -> TokenStream {
     quote!(Type::#name)
 }
 
-pub(crate) fn store_impl(_cx: &crate::build::codegen::Context, store: &Store) -> TokenStream {
+pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     let module = format_ident!("{}_postgres", store.name);
     let record = record_ident(store);
     let new = new_ident(store);
-    let key = key_type(store);
+    let key = key_type(cx, store);
     let sql = StoreSql::new(store, &super::DIALECT);
     let (table, columns) = (&sql.table, &sql.columns);
     let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
         let field = ident(&f.name);
         let i = Literal::usize_unsuffixed(i);
         if typed_json(f) {
-            let ty = value_type(f);
+            let ty = value_type(cx, f);
             return if f.nullable {
                 quote!(#field: row.try_get::<_, Option<::storegen::postgres::types::Json<#ty>>>(#i)?.map(|j| j.0))
             } else {
@@ -137,7 +138,7 @@ pub(crate) fn store_impl(_cx: &crate::build::codegen::Context, store: &Store) ->
             format_ident!("new")
         };
         let json_types = typed.iter().map(|f| {
-            let ty = value_type(f);
+            let ty = value_type(cx, f);
             if f.nullable {
                 quote!(Option<::storegen::postgres::types::Json<&'a #ty>>)
             } else {

@@ -5,8 +5,8 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::build::codegen::{
-    field_access, ident, key_parts, key_type, new_ident, ops_impl_head, record_ident,
+use crate::build::codegen::rust::{
+    Context, field_access, ident, key_parts, key_type, new_ident, ops_impl_head, record_ident,
 };
 use crate::model::{LogicalType, Store};
 use crate::sql::statements::StoreSql;
@@ -14,11 +14,11 @@ use crate::sql::statements::StoreSql;
 /// A field's value as the parameter bound for it. A float goes through a check first:
 /// SQLite would store NaN as NULL, silently. JSON goes as its text, a decimal as its
 /// text at the column's scale.
-fn param(field: &crate::model::Field, value: TokenStream) -> TokenStream {
-    if crate::build::codegen::overridden(field) {
+fn param(cx: &Context, field: &crate::model::Field, value: TokenStream) -> TokenStream {
+    if crate::build::codegen::rust::overridden(field) {
         return value;
     }
-    if crate::build::codegen::typed_json(field) {
+    if crate::build::codegen::rust::typed_json(field) {
         return if field.nullable {
             quote!(::storegen::sqlite::json_typed_opt(#value)?)
         } else {
@@ -35,7 +35,7 @@ fn param(field: &crate::model::Field, value: TokenStream) -> TokenStream {
         LogicalType::UuidText => quote!(::storegen::sqlite::uuid_text(#value)),
         // An instant is written in UTC, as chrono's `DateTime<Utc>` is: text of one
         // offset sorts and compares as the instants do.
-        LogicalType::TimestampTz if crate::build::codegen::time_crate() => {
+        LogicalType::TimestampTz if cx.time_crate() => {
             if field.nullable {
                 quote!(#value.map(|v| v.to_offset(::storegen::time::UtcOffset::UTC)))
             } else {
@@ -47,12 +47,12 @@ fn param(field: &crate::model::Field, value: TokenStream) -> TokenStream {
 }
 
 /// A column's value read into its field. A decimal is read from its text.
-fn read_column(field: &crate::model::Field, index: Literal) -> TokenStream {
-    if crate::build::codegen::overridden(field) {
+fn read_column(cx: &Context, field: &crate::model::Field, index: Literal) -> TokenStream {
+    if crate::build::codegen::rust::overridden(field) {
         return quote!(row.get(#index)?);
     }
-    if crate::build::codegen::typed_json(field) {
-        let ty = crate::build::codegen::value_type(field);
+    if crate::build::codegen::rust::typed_json(field) {
+        let ty = crate::build::codegen::rust::value_type(cx, field);
         return if field.nullable {
             quote!(row.get::<_, Option<::storegen::sqlite::JsonTyped<#ty>>>(#index)?.map(|j| j.0))
         } else {
@@ -76,23 +76,23 @@ fn read_column(field: &crate::model::Field, index: Literal) -> TokenStream {
     }
 }
 
-pub(crate) fn store_impl(_cx: &crate::build::codegen::Context, store: &Store) -> TokenStream {
+pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     let sql = StoreSql::new(store, &super::DIALECT);
     let module = format_ident!("{}_sqlite", store.name);
     let record = record_ident(store);
     let new = new_ident(store);
-    let key = key_type(store);
+    let key = key_type(cx, store);
 
     let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
         let field = ident(&f.name);
-        let value = read_column(f, Literal::usize_unsuffixed(i));
+        let value = read_column(cx, f, Literal::usize_unsuffixed(i));
         quote!(#field: #value)
     });
 
     let bind_new = store.fields.iter().filter(|f| !f.generated).map(|f| {
         let field = ident(&f.name);
         if f.default.is_some() {
-            let value = param(f, quote!(value));
+            let value = param(cx, f, quote!(value));
             quote! {
                 if let Some(value) = &new.#field {
                     index += 1;
@@ -100,7 +100,7 @@ pub(crate) fn store_impl(_cx: &crate::build::codegen::Context, store: &Store) ->
                 }
             }
         } else {
-            let value = param(f, field_access(&format_ident!("new"), f));
+            let value = param(cx, f, field_access(&format_ident!("new"), f));
             quote! {
                 index += 1;
                 stmt.raw_bind_parameter(index, #value)?;
@@ -175,7 +175,7 @@ pub(crate) fn store_impl(_cx: &crate::build::codegen::Context, store: &Store) ->
         .enumerate()
         .map(|(i, (part, f))| {
             let n = Literal::usize_unsuffixed(i + 1);
-            let value = param(f, part);
+            let value = param(cx, f, part);
             quote!(stmt.raw_bind_parameter(#n, #value)?;)
         })
         .collect::<Vec<_>>();
@@ -213,7 +213,7 @@ pub(crate) fn store_impl(_cx: &crate::build::codegen::Context, store: &Store) ->
                 .enumerate()
                 .map(|(i, f)| {
                     let n = Literal::usize_unsuffixed(i + 1);
-                    let value = param(f, field_access(&format_ident!("record"), f));
+                    let value = param(cx, f, field_access(&format_ident!("record"), f));
                     quote!(stmt.raw_bind_parameter(#n, #value)?;)
                 });
             quote! {

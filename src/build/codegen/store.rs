@@ -1,0 +1,218 @@
+//! A store's shared items: its record, its insert type, the store type with its
+//! accessor, and the operations trait each backend implements with the one generic
+//! `impl` of the public methods over it.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::rust::{
+    Context, doc, field_type, ident, key_type, new_field_type, new_ident, ops_ident, record_ident,
+    store_ident,
+};
+use crate::model::{Field, LogicalType, Store};
+
+pub(super) fn store_items(cx: &Context, store: &Store) -> TokenStream {
+    let record = record_ident(store);
+    let new = new_ident(store);
+    let store_type = store_ident(store);
+    let accessor = ident(&store.name);
+    let table = &store.table;
+
+    let record_doc = doc(store.description.as_deref());
+    let record_fields = store.fields.iter().map(|f| {
+        let name = ident(&f.name);
+        let ty = field_type(cx, f);
+        let doc = doc(f.description.as_deref());
+        quote! { #doc pub #name: #ty }
+    });
+    let new_fields = store.fields.iter().filter(|f| !f.generated).map(|f| {
+        let name = ident(&f.name);
+        let ty = new_field_type(cx, f);
+        let mut doc = doc(f.description.as_deref());
+        if f.default.is_some() {
+            let note = " `None` takes the database's default.";
+            doc = quote! { #doc #[doc = #note] };
+        }
+        quote! { #doc pub #name: #ty }
+    });
+    let new_doc =
+        format!(" A new [`{record}`] to insert: every field but those the database assigns.");
+    // The time crate's types have no `Default`: an insert type holding one as it is
+    // (not an `Option`) can't derive it.
+    let without_default = cx.time_crate()
+        && store
+            .fields
+            .iter()
+            .any(|f| !f.generated && f.ty.is_temporal() && !f.nullable && f.default.is_none());
+    let new_default = (!without_default).then(|| quote!(, Default));
+    let store_doc = format!(" Operations on table `{table}`; get one with [`{accessor}`].");
+    let accessor_doc = format!(
+        " The `{}` store on a connection, transaction or pooled connection.",
+        store.name
+    );
+    quote! {
+        #record_doc
+        #[allow(dead_code)]
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #record {
+            #(#record_fields,)*
+        }
+
+        #[doc = #new_doc]
+        #[allow(dead_code)]
+        #[derive(Debug, Clone, PartialEq #new_default)]
+        pub struct #new {
+            #(#new_fields,)*
+        }
+
+        #[doc = #store_doc]
+        #[allow(dead_code)]
+        pub struct #store_type<'c, B: ::storegen::Backend> {
+            raw: B::Raw<'c>,
+        }
+
+        #[doc = #accessor_doc]
+        #[allow(dead_code)]
+        pub fn #accessor<C: ::storegen::Connection + ?Sized>(conn: &mut C) -> #store_type<'_, C::Backend> {
+            #store_type { raw: conn.raw() }
+        }
+    }
+}
+
+/// The store's operations trait, implemented by each backend's module, and the one
+/// generic `impl` of the public methods over it. The backend operations return the
+/// driver's error; the methods add the observer hook and name the store, operation and
+/// field in errors (`storegen::store`).
+pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
+    let (record, new, store_type, key, ops) = (
+        record_ident(store),
+        new_ident(store),
+        store_ident(store),
+        key_type(cx, store),
+        ops_ident(store),
+    );
+    let name = &store.name;
+    let field_names = store.fields.iter().map(|f| f.name.as_str());
+    let has_values = store.fields.len() > store.primary_key.len();
+    // Decimals are checked against their columns before anything is written.
+    let store_name = name;
+    let checks = |value: &Ident, fields: &mut dyn Iterator<Item = &Field>| -> Vec<TokenStream> {
+        fields
+            .filter_map(|f| match f.ty {
+                LogicalType::Decimal { precision, scale } => {
+                    let (field, name) = (ident(&f.name), &f.name);
+                    Some(quote! {
+                        ::storegen::store::check_decimal(#store_name, operation, #name, #value.#field, #precision, #scale)?;
+                    })
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let new_checks = checks(
+        &format_ident!("new"),
+        &mut store.fields.iter().filter(|f| !f.generated),
+    );
+    let record_checks = checks(&format_ident!("record"), &mut store.fields.iter());
+    let (check_fns, check_new, check_many, check_record) = if new_checks.is_empty() {
+        Default::default()
+    } else {
+        (
+            quote! {
+                fn check_new(new: &#new, operation: &'static str) -> Result<(), ::storegen::Error> {
+                    #(#new_checks)*
+                    Ok(())
+                }
+
+                fn check_record(record: &#record, operation: &'static str) -> Result<(), ::storegen::Error> {
+                    #(#record_checks)*
+                    Ok(())
+                }
+            },
+            quote!(Self::check_new(new, "insert")?;),
+            quote! {
+                for new in rows {
+                    Self::check_new(new, "insert_many")?;
+                }
+            },
+            quote!(Self::check_record(record, "update")?;),
+        )
+    };
+    let (update_op, update) = if has_values {
+        (
+            quote! {
+                fn update(conn: &mut Self::Raw<'_>, record: &#record) -> Result<bool, Self::DriverError>;
+            },
+            quote! {
+                /// Writes every field of `record` to the row with its key; `false` when no
+                /// row has that key.
+                pub fn update(&mut self, record: &#record) -> Result<bool, ::storegen::Error> {
+                    #check_record
+                    ::storegen::store::update::<B>(#name, Self::FIELDS, || B::update(&mut self.raw, record))
+                }
+            },
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
+    let ops_doc = format!(
+        " The `{name}` store's operations on one backend, for each backend the blueprint lists. \
+         Code generic over backends names it as a bound: `fn f<B: {ops}>(s: &mut {store_type}<'_, B>)`."
+    );
+    quote! {
+        #[doc = #ops_doc]
+        #[allow(dead_code)]
+        pub trait #ops: ::storegen::Backend {
+            fn insert(conn: &mut Self::Raw<'_>, new: &#new) -> Result<Option<#record>, Self::DriverError>;
+            fn insert_many(conn: &mut Self::Raw<'_>, rows: &[#new]) -> Result<u64, Self::DriverError>;
+            fn get(conn: &mut Self::Raw<'_>, key: #key) -> Result<Option<#record>, Self::DriverError>;
+            #update_op
+            fn delete(conn: &mut Self::Raw<'_>, key: #key) -> Result<bool, Self::DriverError>;
+            fn list(conn: &mut Self::Raw<'_>, page: ::storegen::Page<#key>) -> Result<Vec<#record>, Self::DriverError>;
+            fn count(conn: &mut Self::Raw<'_>) -> Result<u64, Self::DriverError>;
+        }
+
+        #[allow(dead_code)]
+        impl<B: #ops> #store_type<'_, B> {
+            const FIELDS: &'static [&'static str] = &[#(#field_names),*];
+
+            #check_fns
+
+            /// Inserts a row and returns it as stored, with the values the database
+            /// assigned (generated keys, defaults).
+            pub fn insert(&mut self, new: &#new) -> Result<#record, ::storegen::Error> {
+                #check_new
+                ::storegen::store::insert::<B, _>(#name, Self::FIELDS, || B::insert(&mut self.raw, new))
+            }
+
+            /// Inserts every row in one transaction (a savepoint inside an open one): all
+            /// of them or, on the first error, none. Returns how many were inserted.
+            pub fn insert_many(&mut self, rows: &[#new]) -> Result<u64, ::storegen::Error> {
+                #check_many
+                ::storegen::store::insert_many::<B, _>(B::reborrow(&mut self.raw), #name, Self::FIELDS, rows, |tx, rows| B::insert_many(tx, rows))
+            }
+
+            /// The row with this key, if there is one.
+            pub fn get(&mut self, key: #key) -> Result<Option<#record>, ::storegen::Error> {
+                ::storegen::store::get::<B, _>(#name, Self::FIELDS, || B::get(&mut self.raw, key))
+            }
+
+            #update
+
+            /// Deletes the row with this key; `false` when there was none.
+            pub fn delete(&mut self, key: #key) -> Result<bool, ::storegen::Error> {
+                ::storegen::store::delete::<B>(#name, Self::FIELDS, || B::delete(&mut self.raw, key))
+            }
+
+            /// One page of rows in key order: the first, or those after a key.
+            pub fn list(&mut self, page: ::storegen::Page<#key>) -> Result<Vec<#record>, ::storegen::Error> {
+                ::storegen::store::list::<B, _>(#name, Self::FIELDS, || B::list(&mut self.raw, page))
+            }
+
+            /// How many rows the table holds.
+            pub fn count(&mut self) -> Result<u64, ::storegen::Error> {
+                ::storegen::store::count::<B>(#name, Self::FIELDS, || B::count(&mut self.raw))
+            }
+        }
+    }
+}
