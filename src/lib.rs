@@ -47,6 +47,19 @@ pub use runtime::{
 #[doc(hidden)]
 pub use runtime::store;
 
+/// What generated code calls; not for use by hand, and not stable.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::{
+        __storegen_requires_chrono as requires_chrono,
+        __storegen_requires_decimal as requires_decimal, __storegen_requires_json as requires_json,
+        __storegen_requires_mysql as requires_mysql,
+        __storegen_requires_postgres as requires_postgres,
+        __storegen_requires_sqlite as requires_sqlite, __storegen_requires_time as requires_time,
+        __storegen_requires_uuid as requires_uuid,
+    };
+}
+
 #[cfg(feature = "codegen")]
 pub use build::{Builder, Generated, Generation, Validate};
 

@@ -6,6 +6,7 @@
 pub mod decimal;
 mod enums;
 mod error;
+mod features;
 mod health;
 mod migrate;
 pub mod observe;

@@ -202,27 +202,6 @@ pub(super) fn read_field(
     decl
 }
 
-/// A type whose Rust side comes from a crate behind one of storegen's features.
-fn needs_feature<T>(
-    w: &mut Walker,
-    span: Span,
-    context: &str,
-    name: &str,
-    feature: &str,
-) -> Option<T> {
-    w.push(
-        Diagnostic::error(
-            Some(span),
-            format!("{context}: type `{name}` needs storegen's `{feature}` feature"),
-        )
-        .label(format!("needs the `{feature}` feature"))
-        .help(format!(
-            "add \"{feature}\" to storegen's features in [dependencies] and [build-dependencies]"
-        )),
-    );
-    None
-}
-
 fn parse_type(
     w: &mut Walker,
     name: &str,
@@ -240,17 +219,6 @@ fn parse_type(
         "float64" => LogicalType::Float64,
         "text" => LogicalType::Text { max_length: None },
         "bytes" => LogicalType::Bytes,
-        "date" | "time" | "timestamp" | "timestamp_tz"
-            if w.datetime == crate::model::DateTimeCrate::Chrono && !w.features.chrono =>
-        {
-            return needs_feature(w, span, context, name, "chrono");
-        }
-        "date" | "time" | "timestamp" | "timestamp_tz"
-            if w.datetime == crate::model::DateTimeCrate::Time && !w.features.time =>
-        {
-            return needs_feature(w, span, context, name, "time");
-        }
-        "uuid" if !w.features.uuid => return needs_feature(w, span, context, name, "uuid"),
         "uuid" => match table.and_then(|t| t.get("storage")) {
             None => LogicalType::Uuid,
             Some(v) => match w.string(v, &format!("{context}: `storage`"))?.as_str() {
@@ -267,11 +235,7 @@ fn parse_type(
                 }
             },
         },
-        "json" if !w.features.json => return needs_feature(w, span, context, name, "json"),
         "json" => LogicalType::Json,
-        "decimal" if !w.features.decimal => {
-            return needs_feature(w, span, context, name, "decimal");
-        }
         "decimal" => return read_decimal(w, span, context, table),
         "enum" => return read_enum(w, span, context, table, enum_name),
         "date" => LogicalType::Date,

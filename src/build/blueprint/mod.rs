@@ -119,13 +119,6 @@ const INDEX_KEYS: &[&str] = &["fields", "unique", "name"];
 /// Parses and checks a blueprint. `Err` holds every diagnostic when any is an error;
 /// `Ok` may still carry warnings.
 pub fn parse(source: &str) -> Result<(Blueprint, Vec<Diagnostic>), Vec<Diagnostic>> {
-    parse_with(source, value::TypeFeatures::BUILT)
-}
-
-fn parse_with(
-    source: &str,
-    features: value::TypeFeatures,
-) -> Result<(Blueprint, Vec<Diagnostic>), Vec<Diagnostic>> {
     let (document, errors) = DeTable::parse_recoverable(source);
     if !errors.is_empty() {
         return Err(errors
@@ -139,7 +132,6 @@ fn parse_with(
             .collect());
     }
     let mut walker = Walker::new();
-    walker.features = features;
     let blueprint = read_document(&mut walker, document.get_ref(), document.span());
     let diagnostics = walker.into_diagnostics();
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -559,97 +551,5 @@ fn read_indexes(
                 unique,
             });
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The workspace always builds with every type feature, so the diagnostics for one
-    /// that is off are tested by turning them off here.
-    #[test]
-    fn a_type_behind_a_feature_that_is_off_names_the_feature() {
-        let source = "[blueprint]\nname = \"shop\"\n[stores.events.fields]\n\
-                      id = { type = \"uuid\", primary_key = true }\n\
-                      at = \"timestamp_tz\"\nbody = \"json\"\n\
-                      total = { type = \"decimal\", precision = 10, scale = 2 }\n";
-        let off = value::TypeFeatures {
-            chrono: false,
-            uuid: false,
-            json: false,
-            decimal: false,
-            time: false,
-        };
-        let Err(diagnostics) = parse_with(source, off) else {
-            panic!("parsed without the features");
-        };
-        let seen: Vec<(&str, Option<&str>, Option<&str>)> = diagnostics
-            .iter()
-            .map(|d| (d.message.as_str(), d.label.as_deref(), d.help.as_deref()))
-            .collect();
-        assert_eq!(
-            seen,
-            [
-                (
-                    "field `events.id`: type `uuid` needs storegen's `uuid` feature",
-                    Some("needs the `uuid` feature"),
-                    Some(
-                        "add \"uuid\" to storegen's features in [dependencies] and [build-dependencies]"
-                    ),
-                ),
-                (
-                    "field `events.at`: type `timestamp_tz` needs storegen's `chrono` feature",
-                    Some("needs the `chrono` feature"),
-                    Some(
-                        "add \"chrono\" to storegen's features in [dependencies] and [build-dependencies]"
-                    ),
-                ),
-                (
-                    "field `events.body`: type `json` needs storegen's `json` feature",
-                    Some("needs the `json` feature"),
-                    Some(
-                        "add \"json\" to storegen's features in [dependencies] and [build-dependencies]"
-                    ),
-                ),
-                (
-                    "field `events.total`: type `decimal` needs storegen's `decimal` feature",
-                    Some("needs the `decimal` feature"),
-                    Some(
-                        "add \"decimal\" to storegen's features in [dependencies] and [build-dependencies]"
-                    ),
-                ),
-            ]
-        );
-        let on = value::TypeFeatures {
-            chrono: true,
-            uuid: true,
-            json: true,
-            decimal: true,
-            time: true,
-        };
-        assert!(parse_with(source, on).is_ok());
-    }
-
-    #[test]
-    fn date_fields_of_a_time_blueprint_need_the_time_feature() {
-        let source = "[blueprint]\nname = \"shop\"\n[rust]\ndatetime = \"time\"\n\
-                      [stores.events.fields]\nid = { type = \"int64\", primary_key = true }\n\
-                      at = \"timestamp_tz\"\n";
-        let mut features = value::TypeFeatures::BUILT;
-        features.time = false;
-        let Err(diagnostics) = parse_with(source, features) else {
-            panic!("parsed without the time feature");
-        };
-        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
-        assert_eq!(
-            messages,
-            ["field `events.at`: type `timestamp_tz` needs storegen's `time` feature"]
-        );
-        // chrono's feature is not what a time blueprint needs.
-        features.time = true;
-        features.chrono = false;
-        let (parsed, _) = parse_with(source, features).unwrap();
-        assert_eq!(parsed.schema.datetime, crate::model::DateTimeCrate::Time);
     }
 }

@@ -9,38 +9,14 @@ use crate::build::diagnostics::Diagnostic;
 /// Walks a blueprint document, collecting diagnostics as it goes.
 pub(crate) struct Walker {
     diagnostics: Vec<Diagnostic>,
-    /// The type features storegen was built with (a test can turn them off).
-    pub features: TypeFeatures,
     /// `[rust] datetime`, read before the stores.
     pub datetime: crate::model::DateTimeCrate,
-}
-
-/// Which of storegen's type features are on: a type from a crate behind one that is off
-/// is a diagnostic naming the feature.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct TypeFeatures {
-    pub chrono: bool,
-    pub uuid: bool,
-    pub json: bool,
-    pub decimal: bool,
-    pub time: bool,
-}
-
-impl TypeFeatures {
-    pub const BUILT: TypeFeatures = TypeFeatures {
-        chrono: cfg!(feature = "chrono"),
-        uuid: cfg!(feature = "uuid"),
-        json: cfg!(feature = "json"),
-        decimal: cfg!(feature = "decimal"),
-        time: cfg!(feature = "time"),
-    };
 }
 
 impl Walker {
     pub fn new() -> Self {
         Walker {
             diagnostics: Vec::new(),
-            features: TypeFeatures::BUILT,
             datetime: crate::model::DateTimeCrate::Chrono,
         }
     }

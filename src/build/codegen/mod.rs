@@ -15,7 +15,7 @@ mod store;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Schema, Store};
+use crate::model::{DateTimeCrate, LogicalType, Schema, Store};
 pub(crate) use rust::Context;
 use rust::{doc, raw_string, variant_ident};
 
@@ -152,7 +152,13 @@ fn module_items(schema: &Schema) -> TokenStream {
     let ddl_doc = format!(
         " The `{name}` schema's CREATE statements for each backend it was generated for: `DDL.script(backend)` joins them."
     );
+    let checks = required_features(schema).into_iter().map(|feature| {
+        let check = quote::format_ident!("requires_{feature}");
+        quote! { ::storegen::__private::#check!(); }
+    });
     quote! {
+        #(#checks)*
+
         #[allow(unused_imports)]
         pub use ::storegen::{Isolation, Page, Retry, transaction, transaction_retry, transaction_with};
 
@@ -177,6 +183,30 @@ fn module_items(schema: &Schema) -> TokenStream {
             ::storegen::migrate(conn, &DDL, &schema())
         }
     }
+}
+
+/// The runtime's features the module needs (its backends', its fields' types), each once, in a fixed order:
+/// the generated module checks each, so a runtime built without one fails with a
+/// message naming it.
+fn required_features(schema: &Schema) -> Vec<&'static str> {
+    let mut needed: std::collections::BTreeSet<&str> =
+        schema.backends.iter().map(|b| b.name()).collect();
+    for field in schema.stores.iter().flat_map(|s| &s.fields) {
+        if rust::overridden(field) {
+            continue; // the application's own type
+        }
+        needed.insert(match field.ty {
+            _ if field.ty.is_temporal() => match schema.datetime {
+                DateTimeCrate::Chrono => "chrono",
+                DateTimeCrate::Time => "time",
+            },
+            LogicalType::Uuid | LogicalType::UuidText => "uuid",
+            LogicalType::Json => "json",
+            LogicalType::Decimal { .. } => "decimal",
+            _ => continue,
+        });
+    }
+    needed.into_iter().collect()
 }
 
 #[cfg(test)]
