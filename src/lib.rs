@@ -38,9 +38,9 @@ pub mod build;
 
 pub use backend::BackendKind;
 pub use runtime::{
-    Backend, Connection, Constraint, Ddl, DdlStatement, Enum, Error, Health, Isolation, Migration,
-    Page, Retry, Retryable, SchemaHealth, health, migrate, observe, transaction, transaction_retry,
-    transaction_with, verify,
+    Backend, Connection, Constraint, DatabaseError, Ddl, DdlStatement, Enum, Error, ErrorKind,
+    Health, Isolation, Migration, Page, Retry, Retryable, SchemaHealth, health, migrate, observe,
+    transaction, transaction_retry, transaction_with, verify,
 };
 
 /// What generated store methods call; not for use by hand.
@@ -61,7 +61,7 @@ pub mod __private {
 }
 
 #[cfg(feature = "codegen")]
-pub use build::{Builder, Generated, Generation, Validate};
+pub use build::{BuildError, Builder, Generated, Generation, Validate};
 
 /// The SQLite backend's runtime: its marker type and transaction.
 #[cfg(feature = "sqlite")]

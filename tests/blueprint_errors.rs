@@ -3,7 +3,7 @@
 
 mod support;
 
-use storegen::Error;
+use storegen::BuildError;
 use storegen::build::generate_in_memory;
 use support::{Expectations, files};
 
@@ -21,7 +21,7 @@ fn each_bad_blueprint_reports_its_exact_diagnostics() {
         let source = std::fs::read_to_string(&path).unwrap();
         let shown = format!("fixtures/bad/{name}");
         let rendered = match generate_in_memory(&shown, &source, None) {
-            Err(Error::Blueprint(report)) => {
+            Err(BuildError::Blueprint(report)) => {
                 assert!(report.has_errors(), "{name}: a report without errors");
                 report.render()
             }
@@ -37,7 +37,8 @@ fn each_bad_blueprint_reports_its_exact_diagnostics() {
 fn every_problem_is_reported_in_one_run() {
     let source =
         std::fs::read_to_string(support::root().join("fixtures/bad/many_problems.toml")).unwrap();
-    let Err(Error::Blueprint(report)) = generate_in_memory("many_problems.toml", &source, None)
+    let Err(BuildError::Blueprint(report)) =
+        generate_in_memory("many_problems.toml", &source, None)
     else {
         panic!("expected diagnostics");
     };

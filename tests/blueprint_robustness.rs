@@ -3,14 +3,14 @@
 
 mod support;
 
-use storegen::Error;
+use storegen::BuildError;
 use storegen::build::generate_in_memory;
 use support::files;
 
 fn check(label: &str, source: &str) {
     match std::panic::catch_unwind(|| generate_in_memory("b.toml", source, None)) {
         Ok(Ok(_)) => {}
-        Ok(Err(Error::Blueprint(report))) => {
+        Ok(Err(BuildError::Blueprint(report))) => {
             assert!(
                 report.has_errors(),
                 "{label}: an error report without errors"

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use storegen::build::Checked;
 use storegen::rusqlite::Connection;
-use storegen::{Builder, Error, Validate};
+use storegen::{BuildError, Builder, Validate};
 
 const BLUEPRINT: &str = r#"
 [blueprint]
@@ -40,7 +40,7 @@ fn set_env(var: &str, value: &str) {
     unsafe { std::env::set_var(var, value) };
 }
 
-fn error_text(result: Result<storegen::Generated, Error>) -> String {
+fn error_text(result: Result<storegen::Generated, BuildError>) -> String {
     match result {
         Ok(_) => panic!("expected an error"),
         Err(e) => storegen::build::render_error(&e),
@@ -205,7 +205,8 @@ fn drift_fails_the_build_at_the_blueprint_line() {
         .unwrap();
     set_env("STOREGEN_TEST_URL_6", &format!("sqlite:{}", db.display()));
     let out = dir.path().join("out");
-    let Err(Error::Blueprint(report)) = builder(&blueprint, &out).generate().into_result() else {
+    let Err(BuildError::Blueprint(report)) = builder(&blueprint, &out).generate().into_result()
+    else {
         panic!("expected drift");
     };
     let found: Vec<(String, usize)> = report
@@ -236,7 +237,7 @@ fn an_unreadable_blueprint_is_an_io_error() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope.toml");
     match builder(&missing, dir.path()).generate().into_result() {
-        Err(Error::Io { path, .. }) => assert_eq!(path, missing),
+        Err(BuildError::Io { path, .. }) => assert_eq!(path, missing),
         other => panic!("expected an I/O error, got {other:?}"),
     }
 }

@@ -9,7 +9,7 @@ mod support;
 use std::path::Path;
 
 use storegen::rusqlite::Connection;
-use storegen::{Builder, Error, Validate};
+use storegen::{BuildError, Builder, Validate};
 use support::databases::{self, TestDb};
 use support::{Expectations, files};
 
@@ -32,7 +32,7 @@ fn validate_against(url: &str, out: &Path) -> String {
             }
             text
         }
-        Err(Error::Blueprint(report)) => {
+        Err(BuildError::Blueprint(report)) => {
             assert!(
                 std::fs::read_dir(out).map_or(true, |mut d| d.next().is_none()),
                 "a failed generation wrote to the output directory"

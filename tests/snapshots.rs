@@ -6,7 +6,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use storegen::build::Checked;
-use storegen::{Builder, Error, Validate};
+use storegen::{BuildError, Builder, Validate};
 
 const SECRET_USER: &str = "sg-secret-user";
 const SECRET_PASSWORD: &str = "sg-secret-pw";
@@ -129,7 +129,7 @@ fn snapshot_mode_never_connects_and_checks_drift_as_live_would() {
     );
     assert_ne!(text, without_pages);
     std::fs::write(&snapshot, without_pages).unwrap();
-    let Err(Error::Blueprint(report)) = builder(&blueprint, &dir.path().join("out2"))
+    let Err(BuildError::Blueprint(report)) = builder(&blueprint, &dir.path().join("out2"))
         .validate(Validate::Snapshot)
         .generate()
         .into_result()
@@ -165,7 +165,8 @@ fn a_stale_snapshot_fails_the_build_and_names_the_change() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let Err(Error::Blueprint(report)) = builder(&blueprint, &out).generate().into_result() else {
+    let Err(BuildError::Blueprint(report)) = builder(&blueprint, &out).generate().into_result()
+    else {
         panic!("expected a stale snapshot");
     };
     let found: Vec<(String, usize)> = report

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod codegen;
 pub mod diagnostics;
 pub mod diff;
+mod error;
 mod live;
 pub mod snapshot;
 mod validate;
@@ -18,10 +19,10 @@ use std::path::{Path, PathBuf};
 
 pub use blueprint::Blueprint;
 pub use diagnostics::{Diagnostic, Report};
+pub use error::BuildError;
 
 use crate::drift;
 use crate::model::Catalog;
-use crate::runtime::Error;
 
 /// How the build checks the blueprint against a database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,7 +172,7 @@ impl Builder {
         }))
     }
 
-    fn run(&self, directives: &mut Vec<String>) -> Result<Generated, Error> {
+    fn run(&self, directives: &mut Vec<String>) -> Result<Generated, BuildError> {
         let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
             .map(PathBuf::from)
             .unwrap_or_default();
@@ -179,12 +180,12 @@ impl Builder {
         let blueprint_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let shown = self.blueprint.display().to_string();
         directives.push(format!("cargo:rerun-if-changed={}", path.display()));
-        let source = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+        let source = std::fs::read_to_string(&path).map_err(|source| BuildError::Io {
             path: path.clone(),
             source,
         })?;
         let report = |diagnostics| {
-            Error::Blueprint(Report {
+            BuildError::Blueprint(Report {
                 path: shown.clone(),
                 source: source.clone(),
                 diagnostics,
@@ -248,11 +249,11 @@ impl Builder {
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(report(diagnostics));
         }
-        let code = code.map_err(Error::Unexpected)?;
+        let code = code.map_err(BuildError::Internal)?;
         let out_dir = match &self.out_dir {
             Some(dir) => manifest_dir.join(dir),
             None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| {
-                Error::Unexpected(
+                BuildError::Environment(
                     "OUT_DIR is not set: run storegen from a build script, or call `Builder::out_dir`"
                         .into(),
                 )
@@ -300,11 +301,11 @@ pub fn drift_diagnostics(blueprint: &Blueprint, catalog: &Catalog) -> Vec<Diagno
 /// Writes `content` to `path` unless the file already holds exactly that, so an
 /// unchanged output keeps its mtime and triggers no recompilation. Returns whether it
 /// wrote.
-pub fn write_if_changed(path: &Path, content: &str) -> Result<bool, Error> {
+pub fn write_if_changed(path: &Path, content: &str) -> Result<bool, BuildError> {
     if std::fs::read(path).is_ok_and(|existing| existing == content.as_bytes()) {
         return Ok(false);
     }
-    let io = |source| Error::Io {
+    let io = |source| BuildError::Io {
         path: path.to_owned(),
         source,
     };
@@ -332,24 +333,24 @@ pub fn generate_in_memory(
     path: &str,
     source: &str,
     catalog: Option<&Catalog>,
-) -> Result<InMemory, Error> {
+) -> Result<InMemory, BuildError> {
     let report = |diagnostics| Report {
         path: path.to_owned(),
         source: source.to_owned(),
         diagnostics,
     };
     let (blueprint, mut diagnostics) =
-        blueprint::parse(source).map_err(|d| Error::Blueprint(report(d)))?;
+        blueprint::parse(source).map_err(|d| BuildError::Blueprint(report(d)))?;
     if let Some(catalog) = catalog {
         diagnostics.extend(drift_diagnostics(&blueprint, catalog));
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Error::Blueprint(report(diagnostics)));
+        return Err(BuildError::Blueprint(report(diagnostics)));
     }
     let name = Path::new(path)
         .file_name()
         .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned());
-    let code = codegen::generate(&blueprint.schema, &name).map_err(Error::Unexpected)?;
+    let code = codegen::generate(&blueprint.schema, &name).map_err(BuildError::Internal)?;
     Ok(InMemory {
         name: blueprint.schema.name,
         code,
@@ -387,7 +388,7 @@ pub struct Generated {
 /// in a build script, or [`into_result`](Generation::into_result) to handle the error.
 #[derive(Debug)]
 #[must_use = "a build script should call `.unwrap_or_exit()` so a failure stops the build"]
-pub struct Generation(Result<Generated, Error>);
+pub struct Generation(Result<Generated, BuildError>);
 
 impl Generation {
     /// The generated module, or: every diagnostic rendered to stderr and exit code 1.
@@ -401,7 +402,7 @@ impl Generation {
         }
     }
 
-    pub fn into_result(self) -> Result<Generated, Error> {
+    pub fn into_result(self) -> Result<Generated, BuildError> {
         self.0
     }
 
@@ -410,7 +411,7 @@ impl Generation {
     }
 }
 
-impl From<Generation> for Result<Generated, Error> {
+impl From<Generation> for Result<Generated, BuildError> {
     fn from(generation: Generation) -> Self {
         generation.0
     }
@@ -418,9 +419,9 @@ impl From<Generation> for Result<Generated, Error> {
 
 /// An error as a build script should print it: diagnostics rendered, anything else
 /// on one line.
-pub fn render_error(error: &Error) -> String {
+pub fn render_error(error: &BuildError) -> String {
     match error {
-        Error::Blueprint(report) => report.render(),
+        BuildError::Blueprint(report) => report.render(),
         other => format!("error: {other}"),
     }
 }

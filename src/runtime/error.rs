@@ -1,50 +1,17 @@
 use std::fmt;
-use std::path::PathBuf;
 
 use crate::backend::BackendKind;
 use crate::drift::Drift;
 
-/// Everything that can go wrong in storegen, at build time and at run time.
+/// Everything that can go wrong in storegen's runtime: what generated code and the
+/// functions it calls return. (The build side has its own, `storegen::BuildError`.)
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// Problems in a blueprint or drift found at build time, each located in the
-    /// blueprint. `Display` renders them as a compiler would.
-    #[cfg(feature = "codegen")]
-    Blueprint(crate::build::Report),
+    /// A database call failed: what storegen was doing, and what the driver said.
+    Database(DatabaseError),
     /// The database's schema differs from the one compiled into the generated module.
     Drift(Vec<Drift>),
-    /// A SQLite call failed. `store` and `operation` say which generated call made it,
-    /// when one did.
-    #[cfg(feature = "sqlite")]
-    Sqlite {
-        store: Option<&'static str>,
-        operation: &'static str,
-        /// The store's fields in column order, to name the one a decoding error is about.
-        fields: &'static [&'static str],
-        source: rusqlite::Error,
-    },
-    /// A PostgreSQL call failed.
-    #[cfg(feature = "postgres")]
-    Postgres {
-        store: Option<&'static str>,
-        operation: &'static str,
-        fields: &'static [&'static str],
-        source: postgres::Error,
-    },
-    /// A MySQL or MariaDB call failed.
-    #[cfg(feature = "mysql")]
-    Mysql {
-        store: Option<&'static str>,
-        operation: &'static str,
-        fields: &'static [&'static str],
-        source: mysql::Error,
-    },
-    /// A file could not be read or written.
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
     /// The generated module has no code for the backend of the connection it was given.
     NotGenerated { backend: BackendKind },
     /// A value its column can't hold as it is (a decimal with more digits than the
@@ -61,6 +28,125 @@ pub enum Error {
     Unsupported(String),
 }
 
+/// A failed database call, whatever the backend: the operation it was part of, the
+/// field it is about when the driver says, what kind of failure it is, and the driver's
+/// own error as its [`source`](std::error::Error::source) (downcast it to
+/// `rusqlite::Error`, `postgres::Error` or `mysql::Error` for what storegen doesn't
+/// read).
+#[derive(Debug)]
+pub struct DatabaseError {
+    /// The backend whose driver failed.
+    pub backend: BackendKind,
+    /// The store whose generated method made the call, when one did.
+    pub store: Option<&'static str>,
+    /// What was being done: `insert`, `begin`, `verify`, …
+    pub operation: &'static str,
+    /// The field a conversion error is about, when the driver names its column.
+    pub field: Option<&'static str>,
+    kind: ErrorKind,
+    message: String,
+    source: Box<dyn std::error::Error + Send + Sync + 'static>,
+}
+
+/// What kind of failure a database error is, the same on every backend (sqlx's
+/// `ErrorKind` is the model): branch on this rather than on driver error codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A write broke a constraint.
+    Constraint(Constraint),
+    /// Running the transaction again may succeed: a serialization failure, a deadlock,
+    /// a busy or locked database. [`transaction_retry`](crate::transaction_retry)
+    /// retries these.
+    Retryable,
+    /// A value read from the database doesn't fit its field's type.
+    Decode,
+    /// Anything else: the connection, the server, the statement.
+    Other,
+}
+
+/// What storegen reads from one driver's error; each backend folder implements it for
+/// its driver.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+pub(crate) trait DriverError: std::error::Error + Send + Sync + Sized + 'static {
+    const BACKEND: BackendKind;
+    /// The kind of failure.
+    fn kind(&self) -> ErrorKind;
+    /// The result column a decoding error is about.
+    fn column(&self) -> Option<usize>;
+    /// The message to show: the driver's, with its cause where its own is only a kind.
+    fn message(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// The kind of a driver's error, from what its backend reads of it.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+pub(crate) fn kind_of(constraint: Option<Constraint>, retryable: bool) -> ErrorKind {
+    match constraint {
+        Some(c) => ErrorKind::Constraint(c),
+        None if retryable => ErrorKind::Retryable,
+        None => ErrorKind::Other,
+    }
+}
+
+impl DatabaseError {
+    /// The driver's error from `operation` (on `store`, whose fields in column order
+    /// name the one a decoding error is about).
+    #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+    pub(crate) fn from_driver<E: DriverError>(
+        store: Option<&'static str>,
+        operation: &'static str,
+        fields: &'static [&'static str],
+        source: E,
+    ) -> Error {
+        let kind = source.kind();
+        let field = source.column().and_then(|i| fields.get(i).copied());
+        Error::Database(DatabaseError {
+            backend: E::BACKEND,
+            store,
+            operation,
+            field,
+            kind: if kind == ErrorKind::Other && field.is_some() {
+                ErrorKind::Decode
+            } else {
+                kind
+            },
+            message: source.message(),
+            source: Box::new(source),
+        })
+    }
+
+    /// What kind of failure it is.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The driver's message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for DatabaseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.store {
+            Some(store) => write!(f, "{store}.{}: ", self.operation)?,
+            None => write!(f, "{}: ", self.operation)?,
+        }
+        match self.field {
+            Some(field) => write!(f, "field `{field}`: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for DatabaseError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
 /// The kind of constraint a failed write violated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -73,15 +159,18 @@ pub enum Constraint {
 }
 
 impl Error {
+    /// The database failure's kind; `None` for errors that are not the database's.
+    pub fn kind(&self) -> Option<ErrorKind> {
+        match self {
+            Error::Database(e) => Some(e.kind),
+            _ => None,
+        }
+    }
+
     /// The constraint a failed write violated, if that is why it failed.
     pub fn constraint(&self) -> Option<Constraint> {
-        match self {
-            #[cfg(feature = "sqlite")]
-            Error::Sqlite { source, .. } => crate::backend::sqlite::constraint(source),
-            #[cfg(feature = "postgres")]
-            Error::Postgres { source, .. } => crate::backend::postgres::constraint(source),
-            #[cfg(feature = "mysql")]
-            Error::Mysql { source, .. } => crate::backend::mysql::constraint(source),
+        match self.kind() {
+            Some(ErrorKind::Constraint(c)) => Some(c),
             _ => None,
         }
     }
@@ -97,15 +186,7 @@ impl Error {
     /// The transaction may succeed if run again: a serialization failure, a deadlock,
     /// a busy database. [`transaction_retry`](crate::transaction_retry) retries these.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            #[cfg(feature = "sqlite")]
-            Error::Sqlite { source, .. } => crate::backend::sqlite::retryable(source),
-            #[cfg(feature = "postgres")]
-            Error::Postgres { source, .. } => crate::backend::postgres::retryable(source),
-            #[cfg(feature = "mysql")]
-            Error::Mysql { source, .. } => crate::backend::mysql::retryable(source),
-            _ => false,
-        }
+        self.kind() == Some(ErrorKind::Retryable)
     }
 
     #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
@@ -120,61 +201,12 @@ impl Error {
     pub fn is_foreign_key_violation(&self) -> bool {
         self.constraint() == Some(Constraint::ForeignKey)
     }
-
-    #[cfg(feature = "postgres")]
-    #[doc(hidden)]
-    pub fn postgres(
-        store: &'static str,
-        operation: &'static str,
-        fields: &'static [&'static str],
-        source: postgres::Error,
-    ) -> Self {
-        Error::Postgres {
-            store: Some(store),
-            operation,
-            fields,
-            source,
-        }
-    }
-
-    #[cfg(feature = "mysql")]
-    #[doc(hidden)]
-    pub fn mysql(
-        store: &'static str,
-        operation: &'static str,
-        fields: &'static [&'static str],
-        source: mysql::Error,
-    ) -> Self {
-        Error::Mysql {
-            store: Some(store),
-            operation,
-            fields,
-            source,
-        }
-    }
-
-    #[cfg(feature = "sqlite")]
-    #[doc(hidden)]
-    pub fn sqlite(
-        store: &'static str,
-        operation: &'static str,
-        fields: &'static [&'static str],
-        source: rusqlite::Error,
-    ) -> Self {
-        Error::Sqlite {
-            store: Some(store),
-            operation,
-            fields,
-            source,
-        }
-    }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            #[cfg(feature = "codegen")]
-            Error::Blueprint(report) => fmt::Display::fmt(report, f),
+            Error::Database(e) => fmt::Display::fmt(e, f),
             Error::Drift(drifts) => {
                 write!(
                     f,
@@ -187,49 +219,6 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            #[cfg(feature = "sqlite")]
-            Error::Sqlite {
-                store,
-                operation,
-                fields,
-                source,
-            } => driver(
-                f,
-                *store,
-                operation,
-                fields,
-                crate::backend::sqlite::column_index(source),
-                source,
-            ),
-            #[cfg(feature = "postgres")]
-            Error::Postgres {
-                store,
-                operation,
-                fields,
-                source,
-            } => driver(
-                f,
-                *store,
-                operation,
-                fields,
-                crate::backend::postgres::column_index(source),
-                &PostgresText(source),
-            ),
-            #[cfg(feature = "mysql")]
-            Error::Mysql {
-                store,
-                operation,
-                fields,
-                source,
-            } => driver(
-                f,
-                *store,
-                operation,
-                fields,
-                crate::backend::mysql::column_index(source),
-                &MysqlText(source),
-            ),
-            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::NotGenerated { backend } => write!(
                 f,
                 "this store module has no code for the {backend} backend: add \"{backend}\" to `[database] backends`"
@@ -245,74 +234,10 @@ impl fmt::Display for Error {
     }
 }
 
-/// A PostgreSQL error with its cause: the driver's own text is only the kind ("db
-/// error", "error serializing parameter 2"); the cause says what happened.
-#[cfg(feature = "postgres")]
-struct PostgresText<'a>(&'a postgres::Error);
-
-#[cfg(feature = "postgres")]
-impl fmt::Display for PostgresText<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)?;
-        match std::error::Error::source(self.0) {
-            Some(cause) => write!(f, ": {cause}"),
-            None => Ok(()),
-        }
-    }
-}
-
-/// A MySQL error as a message: storegen's own decoding and encoding errors travel as
-/// `IoError`s of bad data, whose `Display` would wrap them in `IoError { .. }`.
-#[cfg(feature = "mysql")]
-struct MysqlText<'a>(&'a mysql::Error);
-
-#[cfg(feature = "mysql")]
-impl fmt::Display for MysqlText<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            mysql::Error::IoError(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
-                ) =>
-            {
-                write!(f, "{e}")
-            }
-            other => write!(f, "{other}"),
-        }
-    }
-}
-
-/// `store.operation: field `f`: driver message`, with what is known.
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
-fn driver(
-    f: &mut fmt::Formatter<'_>,
-    store: Option<&str>,
-    operation: &str,
-    fields: &[&str],
-    column: Option<usize>,
-    source: &dyn fmt::Display,
-) -> fmt::Result {
-    match store {
-        Some(store) => write!(f, "{store}.{operation}: ")?,
-        None => write!(f, "{operation}: ")?,
-    }
-    match column.and_then(|i| fields.get(i)) {
-        Some(field) => write!(f, "field `{field}`: {source}"),
-        None => write!(f, "{source}"),
-    }
-}
-
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            #[cfg(feature = "sqlite")]
-            Error::Sqlite { source, .. } => Some(source),
-            #[cfg(feature = "postgres")]
-            Error::Postgres { source, .. } => Some(source),
-            #[cfg(feature = "mysql")]
-            Error::Mysql { source, .. } => Some(source),
-            Error::Io { source, .. } => Some(source),
+            Error::Database(e) => e.source(),
             _ => None,
         }
     }

@@ -24,7 +24,9 @@ mod verify;
 pub use enums::Enum;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub(crate) use enums::parse as parse_enum;
-pub use error::{Constraint, Error};
+pub use error::{Constraint, DatabaseError, Error, ErrorKind};
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+pub(crate) use error::{DriverError, kind_of};
 pub use health::{Health, SchemaHealth, health};
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub(crate) use migrate::planning::plan;

@@ -91,12 +91,7 @@ mod sqlite {
     }
 
     fn failed(operation: &'static str, source: rusqlite::Error) -> Error {
-        Error::Sqlite {
-            store: None,
-            operation,
-            fields: &[],
-            source,
-        }
+        crate::runtime::DatabaseError::from_driver(None, operation, &[], source)
     }
 
     impl r2d2::ManageConnection for SqliteManager {

@@ -244,7 +244,7 @@ impl Backend for Mysql {
         fields: &'static [&'static str],
         error: Self::DriverError,
     ) -> Error {
-        Error::mysql(store, operation, fields, error)
+        crate::runtime::DatabaseError::from_driver(Some(store), operation, fields, error)
     }
 
     fn begin<'c>(
@@ -404,12 +404,7 @@ impl Backend for Mysql {
 }
 
 pub(crate) fn unscoped(operation: &'static str, source: mysql::Error) -> Error {
-    Error::Mysql {
-        store: None,
-        operation,
-        fields: &[],
-        source,
-    }
+    crate::runtime::DatabaseError::from_driver(None, operation, &[], source)
 }
 
 impl Connection for mysql::Conn {
@@ -705,6 +700,34 @@ pub fn insert_many<const N: usize>(
         total += count as u64;
     }
     Ok(total)
+}
+
+impl crate::runtime::DriverError for mysql::Error {
+    const BACKEND: crate::backend::BackendKind = crate::backend::BackendKind::Mysql;
+
+    fn kind(&self) -> crate::runtime::ErrorKind {
+        crate::runtime::kind_of(constraint(self), retryable(self))
+    }
+
+    fn column(&self) -> Option<usize> {
+        column_index(self)
+    }
+
+    /// storegen's own decoding and encoding errors travel as `IoError`s of bad data,
+    /// whose `Display` would wrap them in `IoError { .. }`: their message alone.
+    fn message(&self) -> String {
+        match self {
+            mysql::Error::IoError(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
+                ) =>
+            {
+                e.to_string()
+            }
+            other => other.to_string(),
+        }
+    }
 }
 
 #[cfg(test)]

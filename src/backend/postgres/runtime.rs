@@ -293,7 +293,7 @@ impl Backend for Postgres {
         fields: &'static [&'static str],
         error: Self::DriverError,
     ) -> Error {
-        Error::postgres(store, operation, fields, error)
+        crate::runtime::DatabaseError::from_driver(Some(store), operation, fields, error)
     }
 
     fn begin<'c>(
@@ -401,12 +401,7 @@ impl Backend for Postgres {
 }
 
 pub(crate) fn unscoped(operation: &'static str, source: postgres::Error) -> Error {
-    Error::Postgres {
-        store: None,
-        operation,
-        fields: &[],
-        source,
-    }
+    crate::runtime::DatabaseError::from_driver(None, operation, &[], source)
 }
 
 impl Connection for postgres::Client {
@@ -622,4 +617,25 @@ pub fn insert_many(
         )?;
     }
     Ok(rows as u64)
+}
+
+impl crate::runtime::DriverError for postgres::Error {
+    const BACKEND: crate::backend::BackendKind = crate::backend::BackendKind::Postgres;
+
+    fn kind(&self) -> crate::runtime::ErrorKind {
+        crate::runtime::kind_of(constraint(self), retryable(self))
+    }
+
+    fn column(&self) -> Option<usize> {
+        column_index(self)
+    }
+
+    /// With its cause: the driver's own text is only the kind ("db error", "error
+    /// serializing parameter 2"); the cause says what happened.
+    fn message(&self) -> String {
+        match std::error::Error::source(self) {
+            Some(cause) => format!("{self}: {cause}"),
+            None => self.to_string(),
+        }
+    }
 }

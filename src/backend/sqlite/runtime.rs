@@ -65,7 +65,7 @@ impl Backend for Sqlite {
         fields: &'static [&'static str],
         error: Self::DriverError,
     ) -> Error {
-        Error::sqlite(store, operation, fields, error)
+        crate::runtime::DatabaseError::from_driver(Some(store), operation, fields, error)
     }
 
     fn begin<'c>(
@@ -163,12 +163,7 @@ impl Backend for Sqlite {
 }
 
 fn unscoped(operation: &'static str, source: rusqlite::Error) -> Error {
-    Error::Sqlite {
-        store: None,
-        operation,
-        fields: &[],
-        source,
-    }
+    crate::runtime::DatabaseError::from_driver(None, operation, &[], source)
 }
 
 /// The result column a decoding error is about.
@@ -490,4 +485,16 @@ pub fn insert_sql(
     returning: Option<&str>,
 ) -> String {
     super::DIALECT.insert(table, columns, present, 1, returning)
+}
+
+impl crate::runtime::DriverError for rusqlite::Error {
+    const BACKEND: crate::backend::BackendKind = crate::backend::BackendKind::Sqlite;
+
+    fn kind(&self) -> crate::runtime::ErrorKind {
+        crate::runtime::kind_of(constraint(self), retryable(self))
+    }
+
+    fn column(&self) -> Option<usize> {
+        column_index(self)
+    }
 }
