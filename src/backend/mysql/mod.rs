@@ -29,6 +29,8 @@ mod connect;
 pub mod ddl;
 #[cfg(feature = "mysql")]
 pub mod introspect;
+#[cfg(all(feature = "pool", feature = "mysql"))]
+pub(crate) mod pool;
 #[cfg(feature = "codegen")]
 mod rules;
 #[cfg(feature = "mysql")]

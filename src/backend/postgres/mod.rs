@@ -25,6 +25,8 @@ mod connect;
 pub mod ddl;
 #[cfg(feature = "postgres")]
 pub mod introspect;
+#[cfg(all(feature = "pool", feature = "postgres"))]
+pub(crate) mod pool;
 #[cfg(feature = "codegen")]
 mod rules;
 #[cfg(feature = "postgres")]

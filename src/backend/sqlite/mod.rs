@@ -26,6 +26,8 @@ mod connect;
 pub mod ddl;
 #[cfg(feature = "sqlite")]
 pub mod introspect;
+#[cfg(all(feature = "pool", feature = "sqlite"))]
+pub(crate) mod pool;
 #[cfg(feature = "sqlite")]
 mod runtime;
 

@@ -6,8 +6,12 @@
 //! blueprint wants all of them, each with the key it belongs to and the nearest valid
 //! spelling.
 
+mod defaults;
 mod fields;
-pub(crate) use fields::enum_variant;
+mod keys;
+mod rules;
+mod types;
+pub(crate) use types::enum_variant;
 pub(crate) mod names;
 mod value;
 
@@ -241,15 +245,15 @@ fn read_document(w: &mut Walker, doc: &DeTable<'_>, span: Span) -> Blueprint {
         stores,
         datetime: w.datetime,
     };
-    fields::resolve_references(w, &mut schema, references);
+    keys::resolve_references(w, &mut schema, references);
     for backend in &schema.backends {
         for diagnostic in backend.rules().check_blueprint(&schema, &spans) {
             w.push(diagnostic);
         }
     }
-    fields::check_unsigned_backends(w, &schema, &spans);
-    fields::check_json_not_indexed(w, &schema, &spans);
-    fields::check_key_types(w, &schema, &spans);
+    rules::check_unsigned_backends(w, &schema, &spans);
+    rules::check_json_not_indexed(w, &schema, &spans);
+    rules::check_key_types(w, &schema, &spans);
     names::check_collisions(w, &schema, &spans);
     Blueprint {
         schema,
@@ -457,8 +461,8 @@ fn read_store(
             .help(format!("declare them in `[stores.{name}.fields]`")),
         ),
     }
-    fields::check_columns(w, &store, &spans);
-    fields::read_primary_key(w, &mut store, &mut spans, &key_flags, table);
+    keys::check_columns(w, &store, &spans);
+    keys::read_primary_key(w, &mut store, &mut spans, &key_flags, table);
 
     if let Some(value) = table.get("indexes") {
         read_indexes(w, &mut store, &mut spans, value, &context);
