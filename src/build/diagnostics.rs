@@ -19,6 +19,9 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// A fix, where one is known.
     pub help: Option<String>,
+    /// Other places that explain it, each with its note: the first declaration of a
+    /// name declared twice.
+    pub related: Vec<(Range<usize>, String)>,
 }
 
 impl Diagnostic {
@@ -29,6 +32,7 @@ impl Diagnostic {
             span,
             label: None,
             help: None,
+            related: Vec::new(),
         }
     }
 
@@ -41,6 +45,14 @@ impl Diagnostic {
 
     pub fn label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
+        self
+    }
+
+    /// Points at another place too, with a note: "first declared here".
+    pub fn related(mut self, span: Option<Range<usize>>, note: impl Into<String>) -> Self {
+        if let Some(span) = span {
+            self.related.push((span, note.into()));
+        }
         self
     }
 
@@ -110,11 +122,17 @@ impl Report {
                 if let Some(label) = &diagnostic.label {
                     annotation = annotation.label(label.as_str());
                 }
-                title.element(
-                    Snippet::source(self.source.as_str())
-                        .path(self.path.as_str())
-                        .annotation(annotation),
-                )
+                let mut snippet = Snippet::source(self.source.as_str())
+                    .path(self.path.as_str())
+                    .annotation(annotation);
+                for (span, note) in &diagnostic.related {
+                    snippet = snippet.annotation(
+                        AnnotationKind::Context
+                            .span(clamp(span, &self.source))
+                            .label(note.as_str()),
+                    );
+                }
+                title.element(snippet)
             }
             None => title.element(Origin::path(self.path.as_str())),
         };

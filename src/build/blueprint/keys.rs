@@ -77,10 +77,11 @@ pub(super) fn read_reference(
 /// Two fields of one store may not share a column.
 pub(super) fn check_columns(w: &mut Walker, store: &Store, spans: &StoreSpans) {
     for (i, field) in store.fields.iter().enumerate() {
-        if let Some(first) = store.fields[..i]
+        if let Some(j) = store.fields[..i]
             .iter()
-            .find(|f| f.column.eq_ignore_ascii_case(&field.column))
+            .position(|f| f.column.eq_ignore_ascii_case(&field.column))
         {
+            let first = &store.fields[j];
             w.push(
                 Diagnostic::error(
                     spans.fields.get(i).cloned(),
@@ -88,6 +89,10 @@ pub(super) fn check_columns(w: &mut Walker, store: &Store, spans: &StoreSpans) {
                         "store `{}`: fields `{}` and `{}` both use column `{}`",
                         store.name, first.name, field.name, field.column
                     ),
+                )
+                .related(
+                    spans.fields.get(j).cloned(),
+                    format!("`{}` declared here", first.name),
                 )
                 .help("set `column` on one of them to the column it stands for"),
             );
@@ -116,6 +121,7 @@ pub(super) fn read_primary_key(
                         store.fields[*flagged].name
                     ),
                 )
+                .related(Some(flag_span.clone()), "and here")
                 .help("keep one of the two"),
             );
             spans.primary_key = flag_span.clone();
@@ -171,7 +177,7 @@ pub(super) fn read_primary_key(
             spans.primary_key = span.clone();
             store.primary_key.push(*only);
         }
-        (None, [(first, _), (second, span), ..]) => {
+        (None, [(first, first_span), (second, span), ..]) => {
             w.push(
                 Diagnostic::error(
                     Some(span.clone()),
@@ -179,6 +185,10 @@ pub(super) fn read_primary_key(
                         "{context}: fields `{}` and `{}` both set `primary_key = true`",
                         store.fields[*first].name, store.fields[*second].name
                     ),
+                )
+                .related(
+                    Some(first_span.clone()),
+                    format!("`{}` sets it here", store.fields[*first].name),
                 )
                 .help(format!(
                     "declare a composite key on the store: `primary_key = [\"{}\", \"{}\"]`",

@@ -164,26 +164,35 @@ pub fn check_sql_name(w: &mut Walker, name: &str, span: Span, what: &str) -> boo
 /// Names that must be unique across the whole schema: tables, records and the types
 /// generated for them, index names.
 pub fn check_collisions(w: &mut Walker, schema: &Schema, spans: &Spans) {
-    let mut tables: BTreeMap<String, &str> = BTreeMap::new();
-    let mut types: BTreeMap<String, String> = MODULE_TYPES
+    let mut tables: BTreeMap<String, (&str, Option<Span>)> = BTreeMap::new();
+    // Each generated type name, with its owner and where that was declared.
+    let mut types: BTreeMap<String, (String, Option<Span>)> = MODULE_TYPES
         .iter()
-        .map(|t| ((*t).to_owned(), "the generated module".to_owned()))
+        .map(|t| ((*t).to_owned(), ("the generated module".to_owned(), None)))
         .collect();
-    let mut index_names: BTreeMap<String, &str> = BTreeMap::new();
+    let mut index_names: BTreeMap<String, (&str, Span)> = BTreeMap::new();
     for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
         let here = Some(store_spans.name.clone());
-        if let Some(other) = tables.insert(store.table.to_ascii_lowercase(), &store.name) {
-            w.push(Diagnostic::error(
-                here.clone(),
-                format!(
-                    "stores `{other}` and `{}` both use table `{}`",
-                    store.name, store.table
-                ),
-            ));
+        if let Some((other, first)) = tables.insert(
+            store.table.to_ascii_lowercase(),
+            (&store.name, here.clone()),
+        ) {
+            w.push(
+                Diagnostic::error(
+                    here.clone(),
+                    format!(
+                        "stores `{other}` and `{}` both use table `{}`",
+                        store.name, store.table
+                    ),
+                )
+                .related(first, format!("store `{other}` declared here")),
+            );
         }
         for (generated, what) in generated_types(store) {
             let owner = format!("store `{}`", store.name);
-            if let Some(other) = types.insert(generated.clone(), owner.clone()) {
+            if let Some((other, first)) =
+                types.insert(generated.clone(), (owner.clone(), here.clone()))
+            {
                 let message = if other == owner {
                     format!(
                         "store `{}`: record name `{}` collides with its own {what}",
@@ -195,8 +204,10 @@ pub fn check_collisions(w: &mut Walker, schema: &Schema, spans: &Spans) {
                         store.name
                     )
                 };
+                let first = if other == owner { None } else { first };
                 w.push(
                     Diagnostic::error(here.clone(), message)
+                        .related(first, format!("{other} declared here"))
                         .help("set `record` to a different name"),
                 );
                 // The other names derive from the same record name: one report is enough.
@@ -223,7 +234,7 @@ pub fn check_collisions(w: &mut Walker, schema: &Schema, spans: &Spans) {
                 );
                 continue;
             }
-            let problem = match (enums.get(name.as_str()), types.get(name)) {
+            let problem = match (enums.get(name.as_str()), types.get(name).map(|(o, _)| o)) {
                 (Some((ty, _)), _) if *ty == &field.ty => continue,
                 (Some((_, other)), _) => {
                     format!("the enum `{name}` is also {other}'s, with other values or storage")
@@ -245,7 +256,9 @@ pub fn check_collisions(w: &mut Walker, schema: &Schema, spans: &Spans) {
     }
     for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
         for (index, span) in store.indexes.iter().zip(&store_spans.indexes) {
-            if let Some(other) = index_names.insert(index.name.to_ascii_lowercase(), &store.name) {
+            if let Some((other, first)) =
+                index_names.insert(index.name.to_ascii_lowercase(), (&store.name, span.clone()))
+            {
                 w.push(
                     Diagnostic::error(
                         Some(span.clone()),
@@ -254,6 +267,7 @@ pub fn check_collisions(w: &mut Walker, schema: &Schema, spans: &Spans) {
                             index.name
                         ),
                     )
+                    .related(Some(first), "first used here")
                     .help("set the index's `name` to one not used elsewhere in the blueprint"),
                 );
             }
