@@ -21,7 +21,7 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Other places that explain it, each with its note: the first declaration of a
     /// name declared twice.
-    pub related: Vec<(Range<usize>, String)>,
+    pub related: Box<[(Range<usize>, String)]>,
 }
 
 impl Diagnostic {
@@ -32,7 +32,7 @@ impl Diagnostic {
             span,
             label: None,
             help: None,
-            related: Vec::new(),
+            related: Box::new([]),
         }
     }
 
@@ -51,7 +51,9 @@ impl Diagnostic {
     /// Points at another place too, with a note: "first declared here".
     pub fn related(mut self, span: Option<Range<usize>>, note: impl Into<String>) -> Self {
         if let Some(span) = span {
-            self.related.push((span, note.into()));
+            let mut related = std::mem::take(&mut self.related).into_vec();
+            related.push((span, note.into()));
+            self.related = related.into_boxed_slice();
         }
         self
     }

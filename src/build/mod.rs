@@ -294,7 +294,7 @@ pub fn drift_diagnostics(blueprint: &Blueprint, catalog: &Catalog) -> Vec<Diagno
             span: blueprint.spans.locate(&blueprint.schema, &d.location),
             label: None,
             help: d.help(),
-            related: Vec::new(),
+            related: Box::new([]),
         })
         .collect()
 }

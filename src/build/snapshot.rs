@@ -382,7 +382,7 @@ pub fn staleness(
             "take it again: `storegen prepare` against a database with this schema, or a build with STOREGEN_WRITE_SNAPSHOT=1 and a live database"
                 .into(),
         ),
-        related: Vec::new(),
+        related: Box::new([]),
     }
     };
     let mut out = Vec::new();
