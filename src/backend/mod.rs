@@ -12,6 +12,8 @@ use crate::sql::Dialect;
 pub(crate) mod connect;
 #[cfg(feature = "codegen")]
 pub(crate) mod ddl;
+#[cfg(feature = "codegen")]
+pub(crate) mod migration;
 pub mod mysql;
 pub mod postgres;
 pub mod sqlite;

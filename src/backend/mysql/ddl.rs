@@ -6,9 +6,10 @@
 //! Tables are utf8mb4 with a binary collation, so text compares as on the other
 //! backends: case-sensitively, every character kept.
 
-use crate::backend::ddl::{Step, drift_target};
+use crate::backend::ddl::Step;
+use crate::backend::migration::{Group, Migrate, Table, foreign_key};
 use crate::drift::{Drift, DriftKind};
-use crate::model::{Catalog, DefaultValue, Field, LogicalType, OnDelete, Schema, Store};
+use crate::model::{Catalog, DefaultValue, Field, LogicalType, Schema, Store};
 
 use super::types::ddl_type;
 use crate::backend::ddl::{Statement, create_index, create_table};
@@ -31,7 +32,7 @@ fn table(store: &Store) -> String {
     let mut extra = Vec::new();
     for field in &store.fields {
         if let Some(reference) = &field.references {
-            extra.push(foreign_key(&field.column, reference));
+            extra.push(foreign_key(D, &field.column, reference));
         }
     }
     create_table(
@@ -88,177 +89,98 @@ fn column_def(field: &Field, unique: bool) -> String {
     sql
 }
 
-fn foreign_key(column: &str, reference: &crate::model::Reference) -> String {
-    let mut sql = format!(
-        "FOREIGN KEY ({}) REFERENCES {} ({})",
-        D.quote(column),
-        D.quote(&reference.table),
-        D.quote(&reference.column)
-    );
-    if reference.on_delete != OnDelete::NoAction {
-        sql.push_str(" ON DELETE ");
-        sql.push_str(reference.on_delete.sql());
-    }
-    sql
-}
-
 /// The statements that bring a MySQL database to the blueprint, from the drift between
 /// them: missing tables first (referenced ones first), then each table's changes.
 /// MySQL commits each DDL statement on its own: a failed step leaves those before it.
 pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<Step> {
-    let mut steps = Vec::new();
-    let missing: Vec<&str> = drifts
-        .iter()
-        .filter_map(|d| match &d.kind {
-            DriftKind::MissingTable { .. } => Some(d.location.store()),
-            _ => None,
-        })
-        .collect();
-    for store in crate::backend::creation_order(schema) {
-        if missing.contains(&store.name.as_str()) {
-            steps.push(Step::safe(table(store)));
-            for index in &store.indexes {
-                steps.push(Step::safe(create_index(store, index, D, false)));
-            }
-        }
+    crate::backend::migration::plan(&Mysql, schema, catalog, drifts)
+}
+
+struct Mysql;
+
+impl Migrate for Mysql {
+    fn dialect(&self) -> &'static crate::sql::Dialect {
+        D
     }
-    for drift in drifts {
-        let Some((store, field, table)) = drift_target(schema, catalog, &drift.location) else {
-            continue;
-        };
-        let t = D.quote(&store.table);
-        let alter = |what: String| Step::safe(format!("ALTER TABLE {t} {what}"));
-        // Type, nullability and AUTO_INCREMENT change together: MODIFY restates the
-        // whole column.
-        let modify = |field: &Field| alter(format!("MODIFY COLUMN {}", column_def(field, false)));
-        match &drift.kind {
-            DriftKind::MissingTable { .. } => {}
-            DriftKind::MissingColumn { .. } => {
-                if let Some(field) = field {
-                    let mut step = alter(format!("ADD COLUMN {}", column(field)));
-                    step.note = crate::backend::ddl::needs_backfill(&store.table, field);
-                    steps.push(step);
-                    if let Some(reference) = &field.references {
-                        steps.push(alter(format!(
-                            "ADD {}",
-                            foreign_key(&field.column, reference)
-                        )));
-                    }
-                }
-            }
-            DriftKind::Type { .. } | DriftKind::Nullable { .. } | DriftKind::Generated { .. } => {
-                if let Some(field) = field {
-                    let step = modify(field);
-                    // One MODIFY covers every change to the column.
-                    if !steps.contains(&step) {
-                        steps.push(step);
-                    }
-                }
-            }
-            // MODIFY restates the ENUM with the blueprint's values; rows holding a value
-            // it drops would be emptied.
+
+    fn same_identifier(&self, a: &str, b: &str) -> bool {
+        a.eq_ignore_ascii_case(b)
+    }
+
+    fn create_table(&self, store: &Store) -> Vec<Step> {
+        let mut steps = vec![Step::safe(table(store))];
+        for index in &store.indexes {
+            steps.push(Step::safe(create_index(store, index, D, false)));
+        }
+        steps
+    }
+
+    fn add_column(&self, table: &Table<'_>, field: &Field) -> Vec<Group> {
+        let mut step = table.alter(format!("ADD COLUMN {}", column(field)));
+        step.note = crate::backend::ddl::needs_backfill(&table.store.table, field);
+        let mut steps = vec![step];
+        if let Some(reference) = &field.references {
+            steps.push(table.alter(format!("ADD {}", foreign_key(D, &field.column, reference))));
+        }
+        vec![steps.into()]
+    }
+
+    /// Type, nullability and AUTO_INCREMENT change together: one MODIFY restates the
+    /// whole column. With an ENUM's values, it restates them as the blueprint has them;
+    /// rows holding a value it drops would be emptied.
+    fn change_column(&self, table: &Table<'_>, field: &Field, change: &DriftKind) -> Vec<Group> {
+        let mut step = table.alter(format!("MODIFY COLUMN {}", column_def(field, false)));
+        match change {
             DriftKind::EnumValues {
-                extra,
-                unchecked: false,
-                ..
-            } => {
-                if let Some(field) = field {
-                    let mut step = modify(field);
-                    if !steps.contains(&step) {
-                        step.destructive = !extra.is_empty();
-                        steps.push(step);
-                    }
-                }
-            }
-            DriftKind::EnumValues { .. } => {}
-            DriftKind::PrimaryKey { expected, actual } => {
-                let key: Vec<String> = expected.iter().map(|c| D.quote(c)).collect();
-                // A table without a key has none to drop (MySQL error 1091).
-                let drop = if actual.is_empty() {
-                    ""
-                } else {
-                    "DROP PRIMARY KEY, "
-                };
-                steps.push(alter(format!("{drop}ADD PRIMARY KEY ({})", key.join(", "))));
-            }
-            DriftKind::Unique {
-                column: c,
-                expected: true,
-            } => {
-                steps.push(alter(format!("ADD UNIQUE ({})", D.quote(c))));
-            }
-            DriftKind::Unique {
-                column: c,
-                expected: false,
-            } => {
-                for index in table.into_iter().flat_map(|t| &t.indexes) {
-                    if index.unique
-                        && index.columns.len() == 1
-                        && index.columns[0].eq_ignore_ascii_case(c)
-                    {
-                        steps.push(alter(format!("DROP INDEX {}", D.quote(&index.name))));
-                    }
-                }
-            }
-            DriftKind::UnknownColumn {
-                column: c,
-                sql_type,
-                required,
-                ..
-            } => {
-                if *required {
-                    // Inserts that leave it out work once it may be NULL.
-                    steps.push(alter(format!(
-                        "MODIFY COLUMN {} {sql_type} NULL",
-                        D.quote(c)
-                    )));
-                }
-                steps.push(Step::destructive(format!(
-                    "ALTER TABLE {t} DROP COLUMN {}",
-                    D.quote(c)
-                )));
-            }
-            DriftKind::MissingIndex {
-                columns, unique, ..
-            } => {
-                let crate::drift::Location::Index {
-                    index: position, ..
-                } = &drift.location
-                else {
-                    continue;
-                };
-                let Some(index) = store.indexes.get(*position) else {
-                    continue;
-                };
-                let cols: Vec<String> = columns.iter().map(|c| D.quote(c)).collect();
-                steps.push(Step::safe(format!(
-                    "CREATE {}INDEX {} ON {t} ({})",
-                    if *unique { "UNIQUE " } else { "" },
-                    D.quote(&index.name),
-                    cols.join(", ")
-                )));
-            }
-            DriftKind::MissingForeignKey { column: c, .. } => {
-                if let Some(reference) = field.and_then(|f| f.references.as_ref()) {
-                    steps.push(alter(format!("ADD {}", foreign_key(c, reference))));
-                }
-            }
-            DriftKind::OnDelete { column: c, .. } => {
-                let existing = table
-                    .into_iter()
-                    .flat_map(|t| &t.foreign_keys)
-                    .find(|k| k.columns.len() == 1 && k.columns[0].eq_ignore_ascii_case(c));
-                if let (Some(existing), Some(reference)) =
-                    (existing, field.and_then(|f| f.references.as_ref()))
-                {
-                    steps.push(alter(format!(
-                        "DROP FOREIGN KEY {}",
-                        D.quote(&existing.name)
-                    )));
-                    steps.push(alter(format!("ADD {}", foreign_key(c, reference))));
-                }
-            }
+                unchecked: true, ..
+            } => return Vec::new(),
+            DriftKind::EnumValues { extra, .. } => step.destructive = !extra.is_empty(),
+            _ => {}
         }
+        vec![Group {
+            key: Some(format!("modify {}.{}", table.store.table, field.column)),
+            steps: vec![step],
+        }]
     }
-    steps
+
+    fn set_primary_key(
+        &self,
+        table: &Table<'_>,
+        expected: &[String],
+        actual: &[String],
+    ) -> Vec<Group> {
+        let key: Vec<String> = expected.iter().map(|c| D.quote(c)).collect();
+        // A table without a key has none to drop (MySQL error 1091).
+        let drop = if actual.is_empty() {
+            ""
+        } else {
+            "DROP PRIMARY KEY, "
+        };
+        vec![
+            table
+                .alter(format!("{drop}ADD PRIMARY KEY ({})", key.join(", ")))
+                .into(),
+        ]
+    }
+
+    fn drop_unique_index(&self, table: &Table<'_>, index: &str) -> Group {
+        table.alter(format!("DROP INDEX {}", D.quote(index))).into()
+    }
+
+    fn allow_null(&self, table: &Table<'_>, column: &str, sql_type: &str) -> Vec<Group> {
+        // Inserts that leave it out work once it may be NULL.
+        vec![
+            table
+                .alter(format!("MODIFY COLUMN {} {sql_type} NULL", D.quote(column)))
+                .into(),
+        ]
+    }
+
+    fn index_if_not_exists(&self) -> bool {
+        false
+    }
+
+    fn drop_foreign_key(&self, name: &str) -> String {
+        format!("DROP FOREIGN KEY {}", D.quote(name))
+    }
 }

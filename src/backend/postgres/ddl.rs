@@ -1,8 +1,9 @@
 //! PostgreSQL DDL, from the schema model. Pure.
 
-use crate::backend::ddl::{Step, drift_target};
+use crate::backend::ddl::Step;
+use crate::backend::migration::{Group, Migrate, Table};
 use crate::drift::{Drift, DriftKind};
-use crate::model::{Catalog, DefaultValue, Field, LogicalType, OnDelete, Schema};
+use crate::model::{Catalog, DefaultValue, Field, LogicalType, OnDelete, Schema, Store};
 
 use super::types::ddl_type;
 use crate::backend::ddl::{Statement, create_index, create_table};
@@ -103,223 +104,160 @@ fn column(field: &Field, sole_key: bool) -> String {
 /// between them: missing tables first (referenced ones first), then each table's
 /// changes in blueprint order.
 pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<Step> {
-    let mut steps = Vec::new();
-    let missing: Vec<&str> = drifts
-        .iter()
-        .filter_map(|d| match &d.kind {
-            DriftKind::MissingTable { .. } => Some(d.location.store()),
-            _ => None,
-        })
-        .collect();
-    for store in crate::backend::creation_order(schema) {
-        if missing.contains(&store.name.as_str()) {
-            steps.push(Step::safe(
-                create_types(store)
-                    + &create_table(store, D, column, true, Vec::new(), Vec::new(), ""),
-            ));
-            for index in &store.indexes {
-                steps.push(Step::safe(create_index(store, index, D, true)));
-            }
-        }
+    crate::backend::migration::plan(&Postgres, schema, catalog, drifts)
+}
+
+struct Postgres;
+
+impl Migrate for Postgres {
+    fn dialect(&self) -> &'static crate::sql::Dialect {
+        D
     }
-    for drift in drifts {
-        let Some((store, field, table)) = drift_target(schema, catalog, &drift.location) else {
-            continue;
-        };
-        let t = D.quote(&store.table);
-        let alter = |what: String| Step::safe(format!("ALTER TABLE {t} {what}"));
-        match &drift.kind {
-            DriftKind::MissingTable { .. } => {}
-            DriftKind::MissingColumn { .. } => {
-                if let Some(field) = field {
-                    let mut step = alter(format!("ADD COLUMN {}", column(field, false)));
-                    step.sql = create_type(field) + &step.sql;
-                    step.note = crate::backend::ddl::needs_backfill(&store.table, field);
-                    steps.push(step);
-                }
+
+    fn same_identifier(&self, a: &str, b: &str) -> bool {
+        a == b
+    }
+
+    fn create_table(&self, store: &Store) -> Vec<Step> {
+        let mut steps = vec![Step::safe(
+            create_types(store) + &create_table(store, D, column, true, Vec::new(), Vec::new(), ""),
+        )];
+        for index in &store.indexes {
+            steps.push(Step::safe(create_index(store, index, D, true)));
+        }
+        steps
+    }
+
+    fn add_column(&self, table: &Table<'_>, field: &Field) -> Vec<Group> {
+        let mut step = table.alter(format!("ADD COLUMN {}", column(field, false)));
+        step.sql = create_type(field) + &step.sql;
+        step.note = crate::backend::ddl::needs_backfill(&table.store.table, field);
+        vec![step.into()]
+    }
+
+    fn change_column(&self, table: &Table<'_>, field: &Field, change: &DriftKind) -> Vec<Group> {
+        let c = D.quote(&field.column);
+        match change {
+            DriftKind::Type { .. } => {
+                let ty = ddl_type(&field.ty);
+                // An enum type comes first, and takes its values through text.
+                let (create, through) = match field.ty.enum_type_name() {
+                    Some(_) => (create_type(field), "::text"),
+                    None => (String::new(), ""),
+                };
+                let mut step = table.alter(format!(
+                    "ALTER COLUMN {c} TYPE {ty} USING {c}{through}::{ty}"
+                ));
+                step.sql = create + &step.sql;
+                vec![step.into()]
             }
-            DriftKind::Type { column: c, .. } => {
-                if let Some(field) = field {
-                    let ty = ddl_type(&field.ty);
-                    let c = D.quote(c);
-                    // An enum type comes first, and takes its values through text.
-                    let (create, through) = match field.ty.enum_type_name() {
-                        Some(_) => (create_type(field), "::text"),
-                        None => (String::new(), ""),
-                    };
-                    let mut step = alter(format!(
-                        "ALTER COLUMN {c} TYPE {ty} USING {c}{through}::{ty}"
-                    ));
-                    step.sql = create + &step.sql;
-                    steps.push(step);
-                }
-            }
+            // A native enum's type gains the missing values. Text with a CHECK is left
+            // alone: the constraint's name is the database's to choose.
             DriftKind::EnumValues {
                 missing,
                 extra,
                 unchecked: false,
                 ..
             } => {
-                let Some(field) = field else { continue };
-                // A native enum's type gains the missing values. Text with a CHECK is left
-                // alone: the constraint's name is the database's to choose.
-                if let Some(name) = field.ty.enum_type_name() {
-                    for value in missing {
-                        steps.push(Step::safe(format!(
+                let Some(name) = field.ty.enum_type_name() else {
+                    return Vec::new();
+                };
+                let mut steps: Vec<Step> = missing
+                    .iter()
+                    .map(|value| {
+                        Step::safe(format!(
                             "ALTER TYPE {} ADD VALUE IF NOT EXISTS {}",
                             D.quote(&name),
                             D.literal(value)
-                        )));
-                    }
-                    if !extra.is_empty() {
-                        steps.push(
-                                Step::destructive(format!(
-                                    "-- values {} stay in type {}",
-                                    extra.join(", "),
-                                    D.quote(&name)
-                                ))
-                                .noted("PostgreSQL can't drop an enum type's values: move the rows off them, then recreate the type"),
-                            );
-                    }
+                        ))
+                    })
+                    .collect();
+                if !extra.is_empty() {
+                    steps.push(
+                        Step::destructive(format!(
+                            "-- values {} stay in type {}",
+                            extra.join(", "),
+                            D.quote(&name)
+                        ))
+                        .noted("PostgreSQL can't drop an enum type's values: move the rows off them, then recreate the type"),
+                    );
                 }
+                vec![steps.into()]
             }
-            DriftKind::EnumValues { .. } => {}
-            DriftKind::Nullable {
-                column: c,
-                expected,
-            } => {
+            DriftKind::Nullable { expected, .. } => {
                 let change = if *expected { "DROP" } else { "SET" };
-                steps.push(alter(format!(
-                    "ALTER COLUMN {} {change} NOT NULL",
-                    D.quote(c)
-                )));
+                vec![
+                    table
+                        .alter(format!("ALTER COLUMN {c} {change} NOT NULL"))
+                        .into(),
+                ]
             }
-            DriftKind::PrimaryKey { expected, actual } => {
-                if let Some(index) =
-                    table.and_then(|t| t.indexes.iter().find(|i| i.unique && i.columns == *actual))
-                {
-                    steps.push(alter(format!(
-                        "DROP CONSTRAINT IF EXISTS {}",
-                        D.quote(&index.name)
-                    )));
-                }
-                let key: Vec<String> = expected.iter().map(|c| D.quote(c)).collect();
-                steps.push(alter(format!("ADD PRIMARY KEY ({})", key.join(", "))));
+            DriftKind::Generated { expected: true, .. } => {
+                let t = D.quote(&table.store.table);
+                vec![
+                    vec![
+                        table.alter(format!("ALTER COLUMN {c} DROP DEFAULT")),
+                        table.alter(format!("ALTER COLUMN {c} ADD GENERATED BY DEFAULT AS IDENTITY")),
+                        // Start the new sequence past the rows already there.
+                        Step::safe(format!(
+                            "SELECT setval(pg_get_serial_sequence({}, {}), COALESCE((SELECT max({c}) FROM {t}), 0) + 1, false)",
+                            D.literal(&t),
+                            D.literal(&field.column)
+                        )),
+                    ]
+                    .into(),
+                ]
             }
-            DriftKind::Unique {
-                column: c,
-                expected: true,
-            } => {
-                steps.push(alter(format!("ADD UNIQUE ({})", D.quote(c))));
-            }
-            DriftKind::Unique {
-                column: c,
-                expected: false,
-            } => {
-                for index in table.into_iter().flat_map(|t| &t.indexes) {
-                    if index.unique && index.columns == [c.clone()] {
-                        steps.push(alter(format!(
-                            "DROP CONSTRAINT IF EXISTS {}",
-                            D.quote(&index.name)
-                        )));
-                        steps.push(Step::safe(format!(
-                            "DROP INDEX IF EXISTS {}",
-                            D.quote(&index.name)
-                        )));
-                    }
-                }
-            }
-            DriftKind::Generated {
-                column: c,
-                expected: true,
-            } => {
-                let qc = D.quote(c);
-                steps.push(alter(format!("ALTER COLUMN {qc} DROP DEFAULT")));
-                steps.push(alter(format!(
-                    "ALTER COLUMN {qc} ADD GENERATED BY DEFAULT AS IDENTITY"
-                )));
-                // Start the new sequence past the rows already there.
-                steps.push(Step::safe(format!(
-                    "SELECT setval(pg_get_serial_sequence({}, {}), COALESCE((SELECT max({qc}) FROM {t}), 0) + 1, false)",
-                    D.literal(&t),
-                    D.literal(c)
-                )));
-            }
-            DriftKind::Generated {
-                column: c,
-                expected: false,
-            } => {
-                let qc = D.quote(c);
-                steps.push(alter(format!("ALTER COLUMN {qc} DROP IDENTITY IF EXISTS")));
-                steps.push(alter(format!("ALTER COLUMN {qc} DROP DEFAULT")));
-            }
-            DriftKind::UnknownColumn {
-                column: c,
-                required,
-                ..
-            } => {
-                if *required {
-                    // Inserts that leave it out work once it may be NULL.
-                    steps.push(alter(format!("ALTER COLUMN {} DROP NOT NULL", D.quote(c))));
-                }
-                steps.push(Step::destructive(format!(
-                    "ALTER TABLE {t} DROP COLUMN {}",
-                    D.quote(c)
-                )));
-            }
-            DriftKind::MissingIndex {
-                columns, unique, ..
-            } => {
-                let position = match &drift.location {
-                    crate::drift::Location::Index { index, .. } => *index,
-                    _ => continue,
-                };
-                let Some(index) = store.indexes.get(position) else {
-                    continue;
-                };
-                let cols: Vec<String> = columns.iter().map(|c| D.quote(c)).collect();
-                steps.push(Step::safe(format!(
-                    "CREATE {}INDEX IF NOT EXISTS {} ON {t} ({})",
-                    if *unique { "UNIQUE " } else { "" },
-                    D.quote(&index.name),
-                    cols.join(", ")
-                )));
-            }
-            DriftKind::MissingForeignKey { column: c, .. } => {
-                if let Some(reference) = field.and_then(|f| f.references.as_ref()) {
-                    steps.push(alter(foreign_key(c, reference)));
-                }
-            }
-            DriftKind::OnDelete { column: c, .. } => {
-                let existing = table
-                    .into_iter()
-                    .flat_map(|t| &t.foreign_keys)
-                    .find(|k| k.columns == [c.clone()]);
-                if let (Some(existing), Some(reference)) =
-                    (existing, field.and_then(|f| f.references.as_ref()))
-                {
-                    steps.push(alter(format!(
-                        "DROP CONSTRAINT {}",
-                        D.quote(&existing.name)
-                    )));
-                    steps.push(alter(foreign_key(c, reference)));
-                }
-            }
+            DriftKind::Generated { .. } => vec![
+                vec![
+                    table.alter(format!("ALTER COLUMN {c} DROP IDENTITY IF EXISTS")),
+                    table.alter(format!("ALTER COLUMN {c} DROP DEFAULT")),
+                ]
+                .into(),
+            ],
+            _ => Vec::new(),
         }
     }
-    steps
-}
 
-fn foreign_key(column: &str, reference: &crate::model::Reference) -> String {
-    let mut sql = format!(
-        "ADD FOREIGN KEY ({}) REFERENCES {} ({})",
-        D.quote(column),
-        D.quote(&reference.table),
-        D.quote(&reference.column)
-    );
-    if reference.on_delete != OnDelete::NoAction {
-        sql.push_str(" ON DELETE ");
-        sql.push_str(reference.on_delete.sql());
+    fn set_primary_key(
+        &self,
+        table: &Table<'_>,
+        expected: &[String],
+        actual: &[String],
+    ) -> Vec<Group> {
+        let mut steps = Vec::new();
+        if let Some(index) = table
+            .catalog
+            .and_then(|t| t.indexes.iter().find(|i| i.unique && i.columns == actual))
+        {
+            steps.push(table.alter(format!(
+                "DROP CONSTRAINT IF EXISTS {}",
+                D.quote(&index.name)
+            )));
+        }
+        let key: Vec<String> = expected.iter().map(|c| D.quote(c)).collect();
+        steps.push(table.alter(format!("ADD PRIMARY KEY ({})", key.join(", "))));
+        vec![steps.into()]
     }
-    sql
+
+    fn drop_unique_index(&self, table: &Table<'_>, index: &str) -> Group {
+        vec![
+            table.alter(format!("DROP CONSTRAINT IF EXISTS {}", D.quote(index))),
+            Step::safe(format!("DROP INDEX IF EXISTS {}", D.quote(index))),
+        ]
+        .into()
+    }
+
+    fn allow_null(&self, table: &Table<'_>, column: &str, _sql_type: &str) -> Vec<Group> {
+        // Inserts that leave it out work once it may be NULL.
+        vec![
+            table
+                .alter(format!("ALTER COLUMN {} DROP NOT NULL", D.quote(column)))
+                .into(),
+        ]
+    }
+
+    fn drop_foreign_key(&self, name: &str) -> String {
+        format!("DROP CONSTRAINT {}", D.quote(name))
+    }
 }

@@ -1,6 +1,7 @@
 //! SQLite DDL: the CREATE script `migrate` runs, from the schema model. Pure.
 
-use crate::backend::ddl::{Step, drift_target};
+use crate::backend::ddl::Step;
+use crate::backend::migration::{Group, Migrate, Table};
 use crate::drift::{Drift, DriftKind};
 use crate::model::{Catalog, DefaultValue, Field, LogicalType, OnDelete, Schema, Store};
 
@@ -97,83 +98,133 @@ fn default_sql(default: &DefaultValue, ty: &LogicalType) -> String {
 /// with foreign keys off while it runs. Columns the blueprint doesn't declare are kept
 /// (made nullable) unless destructive steps are allowed.
 pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<Step> {
-    let mut steps = Vec::new();
-    let mut rebuilt = Vec::new();
-    for drift in drifts {
-        let Some((store, _, table)) = drift_target(schema, catalog, &drift.location) else {
-            continue;
+    crate::backend::migration::plan(&Sqlite, schema, catalog, drifts)
+}
+
+struct Sqlite;
+
+impl Sqlite {
+    /// The table rebuilt, once whatever changed in it; `note` goes above its first step.
+    fn rebuilt(table: &Table<'_>, note: Option<String>) -> Vec<Group> {
+        let Some(catalog) = table.catalog else {
+            return Vec::new();
         };
-        match (&drift.kind, table) {
-            (DriftKind::MissingTable { .. }, _) => {
-                steps.push(Step::safe(create_table(
-                    store,
-                    D,
-                    column,
-                    true,
-                    Vec::new(),
-                    Vec::new(),
-                    "",
-                )));
-                for index in &store.indexes {
-                    steps.push(Step::safe(create_index(store, index, D, true)));
-                }
-            }
-            (DriftKind::MissingIndex { .. }, _) => {
-                let crate::drift::Location::Index { index, .. } = &drift.location else {
-                    continue;
-                };
-                if let Some(index) = store.indexes.get(*index) {
-                    steps.push(Step::safe(create_index(store, index, D, true)));
-                }
-            }
-            (
-                DriftKind::UnknownColumn {
-                    required,
-                    column: c,
-                    ..
-                },
-                table,
-            ) => {
-                // A required one blocks every insert: the rebuild keeps it, nullable.
-                if *required
-                    && !rebuilt.contains(&store.name)
-                    && let Some(table) = table
-                {
-                    rebuilt.push(store.name.clone());
-                    steps.extend(rebuild(store, table));
-                }
-                steps.push(Step::destructive(format!(
-                    "ALTER TABLE {} DROP COLUMN {}",
-                    D.quote(&store.table),
-                    D.quote(c)
-                )));
-            }
-            (kind, Some(table)) if !rebuilt.contains(&store.name) => {
-                rebuilt.push(store.name.clone());
-                let mut rebuilt_steps = rebuild(store, table);
-                // The new table's CHECK refuses rows holding values the enum lacks: the
-                // copy then fails, and the transaction undoes the rebuild.
-                if let (
-                    DriftKind::EnumValues {
-                        column,
-                        extra,
-                        unchecked,
-                        ..
-                    },
-                    Some(first),
-                ) = (kind, rebuilt_steps.first_mut())
-                    && (*unchecked || !extra.is_empty())
-                {
-                    first.note = Some(format!(
-                        "rows whose `{column}` holds a value the enum lacks make this rebuild fail: change them first"
-                    ));
-                }
-                steps.extend(rebuilt_steps);
-            }
-            _ => {}
+        let mut steps = rebuild(table.store, catalog);
+        if let (Some(note), Some(first)) = (note, steps.first_mut()) {
+            first.note = Some(note);
         }
+        vec![Group {
+            key: Some(format!("rebuild {}", table.store.table)),
+            steps,
+        }]
     }
-    steps
+}
+
+impl Migrate for Sqlite {
+    fn dialect(&self) -> &'static crate::sql::Dialect {
+        D
+    }
+
+    fn same_identifier(&self, a: &str, b: &str) -> bool {
+        super::types::same_identifier(a, b)
+    }
+
+    /// SQLite resolves foreign keys when rows are written: tables come in drift order.
+    fn creates_first(&self) -> bool {
+        false
+    }
+
+    fn create_table(&self, store: &Store) -> Vec<Step> {
+        let mut steps = vec![Step::safe(create_table(
+            store,
+            D,
+            column,
+            true,
+            Vec::new(),
+            Vec::new(),
+            "",
+        ))];
+        for index in &store.indexes {
+            steps.push(Step::safe(create_index(store, index, D, true)));
+        }
+        steps
+    }
+
+    fn add_column(&self, table: &Table<'_>, _: &Field) -> Vec<Group> {
+        Sqlite::rebuilt(table, None)
+    }
+
+    fn change_column(&self, table: &Table<'_>, _: &Field, change: &DriftKind) -> Vec<Group> {
+        // The new table's CHECK refuses rows holding values the enum lacks: the copy then
+        // fails, and the transaction undoes the rebuild.
+        let note = match change {
+            DriftKind::EnumValues {
+                column,
+                extra,
+                unchecked,
+                ..
+            } if *unchecked || !extra.is_empty() => Some(format!(
+                "rows whose `{column}` holds a value the enum lacks make this rebuild fail: change them first"
+            )),
+            _ => None,
+        };
+        Sqlite::rebuilt(table, note)
+    }
+
+    fn set_primary_key(&self, table: &Table<'_>, _: &[String], _: &[String]) -> Vec<Group> {
+        Sqlite::rebuilt(table, None)
+    }
+
+    fn add_unique(&self, table: &Table<'_>, _: &str) -> Vec<Group> {
+        Sqlite::rebuilt(table, None)
+    }
+
+    fn drop_unique(&self, table: &Table<'_>, _: &str) -> Vec<Group> {
+        Sqlite::rebuilt(table, None)
+    }
+
+    fn drop_unique_index(&self, table: &Table<'_>, _: &str) -> Group {
+        Sqlite::rebuilt(table, None)
+            .pop()
+            .unwrap_or_else(|| Vec::new().into())
+    }
+
+    /// A required column stops every insert: the rebuild keeps it, nullable.
+    fn allow_null(&self, table: &Table<'_>, _: &str, _: &str) -> Vec<Group> {
+        Sqlite::rebuilt(table, None)
+    }
+
+    fn add_index(
+        &self,
+        table: &Table<'_>,
+        index: &crate::model::Index,
+        _: &[String],
+        _: bool,
+    ) -> Vec<Group> {
+        vec![Step::safe(create_index(table.store, index, D, true)).into()]
+    }
+
+    fn add_foreign_key(
+        &self,
+        table: &Table<'_>,
+        _: &str,
+        _: &crate::model::Reference,
+    ) -> Vec<Group> {
+        Sqlite::rebuilt(table, None)
+    }
+
+    fn drop_foreign_key(&self, _: &str) -> String {
+        String::new() // never asked: foreign keys change by rebuilding
+    }
+
+    fn replace_foreign_key(
+        &self,
+        table: &Table<'_>,
+        _: &str,
+        _: &crate::model::Reference,
+    ) -> Vec<Group> {
+        Sqlite::rebuilt(table, None)
+    }
 }
 
 fn rebuild(store: &Store, table: &crate::model::CatalogTable) -> Vec<Step> {

@@ -1,0 +1,329 @@
+//! One migration planner for every backend: it walks the drift between a blueprint and
+//! a database once, and asks the backend's [`Migrate`] for the statements each change
+//! takes. What backends share (adding a UNIQUE, an index, a foreign key, dropping a
+//! column) is written here once; a backend overrides only what it spells differently.
+
+use super::ddl::{Step, drift_target};
+use crate::drift::{Drift, DriftKind, Location};
+use crate::model::{Catalog, CatalogTable, Field, Index, Reference, Schema, Store};
+use crate::sql::Dialect;
+
+/// A table the planner changes: the store as the blueprint declares it, and the table
+/// as the database has it (when it has it).
+pub(crate) struct Table<'a> {
+    pub store: &'a Store,
+    pub catalog: Option<&'a CatalogTable>,
+    /// `ALTER TABLE <table> `, quoted.
+    alter: String,
+}
+
+impl Table<'_> {
+    /// `ALTER TABLE <table> <what>`.
+    pub fn alter(&self, what: impl AsRef<str>) -> Step {
+        Step::safe(format!("{}{}", self.alter, what.as_ref()))
+    }
+}
+
+/// The statements one change takes. A group with a key already planned is left out: one
+/// MODIFY restates a column whatever changed in it, one rebuild remakes a table.
+pub(crate) struct Group {
+    pub key: Option<String>,
+    pub steps: Vec<Step>,
+}
+
+impl From<Vec<Step>> for Group {
+    fn from(steps: Vec<Step>) -> Group {
+        Group { key: None, steps }
+    }
+}
+
+impl From<Step> for Group {
+    fn from(step: Step) -> Group {
+        Group::from(vec![step])
+    }
+}
+
+/// What a backend writes for each change.
+pub(crate) trait Migrate {
+    fn dialect(&self) -> &'static Dialect;
+
+    /// Whether two identifiers name the same column here.
+    fn same_identifier(&self, a: &str, b: &str) -> bool;
+
+    /// Whether missing tables are created before any other change, referenced tables
+    /// first (the backend checks a foreign key's table when it is created); otherwise
+    /// they are created where their drift comes.
+    fn creates_first(&self) -> bool {
+        true
+    }
+
+    /// A missing table: its types, the table, its indexes.
+    fn create_table(&self, store: &Store) -> Vec<Step>;
+
+    /// A column the table lacks.
+    fn add_column(&self, table: &Table<'_>, field: &Field) -> Vec<Group>;
+
+    /// A column whose type, nullability, generation or enum values differ (`change`
+    /// says which).
+    fn change_column(&self, table: &Table<'_>, field: &Field, change: &DriftKind) -> Vec<Group>;
+
+    /// A primary key of other columns.
+    fn set_primary_key(
+        &self,
+        table: &Table<'_>,
+        expected: &[String],
+        actual: &[String],
+    ) -> Vec<Group>;
+
+    /// A column that should be UNIQUE and isn't.
+    fn add_unique(&self, table: &Table<'_>, column: &str) -> Vec<Group> {
+        vec![
+            table
+                .alter(format!("ADD UNIQUE ({})", self.dialect().quote(column)))
+                .into(),
+        ]
+    }
+
+    /// A column that is UNIQUE and shouldn't be: the unique indexes on it alone.
+    fn drop_unique(&self, table: &Table<'_>, column: &str) -> Vec<Group> {
+        self.unique_indexes_on(table, column)
+            .into_iter()
+            .map(|index| self.drop_unique_index(table, index))
+            .collect()
+    }
+
+    /// Drops one unique index.
+    fn drop_unique_index(&self, table: &Table<'_>, index: &str) -> Group;
+
+    /// Lets inserts leave out a column the blueprint doesn't know (`required`: it is
+    /// NOT NULL without a default), before it is dropped.
+    fn allow_null(&self, table: &Table<'_>, column: &str, sql_type: &str) -> Vec<Group>;
+
+    /// A column the blueprint doesn't know: nullable first when inserts would fail on
+    /// it, then dropped (destructive).
+    fn drop_column(
+        &self,
+        table: &Table<'_>,
+        column: &str,
+        sql_type: &str,
+        required: bool,
+    ) -> Vec<Group> {
+        let mut groups = if required {
+            self.allow_null(table, column, sql_type)
+        } else {
+            Vec::new()
+        };
+        groups.push(
+            Step::destructive(format!(
+                "{}DROP COLUMN {}",
+                table.alter,
+                self.dialect().quote(column)
+            ))
+            .into(),
+        );
+        groups
+    }
+
+    /// Whether CREATE INDEX takes IF NOT EXISTS.
+    fn index_if_not_exists(&self) -> bool {
+        true
+    }
+
+    /// An index the table lacks, on `columns` as the drift names them.
+    fn add_index(
+        &self,
+        table: &Table<'_>,
+        index: &Index,
+        columns: &[String],
+        unique: bool,
+    ) -> Vec<Group> {
+        let d = self.dialect();
+        let cols: Vec<String> = columns.iter().map(|c| d.quote(c)).collect();
+        vec![
+            Step::safe(format!(
+                "CREATE {}INDEX {}{} ON {} ({})",
+                if unique { "UNIQUE " } else { "" },
+                if self.index_if_not_exists() {
+                    "IF NOT EXISTS "
+                } else {
+                    ""
+                },
+                d.quote(&index.name),
+                d.quote(&table.store.table),
+                cols.join(", ")
+            ))
+            .into(),
+        ]
+    }
+
+    /// A foreign key the table lacks.
+    fn add_foreign_key(
+        &self,
+        table: &Table<'_>,
+        column: &str,
+        reference: &Reference,
+    ) -> Vec<Group> {
+        vec![
+            table
+                .alter(format!(
+                    "ADD {}",
+                    foreign_key(self.dialect(), column, reference)
+                ))
+                .into(),
+        ]
+    }
+
+    /// `ALTER TABLE … <this>` drops the foreign key constraint `name`.
+    fn drop_foreign_key(&self, name: &str) -> String;
+
+    /// A foreign key that does something else on delete: dropped and added again.
+    fn replace_foreign_key(
+        &self,
+        table: &Table<'_>,
+        column: &str,
+        reference: &Reference,
+    ) -> Vec<Group> {
+        let existing = table
+            .catalog
+            .into_iter()
+            .flat_map(|t| &t.foreign_keys)
+            .find(|k| k.columns.len() == 1 && self.same_identifier(&k.columns[0], column));
+        let Some(existing) = existing else {
+            return Vec::new();
+        };
+        vec![
+            vec![
+                table.alter(self.drop_foreign_key(&existing.name)),
+                table.alter(format!(
+                    "ADD {}",
+                    foreign_key(self.dialect(), column, reference)
+                )),
+            ]
+            .into(),
+        ]
+    }
+
+    /// The names of the table's unique indexes on `column` alone.
+    fn unique_indexes_on<'t>(&self, table: &Table<'t>, column: &str) -> Vec<&'t str> {
+        table
+            .catalog
+            .into_iter()
+            .flat_map(|t| &t.indexes)
+            .filter(|i| {
+                i.unique && i.columns.len() == 1 && self.same_identifier(&i.columns[0], column)
+            })
+            .map(|i| i.name.as_str())
+            .collect()
+    }
+}
+
+/// `FOREIGN KEY (<column>) REFERENCES <table> (<column>) [ON DELETE …]`.
+pub(crate) fn foreign_key(d: &Dialect, column: &str, reference: &Reference) -> String {
+    let mut sql = format!(
+        "FOREIGN KEY ({}) REFERENCES {} ({})",
+        d.quote(column),
+        d.quote(&reference.table),
+        d.quote(&reference.column)
+    );
+    if reference.on_delete != crate::model::OnDelete::NoAction {
+        sql.push_str(" ON DELETE ");
+        sql.push_str(reference.on_delete.sql());
+    }
+    sql
+}
+
+/// The statements that bring a database to the blueprint, from the drift between
+/// them: missing tables first where the backend wants them so, then each change in the
+/// drift's order (blueprint order).
+pub(crate) fn plan(
+    m: &dyn Migrate,
+    schema: &Schema,
+    catalog: &Catalog,
+    drifts: &[Drift],
+) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let missing: Vec<&str> = drifts
+        .iter()
+        .filter(|d| matches!(d.kind, DriftKind::MissingTable { .. }))
+        .map(|d| d.location.store())
+        .collect();
+    if m.creates_first() {
+        for store in super::creation_order(schema) {
+            if missing.contains(&store.name.as_str()) {
+                steps.extend(m.create_table(store));
+            }
+        }
+    }
+    let mut planned: Vec<String> = Vec::new();
+    for drift in drifts {
+        let Some((store, field, catalog_table)) = drift_target(schema, catalog, &drift.location)
+        else {
+            continue;
+        };
+        let table = Table {
+            store,
+            catalog: catalog_table,
+            alter: format!("ALTER TABLE {} ", m.dialect().quote(&store.table)),
+        };
+        let reference = field.and_then(|f| f.references.as_ref());
+        let groups: Vec<Group> = match &drift.kind {
+            DriftKind::MissingTable { .. } if m.creates_first() => Vec::new(),
+            DriftKind::MissingTable { .. } => vec![m.create_table(store).into()],
+            DriftKind::MissingColumn { .. } => match field {
+                Some(field) => m.add_column(&table, field),
+                None => Vec::new(),
+            },
+            DriftKind::Type { .. }
+            | DriftKind::Nullable { .. }
+            | DriftKind::Generated { .. }
+            | DriftKind::EnumValues { .. } => match field {
+                Some(field) => m.change_column(&table, field, &drift.kind),
+                None => Vec::new(),
+            },
+            DriftKind::PrimaryKey { expected, actual } => {
+                m.set_primary_key(&table, expected, actual)
+            }
+            DriftKind::Unique {
+                column,
+                expected: true,
+            } => m.add_unique(&table, column),
+            DriftKind::Unique {
+                column,
+                expected: false,
+            } => m.drop_unique(&table, column),
+            DriftKind::UnknownColumn {
+                column,
+                sql_type,
+                required,
+                ..
+            } => m.drop_column(&table, column, sql_type, *required),
+            DriftKind::MissingIndex {
+                columns, unique, ..
+            } => match &drift.location {
+                Location::Index { index, .. } => match store.indexes.get(*index) {
+                    Some(index) => m.add_index(&table, index, columns, *unique),
+                    None => Vec::new(),
+                },
+                _ => Vec::new(),
+            },
+            DriftKind::MissingForeignKey { column, .. } => match reference {
+                Some(reference) => m.add_foreign_key(&table, column, reference),
+                None => Vec::new(),
+            },
+            DriftKind::OnDelete { column, .. } => match reference {
+                Some(reference) => m.replace_foreign_key(&table, column, reference),
+                None => Vec::new(),
+            },
+        };
+        for group in groups {
+            if let Some(key) = group.key {
+                if planned.contains(&key) {
+                    continue;
+                }
+                planned.push(key);
+            }
+            steps.extend(group.steps);
+        }
+    }
+    steps
+}
