@@ -19,16 +19,33 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
     /// The store as a whole (`[stores.<store>]`).
-    Store { store: String },
+    Store {
+        /// The store's name.
+        store: String,
+    },
     /// One field's declaration.
-    Field { store: String, field: String },
+    Field {
+        /// The store's name.
+        store: String,
+        /// The field's Rust name.
+        field: String,
+    },
     /// The store's primary key declaration.
-    PrimaryKey { store: String },
+    PrimaryKey {
+        /// The store's name.
+        store: String,
+    },
     /// One of the store's `[[stores.<store>.indexes]]`, by position.
-    Index { store: String, index: usize },
+    Index {
+        /// The store's name.
+        store: String,
+        /// The index's position in the store's `indexes`.
+        index: usize,
+    },
 }
 
 impl Location {
+    /// The name of the store the location is in.
     pub fn store(&self) -> &str {
         match self {
             Location::Store { store }
@@ -42,80 +59,125 @@ impl Location {
 /// One difference between blueprint and database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Drift {
+    /// Where in the blueprint it belongs.
     pub location: Location,
+    /// What differs, with the names and values involved.
     pub kind: DriftKind,
 }
 
 /// What differs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DriftKind {
+    /// The store's table does not exist.
     MissingTable {
+        /// The table's SQL name.
         table: String,
     },
+    /// A field's column does not exist.
     MissingColumn {
+        /// The table's SQL name.
         table: String,
+        /// The missing column's SQL name.
         column: String,
     },
     /// The column's SQL type does not hold the logical type without loss.
     Type {
+        /// The column's SQL name.
         column: String,
+        /// The field's logical type, as displayed (`text (max_length 20)`).
         expected: String,
+        /// The column's SQL type, as the database reports it.
         actual: String,
+        /// Why that SQL type does not hold the logical type.
         reason: String,
     },
+    /// The column is nullable and the field is not, or the reverse.
     Nullable {
+        /// The column's SQL name.
         column: String,
+        /// Whether the blueprint declares the field nullable.
         expected: bool,
     },
+    /// The table's primary key is not the store's.
     PrimaryKey {
+        /// The store's key columns, in key order.
         expected: Vec<String>,
+        /// The table's key columns, in key order; empty when it has none.
         actual: Vec<String>,
     },
+    /// The field's `unique` and the column's single-column unique constraint differ.
     Unique {
+        /// The column's SQL name.
         column: String,
+        /// Whether the blueprint declares the field `unique`.
         expected: bool,
     },
     /// The blueprint says the database assigns the value and it doesn't, or the reverse.
     Generated {
+        /// The column's SQL name.
         column: String,
+        /// Whether the blueprint declares the field `generated`.
         expected: bool,
     },
     /// A column the blueprint doesn't know about. `required`: NOT NULL without a
     /// default, so every insert the generated code makes would fail.
     UnknownColumn {
+        /// The table's SQL name.
         table: String,
+        /// The undeclared column's SQL name.
         column: String,
+        /// Its SQL type, or `no declared type`.
         sql_type: String,
+        /// NOT NULL, with no default and no value the database assigns.
         required: bool,
     },
+    /// A declared index has no match in the table: no index with its columns in its
+    /// order (and unique, when the declared one is).
     MissingIndex {
+        /// The table's SQL name.
         table: String,
+        /// The declared index's columns, in index order.
         columns: Vec<String>,
+        /// Whether the declared index is unique.
         unique: bool,
     },
+    /// A field's reference has no foreign key in the database.
     MissingForeignKey {
+        /// The referencing column.
         column: String,
+        /// The referenced table.
         table: String,
+        /// The referenced column.
         referenced: String,
     },
     /// An enum's values and the column's differ: `missing` are the blueprint's values
     /// the column can't hold (writing them fails), `extra` the column's values the
     /// enum lacks (reading them fails). `unchecked`: the column holds any text.
     EnumValues {
+        /// The column's SQL name.
         column: String,
+        /// The blueprint's values the column can't hold.
         missing: Vec<String>,
+        /// The column's values the enum lacks.
         extra: Vec<String>,
+        /// The column holds any text, so there is no list to compare.
         unchecked: bool,
     },
     /// The foreign key exists but does something else when the referenced row goes.
     OnDelete {
+        /// The referencing column.
         column: String,
+        /// The blueprint's `on_delete`.
         expected: OnDelete,
+        /// The database's foreign key's ON DELETE action.
         actual: OnDelete,
     },
 }
 
 impl Drift {
+    /// Whether it stops the build. Warnings: a column the blueprint doesn't know that
+    /// inserts may leave out, a missing index or foreign key, an enum column that holds
+    /// any text. Everything else is an error.
     pub fn severity(&self) -> Severity {
         match &self.kind {
             DriftKind::UnknownColumn {

@@ -23,6 +23,7 @@
 //! The README has the blueprint reference and the type-mapping table.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 /// This storegen's version, as `storegen_migrations` records it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -12,6 +12,7 @@ use std::fmt;
 pub struct Schema {
     /// `[blueprint] name`: the output file's stem and the schema's identity.
     pub name: String,
+    /// `[blueprint] description`: the doc comment on the generated module's `DDL`.
     pub description: Option<String>,
     /// The backends code is generated for, in blueprint order.
     pub backends: Vec<BackendKind>,
@@ -47,11 +48,13 @@ pub struct Store {
     pub table: String,
     /// The record type's name, CamelCase.
     pub record: String,
+    /// `description`: the record type's doc comment.
     pub description: Option<String>,
     /// Fields in declaration order, which is column order.
     pub fields: Vec<Field>,
     /// Positions in `fields` of the primary key, in key order. Never empty.
     pub primary_key: Vec<usize>,
+    /// Secondary indexes, in declaration order.
     pub indexes: Vec<Index>,
 }
 
@@ -88,14 +91,19 @@ pub struct Field {
     pub name: String,
     /// The SQL column name.
     pub column: String,
+    /// The logical type: it sets the Rust type, and the SQL type on each backend.
     pub ty: LogicalType,
+    /// The column may hold NULL; the record field is an `Option`.
     pub nullable: bool,
     /// The database assigns the value (an identity / rowid / AUTO_INCREMENT key).
     pub generated: bool,
     /// A single-column UNIQUE constraint.
     pub unique: bool,
+    /// What the database stores when an insert leaves the field out.
     pub default: Option<DefaultValue>,
+    /// The foreign key the field holds, if any.
     pub references: Option<Reference>,
+    /// `description`: the record field's doc comment.
     pub description: Option<String>,
     /// `rust`: a Rust type of the application's that the field is read into and written
     /// from instead of the logical type's (it implements each backend driver's
@@ -122,6 +130,7 @@ impl Field {
         }
     }
 
+    /// Keeps the field in the column `column` rather than one named as the field.
     pub fn with_column(self, column: &str) -> Field {
         Field {
             column: column.into(),
@@ -129,6 +138,7 @@ impl Field {
         }
     }
 
+    /// Lets the column hold NULL.
     pub fn nullable(self) -> Field {
         Field {
             nullable: true,
@@ -136,6 +146,7 @@ impl Field {
         }
     }
 
+    /// Has the database assign the value.
     pub fn generated(self) -> Field {
         Field {
             generated: true,
@@ -143,6 +154,7 @@ impl Field {
         }
     }
 
+    /// Gives the column a single-column UNIQUE constraint.
     pub fn unique(self) -> Field {
         Field {
             unique: true,
@@ -150,6 +162,7 @@ impl Field {
         }
     }
 
+    /// Sets the value the database stores when an insert leaves the field out.
     pub fn with_default(self, default: DefaultValue) -> Field {
         Field {
             default: Some(default),
@@ -157,6 +170,7 @@ impl Field {
         }
     }
 
+    /// Makes the field a foreign key.
     pub fn with_reference(self, reference: Reference) -> Field {
         Field {
             references: Some(reference),
@@ -173,20 +187,30 @@ impl Field {
 /// The logical types of blueprint v1 that storegen supports so far.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LogicalType {
+    /// `true` or `false` (`bool`).
     Bool,
+    /// A 16-bit signed integer (`i16`).
     Int16,
+    /// A 32-bit signed integer (`i32`).
     Int32,
+    /// A 64-bit signed integer (`i64`).
     Int64,
     /// MySQL's unsigned integers (`unsigned = true`): `u16`, `u32`, `u64`.
     UInt16,
+    /// A 32-bit unsigned integer (`u32`).
     UInt32,
+    /// A 64-bit unsigned integer (`u64`).
     UInt64,
+    /// A 32-bit floating-point number (`f32`).
     Float32,
+    /// A 64-bit floating-point number (`f64`).
     Float64,
     /// Text, with an optional maximum length in characters.
     Text {
+        /// The most characters a value may have; `None`: no limit.
         max_length: Option<u32>,
     },
+    /// A byte string (`Vec<u8>`).
     Bytes,
     /// A calendar date.
     Date,
@@ -206,15 +230,20 @@ pub enum LogicalType {
     /// An exact decimal number (`rust_decimal::Decimal`) of `precision` significant
     /// digits, `scale` of them after the point.
     Decimal {
+        /// Significant digits in all.
         precision: u32,
+        /// Digits after the decimal point.
         scale: u32,
     },
     /// One of a list of text values, as a generated Rust enum named `name`. `native`:
     /// a PostgreSQL enum type (named `name` in snake_case) rather than text with a
     /// CHECK; MySQL always has its ENUM, SQLite text with a CHECK.
     Enum {
+        /// The generated Rust enum's name, CamelCase.
         name: String,
+        /// The values, in declaration order: one variant each.
         values: Vec<String>,
+        /// Whether PostgreSQL keeps the values as an enum type of its own.
         native: bool,
     },
 }
@@ -245,6 +274,7 @@ impl LogicalType {
         }
     }
 
+    /// Whether the type is a date, time or timestamp: the types a `"now"` default fits.
     pub fn is_temporal(&self) -> bool {
         matches!(
             self,
@@ -278,6 +308,7 @@ impl LogicalType {
         }
     }
 
+    /// Whether the type is an integer, signed or unsigned.
     pub fn is_integer(&self) -> bool {
         matches!(
             self,
@@ -301,6 +332,7 @@ impl LogicalType {
         }
     }
 
+    /// Whether the type is one of the unsigned integers.
     pub fn is_unsigned(&self) -> bool {
         matches!(
             self,
@@ -328,9 +360,13 @@ impl fmt::Display for LogicalType {
 /// A field's default, already checked against its type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DefaultValue {
+    /// A bool field's default.
     Bool(bool),
+    /// An integer field's default, already checked to fit the field's type.
     Int(i64),
+    /// A float field's default; always finite.
     Float(f64),
+    /// A text field's default, or an enum field's (one of its values).
     Text(String),
     /// A decimal's value, as its text at the field's scale (`"0.00"`).
     Decimal(String),
@@ -344,23 +380,32 @@ pub enum DefaultValue {
 /// A foreign key from one field to a field of another (or the same) store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reference {
+    /// The referenced store's name.
     pub store: String,
+    /// The referenced field's Rust name: the store's key, or a unique field.
     pub field: String,
     /// The referenced table's SQL name.
     pub table: String,
     /// The referenced column's SQL name.
     pub column: String,
+    /// What deleting the referenced row does to the referencing rows.
     pub on_delete: OnDelete,
 }
 
 /// What happens to a referencing row when the referenced row is deleted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OnDelete {
+    /// `NO ACTION`, the default: the delete fails while rows still reference the row
+    /// (checked at the end of the statement).
     #[default]
     NoAction,
+    /// `RESTRICT`: the delete fails while rows still reference the row, checked at once.
     Restrict,
+    /// `CASCADE`: the referencing rows are deleted too.
     Cascade,
+    /// `SET NULL`: the referencing field becomes NULL.
     SetNull,
+    /// `SET DEFAULT`: the referencing field takes its column's default.
     SetDefault,
 }
 
@@ -374,6 +419,7 @@ impl OnDelete {
         "set_default",
     ];
 
+    /// The action a blueprint spelling (one of [`OnDelete::NAMES`]) names.
     pub fn from_name(name: &str) -> Option<OnDelete> {
         Some(match name {
             "no_action" => OnDelete::NoAction,
@@ -404,12 +450,14 @@ pub struct Index {
     pub name: String,
     /// Positions in the store's `fields`.
     pub fields: Vec<usize>,
+    /// A UNIQUE index: no two rows may hold the same values in its fields.
     pub unique: bool,
 }
 
 /// What a database holds for the tables a blueprint names, as introspection found it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Catalog {
+    /// The backend whose database it describes.
     pub backend: BackendKind,
     /// The server's version, as it reports it (`15.19`, `10.11.19-MariaDB`, `3.50.2`).
     pub server_version: String,
@@ -429,6 +477,7 @@ impl Catalog {
 /// One table as the database holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogTable {
+    /// The table's SQL name, as the database spells it.
     pub name: String,
     /// Columns in table order.
     pub columns: Vec<CatalogColumn>,
@@ -438,15 +487,18 @@ pub struct CatalogTable {
     pub unique: Vec<Vec<String>>,
     /// Every index on the table, unique or not, with its columns.
     pub indexes: Vec<CatalogIndex>,
+    /// Foreign keys from the table's columns to other tables (or itself).
     pub foreign_keys: Vec<CatalogForeignKey>,
 }
 
 /// One column as the database holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogColumn {
+    /// The column's SQL name, as the database spells it.
     pub name: String,
     /// The declared SQL type, as the database reports it.
     pub sql_type: String,
+    /// The column may hold NULL (it has no NOT NULL constraint).
     pub nullable: bool,
     /// The default expression, as the database reports it.
     pub default: Option<String>,
@@ -461,8 +513,11 @@ pub struct CatalogColumn {
 /// One index as the database holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogIndex {
+    /// The index's SQL name.
     pub name: String,
+    /// The indexed columns, in index order.
     pub columns: Vec<String>,
+    /// A UNIQUE index: no two rows hold the same values in its columns.
     pub unique: bool,
 }
 
@@ -471,9 +526,13 @@ pub struct CatalogIndex {
 pub struct CatalogForeignKey {
     /// The constraint's name; empty where the database has none (SQLite).
     pub name: String,
+    /// The referencing columns of this table, in key order.
     pub columns: Vec<String>,
+    /// The referenced table.
     pub table: String,
+    /// The referenced columns, parallel to `columns`.
     pub referenced: Vec<String>,
+    /// The foreign key's ON DELETE action.
     pub on_delete: OnDelete,
 }
 
@@ -497,8 +556,11 @@ fn snake_case(name: &str) -> String {
 /// under `backend/`, found through `BackendKind::rules`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum BackendKind {
+    /// SQLite, through rusqlite.
     Sqlite,
+    /// PostgreSQL, through the `postgres` crate.
     Postgres,
+    /// MySQL or MariaDB, through the `mysql` crate.
     Mysql,
 }
 
@@ -519,6 +581,7 @@ impl BackendKind {
         }
     }
 
+    /// The backend a blueprint or feature name (`sqlite`, `postgres`, `mysql`) names.
     pub fn from_name(name: &str) -> Option<BackendKind> {
         BackendKind::ALL.into_iter().find(|b| b.name() == name)
     }

@@ -1,8 +1,8 @@
 //! Backends: what each database knows, each in its own folder — dialect, type rules,
 //! blueprint rules, DDL and migrations, code generation, introspection and runtime glue —
-//! behind one trait, [`Rules`].
+//! behind one trait, `Rules`.
 //!
-//! [`BackendKind::rules`] is the one place that dispatches on the backend. Adding a
+//! `BackendKind::rules` is the one place that dispatches on the backend. Adding a
 //! backend adds a folder, a variant of [`BackendKind`] and its line in `rules`.
 
 use crate::model::{CatalogColumn, LogicalType, OnDelete};

@@ -11,7 +11,9 @@ pub use crate::drift::Severity;
 /// One problem in a blueprint, or between a blueprint and a database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// An error stops the build; a warning doesn't.
     pub severity: Severity,
+    /// What is wrong, in one line.
     pub message: String,
     /// Byte range in the blueprint source; `None` for a problem with no place in it.
     pub span: Option<Range<usize>>,
@@ -25,6 +27,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error at `span`, or with no place in the blueprint.
     pub fn error(span: Option<Range<usize>>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -36,6 +39,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning at `span`, or with no place in the blueprint.
     pub fn warning(span: Option<Range<usize>>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -43,6 +47,7 @@ impl Diagnostic {
         }
     }
 
+    /// Sets the short note under the marked source.
     pub fn label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
@@ -58,11 +63,13 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the suggested fix.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Whether it stops the build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -73,11 +80,14 @@ impl Diagnostic {
 pub struct Report {
     /// The blueprint's path as shown to the user.
     pub path: String,
+    /// The blueprint's text, which the spans index.
     pub source: String,
+    /// The diagnostics, in the order they were found.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Report {
+    /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }

@@ -14,7 +14,9 @@ pub enum BuildError {
     Blueprint(Report),
     /// A file could not be read or written.
     Io {
+        /// The file's path.
         path: PathBuf,
+        /// What the file system said.
         source: std::io::Error,
     },
     /// The build script's environment can't serve (no `OUT_DIR`).

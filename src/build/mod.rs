@@ -42,6 +42,7 @@ pub enum Validate {
 impl Validate {
     pub(crate) const NAMES: [&'static str; 4] = ["live", "snapshot", "auto", "off"];
 
+    /// The mode a blueprint's `validate` names: `live`, `snapshot`, `auto` or `off`.
     pub fn from_name(name: &str) -> Option<Validate> {
         Some(match name {
             "live" => Validate::Live,
@@ -322,6 +323,7 @@ pub fn write_if_changed(path: &Path, content: &str) -> Result<bool, BuildError> 
 pub struct InMemory {
     /// `[blueprint] name`.
     pub name: String,
+    /// The generated module's Rust source, formatted.
     pub code: String,
     /// Warnings, rendered.
     pub warnings: Option<Report>,
@@ -375,9 +377,11 @@ pub enum Checked {
 pub struct Generated {
     /// `[blueprint] name`: the module is `<out_dir>/<name>.rs`.
     pub name: String,
+    /// The module file's path.
     pub path: PathBuf,
     /// Whether the file was written (false: it already held this content).
     pub written: bool,
+    /// How the schema was checked.
     pub checked: Checked,
     /// Warnings, one line each (`file:line:col: warning: message`).
     pub warnings: Vec<String>,
@@ -403,10 +407,12 @@ impl Generation {
         }
     }
 
+    /// The generated module or the error, to handle it yourself.
     pub fn into_result(self) -> Result<Generated, BuildError> {
         self.0
     }
 
+    /// Whether generation succeeded.
     pub fn is_ok(&self) -> bool {
         self.0.is_ok()
     }

@@ -24,7 +24,10 @@ pub const FORMAT: u32 = 1;
 /// A snapshot as read from its file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
+    /// What the database held for the blueprint's tables.
     pub catalog: Catalog,
+    /// The blueprint's schema hash (see [`blueprint_hash`]) when the snapshot was
+    /// taken.
     pub blueprint_hash: String,
     /// Each store's signature when the snapshot was taken, by store name.
     pub stores: BTreeMap<String, StoreSignature>,
@@ -34,7 +37,9 @@ pub struct Snapshot {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StoreSignature {
+    /// The store's SQL table name.
     pub table: String,
+    /// The key fields' names, in key order.
     pub primary_key: Vec<String>,
     /// `name: signature`, in declaration order.
     pub fields: Vec<String>,

@@ -13,13 +13,20 @@ pub enum Error {
     /// The database's schema differs from the one compiled into the generated module.
     Drift(Vec<Drift>),
     /// The generated module has no code for the backend of the connection it was given.
-    NotGenerated { backend: BackendKind },
+    NotGenerated {
+        /// The connection's backend.
+        backend: BackendKind,
+    },
     /// A value its column can't hold as it is (a decimal with more digits than the
     /// column keeps): the operation wrote nothing.
     Value {
+        /// The store whose method refused the value.
         store: &'static str,
+        /// The operation: `insert`, `update`, …
         operation: &'static str,
+        /// The field holding the value.
         field: &'static str,
+        /// Why it doesn't fit (digits the column would round away or overflow).
         message: String,
     },
     /// The database answered something the generated code cannot use.
@@ -151,10 +158,17 @@ impl std::error::Error for DatabaseError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Constraint {
+    /// A unique constraint or index: another row holds the value.
     Unique,
+    /// The primary key: a row with this key exists.
     PrimaryKey,
+    /// A foreign key: the referenced row doesn't exist, or rows still reference the
+    /// one deleted.
     ForeignKey,
+    /// NOT NULL: a value is missing.
     NotNull,
+    /// A CHECK constraint (an enum's values, a text's length); on MySQL also a value
+    /// too long for its column.
     Check,
 }
 

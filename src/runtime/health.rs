@@ -11,6 +11,8 @@ pub struct Health {
     pub reachable: bool,
     /// How long one `SELECT 1` took, when it answered.
     pub round_trip: Option<Duration>,
+    /// How the schema compares with the compiled-in one; `Unknown` when it couldn't be
+    /// read.
     pub schema: SchemaHealth,
     /// Why it is unreachable, or why the schema couldn't be read.
     pub error: Option<Error>,

@@ -12,6 +12,7 @@ pub struct DdlStatement {
     pub table: &'static str,
     /// The index it creates; `None` for the CREATE TABLE.
     pub index: Option<&'static str>,
+    /// The statement's SQL text, semicolon included.
     pub sql: &'static str,
 }
 
@@ -27,6 +28,8 @@ pub struct Ddl {
 }
 
 impl Ddl {
+    /// A backend's statements, in the order to run them; `None` for a backend the
+    /// schema wasn't generated for.
     pub fn statements(&self, backend: BackendKind) -> Option<&'static [DdlStatement]> {
         self.backends
             .iter()
@@ -48,7 +51,9 @@ impl Ddl {
 /// What [`migrate`] did.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Migration {
+    /// The tables it created (SQL names), in creation order.
     pub created_tables: Vec<String>,
+    /// The indexes it created (SQL names), in creation order.
     pub created_indexes: Vec<String>,
     /// Whether it wrote a row to `storegen_migrations`: it created something, or this
     /// schema hash had no row yet.

@@ -42,6 +42,7 @@ pub use verify::verify;
 /// (`<Store>Ops: Backend`) implemented for each backend its blueprint lists, and one
 /// `impl<B: <Store>Ops> <Store>Store<'_, B>` with the store's methods.
 pub trait Backend: Sized + 'static {
+    /// Which backend this is.
     const KIND: crate::backend::BackendKind;
 
     /// The driver handle generated code works on, borrowed from a connection.
@@ -57,7 +58,9 @@ pub trait Backend: Sized + 'static {
         raw: Self::Raw<'c>,
         isolation: Option<Isolation>,
     ) -> Result<Self::Transaction<'c>, Error>;
+    /// Commits the transaction, or releases the savepoint.
     fn commit(tx: Self::Transaction<'_>) -> Result<(), Error>;
+    /// Rolls the transaction back, or back to the savepoint and releases it.
     fn rollback(tx: Self::Transaction<'_>) -> Result<(), Error>;
     /// Creates what the database lacks of the schema; see [`migrate`].
     fn migrate(
@@ -89,7 +92,9 @@ pub trait Backend: Sized + 'static {
 /// Anything generated stores can run on: a driver connection, a transaction, a pooled
 /// connection. Implement it for a wrapper of your own by returning the driver handle.
 pub trait Connection {
+    /// The backend the connection talks to.
     type Backend: Backend;
+    /// The driver handle, borrowed for one operation.
     fn raw(&mut self) -> <Self::Backend as Backend>::Raw<'_>;
 }
 

@@ -15,6 +15,8 @@ use crate::backend::BackendKind;
 
 /// Receives one [`Event`] per store operation, on the thread that ran it.
 pub trait Observer: Send + Sync {
+    /// Called once per finished operation, before it returns to its caller, so keep it
+    /// quick.
     fn operation(&self, event: &Event<'_>);
 }
 
@@ -25,7 +27,9 @@ pub struct Event<'a> {
     pub store: &'static str,
     /// `insert`, `insert_many`, `get`, `update`, `delete`, `list` or `count`.
     pub operation: &'static str,
+    /// The backend it ran on.
     pub backend: BackendKind,
+    /// Wall-clock time the operation took.
     pub duration: Duration,
     /// Rows written (insert, update, delete) or read (get, list); 1 for a count.
     pub rows: u64,

@@ -29,10 +29,12 @@ impl<K> Page<K> {
         }
     }
 
+    /// The most rows the page holds.
     pub fn limit(&self) -> u32 {
         self.limit
     }
 
+    /// The key the page starts after; `None` for the first page.
     pub fn after_key(&self) -> Option<&K> {
         self.after.as_ref()
     }

@@ -9,9 +9,15 @@ use super::{Backend, Connection, Error};
 /// write lock up front, so two writers never deadlock upgrading their locks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Isolation {
+    /// `READ UNCOMMITTED`: may see other transactions' uncommitted writes
+    /// (PostgreSQL runs it as READ COMMITTED).
     ReadUncommitted,
+    /// `READ COMMITTED`: each statement sees what was committed before it began.
     ReadCommitted,
+    /// `REPEATABLE READ`: reads see one snapshot for the whole transaction.
     RepeatableRead,
+    /// `SERIALIZABLE`: as if transactions ran one at a time; conflicting ones fail
+    /// with a retryable error.
     Serializable,
 }
 
@@ -79,6 +85,7 @@ where
 /// deadlocks, lock timeouts. Implement it for an application's error type (delegating
 /// to the [`storegen::Error`](Error) inside) to use [`transaction_retry`] with it.
 pub trait Retryable {
+    /// Whether running the transaction again may succeed.
     fn is_retryable(&self) -> bool;
 }
 
@@ -104,6 +111,7 @@ impl Retry {
         }
     }
 
+    /// Runs each attempt at this isolation level.
     pub fn isolation(mut self, isolation: Isolation) -> Self {
         self.isolation = Some(isolation);
         self

@@ -30,6 +30,7 @@ pub enum EmptyInsert {
 /// Whether `INSERT … RETURNING` is there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Returning {
+    /// Every server has it (SQLite, PostgreSQL).
     Always,
     /// MariaDB has it, MySQL doesn't: the runtime asks the server.
     ServerDependent,
@@ -53,12 +54,16 @@ pub struct Dialect {
     /// Whether a backslash in a string literal is an escape (MySQL, unless the session
     /// sets NO_BACKSLASH_ESCAPES), so it must be doubled.
     pub backslash_escapes: bool,
+    /// How parameters are written.
     pub placeholder: Placeholder,
     /// Whether `DEFAULT` may stand for a value in a VALUES row; without it, a row that
     /// leaves columns to their defaults names only the columns it gives.
     pub default_in_values: bool,
+    /// How an insert that names no columns is written.
     pub empty_insert: EmptyInsert,
+    /// Whether an insert can return the row it wrote.
     pub returning: Returning,
+    /// How an insert that meets an existing key updates that row instead.
     pub upsert: Upsert,
 }
 

@@ -30,6 +30,7 @@ impl MysqlManager {
         })
     }
 
+    /// From driver options, used as they are (no connect timeout is added).
     pub fn from_opts(opts: impl Into<mysql::Opts>) -> Self {
         MysqlManager {
             opts: opts.into(),

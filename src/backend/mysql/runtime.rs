@@ -137,6 +137,7 @@ impl<'c> MyConn<'c> {
         self
     }
 
+    /// Runs a query with positional parameters and returns every row.
     pub fn query(&mut self, sql: &str, params: Vec<Value>) -> Result<Vec<Row>, mysql::Error> {
         self.client.exec_rows(sql, params)
     }

@@ -31,6 +31,7 @@ impl PostgresManager {
         Ok(PostgresManager { config, init: None })
     }
 
+    /// From a driver config, used as it is (no connect timeout is added).
     pub fn from_config(config: postgres::Config) -> Self {
         PostgresManager { config, init: None }
     }

@@ -110,6 +110,7 @@ pub struct CachedClient {
 }
 
 impl CachedClient {
+    /// Wraps a client, with an empty statement cache.
     pub fn new(client: postgres::Client) -> Self {
         CachedClient {
             client,
@@ -117,6 +118,7 @@ impl CachedClient {
         }
     }
 
+    /// The client back, dropping the cached statements.
     pub fn into_inner(self) -> postgres::Client {
         self.client
     }
@@ -232,6 +234,8 @@ impl<'c> PgConn<'c> {
         }
     }
 
+    /// Runs SQL text of one or more statements, without parameters or preparing
+    /// (DDL, `SET`).
     pub fn batch_execute(&mut self, sql: &str) -> Result<(), postgres::Error> {
         self.client.batch_execute(sql)
     }

@@ -19,6 +19,8 @@ pub struct SqliteManager {
 }
 
 impl SqliteManager {
+    /// Connections to the database file at `path` (or a `file:` URI), read-write and
+    /// created if missing, with the default init hook.
     pub fn file(path: impl Into<PathBuf>) -> Self {
         SqliteManager {
             path: path.into(),

@@ -7,14 +7,20 @@ use crate::model::{CatalogColumn, LogicalType};
 /// A column's type affinity, determined from its declared type by SQLite's five rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Affinity {
+    /// A declared type containing `INT`.
     Integer,
+    /// A declared type containing `CHAR`, `CLOB` or `TEXT`.
     Text,
+    /// A declared type containing `BLOB`, or no declared type.
     Blob,
+    /// A declared type containing `REAL`, `FLOA` or `DOUB`.
     Real,
+    /// Any other declared type (`NUMERIC`, `DECIMAL`, `BOOLEAN`, `DATE`, …).
     Numeric,
 }
 
 impl Affinity {
+    /// The affinity of a declared type, by SQLite's rules in their order, ignoring case.
     pub fn of(declared: &str) -> Affinity {
         let upper = declared.to_ascii_uppercase();
         if upper.contains("INT") {
@@ -30,6 +36,7 @@ impl Affinity {
         }
     }
 
+    /// The affinity's name, upper case: `INTEGER`, `TEXT`, `BLOB`, `REAL`, `NUMERIC`.
     pub fn name(self) -> &'static str {
         match self {
             Affinity::Integer => "INTEGER",

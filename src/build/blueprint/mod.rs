@@ -33,8 +33,11 @@ pub(crate) type Span = Range<usize>;
 /// A parsed, checked blueprint.
 #[derive(Debug, Clone)]
 pub struct Blueprint {
+    /// The declared schema.
     pub schema: Schema,
+    /// The `[database]` section.
     pub database: Database,
+    /// Where each part was declared, for diagnostics.
     pub spans: Spans,
 }
 
@@ -43,7 +46,9 @@ pub struct Blueprint {
 pub struct Database {
     /// `url`, as written (with `${VAR}` unexpanded), and where.
     pub url: Option<(String, Span)>,
+    /// `snapshot`: the snapshot file's path, as written, and where.
     pub snapshot: Option<(String, Span)>,
+    /// `validate`: how to check the blueprint, and where.
     pub validate: Option<(Validate, Span)>,
     /// `schema`: the PostgreSQL schema (default: the connection's current schema) or
     /// MySQL database (default: the URL's) to check.
@@ -63,6 +68,7 @@ pub struct Spans {
     pub stores: Vec<StoreSpans>,
 }
 
+/// Where one store's parts were declared.
 #[derive(Debug, Clone, Default)]
 pub struct StoreSpans {
     /// The store's key in its `[stores.<name>]` header.

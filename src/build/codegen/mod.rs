@@ -2,10 +2,10 @@
 //! accessors, `migrate`), with each backend's operations delegated to its own folder.
 //! Pure: tokens in, formatted text out.
 //!
-//! The module list is the order of a generated file: [`rust`] (how the model's names and
-//! types are spelled in Rust, shared with the backends' code generation), [`enums`],
-//! [`store`] (records, insert types, the store and its operations trait), each backend's
-//! operations (in its folder), and [`schema_value`] (`schema()`, `verify`, `health`).
+//! The module list is the order of a generated file: `rust` (how the model's names and
+//! types are spelled in Rust, shared with the backends' code generation), `enums`,
+//! `store` (records, insert types, the store and its operations trait), each backend's
+//! operations (in its folder), and `schema_value` (`schema()`, `verify`, `health`).
 
 mod enums;
 pub(crate) mod rust;
