@@ -125,7 +125,12 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         }
     };
     let has_optional = insertable.iter().any(|f| f.default.is_some());
-    let insert_sql = if has_optional {
+    let (table, columns) = (&sql.table, &sql.columns);
+    let raw = |text: &str| crate::build::codegen::rust::raw_string(text);
+    // With defaults, the INSERT names the columns each row gives: built per row, and
+    // prepared again in a batch only when the shape changes.
+    let insert_items = if has_optional {
+        let insert_columns = &sql.insert_columns;
         let present = insertable.iter().map(|f| {
             let field = ident(&f.name);
             if f.default.is_some() {
@@ -135,6 +140,9 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             }
         });
         quote! {
+            const TABLE: &str = #table;
+            const INSERT_COLUMNS: &[&str] = &[#(#insert_columns),*];
+
             /// The INSERT for the columns this row gives; the others take their defaults.
             fn insert_sql(new: &New, returning: bool) -> String {
                 ::storegen::sqlite::insert_sql(
@@ -144,28 +152,27 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                     returning.then_some(COLUMNS),
                 )
             }
-        }
-    } else {
-        let with = format!("{} RETURNING {}", sql.insert, sql.columns);
-        let without = &sql.insert;
-        quote! {
-            fn insert_sql(returning: bool) -> &'static str {
-                if returning { #with } else { #without }
+
+            fn shape(new: &New) -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Owned(insert_sql(new, false))
             }
         }
-    };
-
-    // One statement for the batch; with defaults, one per shape of row, prepared again
-    // only when the shape changes.
-    let shape = if has_optional {
-        quote!(|new| insert_sql(new, false))
     } else {
-        quote!(|_| insert_sql(false))
+        let insert = raw(&sql.insert);
+        let returning = raw(&format!("{} RETURNING {}", sql.insert, sql.columns));
+        quote! {
+            const INSERT: &str = #insert;
+            const INSERT_RETURNING: &str = #returning;
+
+            fn shape(_: &New) -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(INSERT)
+            }
+        }
     };
     let insert_returning = if has_optional {
         quote!(&insert_sql(new, true))
     } else {
-        quote!(insert_sql(true))
+        quote!(INSERT_RETURNING)
     };
 
     let key_var = format_ident!("key");
@@ -180,28 +187,14 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         })
         .collect::<Vec<_>>();
     let limit_index = Literal::usize_unsuffixed(store.primary_key.len() + 1);
-
-    let (table, columns) = (&sql.table, &sql.columns);
-    let insert_columns = &sql.insert_columns;
-    // The statement built per row needs the table and its columns apart.
-    let shape_consts = if has_optional {
-        quote! {
-            const TABLE: &str = #table;
-            const INSERT_COLUMNS: &[&str] = &[#(#insert_columns),*];
-        }
-    } else {
-        TokenStream::new()
-    };
-    let get = &sql.get;
-    let delete = &sql.delete;
-    let list_first = &sql.list_first;
-    let list_after = &sql.list_after;
-    let count = &sql.count;
+    let (get, delete, count) = (raw(&sql.get), raw(&sql.delete), raw(&sql.count));
+    let (list_first, list_after) = (raw(&sql.list_first), raw(&sql.list_after));
 
     let ops_impl = ops_impl_head(store, quote!(::storegen::Sqlite));
-    let update_fn = match &sql.update {
-        None => TokenStream::new(),
+    let (update_items, update_fn) = match &sql.update {
+        None => (TokenStream::new(), TokenStream::new()),
         Some(update) => {
+            let update = raw(update);
             let value_fields = store
                 .fields
                 .iter()
@@ -216,13 +209,21 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                     let value = param(cx, f, field_access(&format_ident!("record"), f));
                     quote!(stmt.raw_bind_parameter(#n, #value)?;)
                 });
-            quote! {
-                fn update(conn: &mut &Connection, record: &Record) -> rusqlite::Result<bool> {
-                    let mut stmt = conn.prepare_cached(#update)?;
-                    #(#binds)*
-                    Ok(stmt.raw_execute()? > 0)
-                }
-            }
+            (
+                quote! {
+                    const UPDATE: &str = #update;
+
+                    fn bind_update(stmt: &mut Statement<'_>, record: &Record) -> rusqlite::Result<()> {
+                        #(#binds)*
+                        Ok(())
+                    }
+                },
+                quote! {
+                    fn update(conn: &mut &Connection, record: &Record) -> rusqlite::Result<bool> {
+                        Ok(sq::execute(conn, UPDATE, &|stmt| bind_update(stmt, record))? > 0)
+                    }
+                },
+            )
         }
     };
 
@@ -233,68 +234,65 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             use super::{#record as Record, #new as New};
             use ::storegen::Page;
             use ::storegen::rusqlite::{self, Connection, Row, Statement};
+            use ::storegen::sqlite::ops as sq;
 
             const COLUMNS: &str = #columns;
-            #shape_consts
+            const GET: &str = #get;
+            const DELETE: &str = #delete;
+            const LIST_FIRST: &str = #list_first;
+            const LIST_AFTER: &str = #list_after;
+            const COUNT: &str = #count;
+            #insert_items
+            #update_items
 
             pub(super) fn read(row: &Row<'_>) -> rusqlite::Result<Record> {
                 Ok(Record { #(#read_fields,)* })
             }
 
-            #insert_sql
-
             #bind_fn
+
+            fn bind_key(stmt: &mut Statement<'_>, key: #key) -> rusqlite::Result<()> {
+                #(#key_binds)*
+                Ok(())
+            }
 
             #ops_impl {
                 fn insert(conn: &mut &Connection, new: &New) -> rusqlite::Result<Option<Record>> {
-                    let mut stmt = conn.prepare_cached(#insert_returning)?;
-                    bind(&mut stmt, new)?;
-                    let mut rows = stmt.raw_query();
-                    rows.next()?.map(read).transpose()
+                    sq::one(conn, #insert_returning, &|stmt| bind(stmt, new), read)
                 }
 
                 fn insert_many(conn: &mut &Connection, rows: &[New]) -> rusqlite::Result<u64> {
-                    ::storegen::sqlite::insert_each(conn, rows, #shape, bind)
+                    sq::insert_many(conn, rows, shape, bind)
                 }
 
                 fn get(conn: &mut &Connection, key: #key) -> rusqlite::Result<Option<Record>> {
-                    let mut stmt = conn.prepare_cached(#get)?;
-                    #(#key_binds)*
-                    let mut rows = stmt.raw_query();
-                    match rows.next()? {
-                        Some(row) => read(row).map(Some),
-                        None => Ok(None),
-                    }
+                    sq::one(conn, GET, &move |stmt| bind_key(stmt, key), read)
                 }
 
                 #update_fn
 
                 fn delete(conn: &mut &Connection, key: #key) -> rusqlite::Result<bool> {
-                    let mut stmt = conn.prepare_cached(#delete)?;
-                    #(#key_binds)*
-                    Ok(stmt.raw_execute()? > 0)
+                    Ok(sq::execute(conn, DELETE, &move |stmt| bind_key(stmt, key))? > 0)
                 }
 
                 fn list(conn: &mut &Connection, page: Page<#key>) -> rusqlite::Result<Vec<Record>> {
-                    let (after, limit) = page.into_parts();
-                    let mut stmt = match after {
-                        None => {
-                            let mut stmt = conn.prepare_cached(#list_first)?;
-                            stmt.raw_bind_parameter(1, limit)?;
-                            stmt
-                        }
-                        Some(key) => {
-                            let mut stmt = conn.prepare_cached(#list_after)?;
-                            #(#key_binds)*
-                            stmt.raw_bind_parameter(#limit_index, limit)?;
-                            stmt
-                        }
-                    };
-                    ::storegen::sqlite::read_rows(&mut stmt, limit, read)
+                    match page.into_parts() {
+                        (None, limit) => sq::page(conn, LIST_FIRST, &move |stmt| stmt.raw_bind_parameter(1, limit), limit, read),
+                        (Some(key), limit) => sq::page(
+                            conn,
+                            LIST_AFTER,
+                            &move |stmt| {
+                                bind_key(stmt, key)?;
+                                stmt.raw_bind_parameter(#limit_index, limit)
+                            },
+                            limit,
+                            read,
+                        ),
+                    }
                 }
 
                 fn count(conn: &mut &Connection) -> rusqlite::Result<u64> {
-                    ::storegen::sqlite::count(conn, #count)
+                    ::storegen::sqlite::count(conn, COUNT)
                 }
             }
         }

@@ -26,6 +26,9 @@ mod connect;
 pub mod ddl;
 #[cfg(feature = "sqlite")]
 pub mod introspect;
+#[cfg(feature = "sqlite")]
+#[doc(hidden)]
+pub mod ops;
 #[cfg(all(feature = "pool", feature = "sqlite"))]
 pub(crate) mod pool;
 #[cfg(feature = "sqlite")]

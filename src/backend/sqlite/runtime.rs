@@ -430,50 +430,6 @@ pub fn count(conn: &rusqlite::Connection, sql: &str) -> rusqlite::Result<u64> {
     Ok(n.unsigned_abs())
 }
 
-/// Every row a bound statement returns, each through `read`; `limit` bounds the
-/// first allocation.
-#[doc(hidden)]
-#[inline]
-pub fn read_rows<R>(
-    stmt: &mut rusqlite::Statement<'_>,
-    limit: u32,
-    read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<R>,
-) -> rusqlite::Result<Vec<R>> {
-    let mut rows = stmt.raw_query();
-    let mut out = Vec::with_capacity(limit.min(1024) as usize);
-    while let Some(row) = rows.next()? {
-        out.push(read(row)?);
-    }
-    Ok(out)
-}
-
-/// A store's `insert_many`: one prepared insert per row (with SQLite in-process, the
-/// fastest batch), prepared again only when a row's shape (the columns it leaves to
-/// their defaults) differs from the one before. The caller holds the transaction.
-#[doc(hidden)]
-#[inline]
-pub fn insert_each<N, S: AsRef<str> + PartialEq>(
-    conn: &rusqlite::Connection,
-    rows: &[N],
-    sql: impl Fn(&N) -> S,
-    bind: fn(&mut rusqlite::Statement<'_>, &N) -> rusqlite::Result<()>,
-) -> rusqlite::Result<u64> {
-    let mut current: Option<(S, rusqlite::CachedStatement<'_>)> = None;
-    for new in rows {
-        let shape = sql(new);
-        let stmt = match &mut current {
-            Some((same, stmt)) if *same == shape => stmt,
-            _ => {
-                let stmt = conn.prepare_cached(shape.as_ref())?;
-                &mut current.insert((shape, stmt)).1
-            }
-        };
-        bind(stmt, new)?;
-        stmt.raw_execute()?;
-    }
-    Ok(rows.len() as u64)
-}
-
 /// The INSERT for the columns present in one row: a generated store passes every
 /// insertable column with whether the row gives it a value. Columns left out take the
 /// database's default.
