@@ -84,13 +84,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     });
 
     let insertable: Vec<_> = store.fields.iter().filter(|f| !f.generated).collect();
-    let new_param = if insertable.is_empty() {
-        format_ident!("_new")
-    } else {
-        format_ident!("new")
-    };
     let insert_columns = &sql.insert_columns;
-    let width = Literal::usize_unsuffixed(insertable.len());
     let values = insertable.iter().map(|f| {
         let field = ident(&f.name);
         if f.default.is_some() && f.ty == LogicalType::TimestampTz && !overridden(f) {
@@ -210,38 +204,13 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    // Typed JSON is serialised while the values are built: then building them can fail.
-    let (values_fn, try_values, insert_many_fn) = if insertable.iter().any(|f| typed_json(f)) {
-        (
-            quote! {
-                /// Each insertable column's value; `None` takes the column's default.
-                fn values(new: &New) -> Result<[Option<Value>; #width], Error> {
-                    Ok([#(#values),*])
-                }
-            },
-            quote!(?),
-            quote! {
-                fn insert_many(conn: &mut MyConn<'_>, rows: &[New]) -> Result<u64, Error> {
-                    let values = rows.iter().map(values).collect::<Result<Vec<_>, _>>()?;
-                    my::insert_many(conn, TABLE, INSERT_COLUMNS, values.into_iter())
-                }
-            },
-        )
+    let raw = |text: &str| crate::build::codegen::rust::raw_string(text);
+    let (get_sql, delete_sql, count_sql) = (raw(get_sql), raw(delete_sql), raw(count_sql));
+    let (list_first, list_after) = (raw(list_first), raw(list_after));
+    let (values_new, values_out) = if insertable.is_empty() {
+        (format_ident!("_new"), format_ident!("_out"))
     } else {
-        (
-            quote! {
-                /// Each insertable column's value; `None` takes the column's default.
-                fn values(#new_param: &New) -> [Option<Value>; #width] {
-                    [#(#values),*]
-                }
-            },
-            TokenStream::new(),
-            quote! {
-                fn insert_many(conn: &mut MyConn<'_>, rows: &[New]) -> Result<u64, Error> {
-                    my::insert_many(conn, TABLE, INSERT_COLUMNS, rows.iter().map(values))
-                }
-            },
-        )
+        (format_ident!("new"), format_ident!("out"))
     };
 
     quote! {
@@ -255,48 +224,67 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             const TABLE: &str = #table;
             const COLUMNS: &str = #columns;
             const INSERT_COLUMNS: &[&str] = &[#(#insert_columns),*];
+            const GET: &str = #get_sql;
+            const DELETE: &str = #delete_sql;
+            const LIST_FIRST: &str = #list_first;
+            const LIST_AFTER: &str = #list_after;
+            const COUNT: &str = #count_sql;
 
             pub(super) fn read(mut row: Row) -> Result<Record, Error> {
                 Ok(Record { #(#read_fields,)* })
             }
 
-            #values_fn
+            /// Each insertable column's value, in `out`; `None` takes the column's
+            /// default. (Typed JSON is serialised here: then this can fail.)
+            fn values(#values_new: &New, #values_out: &mut Vec<Option<Value>>) -> Result<(), Error> {
+                #(#values_out.push(#values);)*
+                Ok(())
+            }
+
+            fn key_values(key: #key) -> Vec<Value> {
+                vec![#(#key_values),*]
+            }
 
             #ops_impl {
                 fn insert(conn: &mut MyConn<'_>, new: &New) -> Result<Option<Record>, Error> {
-                    if let Some(rows) = my::insert_returning(conn, TABLE, INSERT_COLUMNS, values(new)#try_values, COLUMNS)? {
-                        return rows.into_iter().next().map(read).transpose();
+                    let row = |_, out: &mut Vec<Option<Value>>| values(new, out);
+                    if let Some(rows) = my::insert_returning(conn, TABLE, INSERT_COLUMNS, &row, COLUMNS)? {
+                        return my::first(rows, read);
                     }
                     #key_checks
-                    let (_, id) = my::insert(conn, TABLE, INSERT_COLUMNS, values(new)#try_values, 1, None)?;
+                    let (_, id) = my::insert(conn, TABLE, INSERT_COLUMNS, &row, None)?;
                     #read_back
                 }
 
-                #insert_many_fn
+                fn insert_many(conn: &mut MyConn<'_>, rows: &[New]) -> Result<u64, Error> {
+                    my::insert_many(conn, TABLE, INSERT_COLUMNS, rows.len(), &|i, out| values(&rows[i], out))
+                }
 
                 fn get(conn: &mut MyConn<'_>, key: #key) -> Result<Option<Record>, Error> {
-                    let rows = conn.query(#get_sql, vec![#(#key_values),*])?;
-                    rows.into_iter().next().map(read).transpose()
+                    my::first(conn.query(GET, key_values(key))?, read)
                 }
 
                 #update_fn
 
                 fn delete(conn: &mut MyConn<'_>, key: #key) -> Result<bool, Error> {
-                    let (deleted, _) = conn.execute(#delete_sql, vec![#(#key_values),*])?;
+                    let (deleted, _) = conn.execute(DELETE, key_values(key))?;
                     Ok(deleted > 0)
                 }
 
                 fn list(conn: &mut MyConn<'_>, page: Page<#key>) -> Result<Vec<Record>, Error> {
-                    let (after, limit) = page.into_parts();
-                    let rows = match after {
-                        None => conn.query(#list_first, vec![Value::from(limit)])?,
-                        Some(key) => conn.query(#list_after, vec![#(#key_values,)* Value::from(limit)])?,
+                    let rows = match page.into_parts() {
+                        (None, limit) => conn.query(LIST_FIRST, vec![Value::from(limit)])?,
+                        (Some(key), limit) => {
+                            let mut params = key_values(key);
+                            params.push(Value::from(limit));
+                            conn.query(LIST_AFTER, params)?
+                        }
                     };
-                    rows.into_iter().map(read).collect()
+                    my::all(rows, read)
                 }
 
                 fn count(conn: &mut MyConn<'_>) -> Result<u64, Error> {
-                    my::count(conn, #count_sql)
+                    my::count(conn, COUNT)
                 }
             }
         }

@@ -480,25 +480,26 @@ pub(crate) fn column_index(error: &mysql::Error) -> Option<usize> {
         .ok()
 }
 
-/// Inserts `rows` rows (`values`: every insertable column of each row in turn, `None`
-/// for a column left to its default). Returns the `RETURNING` rows if asked for, and
-/// the id the insert generated.
+/// Writes row `i`'s values into `out`: one per insertable column, `None` for a column
+/// left to its default. A store's generated code gives one; the insert functions below
+/// are compiled once for every store.
+pub type Values<'a> = &'a dyn Fn(usize, &mut Vec<Option<Value>>) -> Result<(), mysql::Error>;
+
+/// Inserts row 0 of `values`. Returns the `RETURNING` rows if asked for, and the id the
+/// insert generated.
 #[doc(hidden)]
 pub fn insert(
     conn: &mut MyConn<'_>,
     table: &str,
     columns: &[&str],
-    values: impl IntoIterator<Item = Option<Value>>,
-    rows: usize,
+    values: Values<'_>,
     returning: Option<&str>,
 ) -> Result<(Vec<Row>, Option<u64>), mysql::Error> {
-    let mut present = Vec::new();
-    let mut params = Vec::new();
-    for value in values {
-        present.push(value.is_some());
-        params.extend(value);
-    }
-    let sql = super::DIALECT.insert(table, columns, &present, rows, returning);
+    let mut row = Vec::with_capacity(columns.len());
+    values(0, &mut row)?;
+    let present: Vec<bool> = row.iter().map(Option::is_some).collect();
+    let params: Vec<Value> = row.into_iter().flatten().collect();
+    let sql = super::DIALECT.insert(table, columns, &present, 1, returning);
     if returning.is_some() {
         Ok((conn.query(&sql, params)?, None))
     } else {
@@ -511,22 +512,42 @@ pub fn insert(
 /// 10.5 and later), and the rows that returned. `None` means nothing was written: the
 /// caller inserts the row the portable way (insert, then select).
 #[doc(hidden)]
-pub fn insert_returning<const N: usize>(
+pub fn insert_returning(
     conn: &mut MyConn<'_>,
     table: &str,
     columns: &[&str],
-    values: [Option<Value>; N],
+    values: Values<'_>,
     returning: &str,
 ) -> Result<Option<Vec<Row>>, mysql::Error> {
     if !conn.returning() {
         return Ok(None);
     }
-    match insert(conn, table, columns, values, 1, Some(returning)) {
+    match insert(conn, table, columns, values, Some(returning)) {
         // A server without RETURNING fails to parse the statement: nothing ran.
         Err(e) if is_syntax_error(&e) => Ok(None),
         Err(e) => Err(e),
         Ok((rows, _)) => Ok(Some(rows)),
     }
+}
+
+/// The first row of `rows`, read.
+#[doc(hidden)]
+#[inline]
+pub fn first<R>(
+    rows: Vec<Row>,
+    read: fn(Row) -> Result<R, mysql::Error>,
+) -> Result<Option<R>, mysql::Error> {
+    rows.into_iter().next().map(read).transpose()
+}
+
+/// Every row of `rows`, read.
+#[doc(hidden)]
+#[inline]
+pub fn all<R>(
+    rows: Vec<Row>,
+    read: fn(Row) -> Result<R, mysql::Error>,
+) -> Result<Vec<R>, mysql::Error> {
+    rows.into_iter().map(read).collect()
 }
 
 /// A uuid field kept as text (CHAR(36)): its hyphenated lower-case form, or NULL.
@@ -668,39 +689,40 @@ pub fn count(conn: &mut MyConn<'_>, sql: &str) -> Result<u64, mysql::Error> {
     }
 }
 
-/// Inserts the rows in multi-row statements of up to 1,000 rows (and 65,535
-/// placeholders), each row's values taken as the statement is built. The caller holds
-/// the transaction that makes it all or nothing.
+/// Inserts `count` rows of `values` in multi-row statements of up to 1,000 rows (and
+/// 65,535 placeholders), each row's values taken as the statement is built. The caller
+/// holds the transaction that makes it all or nothing.
 #[doc(hidden)]
-pub fn insert_many<const N: usize>(
+pub fn insert_many(
     conn: &mut MyConn<'_>,
     table: &str,
     columns: &[&str],
-    rows: impl Iterator<Item = [Option<Value>; N]>,
+    count: usize,
+    values: Values<'_>,
 ) -> Result<u64, mysql::Error> {
-    let per_statement = (u16::MAX as usize / N.max(1)).clamp(1, 1000);
-    let mut rows = rows.peekable();
-    let mut total = 0u64;
-    while rows.peek().is_some() {
-        let mut count = 0;
-        let chunk = rows
-            .by_ref()
-            .take(per_statement)
-            .inspect(|_| count += 1)
-            .flatten();
+    let width = columns.len();
+    let per_statement = (u16::MAX as usize / width.max(1)).clamp(1, 1000);
+    let mut row = Vec::with_capacity(width);
+    let mut start = 0;
+    while start < count {
+        let end = (start + per_statement).min(count);
         let (mut present, mut params) = (
-            Vec::with_capacity(per_statement * N),
-            Vec::with_capacity(per_statement * N),
+            Vec::with_capacity((end - start) * width),
+            Vec::with_capacity((end - start) * width),
         );
-        for value in chunk {
-            present.push(value.is_some());
-            params.extend(value);
+        for i in start..end {
+            row.clear();
+            values(i, &mut row)?;
+            for value in row.drain(..) {
+                present.push(value.is_some());
+                params.extend(value);
+            }
         }
-        let sql = super::DIALECT.insert(table, columns, &present, count, None);
+        let sql = super::DIALECT.insert(table, columns, &present, end - start, None);
         conn.execute(&sql, params)?;
-        total += count as u64;
+        start = end;
     }
-    Ok(total)
+    Ok(count as u64)
 }
 
 impl crate::runtime::DriverError for mysql::Error {
