@@ -74,8 +74,9 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         .into_iter()
         .map(|part| quote!(&#part))
         .collect();
-    let (get_sql, delete_sql, count_sql) = (&sql.get, &sql.delete, &sql.count);
-    let (list_first, list_after) = (&sql.list_first, &sql.list_after);
+    let raw = |text: &str| crate::build::codegen::rust::raw_string(text);
+    let (get_sql, delete_sql, count_sql) = (raw(&sql.get), raw(&sql.delete), raw(&sql.count));
+    let (list_first, list_after) = (raw(&sql.list_first), raw(&sql.list_after));
 
     let value_fields: Vec<_> = store
         .fields
@@ -85,7 +86,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         .map(|(_, f)| f)
         .collect();
     let ops_impl = ops_impl_head(store, quote!(::storegen::Postgres));
-    let update_fn = if let Some(update_sql) = &sql.update {
+    let update_fn = if let Some(update_sql) = sql.update.as_deref().map(raw) {
         let ordered: Vec<_> = value_fields
             .iter()
             .copied()
@@ -122,12 +123,13 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             quote! {
                 fn insert(conn: &mut PgConn<'_>, new: &New) -> Result<Option<Record>, Error> {
                     let rows = pg::insert(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, &values(new), 1, Some(COLUMNS))?;
-                    rows.first().map(read).transpose()
+                    pg::first(&rows, read)
                 }
 
                 fn insert_many(conn: &mut PgConn<'_>, rows: &[New]) -> Result<u64, Error> {
-                    let values: Vec<Option<Param<'_>>> = rows.iter().flat_map(values).collect();
-                    pg::insert_many(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, &values, rows.len())
+                    pg::insert_rows(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, rows.len(), &|i, out| {
+                        out.extend(values(&rows[i]))
+                    })
                 }
             },
         )
@@ -171,17 +173,14 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                 fn insert(conn: &mut PgConn<'_>, new: &New) -> Result<Option<Record>, Error> {
                     let json = json(new);
                     let rows = pg::insert(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, &values(new, &json), 1, Some(COLUMNS))?;
-                    rows.first().map(read).transpose()
+                    pg::first(&rows, read)
                 }
 
                 fn insert_many(conn: &mut PgConn<'_>, rows: &[New]) -> Result<u64, Error> {
                     let json: Vec<JsonParams<'_>> = rows.iter().map(json).collect();
-                    let values: Vec<Option<Param<'_>>> = rows
-                        .iter()
-                        .zip(&json)
-                        .flat_map(|(new, json)| values(new, json))
-                        .collect();
-                    pg::insert_many(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, &values, rows.len())
+                    pg::insert_rows(conn, TABLE, INSERT_COLUMNS, INSERT_TYPES, rows.len(), &|i, out| {
+                        out.extend(values(&rows[i], &json[i]))
+                    })
                 }
             },
         )
@@ -201,6 +200,11 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             const INSERT_COLUMNS: &[&str] = &[#(#insert_columns),*];
             const INSERT_TYPES: &[Type] = &[#(#insert_types),*];
             const KEY_TYPES: &[Type] = &[#(#key_types),*];
+            const GET: &str = #get_sql;
+            const DELETE: &str = #delete_sql;
+            const LIST_FIRST: &str = #list_first;
+            const LIST_AFTER: &str = #list_after;
+            const COUNT: &str = #count_sql;
 
             pub(super) fn read(row: &Row) -> Result<Record, Error> {
                 Ok(Record { #(#read_fields,)* })
@@ -212,32 +216,32 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                 #insert_fns
 
                 fn get(conn: &mut PgConn<'_>, key: #key) -> Result<Option<Record>, Error> {
-                    let rows = conn.query(#get_sql, KEY_TYPES, &[#(#key_params),*])?;
-                    rows.first().map(read).transpose()
+                    let rows = conn.query(GET, KEY_TYPES, &[#(#key_params),*])?;
+                    pg::first(&rows, read)
                 }
 
                 #update_fn
 
                 fn delete(conn: &mut PgConn<'_>, key: #key) -> Result<bool, Error> {
-                    Ok(conn.execute(#delete_sql, KEY_TYPES, &[#(#key_params),*])? > 0)
+                    Ok(conn.execute(DELETE, KEY_TYPES, &[#(#key_params),*])? > 0)
                 }
 
                 fn list(conn: &mut PgConn<'_>, page: Page<#key>) -> Result<Vec<Record>, Error> {
                     let (after, limit) = page.into_parts();
                     let limit = i64::from(limit);
                     let rows = match after {
-                        None => conn.query(#list_first, &[Type::INT8], &[&limit])?,
+                        None => conn.query(LIST_FIRST, &[Type::INT8], &[&limit])?,
                         Some(key) => conn.query(
-                            #list_after,
+                            LIST_AFTER,
                             &[#(#key_types,)* Type::INT8],
                             &[#(#key_params,)* &limit],
                         )?,
                     };
-                    rows.iter().map(read).collect()
+                    pg::all(&rows, read)
                 }
 
                 fn count(conn: &mut PgConn<'_>) -> Result<u64, Error> {
-                    pg::count(conn, #count_sql)
+                    pg::count(conn, COUNT)
                 }
             }
         }

@@ -526,6 +526,26 @@ pub fn enum_from_sql<T: crate::Enum>(
     crate::runtime::parse_enum(raw).map_err(Into::into)
 }
 
+/// The first of `rows`, read.
+#[doc(hidden)]
+#[inline]
+pub fn first<R>(
+    rows: &[Row],
+    read: fn(&Row) -> Result<R, postgres::Error>,
+) -> Result<Option<R>, postgres::Error> {
+    rows.first().map(read).transpose()
+}
+
+/// Every one of `rows`, read.
+#[doc(hidden)]
+#[inline]
+pub fn all<R>(
+    rows: &[Row],
+    read: fn(&Row) -> Result<R, postgres::Error>,
+) -> Result<Vec<R>, postgres::Error> {
+    rows.iter().map(read).collect()
+}
+
 /// A store's `count`: `sql` is its `SELECT COUNT(*)`.
 #[doc(hidden)]
 pub fn count(conn: &mut PgConn<'_>, sql: &str) -> Result<u64, postgres::Error> {
@@ -621,6 +641,28 @@ pub fn insert_many(
         )?;
     }
     Ok(rows as u64)
+}
+
+/// Writes row `i`'s values into `out`: one per insertable column, `None` for a column
+/// left to its default.
+pub type Values<'r, 'a> = &'r dyn Fn(usize, &mut Vec<Option<Param<'a>>>);
+
+/// Inserts `count` rows of `values` as [`insert_many`] does; the values are gathered
+/// here, compiled once for every store.
+#[doc(hidden)]
+pub fn insert_rows<'a>(
+    conn: &mut PgConn<'_>,
+    table: &str,
+    columns: &[&str],
+    types: &[Type],
+    count: usize,
+    values: Values<'_, 'a>,
+) -> Result<u64, postgres::Error> {
+    let mut all = Vec::with_capacity(count * columns.len());
+    for i in 0..count {
+        values(i, &mut all);
+    }
+    insert_many(conn, table, columns, types, &all, count)
 }
 
 impl crate::runtime::DriverError for postgres::Error {
