@@ -33,6 +33,8 @@ pub mod drift;
 pub mod model;
 mod runtime;
 pub mod sql;
+#[doc(hidden)]
+pub mod static_schema;
 
 #[cfg(feature = "codegen")]
 pub mod build;

@@ -2,7 +2,7 @@
 //! `health` that compare it with a database at run time.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::rust::variant_ident;
 use crate::model::{DefaultValue, Field, LogicalType, Schema, Store};
@@ -23,13 +23,14 @@ pub(super) fn schema_fn(schema: &Schema) -> TokenStream {
         #[allow(dead_code)]
         pub fn schema() -> ::storegen::model::Schema {
             use ::storegen::model as m;
-            m::Schema {
-                name: #name.into(),
-                description: None,
-                backends: Vec::from([#(#backends),*]),
-                stores: Vec::from([#(#stores),*]),
+            use ::storegen::static_schema as s;
+            static SCHEMA: s::StaticSchema = s::StaticSchema {
+                name: #name,
+                backends: &[#(#backends),*],
+                stores: &[#(#stores),*],
                 datetime: m::DateTimeCrate::#datetime,
-            }
+            };
+            SCHEMA.to_schema()
         }
 
         /// Checks that the database behind `conn` still matches this module, with the
@@ -60,87 +61,82 @@ fn store_value(store: &Store) -> TokenStream {
         .map(|&i| proc_macro2::Literal::usize_unsuffixed(i));
     let indexes = store.indexes.iter().map(|index| {
         let (name, unique) = (&index.name, index.unique);
-        let positions = index.fields.iter().map(|&i| proc_macro2::Literal::usize_unsuffixed(i));
-        quote!(m::Index { name: #name.into(), fields: Vec::from([#(#positions),*]), unique: #unique })
+        let positions = index
+            .fields
+            .iter()
+            .map(|&i| proc_macro2::Literal::usize_unsuffixed(i));
+        quote!((#name, &[#(#positions),*], #unique))
     });
     quote! {
-        m::Store {
-            name: #name.into(),
-            table: #table.into(),
-            record: #record.into(),
-            description: None,
-            fields: Vec::from([#(#fields),*]),
-            primary_key: Vec::from([#(#key),*]),
-            indexes: Vec::from([#(#indexes),*]),
+        s::StaticStore {
+            name: #name,
+            table: #table,
+            record: #record,
+            fields: &[#(#fields),*],
+            primary_key: &[#(#key),*],
+            indexes: &[#(#indexes),*],
         }
     }
 }
 
 fn field_value(field: &Field) -> TokenStream {
-    let name = &field.name;
+    let (name, column) = (&field.name, &field.column);
     let ty = match &field.ty {
         LogicalType::Text { max_length } => {
             let max = match max_length {
                 Some(n) => quote!(Some(#n)),
                 None => quote!(None),
             };
-            quote!(m::LogicalType::Text { max_length: #max })
+            quote!(s::StaticType::Of(m::LogicalType::Text { max_length: #max }))
         }
         LogicalType::Decimal { precision, scale } => {
-            quote!(m::LogicalType::Decimal { precision: #precision, scale: #scale })
+            quote!(s::StaticType::Of(m::LogicalType::Decimal { precision: #precision, scale: #scale }))
         }
         LogicalType::Enum {
             name,
             values,
             native,
-        } => {
-            quote!(m::LogicalType::Enum { name: #name.into(), values: Vec::from([#(#values.into()),*]), native: #native })
-        }
+        } => quote!(s::StaticType::Enum(#name, &[#(#values),*], #native)),
         other => {
             let variant = variant_ident(other);
-            quote!(m::LogicalType::#variant)
+            quote!(s::StaticType::Of(m::LogicalType::#variant))
         }
     };
-    let mut value = quote!(m::Field::new(#name, #ty));
-    if field.column != field.name {
-        let column = &field.column;
-        value.extend(quote!(.with_column(#column)));
-    }
-    for (set, method) in [
-        (field.nullable, "nullable"),
-        (field.generated, "generated"),
-        (field.unique, "unique"),
-    ] {
-        if set {
-            let method = format_ident!("{method}");
-            value.extend(quote!(.#method()));
+    let (nullable, generated, unique) = (field.nullable, field.generated, field.unique);
+    let default = match &field.default {
+        None => quote!(None),
+        Some(default) => {
+            let value = match default {
+                DefaultValue::Bool(b) => quote!(s::StaticDefault::Bool(#b)),
+                DefaultValue::Int(n) => quote!(s::StaticDefault::Int(#n)),
+                DefaultValue::Float(x) => {
+                    let x = proc_macro2::Literal::f64_unsuffixed(*x);
+                    quote!(s::StaticDefault::Float(#x))
+                }
+                DefaultValue::Text(t) => quote!(s::StaticDefault::Text(#t)),
+                DefaultValue::Decimal(d) => quote!(s::StaticDefault::Decimal(#d)),
+                DefaultValue::DateTime(d) => quote!(s::StaticDefault::DateTime(#d)),
+                DefaultValue::Now => quote!(s::StaticDefault::Now),
+            };
+            quote!(Some(#value))
+        }
+    };
+    let references = match &field.references {
+        None => quote!(None),
+        Some(r) => {
+            let (store, field_name, table, column) = (&r.store, &r.field, &r.table, &r.column);
+            let action = variant_ident(&r.on_delete);
+            quote!(Some((#store, #field_name, #table, #column, m::OnDelete::#action)))
+        }
+    };
+    quote! {
+        s::StaticField {
+            name: #name,
+            column: #column,
+            ty: #ty,
+            flags: (#nullable, #generated, #unique),
+            default: #default,
+            references: #references,
         }
     }
-    if let Some(default) = &field.default {
-        let default = match default {
-            DefaultValue::Bool(b) => quote!(m::DefaultValue::Bool(#b)),
-            DefaultValue::Int(n) => quote!(m::DefaultValue::Int(#n)),
-            DefaultValue::Float(x) => {
-                let x = proc_macro2::Literal::f64_unsuffixed(*x);
-                quote!(m::DefaultValue::Float(#x))
-            }
-            DefaultValue::Text(t) => quote!(m::DefaultValue::Text(#t.into())),
-            DefaultValue::Decimal(d) => quote!(m::DefaultValue::Decimal(#d.into())),
-            DefaultValue::DateTime(d) => quote!(m::DefaultValue::DateTime(#d.into())),
-            DefaultValue::Now => quote!(m::DefaultValue::Now),
-        };
-        value.extend(quote!(.with_default(#default)));
-    }
-    if let Some(r) = &field.references {
-        let (store, field_name, table, column) = (&r.store, &r.field, &r.table, &r.column);
-        let action = variant_ident(&r.on_delete);
-        value.extend(quote!(.with_reference(m::Reference {
-            store: #store.into(),
-            field: #field_name.into(),
-            table: #table.into(),
-            column: #column.into(),
-            on_delete: m::OnDelete::#action,
-        })));
-    }
-    value
 }

@@ -1,0 +1,162 @@
+//! A schema as static data: what a generated module holds (`SCHEMA`), costing nothing to
+//! compile or to keep, and turned into a [`Schema`] when `verify` or `migrate` needs
+//! one. It mirrors the model, with `&'static` text in place of owned strings.
+
+use crate::model::{
+    BackendKind, DateTimeCrate, DefaultValue, Field, Index, LogicalType, OnDelete, Reference,
+    Schema, Store,
+};
+
+/// A [`Schema`] as static data.
+#[derive(Debug)]
+pub struct StaticSchema {
+    /// `[blueprint] name`.
+    pub name: &'static str,
+    /// The backends code was generated for.
+    pub backends: &'static [BackendKind],
+    /// The stores, in blueprint order.
+    pub stores: &'static [StaticStore],
+    /// `[rust] datetime`.
+    pub datetime: DateTimeCrate,
+}
+
+/// A [`Store`] as static data.
+#[derive(Debug)]
+pub struct StaticStore {
+    /// The store's name.
+    pub name: &'static str,
+    /// The SQL table name.
+    pub table: &'static str,
+    /// The record type's name.
+    pub record: &'static str,
+    /// The fields, in column order.
+    pub fields: &'static [StaticField],
+    /// Positions in `fields` of the primary key.
+    pub primary_key: &'static [usize],
+    /// Secondary indexes: name, field positions, unique.
+    pub indexes: &'static [(&'static str, &'static [usize], bool)],
+}
+
+/// A [`Field`] as static data.
+#[derive(Debug)]
+pub struct StaticField {
+    /// The Rust name.
+    pub name: &'static str,
+    /// The SQL column name.
+    pub column: &'static str,
+    /// The logical type.
+    pub ty: StaticType,
+    /// Nullable, generated, unique.
+    pub flags: (bool, bool, bool),
+    /// The default, if any.
+    pub default: Option<StaticDefault>,
+    /// The foreign key: referenced store, field, table, column, and the ON DELETE action.
+    pub references: Option<(
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        OnDelete,
+    )>,
+}
+
+/// A [`LogicalType`] as static data: every type but an enum is the model's own (those
+/// are built in constant expressions); an enum's name and values are static text.
+#[derive(Debug)]
+pub enum StaticType {
+    /// Any type but an enum.
+    Of(LogicalType),
+    /// `enum`: its Rust name, its values, and whether it is the database's own type.
+    Enum(&'static str, &'static [&'static str], bool),
+}
+
+/// A [`DefaultValue`] as static data.
+#[derive(Debug)]
+pub enum StaticDefault {
+    /// A bool.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// Text, or an enum's value.
+    Text(&'static str),
+    /// A decimal's text.
+    Decimal(&'static str),
+    /// A date, time or timestamp's text.
+    DateTime(&'static str),
+    /// The current date, time or instant.
+    Now,
+}
+
+impl StaticSchema {
+    /// The schema, as the model has it (descriptions left out).
+    pub fn to_schema(&self) -> Schema {
+        Schema {
+            name: self.name.into(),
+            description: None,
+            backends: self.backends.to_vec(),
+            stores: self.stores.iter().map(StaticStore::to_store).collect(),
+            datetime: self.datetime,
+        }
+    }
+}
+
+impl StaticStore {
+    fn to_store(&self) -> Store {
+        Store {
+            name: self.name.into(),
+            table: self.table.into(),
+            record: self.record.into(),
+            description: None,
+            fields: self.fields.iter().map(StaticField::to_field).collect(),
+            primary_key: self.primary_key.to_vec(),
+            indexes: self
+                .indexes
+                .iter()
+                .map(|&(name, fields, unique)| Index {
+                    name: name.into(),
+                    fields: fields.to_vec(),
+                    unique,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl StaticField {
+    fn to_field(&self) -> Field {
+        let ty = match &self.ty {
+            StaticType::Of(ty) => ty.clone(),
+            StaticType::Enum(name, values, native) => LogicalType::Enum {
+                name: (*name).into(),
+                values: values.iter().map(|v| (*v).to_owned()).collect(),
+                native: *native,
+            },
+        };
+        let (nullable, generated, unique) = self.flags;
+        let mut field = Field::new(self.name, ty).with_column(self.column);
+        field.nullable = nullable;
+        field.generated = generated;
+        field.unique = unique;
+        field.default = self.default.as_ref().map(|d| match d {
+            StaticDefault::Bool(b) => DefaultValue::Bool(*b),
+            StaticDefault::Int(n) => DefaultValue::Int(*n),
+            StaticDefault::Float(x) => DefaultValue::Float(*x),
+            StaticDefault::Text(t) => DefaultValue::Text((*t).into()),
+            StaticDefault::Decimal(d) => DefaultValue::Decimal((*d).into()),
+            StaticDefault::DateTime(d) => DefaultValue::DateTime((*d).into()),
+            StaticDefault::Now => DefaultValue::Now,
+        });
+        field.references = self
+            .references
+            .map(|(store, field, table, column, on_delete)| Reference {
+                store: store.into(),
+                field: field.into(),
+                table: table.into(),
+                column: column.into(),
+                on_delete,
+            });
+        field
+    }
+}
