@@ -11,8 +11,7 @@ use rusqlite::{Connection, Row, Statement};
 /// Binds a statement's parameters.
 pub type Bind<'a> = &'a dyn Fn(&mut Statement<'_>) -> rusqlite::Result<()>;
 
-/// Runs `sql` with `bind`'s parameters, handing each row to `each`; `capacity`: rows
-/// expected, for the caller's buffer.
+/// Runs `sql` with `bind`'s parameters, handing each row to `each`.
 pub fn query_each(
     conn: &Connection,
     sql: &str,

@@ -147,7 +147,14 @@ fn module_items(schema: &Schema) -> TokenStream {
         let variant = variant_ident(&backend);
         quote! { (::storegen::BackendKind::#variant, &[#(#statements),*]) }
     });
-    let schema_doc = doc(schema.description.as_deref());
+    // The description, then a blank line, then what the constant is.
+    let schema_doc = match schema.description.as_deref() {
+        Some(text) => {
+            let text = doc(Some(text));
+            quote!(#text #[doc = ""])
+        }
+        None => TokenStream::new(),
+    };
     let hash = super::snapshot::blueprint_hash(schema);
     let ddl_doc = format!(
         " The `{name}` schema's CREATE statements for each backend it was generated for: `DDL.script(backend)` joins them."
@@ -163,7 +170,6 @@ fn module_items(schema: &Schema) -> TokenStream {
         pub use ::storegen::{Isolation, Page, Retry, transaction, transaction_retry, transaction_with};
 
         #schema_doc
-        #[doc = ""]
         #[doc = #ddl_doc]
         #[allow(dead_code)]
         pub const DDL: ::storegen::Ddl = ::storegen::Ddl {
