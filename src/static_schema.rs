@@ -46,8 +46,12 @@ pub struct StaticField {
     pub column: &'static str,
     /// The logical type.
     pub ty: StaticType,
-    /// Nullable, generated, unique.
-    pub flags: (bool, bool, bool),
+    /// The column may hold NULL.
+    pub nullable: bool,
+    /// The database assigns the value.
+    pub generated: bool,
+    /// A single-column UNIQUE constraint.
+    pub unique: bool,
     /// The default, if any.
     pub default: Option<StaticDefault>,
     /// The foreign key: referenced store, field, table, column, and the ON DELETE action.
@@ -134,11 +138,10 @@ impl StaticField {
                 native: *native,
             },
         };
-        let (nullable, generated, unique) = self.flags;
         let mut field = Field::new(self.name, ty).with_column(self.column);
-        field.nullable = nullable;
-        field.generated = generated;
-        field.unique = unique;
+        field.nullable = self.nullable;
+        field.generated = self.generated;
+        field.unique = self.unique;
         field.default = self.default.as_ref().map(|d| match d {
             StaticDefault::Bool(b) => DefaultValue::Bool(*b),
             StaticDefault::Int(n) => DefaultValue::Int(*n),

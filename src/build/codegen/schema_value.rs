@@ -134,7 +134,9 @@ fn field_value(field: &Field) -> TokenStream {
             name: #name,
             column: #column,
             ty: #ty,
-            flags: (#nullable, #generated, #unique),
+            nullable: #nullable,
+            generated: #generated,
+            unique: #unique,
             default: #default,
             references: #references,
         }
