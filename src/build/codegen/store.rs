@@ -45,6 +45,8 @@ pub(super) fn store_items(cx: &Context, store: &Store) -> TokenStream {
             .iter()
             .any(|f| !f.generated && f.ty.is_temporal() && !f.nullable && f.default.is_none());
     let new_default = (!without_default).then(|| quote!(, Default));
+    let record_eq = eq_hash(store.fields.iter());
+    let new_eq = eq_hash(store.fields.iter().filter(|f| !f.generated));
     let store_doc = format!(" Operations on table `{table}`; get one with [`{accessor}`].");
     let accessor_doc = format!(
         " The `{}` store on a connection, transaction or pooled connection.",
@@ -53,14 +55,14 @@ pub(super) fn store_items(cx: &Context, store: &Store) -> TokenStream {
     quote! {
         #record_doc
         #[allow(dead_code)]
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, PartialEq #record_eq)]
         pub struct #record {
             #(#record_fields,)*
         }
 
         #[doc = #new_doc]
         #[allow(dead_code)]
-        #[derive(Debug, Clone, PartialEq #new_default)]
+        #[derive(Debug, Clone, PartialEq #new_eq #new_default)]
         pub struct #new {
             #(#new_fields,)*
         }
@@ -215,4 +217,18 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
             }
         }
     }
+}
+
+/// `, Eq, Hash` when every field's type has them: not floats, not JSON documents, not
+/// the application's own types (which may lack them).
+fn eq_hash<'f>(mut fields: impl Iterator<Item = &'f Field>) -> Option<TokenStream> {
+    fields
+        .all(|f| {
+            f.rust.is_none()
+                && !matches!(
+                    f.ty,
+                    LogicalType::Float32 | LogicalType::Float64 | LogicalType::Json
+                )
+        })
+        .then(|| quote!(, Eq, Hash))
 }
