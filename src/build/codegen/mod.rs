@@ -102,14 +102,20 @@ fn format_parts(schema: &Schema, range: std::ops::Range<usize>) -> Result<String
     };
     let mut out = String::new();
     for part in range {
+        // In reading order: what the module needs and its enums, each store, then the
+        // schema's DDL, `migrate` and `schema()`.
         let tokens = match part {
             0 => {
-                let mut tokens = module_items(schema);
+                let mut tokens = module_head(schema);
                 tokens.extend(enums::enum_items(schema));
                 tokens
             }
-            1 => schema_value::schema_fn(schema),
-            _ => store_part(&cx, schema, &schema.stores[part - 2]),
+            _ if part <= schema.stores.len() => store_part(&cx, schema, &schema.stores[part - 1]),
+            _ => {
+                let mut tokens = module_tail(schema);
+                tokens.extend(schema_value::schema_fn(schema));
+                tokens
+            }
         };
         let file: syn::File = syn::parse2(tokens).map_err(|e| {
             format!("storegen generated code that does not parse ({e}); please report this")
@@ -128,7 +134,23 @@ fn store_part(cx: &Context, schema: &Schema, store: &Store) -> TokenStream {
     tokens
 }
 
-fn module_items(schema: &Schema) -> TokenStream {
+/// The module's first items: the runtime features it needs, checked, and the runtime
+/// names its call sites use.
+fn module_head(schema: &Schema) -> TokenStream {
+    let checks = required_features(schema).into_iter().map(|feature| {
+        let check = quote::format_ident!("requires_{feature}");
+        quote! { ::storegen::__private::#check!(); }
+    });
+    quote! {
+        #(#checks)*
+
+        #[allow(unused_imports)]
+        pub use ::storegen::{Isolation, Page, Retry, transaction, transaction_retry, transaction_with};
+    }
+}
+
+/// The schema's DDL for each backend and `migrate`, which runs it.
+fn module_tail(schema: &Schema) -> TokenStream {
     let name = &schema.name;
     let ddl = schema.backends.iter().map(|&backend| {
         let statements = backend
@@ -159,16 +181,7 @@ fn module_items(schema: &Schema) -> TokenStream {
     let ddl_doc = format!(
         " The `{name}` schema's CREATE statements for each backend it was generated for: `DDL.script(backend)` joins them."
     );
-    let checks = required_features(schema).into_iter().map(|feature| {
-        let check = quote::format_ident!("requires_{feature}");
-        quote! { ::storegen::__private::#check!(); }
-    });
     quote! {
-        #(#checks)*
-
-        #[allow(unused_imports)]
-        pub use ::storegen::{Isolation, Page, Retry, transaction, transaction_retry, transaction_with};
-
         #schema_doc
         #[doc = #ddl_doc]
         #[allow(dead_code)]

@@ -162,18 +162,6 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
          Code generic over backends names it as a bound: `fn f<B: {ops}>(s: &mut {store_type}<'_, B>)`."
     );
     quote! {
-        #[doc = #ops_doc]
-        #[allow(dead_code)]
-        pub trait #ops: ::storegen::Backend {
-            fn insert(conn: &mut Self::Raw<'_>, new: &#new) -> Result<Option<#record>, Self::DriverError>;
-            fn insert_many(conn: &mut Self::Raw<'_>, rows: &[#new]) -> Result<u64, Self::DriverError>;
-            fn get(conn: &mut Self::Raw<'_>, key: #key) -> Result<Option<#record>, Self::DriverError>;
-            #update_op
-            fn delete(conn: &mut Self::Raw<'_>, key: #key) -> Result<bool, Self::DriverError>;
-            fn list(conn: &mut Self::Raw<'_>, page: ::storegen::Page<#key>) -> Result<Vec<#record>, Self::DriverError>;
-            fn count(conn: &mut Self::Raw<'_>) -> Result<u64, Self::DriverError>;
-        }
-
         #[allow(dead_code)]
         impl<B: #ops> #store_type<'_, B> {
             const FIELDS: &'static [&'static str] = &[#(#field_names),*];
@@ -215,6 +203,18 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
             pub fn count(&mut self) -> Result<u64, ::storegen::Error> {
                 ::storegen::store::count::<B>(#name, Self::FIELDS, || B::count(&mut self.raw))
             }
+        }
+
+        #[doc = #ops_doc]
+        #[allow(dead_code)]
+        pub trait #ops: ::storegen::Backend {
+            fn insert(conn: &mut Self::Raw<'_>, new: &#new) -> Result<Option<#record>, Self::DriverError>;
+            fn insert_many(conn: &mut Self::Raw<'_>, rows: &[#new]) -> Result<u64, Self::DriverError>;
+            fn get(conn: &mut Self::Raw<'_>, key: #key) -> Result<Option<#record>, Self::DriverError>;
+            #update_op
+            fn delete(conn: &mut Self::Raw<'_>, key: #key) -> Result<bool, Self::DriverError>;
+            fn list(conn: &mut Self::Raw<'_>, page: ::storegen::Page<#key>) -> Result<Vec<#record>, Self::DriverError>;
+            fn count(conn: &mut Self::Raw<'_>) -> Result<u64, Self::DriverError>;
         }
     }
 }
