@@ -46,13 +46,19 @@ pub use runtime::{
     transaction, transaction_retry, transaction_with, verify,
 };
 
-/// What generated store methods call; not for use by hand.
-#[doc(hidden)]
-pub use runtime::store;
-
-/// What generated code calls; not for use by hand, and not stable.
+/// Every entry point generated code calls that isn't public API: the backends' glue,
+/// the shared store operations, the static schema and the feature checks. Not for use
+/// by hand, and not stable.
 #[doc(hidden)]
 pub mod __private {
+    #[cfg(feature = "mysql")]
+    pub use crate::backend::mysql;
+    #[cfg(feature = "postgres")]
+    pub use crate::backend::postgres;
+    #[cfg(feature = "sqlite")]
+    pub use crate::backend::sqlite;
+    pub use crate::runtime::store;
+    pub use crate::static_schema;
     pub use crate::{
         __storegen_requires_chrono as requires_chrono,
         __storegen_requires_decimal as requires_decimal, __storegen_requires_json as requires_json,

@@ -218,7 +218,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         mod #module {
             use super::{#record as Record, #new as New};
             use ::storegen::Page;
-            use ::storegen::backend::mysql::{self as my, MyConn};
+            use ::storegen::__private::mysql::{self as my, MyConn};
             use ::storegen::mysql::{Error, Row, Value};
 
             const TABLE: &str = #table;
@@ -296,18 +296,18 @@ pub(crate) fn enum_impls(ty: &proc_macro2::Ident) -> TokenStream {
     quote! {
         impl From<#ty> for ::storegen::mysql::Value {
             fn from(value: #ty) -> Self {
-                ::storegen::backend::mysql::enum_value(value)
+                ::storegen::__private::mysql::enum_value(value)
             }
         }
 
-        impl From<::storegen::backend::mysql::EnumIr<#ty>> for #ty {
-            fn from(value: ::storegen::backend::mysql::EnumIr<#ty>) -> Self {
+        impl From<::storegen::__private::mysql::EnumIr<#ty>> for #ty {
+            fn from(value: ::storegen::__private::mysql::EnumIr<#ty>) -> Self {
                 value.0
             }
         }
 
         impl ::storegen::mysql::prelude::FromValue for #ty {
-            type Intermediate = ::storegen::backend::mysql::EnumIr<#ty>;
+            type Intermediate = ::storegen::__private::mysql::EnumIr<#ty>;
         }
     }
 }

@@ -191,7 +191,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         mod #module {
             use super::{#record as Record, #new as New};
             use ::storegen::Page;
-            use ::storegen::backend::postgres::{self as pg, Param, PgConn};
+            use ::storegen::__private::postgres::{self as pg, Param, PgConn};
             use ::storegen::postgres::types::Type;
             use ::storegen::postgres::{Error, Row};
 
@@ -255,13 +255,13 @@ pub(crate) fn enum_impls(ty: &proc_macro2::Ident) -> TokenStream {
             fn to_sql(
                 &self,
                 ty: &::storegen::postgres::types::Type,
-                out: &mut ::storegen::backend::postgres::BytesMut,
+                out: &mut ::storegen::__private::postgres::BytesMut,
             ) -> Result<::storegen::postgres::types::IsNull, Box<dyn ::std::error::Error + Sync + Send>> {
-                ::storegen::backend::postgres::enum_to_sql(*self, ty, out)
+                ::storegen::__private::postgres::enum_to_sql(*self, ty, out)
             }
 
             fn accepts(ty: &::storegen::postgres::types::Type) -> bool {
-                ::storegen::backend::postgres::enum_accepts(ty)
+                ::storegen::__private::postgres::enum_accepts(ty)
             }
 
             ::storegen::postgres::types::to_sql_checked!();
@@ -272,11 +272,11 @@ pub(crate) fn enum_impls(ty: &proc_macro2::Ident) -> TokenStream {
                 _: &::storegen::postgres::types::Type,
                 raw: &'a [u8],
             ) -> Result<Self, Box<dyn ::std::error::Error + Sync + Send>> {
-                ::storegen::backend::postgres::enum_from_sql(raw)
+                ::storegen::__private::postgres::enum_from_sql(raw)
             }
 
             fn accepts(ty: &::storegen::postgres::types::Type) -> bool {
-                ::storegen::backend::postgres::enum_accepts(ty)
+                ::storegen::__private::postgres::enum_accepts(ty)
             }
         }
     }

@@ -20,19 +20,21 @@ fn param(cx: &Context, field: &crate::model::Field, value: TokenStream) -> Token
     }
     if crate::build::codegen::rust::typed_json(field) {
         return if field.nullable {
-            quote!(::storegen::sqlite::json_typed_opt(#value)?)
+            quote!(::storegen::__private::sqlite::json_typed_opt(#value)?)
         } else {
-            quote!(::storegen::sqlite::json_typed(#value)?)
+            quote!(::storegen::__private::sqlite::json_typed(#value)?)
         };
     }
     match field.ty {
         LogicalType::Float32 | LogicalType::Float64 => {
             let name = &field.name;
-            quote!(::storegen::sqlite::finite(#value, #name)?)
+            quote!(::storegen::__private::sqlite::finite(#value, #name)?)
         }
-        LogicalType::Json => quote!(::storegen::sqlite::json(#value)),
-        LogicalType::Decimal { scale, .. } => quote!(::storegen::sqlite::decimal(#value, #scale)),
-        LogicalType::UuidText => quote!(::storegen::sqlite::uuid_text(#value)),
+        LogicalType::Json => quote!(::storegen::__private::sqlite::json(#value)),
+        LogicalType::Decimal { scale, .. } => {
+            quote!(::storegen::__private::sqlite::decimal(#value, #scale))
+        }
+        LogicalType::UuidText => quote!(::storegen::__private::sqlite::uuid_text(#value)),
         // An instant is written in UTC, as chrono's `DateTime<Utc>` is: text of one
         // offset sorts and compares as the instants do.
         LogicalType::TimestampTz if cx.time_crate() => {
@@ -54,23 +56,23 @@ fn read_column(cx: &Context, field: &crate::model::Field, index: Literal) -> Tok
     if crate::build::codegen::rust::typed_json(field) {
         let ty = crate::build::codegen::rust::value_type(cx, field);
         return if field.nullable {
-            quote!(row.get::<_, Option<::storegen::sqlite::JsonTyped<#ty>>>(#index)?.map(|j| j.0))
+            quote!(row.get::<_, Option<::storegen::__private::sqlite::JsonTyped<#ty>>>(#index)?.map(|j| j.0))
         } else {
-            quote!(row.get::<_, ::storegen::sqlite::JsonTyped<#ty>>(#index)?.0)
+            quote!(row.get::<_, ::storegen::__private::sqlite::JsonTyped<#ty>>(#index)?.0)
         };
     }
     match (&field.ty, field.nullable) {
         (LogicalType::Decimal { .. }, false) => {
-            quote!(row.get::<_, ::storegen::sqlite::DecimalText>(#index)?.0)
+            quote!(row.get::<_, ::storegen::__private::sqlite::DecimalText>(#index)?.0)
         }
         (LogicalType::Decimal { .. }, true) => {
-            quote!(row.get::<_, Option<::storegen::sqlite::DecimalText>>(#index)?.map(|d| d.0))
+            quote!(row.get::<_, Option<::storegen::__private::sqlite::DecimalText>>(#index)?.map(|d| d.0))
         }
         (LogicalType::UuidText, false) => {
-            quote!(row.get::<_, ::storegen::sqlite::UuidText>(#index)?.0)
+            quote!(row.get::<_, ::storegen::__private::sqlite::UuidText>(#index)?.0)
         }
         (LogicalType::UuidText, true) => {
-            quote!(row.get::<_, Option<::storegen::sqlite::UuidText>>(#index)?.map(|u| u.0))
+            quote!(row.get::<_, Option<::storegen::__private::sqlite::UuidText>>(#index)?.map(|u| u.0))
         }
         _ => quote!(row.get(#index)?),
     }
@@ -145,7 +147,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
 
             /// The INSERT for the columns this row gives; the others take their defaults.
             fn insert_sql(new: &New, returning: bool) -> String {
-                ::storegen::sqlite::insert_sql(
+                ::storegen::__private::sqlite::insert_sql(
                     TABLE,
                     INSERT_COLUMNS,
                     &[#(#present),*],
@@ -234,7 +236,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             use super::{#record as Record, #new as New};
             use ::storegen::Page;
             use ::storegen::rusqlite::{self, Connection, Row, Statement};
-            use ::storegen::sqlite::ops as sq;
+            use ::storegen::__private::sqlite::ops as sq;
 
             const COLUMNS: &str = #columns;
             const GET: &str = #get;
@@ -292,7 +294,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                 }
 
                 fn count(conn: &mut &Connection) -> rusqlite::Result<u64> {
-                    ::storegen::sqlite::count(conn, COUNT)
+                    ::storegen::__private::sqlite::count(conn, COUNT)
                 }
             }
         }
@@ -310,7 +312,7 @@ pub(crate) fn enum_impls(ty: &proc_macro2::Ident) -> TokenStream {
 
         impl ::storegen::rusqlite::types::FromSql for #ty {
             fn column_result(value: ::storegen::rusqlite::types::ValueRef<'_>) -> ::storegen::rusqlite::types::FromSqlResult<Self> {
-                ::storegen::sqlite::enum_from_sql(value)
+                ::storegen::__private::sqlite::enum_from_sql(value)
             }
         }
     }

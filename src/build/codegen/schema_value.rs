@@ -23,7 +23,7 @@ pub(super) fn schema_fn(schema: &Schema) -> TokenStream {
         #[allow(dead_code)]
         pub fn schema() -> ::storegen::model::Schema {
             use ::storegen::model as m;
-            use ::storegen::static_schema as s;
+            use ::storegen::__private::static_schema as s;
             static SCHEMA: s::StaticSchema = s::StaticSchema {
                 name: #name,
                 backends: &[#(#backends),*],

@@ -104,7 +104,7 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
                 LogicalType::Decimal { precision, scale } => {
                     let (field, name) = (ident(&f.name), &f.name);
                     Some(quote! {
-                        ::storegen::store::check_decimal(#store_name, operation, #name, #value.#field, #precision, #scale)?;
+                        ::storegen::__private::store::check_decimal(#store_name, operation, #name, #value.#field, #precision, #scale)?;
                     })
                 }
                 _ => None,
@@ -150,7 +150,7 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
                 /// row has that key.
                 pub fn update(&mut self, record: &#record) -> Result<bool, ::storegen::Error> {
                     #check_record
-                    ::storegen::store::update::<B>(#name, Self::FIELDS, || B::update(&mut self.raw, record))
+                    ::storegen::__private::store::update::<B>(#name, Self::FIELDS, || B::update(&mut self.raw, record))
                 }
             },
         )
@@ -172,36 +172,36 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
             /// assigned (generated keys, defaults).
             pub fn insert(&mut self, new: &#new) -> Result<#record, ::storegen::Error> {
                 #check_new
-                ::storegen::store::insert::<B, _>(#name, Self::FIELDS, || B::insert(&mut self.raw, new))
+                ::storegen::__private::store::insert::<B, _>(#name, Self::FIELDS, || B::insert(&mut self.raw, new))
             }
 
             /// Inserts every row in one transaction (a savepoint inside an open one): all
             /// of them or, on the first error, none. Returns how many were inserted.
             pub fn insert_many(&mut self, rows: &[#new]) -> Result<u64, ::storegen::Error> {
                 #check_many
-                ::storegen::store::insert_many::<B, _>(B::reborrow(&mut self.raw), #name, Self::FIELDS, rows, |tx, rows| B::insert_many(tx, rows))
+                ::storegen::__private::store::insert_many::<B, _>(B::reborrow(&mut self.raw), #name, Self::FIELDS, rows, |tx, rows| B::insert_many(tx, rows))
             }
 
             /// The row with this key, if there is one.
             pub fn get(&mut self, key: #key) -> Result<Option<#record>, ::storegen::Error> {
-                ::storegen::store::get::<B, _>(#name, Self::FIELDS, || B::get(&mut self.raw, key))
+                ::storegen::__private::store::get::<B, _>(#name, Self::FIELDS, || B::get(&mut self.raw, key))
             }
 
             #update
 
             /// Deletes the row with this key; `false` when there was none.
             pub fn delete(&mut self, key: #key) -> Result<bool, ::storegen::Error> {
-                ::storegen::store::delete::<B>(#name, Self::FIELDS, || B::delete(&mut self.raw, key))
+                ::storegen::__private::store::delete::<B>(#name, Self::FIELDS, || B::delete(&mut self.raw, key))
             }
 
             /// One page of rows in key order: the first, or those after a key.
             pub fn list(&mut self, page: ::storegen::Page<#key>) -> Result<Vec<#record>, ::storegen::Error> {
-                ::storegen::store::list::<B, _>(#name, Self::FIELDS, || B::list(&mut self.raw, page))
+                ::storegen::__private::store::list::<B, _>(#name, Self::FIELDS, || B::list(&mut self.raw, page))
             }
 
             /// How many rows the table holds.
             pub fn count(&mut self) -> Result<u64, ::storegen::Error> {
-                ::storegen::store::count::<B>(#name, Self::FIELDS, || B::count(&mut self.raw))
+                ::storegen::__private::store::count::<B>(#name, Self::FIELDS, || B::count(&mut self.raw))
             }
         }
 
