@@ -33,8 +33,34 @@ pub struct StaticStore {
     pub fields: &'static [StaticField],
     /// Positions in `fields` of the primary key.
     pub primary_key: &'static [usize],
-    /// Secondary indexes: name, field positions, unique.
-    pub indexes: &'static [(&'static str, &'static [usize], bool)],
+    /// Secondary indexes.
+    pub indexes: &'static [StaticIndex],
+}
+
+/// An [`Index`] as static data.
+#[derive(Debug)]
+pub struct StaticIndex {
+    /// The SQL index name.
+    pub name: &'static str,
+    /// Positions in the store's fields.
+    pub fields: &'static [usize],
+    /// A UNIQUE index.
+    pub unique: bool,
+}
+
+/// A [`Reference`] as static data.
+#[derive(Debug, Clone, Copy)]
+pub struct StaticReference {
+    /// The referenced store's name.
+    pub store: &'static str,
+    /// The referenced field's Rust name.
+    pub field: &'static str,
+    /// The referenced table's SQL name.
+    pub table: &'static str,
+    /// The referenced column's SQL name.
+    pub column: &'static str,
+    /// What deleting the referenced row does.
+    pub on_delete: OnDelete,
 }
 
 /// A [`Field`] as static data.
@@ -54,14 +80,8 @@ pub struct StaticField {
     pub unique: bool,
     /// The default, if any.
     pub default: Option<StaticDefault>,
-    /// The foreign key: referenced store, field, table, column, and the ON DELETE action.
-    pub references: Option<(
-        &'static str,
-        &'static str,
-        &'static str,
-        &'static str,
-        OnDelete,
-    )>,
+    /// The foreign key, if any.
+    pub references: Option<StaticReference>,
 }
 
 /// A [`LogicalType`] as static data: every type but an enum is the model's own (those
@@ -118,10 +138,10 @@ impl StaticStore {
             indexes: self
                 .indexes
                 .iter()
-                .map(|&(name, fields, unique)| Index {
-                    name: name.into(),
-                    fields: fields.to_vec(),
-                    unique,
+                .map(|index| Index {
+                    name: index.name.into(),
+                    fields: index.fields.to_vec(),
+                    unique: index.unique,
                 })
                 .collect(),
         }
@@ -151,15 +171,13 @@ impl StaticField {
             StaticDefault::DateTime(d) => DefaultValue::DateTime((*d).into()),
             StaticDefault::Now => DefaultValue::Now,
         });
-        field.references = self
-            .references
-            .map(|(store, field, table, column, on_delete)| Reference {
-                store: store.into(),
-                field: field.into(),
-                table: table.into(),
-                column: column.into(),
-                on_delete,
-            });
+        field.references = self.references.map(|r| Reference {
+            store: r.store.into(),
+            field: r.field.into(),
+            table: r.table.into(),
+            column: r.column.into(),
+            on_delete: r.on_delete,
+        });
         field
     }
 }

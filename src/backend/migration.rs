@@ -5,7 +5,7 @@
 
 use super::ddl::{Step, drift_target};
 use crate::drift::{Drift, DriftKind, Location};
-use crate::model::{Catalog, CatalogTable, Field, Index, Reference, Schema, Store};
+use crate::model::{BackendKind, Catalog, CatalogTable, Field, Index, Reference, Schema, Store};
 use crate::sql::Dialect;
 
 /// A table the planner changes: the store as the blueprint declares it, and the table
@@ -45,10 +45,18 @@ impl From<Step> for Group {
 
 /// What a backend writes for each change.
 pub(crate) trait Migrate {
-    fn dialect(&self) -> &'static Dialect;
+    /// The backend it writes for: its dialect and identifier rules are its `Rules`'.
+    fn backend(&self) -> BackendKind;
+
+    /// How the backend spells SQL.
+    fn dialect(&self) -> &'static Dialect {
+        self.backend().dialect()
+    }
 
     /// Whether two identifiers name the same column here.
-    fn same_identifier(&self, a: &str, b: &str) -> bool;
+    fn same_identifier(&self, a: &str, b: &str) -> bool {
+        self.backend().same_identifier(a, b)
+    }
 
     /// Whether missing tables are created before any other change, referenced tables
     /// first (the backend checks a foreign key's table when it is created); otherwise
@@ -92,8 +100,12 @@ pub(crate) trait Migrate {
             .collect()
     }
 
-    /// Drops one unique index.
-    fn drop_unique_index(&self, table: &Table<'_>, index: &str) -> Group;
+    /// Drops one unique index: by default the constraint it stands for.
+    fn drop_unique_index(&self, table: &Table<'_>, index: &str) -> Group {
+        table
+            .alter(format!("DROP CONSTRAINT {}", self.dialect().quote(index)))
+            .into()
+    }
 
     /// Lets inserts leave out a column the blueprint doesn't know (`required`: it is
     /// NOT NULL without a default), before it is dropped.
@@ -174,7 +186,9 @@ pub(crate) trait Migrate {
     }
 
     /// `ALTER TABLE … <this>` drops the foreign key constraint `name`.
-    fn drop_foreign_key(&self, name: &str) -> String;
+    fn drop_foreign_key(&self, name: &str) -> String {
+        format!("DROP CONSTRAINT {}", self.dialect().quote(name))
+    }
 
     /// A foreign key that does something else on delete: dropped and added again.
     fn replace_foreign_key(

@@ -99,12 +99,8 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
 struct Mysql;
 
 impl Migrate for Mysql {
-    fn dialect(&self) -> &'static crate::sql::Dialect {
-        D
-    }
-
-    fn same_identifier(&self, a: &str, b: &str) -> bool {
-        a.eq_ignore_ascii_case(b)
+    fn backend(&self) -> crate::model::BackendKind {
+        crate::model::BackendKind::Mysql
     }
 
     fn create_table(&self, store: &Store) -> Vec<Step> {

@@ -110,12 +110,8 @@ pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<St
 struct Postgres;
 
 impl Migrate for Postgres {
-    fn dialect(&self) -> &'static crate::sql::Dialect {
-        D
-    }
-
-    fn same_identifier(&self, a: &str, b: &str) -> bool {
-        a == b
+    fn backend(&self) -> crate::model::BackendKind {
+        crate::model::BackendKind::Postgres
     }
 
     fn create_table(&self, store: &Store) -> Vec<Step> {
@@ -255,9 +251,5 @@ impl Migrate for Postgres {
                 .alter(format!("ALTER COLUMN {} DROP NOT NULL", D.quote(column)))
                 .into(),
         ]
-    }
-
-    fn drop_foreign_key(&self, name: &str) -> String {
-        format!("DROP CONSTRAINT {}", D.quote(name))
     }
 }

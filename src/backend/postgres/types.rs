@@ -1,14 +1,13 @@
 //! PostgreSQL's type rules: which column types hold each logical type without loss,
 //! as `format_type` spells them.
 
+use std::borrow::Cow;
+
 use crate::model::{CatalogColumn, LogicalType};
 
 /// The type storegen's DDL declares.
 pub fn ddl_type(ty: &LogicalType) -> String {
-    match type_of(ty).0 {
-        Declared::Named(name) => name.to_owned(),
-        Declared::Text(text) => text,
-    }
+    type_of(ty).0.into_owned()
 }
 
 /// The `postgres::types::Type` constant a parameter of the logical type is sent as.
@@ -16,15 +15,10 @@ pub fn param_type(ty: &LogicalType) -> &'static str {
     type_of(ty).1
 }
 
-enum Declared {
-    Named(&'static str),
-    Text(String),
-}
-
 /// storegen's PostgreSQL type table: for each logical type, the column type its DDL
 /// declares and the parameter type its statements send.
-fn type_of(ty: &LogicalType) -> (Declared, &'static str) {
-    use Declared::{Named, Text};
+fn type_of(ty: &LogicalType) -> (Cow<'static, str>, &'static str) {
+    use Cow::{Borrowed as Named, Owned as Text};
     match ty {
         LogicalType::Bool => (Named("BOOLEAN"), "BOOL"),
         LogicalType::Int16 => (Named("SMALLINT"), "INT2"),

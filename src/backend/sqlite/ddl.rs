@@ -121,12 +121,8 @@ impl Sqlite {
 }
 
 impl Migrate for Sqlite {
-    fn dialect(&self) -> &'static crate::sql::Dialect {
-        D
-    }
-
-    fn same_identifier(&self, a: &str, b: &str) -> bool {
-        super::types::same_identifier(a, b)
+    fn backend(&self) -> crate::model::BackendKind {
+        crate::model::BackendKind::Sqlite
     }
 
     /// SQLite resolves foreign keys when rows are written: tables come in drift order.
@@ -183,12 +179,6 @@ impl Migrate for Sqlite {
         Sqlite::rebuilt(table, None)
     }
 
-    fn drop_unique_index(&self, table: &Table<'_>, _: &str) -> Group {
-        Sqlite::rebuilt(table, None)
-            .pop()
-            .unwrap_or_else(|| Vec::new().into())
-    }
-
     /// A required column stops every insert: the rebuild keeps it, nullable.
     fn allow_null(&self, table: &Table<'_>, _: &str, _: &str) -> Vec<Group> {
         Sqlite::rebuilt(table, None)
@@ -211,10 +201,6 @@ impl Migrate for Sqlite {
         _: &crate::model::Reference,
     ) -> Vec<Group> {
         Sqlite::rebuilt(table, None)
-    }
-
-    fn drop_foreign_key(&self, _: &str) -> String {
-        String::new() // never asked: foreign keys change by rebuilding
     }
 
     fn replace_foreign_key(

@@ -65,7 +65,7 @@ fn store_value(store: &Store) -> TokenStream {
             .fields
             .iter()
             .map(|&i| proc_macro2::Literal::usize_unsuffixed(i));
-        quote!((#name, &[#(#positions),*], #unique))
+        quote!(s::StaticIndex { name: #name, fields: &[#(#positions),*], unique: #unique })
     });
     quote! {
         s::StaticStore {
@@ -126,7 +126,13 @@ fn field_value(field: &Field) -> TokenStream {
         Some(r) => {
             let (store, field_name, table, column) = (&r.store, &r.field, &r.table, &r.column);
             let action = variant_ident(&r.on_delete);
-            quote!(Some((#store, #field_name, #table, #column, m::OnDelete::#action)))
+            quote!(Some(s::StaticReference {
+                store: #store,
+                field: #field_name,
+                table: #table,
+                column: #column,
+                on_delete: m::OnDelete::#action,
+            }))
         }
     };
     quote! {
