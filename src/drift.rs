@@ -569,15 +569,29 @@ fn compare_table(catalog: &Catalog, store: &Store, table: &CatalogTable, out: &m
     }
 
     for (position, index) in store.indexes.iter().enumerate() {
-        let wanted: Vec<String> = index
-            .fields
+        let shape = index.columns(store);
+        let wanted: Vec<String> = shape
             .iter()
-            .map(|&i| store.fields[i].column.clone())
+            .map(|c| {
+                let column = &store.fields[c.field].column;
+                if c.descending {
+                    format!("{column} DESC")
+                } else {
+                    column.clone()
+                }
+            })
             .collect();
+        // The same columns in the same directions (NULLs placed as storegen lists them
+        // where that matters), and unique exactly when declared so.
         let found = table.indexes.iter().any(|ix| {
-            ix.columns.len() == wanted.len()
-                && ix.columns.iter().zip(&wanted).all(|(a, b)| same(a, b))
-                && (ix.unique || !index.unique)
+            ix.columns.len() == shape.len()
+                && ix.unique == index.unique
+                && shape.iter().enumerate().all(|(i, c)| {
+                    same(&ix.columns[i], &store.fields[c.field].column)
+                        && ix.descending.get(i).copied().unwrap_or(false) == c.descending
+                        && (!c.nulls_matter
+                            || ix.nulls_first.get(i).copied() == Some(!c.descending))
+                })
         });
         if !found {
             out.push(Drift {

@@ -80,7 +80,93 @@ impl Store {
         self.is_key(index)
             || self.fields[index].unique
             || self.fields[index].references.is_some()
-            || self.indexes.iter().any(|ix| ix.fields.contains(&index))
+            || self
+                .indexes
+                .iter()
+                .any(|ix| ix.fields.contains(&index) || ix.order.iter().any(|o| o.field == index))
+    }
+}
+
+/// What a finder does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FinderKind {
+    /// `get_by_<fields>`: the one row whose unique fields hold the given values.
+    Get,
+    /// `list_by_<fields>` (with `count_by_<fields>`): the rows whose indexed fields
+    /// hold the given values, in keyset pages.
+    List,
+}
+
+/// A lookup a store gets from what it declares: a unique field or index gives a `get_by_`,
+/// a non-unique index a `list_by_` and a `count_by_`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finder<'s> {
+    /// What it does.
+    pub kind: FinderKind,
+    /// The fields' names joined by `_and_`: the method is `get_by_<suffix>`, ….
+    pub suffix: String,
+    /// The fields the caller gives values for, in index order.
+    pub fields: Vec<usize>,
+    /// The declaring index; `None` for a `unique = true` field.
+    pub index: Option<&'s Index>,
+    /// The declaring index's position in the store's `indexes`.
+    pub position: Option<usize>,
+}
+
+impl Finder<'_> {
+    /// The names of the methods the finder adds to the store.
+    pub fn methods(&self) -> Vec<String> {
+        match self.kind {
+            FinderKind::Get => vec![format!("get_by_{}", self.suffix)],
+            FinderKind::List => vec![
+                format!("list_by_{}", self.suffix),
+                format!("count_by_{}", self.suffix),
+            ],
+        }
+    }
+}
+
+impl Store {
+    /// The store's finders, in declaration order: unique fields, then indexes. A unique
+    /// index on exactly the primary key adds nothing (`get` is that lookup).
+    pub fn finders(&self) -> Vec<Finder<'_>> {
+        let suffix = |fields: &[usize]| {
+            fields
+                .iter()
+                .map(|&i| self.fields[i].name.as_str())
+                .collect::<Vec<_>>()
+                .join("_and_")
+        };
+        let mut out: Vec<Finder<'_>> = self
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| f.unique && self.primary_key != [*i])
+            .map(|(i, _)| Finder {
+                kind: FinderKind::Get,
+                suffix: suffix(&[i]),
+                fields: vec![i],
+                index: None,
+                position: None,
+            })
+            .collect();
+        for (position, index) in self.indexes.iter().enumerate() {
+            if index.unique && index.fields == self.primary_key {
+                continue;
+            }
+            out.push(Finder {
+                kind: if index.unique {
+                    FinderKind::Get
+                } else {
+                    FinderKind::List
+                },
+                suffix: suffix(&index.fields),
+                fields: index.fields.clone(),
+                index: Some(index),
+                position: Some(position),
+            });
+        }
+        out
     }
 }
 
@@ -452,6 +538,95 @@ pub struct Index {
     pub fields: Vec<usize>,
     /// A UNIQUE index: no two rows may hold the same values in its fields.
     pub unique: bool,
+    /// `order`: fields the rows of one `fields` value are listed by, after the equality
+    /// fields (a non-unique index only). The primary key follows, to break ties.
+    pub order: Vec<OrderField>,
+}
+
+/// One field of an index's `order`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderField {
+    /// Position in the store's `fields`.
+    pub field: usize,
+    /// `desc`: largest first. NULL counts as smaller than every value on every backend:
+    /// first in ascending order, last in descending.
+    pub descending: bool,
+}
+
+/// One column of an index as the database holds it: a field and its direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexColumn {
+    /// Position in the store's `fields`.
+    pub field: usize,
+    /// Stored in descending order.
+    pub descending: bool,
+    /// A nullable `order` field: where its NULLs sort matters to the listing (first
+    /// when ascending, last when descending).
+    pub nulls_matter: bool,
+}
+
+impl Index {
+    /// The index's columns as the database keeps them: the equality fields, then the
+    /// `order` fields, then (when there is an `order`) the primary key's fields not
+    /// already listed, in the last `order` field's direction, so one index range scan
+    /// returns a listing's rows in order. Without `order` the index is its fields alone,
+    /// as declared (`order = ["<key>"]` makes a key-ordered listing one range scan on
+    /// PostgreSQL too, where an index doesn't hold the key).
+    pub fn columns(&self, store: &Store) -> Vec<IndexColumn> {
+        let mut out: Vec<IndexColumn> = self
+            .fields
+            .iter()
+            .map(|&field| IndexColumn {
+                field,
+                descending: false,
+                nulls_matter: false,
+            })
+            .collect();
+        out.extend(self.order.iter().map(|o| IndexColumn {
+            field: o.field,
+            descending: o.descending,
+            nulls_matter: store.fields[o.field].nullable,
+        }));
+        if !self.order.is_empty() {
+            let descending = self.order.last().is_some_and(|o| o.descending);
+            for &field in &store.primary_key {
+                if !out.iter().any(|c| c.field == field) {
+                    out.push(IndexColumn {
+                        field,
+                        descending,
+                        nulls_matter: false,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The columns a listing by this index pages by: its `order` fields, then the
+    /// primary key's fields not among them (in the last `order` field's direction),
+    /// which break ties. `nulls_matter` marks a nullable one.
+    pub fn page_columns(&self, store: &Store) -> Vec<IndexColumn> {
+        let descending = self.order.last().is_some_and(|o| o.descending);
+        let mut out: Vec<IndexColumn> = self
+            .order
+            .iter()
+            .map(|o| IndexColumn {
+                field: o.field,
+                descending: o.descending,
+                nulls_matter: store.fields[o.field].nullable,
+            })
+            .collect();
+        for &field in &store.primary_key {
+            if !self.order.iter().any(|o| o.field == field) {
+                out.push(IndexColumn {
+                    field,
+                    descending,
+                    nulls_matter: false,
+                });
+            }
+        }
+        out
+    }
 }
 
 /// What a database holds for the tables a blueprint names, as introspection found it.
@@ -519,6 +694,24 @@ pub struct CatalogIndex {
     pub columns: Vec<String>,
     /// A UNIQUE index: no two rows hold the same values in its columns.
     pub unique: bool,
+    /// Parallel to `columns`: the column is kept in descending order.
+    pub descending: Vec<bool>,
+    /// Parallel to `columns`: the column's NULLs come first. SQLite and MySQL keep NULL
+    /// smallest (first ascending, last descending); PostgreSQL lets each index say.
+    pub nulls_first: Vec<bool>,
+}
+
+impl CatalogIndex {
+    /// An index whose columns sort as SQLite and MySQL sort them: NULL smallest.
+    pub fn new(name: String, columns: Vec<String>, unique: bool, descending: Vec<bool>) -> Self {
+        CatalogIndex {
+            name,
+            nulls_first: descending.iter().map(|d| !d).collect(),
+            descending,
+            columns,
+            unique,
+        }
+    }
 }
 
 /// One foreign key as the database holds it.

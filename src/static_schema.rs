@@ -46,6 +46,8 @@ pub struct StaticIndex {
     pub fields: &'static [usize],
     /// A UNIQUE index.
     pub unique: bool,
+    /// `order`: each field's position and whether it is descending.
+    pub order: &'static [(usize, bool)],
 }
 
 /// A [`Reference`] as static data.
@@ -142,6 +144,11 @@ impl StaticStore {
                     name: index.name.into(),
                     fields: index.fields.to_vec(),
                     unique: index.unique,
+                    order: index
+                        .order
+                        .iter()
+                        .map(|&(field, descending)| crate::model::OrderField { field, descending })
+                        .collect(),
                 })
                 .collect(),
         }

@@ -47,9 +47,12 @@ pub(crate) fn create_index(
     if_not_exists: bool,
 ) -> String {
     let columns: Vec<String> = index
-        .fields
+        .columns(store)
         .iter()
-        .map(|&i| dialect.quote(&store.fields[i].column))
+        .map(|c| {
+            let column = dialect.quote(&store.fields[c.field].column);
+            dialect.order_term(&column, c.descending, c.nulls_matter)
+        })
         .collect();
     format!(
         "CREATE {}INDEX {}{} ON {} ({});\n",

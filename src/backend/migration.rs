@@ -3,7 +3,7 @@
 //! takes. What backends share (adding a UNIQUE, an index, a foreign key, dropping a
 //! column) is written here once; a backend overrides only what it spells differently.
 
-use super::ddl::{Step, drift_target};
+use super::ddl::{Step, create_index, drift_target};
 use crate::drift::{Drift, DriftKind, Location};
 use crate::model::{BackendKind, Catalog, CatalogTable, Field, Index, Reference, Schema, Store};
 use crate::sql::Dialect;
@@ -141,31 +141,27 @@ pub(crate) trait Migrate {
         true
     }
 
-    /// An index the table lacks, on `columns` as the drift names them.
-    fn add_index(
-        &self,
-        table: &Table<'_>,
-        index: &Index,
-        columns: &[String],
-        unique: bool,
-    ) -> Vec<Group> {
+    /// An index the table lacks: created, after dropping an index of the same name and
+    /// another shape.
+    fn add_index(&self, table: &Table<'_>, index: &Index) -> Vec<Group> {
         let d = self.dialect();
-        let cols: Vec<String> = columns.iter().map(|c| d.quote(c)).collect();
-        vec![
-            Step::safe(format!(
-                "CREATE {}INDEX {}{} ON {} ({})",
-                if unique { "UNIQUE " } else { "" },
-                if self.index_if_not_exists() {
-                    "IF NOT EXISTS "
-                } else {
-                    ""
-                },
-                d.quote(&index.name),
-                d.quote(&table.store.table),
-                cols.join(", ")
-            ))
-            .into(),
-        ]
+        let mut steps = Vec::new();
+        let taken = table.catalog.is_some_and(|t| {
+            t.indexes
+                .iter()
+                .any(|ix| self.same_identifier(&ix.name, &index.name))
+        });
+        if taken {
+            steps.push(self.drop_index(table, &index.name));
+        }
+        let create = create_index(table.store, index, d, self.index_if_not_exists());
+        steps.push(Step::safe(create.trim_end().trim_end_matches(';')));
+        vec![steps.into()]
+    }
+
+    /// Drops an index that isn't a constraint.
+    fn drop_index(&self, _table: &Table<'_>, name: &str) -> Step {
+        Step::safe(format!("DROP INDEX {}", self.dialect().quote(name)))
     }
 
     /// A foreign key the table lacks.
@@ -311,11 +307,9 @@ pub(crate) fn plan(
                 required,
                 ..
             } => m.drop_column(&table, column, sql_type, *required),
-            DriftKind::MissingIndex {
-                columns, unique, ..
-            } => match &drift.location {
+            DriftKind::MissingIndex { .. } => match &drift.location {
                 Location::Index { index, .. } => match store.indexes.get(*index) {
-                    Some(index) => m.add_index(&table, index, columns, *unique),
+                    Some(index) => m.add_index(&table, index),
                     None => Vec::new(),
                 },
                 _ => Vec::new(),

@@ -292,13 +292,19 @@ fn check(options: &Options, out: &mut dyn Write) -> Result<(), Failure> {
                 .collect::<Vec<_>>(),
             None,
         )
-    } else if report.diagnostics.is_empty() {
+    } else if drifted {
+        report.render()
+    } else {
+        // Warnings (the blueprint's, or drift that breaks nothing) above the verdict.
+        let warnings = if report.diagnostics.is_empty() {
+            String::new()
+        } else {
+            report.render()
+        };
         format!(
-            "{}: clean: the {backend} database matches the blueprint\n",
+            "{warnings}{}: clean: the {backend} database matches the blueprint\n",
             report.path
         )
-    } else {
-        report.render()
     };
     if drifted {
         return Err(Failure { code: 2, text });

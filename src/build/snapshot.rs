@@ -194,13 +194,35 @@ pub fn render(schema: &Schema, catalog: &Catalog) -> String {
             "indexes = [\n"
         });
         for i in &table.indexes {
-            let _ = writeln!(
+            let _ = write!(
                 out,
-                "    {{ name = {}, columns = {}, unique = {} }},",
+                "    {{ name = {}, columns = {}, unique = {}",
                 quoted(&i.name),
                 list(&i.columns),
                 i.unique
             );
+            // Directions only where some column is not ascending with NULLs first, so
+            // snapshots of plain indexes read as they always have.
+            let flags = |v: &[bool]| {
+                v.iter()
+                    .map(|b| b.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            if i.descending.iter().any(|d| *d) {
+                let _ = write!(out, ", descending = [{}]", flags(&i.descending));
+            }
+            // NULLs where the backend puts them unless told: smallest on SQLite and
+            // MySQL, largest on PostgreSQL.
+            let smallest = catalog.backend.dialect().nulls_smallest;
+            if i.nulls_first
+                .iter()
+                .zip(&i.descending)
+                .any(|(n, d)| *n != (*d != smallest))
+            {
+                let _ = write!(out, ", nulls_first = [{}]", flags(&i.nulls_first));
+            }
+            out.push_str(" },\n");
         }
         out.push_str("]\n");
         out.push_str(if table.foreign_keys.is_empty() {
@@ -268,6 +290,10 @@ struct IndexForm {
     name: String,
     columns: Vec<String>,
     unique: bool,
+    /// Parallel to `columns`; absent: all ascending.
+    descending: Option<Vec<bool>>,
+    /// Parallel to `columns`; absent: NULLs where the backend puts them unless told.
+    nulls_first: Option<Vec<bool>>,
 }
 
 #[derive(Deserialize)]
@@ -310,6 +336,21 @@ pub fn parse(text: &str) -> Result<Snapshot, Diagnostic> {
     })?;
     let mut tables = Vec::with_capacity(file.tables.len());
     for t in file.tables {
+        for i in &t.indexes {
+            let lengths = [i.descending.as_ref(), i.nulls_first.as_ref()];
+            if lengths.iter().flatten().any(|v| v.len() != i.columns.len()) {
+                return Err(Diagnostic::error(
+                    None,
+                    format!(
+                        "snapshot: index `{}` of `{}` has {} columns but another number of `descending` or `nulls_first` flags",
+                        i.name,
+                        t.name,
+                        i.columns.len()
+                    ),
+                )
+                .help("regenerate it with `storegen prepare`"));
+            }
+        }
         let mut foreign_keys = Vec::with_capacity(t.foreign_keys.len());
         for k in t.foreign_keys {
             let on_delete = OnDelete::from_name(&k.on_delete).ok_or_else(|| {
@@ -345,10 +386,19 @@ pub fn parse(text: &str) -> Result<Snapshot, Diagnostic> {
             indexes: t
                 .indexes
                 .into_iter()
-                .map(|i| CatalogIndex {
-                    name: i.name,
-                    columns: i.columns,
-                    unique: i.unique,
+                .map(|i| {
+                    let descending = i.descending.unwrap_or_else(|| vec![false; i.columns.len()]);
+                    let smallest = backend.dialect().nulls_smallest;
+                    let nulls_first = i
+                        .nulls_first
+                        .unwrap_or_else(|| descending.iter().map(|d| *d != smallest).collect());
+                    CatalogIndex {
+                        name: i.name,
+                        columns: i.columns,
+                        unique: i.unique,
+                        descending,
+                        nulls_first,
+                    }
                 })
                 .collect(),
             foreign_keys,

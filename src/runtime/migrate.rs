@@ -133,8 +133,21 @@ pub(crate) mod planning {
         for drift in &drifts {
             match (&drift.kind, &drift.location) {
                 (DriftKind::MissingTable { table }, _) => missing_tables.push(table.as_str()),
-                (DriftKind::MissingIndex { .. }, Location::Index { store, index }) => {
-                    if let Some(index) = schema.store(store).and_then(|s| s.indexes.get(*index)) {
+                (DriftKind::MissingIndex { table, .. }, Location::Index { store, index }) => {
+                    let Some(index) = schema.store(store).and_then(|s| s.indexes.get(*index))
+                    else {
+                        continue;
+                    };
+                    // An index of that name and another shape is drift to resolve, not
+                    // something CREATE INDEX IF NOT EXISTS would fix.
+                    let taken = catalog.table(table).is_some_and(|t| {
+                        t.indexes
+                            .iter()
+                            .any(|ix| catalog.backend.same_identifier(&ix.name, &index.name))
+                    });
+                    if taken {
+                        blocking = true;
+                    } else {
                         missing_indexes.push(index.name.as_str());
                     }
                 }

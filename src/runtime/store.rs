@@ -65,7 +65,24 @@ pub fn get<B: Backend, R>(
     fields: &'static [&'static str],
     call: impl FnOnce() -> Result<Option<R>, B::DriverError>,
 ) -> Result<Option<R>, Error> {
-    run::<B, _>(store, "get", fields, |row| u64::from(row.is_some()), call)
+    one::<B, R>(store, "get", fields, call)
+}
+
+/// A lookup of at most one row (`get`, `get_by_…`).
+#[inline]
+pub fn one<B: Backend, R>(
+    store: &'static str,
+    operation: &'static str,
+    fields: &'static [&'static str],
+    call: impl FnOnce() -> Result<Option<R>, B::DriverError>,
+) -> Result<Option<R>, Error> {
+    run::<B, _>(
+        store,
+        operation,
+        fields,
+        |row| u64::from(row.is_some()),
+        call,
+    )
 }
 
 /// `update`: whether a row had the key.
@@ -75,7 +92,7 @@ pub fn update<B: Backend>(
     fields: &'static [&'static str],
     call: impl FnOnce() -> Result<bool, B::DriverError>,
 ) -> Result<bool, Error> {
-    run::<B, _>(store, "update", fields, |found| u64::from(*found), call)
+    found::<B>(store, "update", fields, call)
 }
 
 /// `delete`: whether a row had the key.
@@ -85,7 +102,7 @@ pub fn delete<B: Backend>(
     fields: &'static [&'static str],
     call: impl FnOnce() -> Result<bool, B::DriverError>,
 ) -> Result<bool, Error> {
-    run::<B, _>(store, "delete", fields, |found| u64::from(*found), call)
+    found::<B>(store, "delete", fields, call)
 }
 
 /// `list`: one page of rows.
@@ -95,7 +112,18 @@ pub fn list<B: Backend, R>(
     fields: &'static [&'static str],
     call: impl FnOnce() -> Result<Vec<R>, B::DriverError>,
 ) -> Result<Vec<R>, Error> {
-    run::<B, _>(store, "list", fields, |rows| rows.len() as u64, call)
+    rows::<B, R>(store, "list", fields, call)
+}
+
+/// A page of rows (`list`, `list_by_…`).
+#[inline]
+pub fn rows<B: Backend, R>(
+    store: &'static str,
+    operation: &'static str,
+    fields: &'static [&'static str],
+    call: impl FnOnce() -> Result<Vec<R>, B::DriverError>,
+) -> Result<Vec<R>, Error> {
+    run::<B, _>(store, operation, fields, |rows| rows.len() as u64, call)
 }
 
 /// `count`: how many rows the table holds.
@@ -105,7 +133,29 @@ pub fn count<B: Backend>(
     fields: &'static [&'static str],
     call: impl FnOnce() -> Result<u64, B::DriverError>,
 ) -> Result<u64, Error> {
-    run::<B, _>(store, "count", fields, |_| 1, call)
+    number::<B>(store, "count", fields, call)
+}
+
+/// A number the database answers (`count`, `count_by_…`).
+#[inline]
+pub fn number<B: Backend>(
+    store: &'static str,
+    operation: &'static str,
+    fields: &'static [&'static str],
+    call: impl FnOnce() -> Result<u64, B::DriverError>,
+) -> Result<u64, Error> {
+    run::<B, _>(store, operation, fields, |_| 1, call)
+}
+
+/// Whether a row had the key (`update`, `delete`, `patch`).
+#[inline]
+pub fn found<B: Backend>(
+    store: &'static str,
+    operation: &'static str,
+    fields: &'static [&'static str],
+    call: impl FnOnce() -> Result<bool, B::DriverError>,
+) -> Result<bool, Error> {
+    run::<B, _>(store, operation, fields, |found| u64::from(*found), call)
 }
 
 /// Refuses a decimal its column would round or overflow, before anything is written.

@@ -65,6 +65,11 @@ pub struct Dialect {
     pub returning: Returning,
     /// How an insert that meets an existing key updates that row instead.
     pub upsert: Upsert,
+    /// Whether NULL sorts before every value in ascending order and after them in
+    /// descending order without being told (SQLite, MySQL). storegen lists NULLs so on
+    /// every backend; PostgreSQL (NULL largest by default) is told with `NULLS FIRST` /
+    /// `NULLS LAST`, in the index and the `ORDER BY` alike.
+    pub nulls_smallest: bool,
 }
 
 impl Dialect {
@@ -226,6 +231,18 @@ impl Dialect {
                 format!(" ON DUPLICATE KEY UPDATE {}", set.join(", "))
             }
         }
+    }
+
+    /// A column in an index or `ORDER BY`: `"c"`, `"c" DESC`, and where the column's
+    /// NULLs matter and the backend must be told, `"c" NULLS FIRST` / `"c" DESC NULLS
+    /// LAST` (NULL smallest everywhere).
+    pub fn order_term(&self, column: &str, descending: bool, nulls_matter: bool) -> String {
+        let nulls = match (nulls_matter && !self.nulls_smallest, descending) {
+            (false, _) => "",
+            (true, false) => " NULLS FIRST",
+            (true, true) => " NULLS LAST",
+        };
+        format!("{column}{}{nulls}", if descending { " DESC" } else { "" })
     }
 
     /// ` LIMIT <the nth parameter>`.

@@ -4,18 +4,19 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::build::codegen::finders::{self, Param, Shape};
 use crate::build::codegen::rust::{
     Context, ident, key_parts, key_type, new_ident, ops_impl_head, overridden, record_ident,
     typed_json, value_type,
 };
-use crate::model::{LogicalType, Store};
+use crate::model::{Field, LogicalType, Store};
 use crate::sql::statements::StoreSql;
 
 /// The driver's `Value` of a place holding a field's record type (`T`, or `Option<T>`
 /// when nullable). An instant goes as its UTC date and time: MySQL has no instant type
 /// storegen would use (TIMESTAMP ends in 2038). Instants are `Copy`, so they are read
 /// from the place; everything else is borrowed.
-fn value_of(cx: &Context, field: &crate::model::Field, place: TokenStream) -> TokenStream {
+fn value_of(cx: &Context, field: &Field, place: TokenStream) -> TokenStream {
     if overridden(field) {
         return quote!(Value::from(&#place));
     }
@@ -40,7 +41,49 @@ fn value_of(cx: &Context, field: &crate::model::Field, place: TokenStream) -> To
     }
 }
 
+/// The driver's `Value` of a key's or finder's value (a variable of the type it is passed
+/// as: `&str`, a `Copy` value, or a reference to a `rust` type).
+fn key_value(cx: &Context, field: &Field, value: TokenStream) -> TokenStream {
+    match field.ty {
+        _ if overridden(field) => quote!(Value::from(#value)),
+        LogicalType::TimestampTz if cx.time_crate() => quote!(my::utc_datetime(#value)),
+        LogicalType::TimestampTz => quote!(Value::from(#value.naive_utc())),
+        LogicalType::UuidText => quote!(my::uuid_text(#value)),
+        _ => quote!(Value::from(#value)),
+    }
+}
+
+/// How MySQL's generated code binds a finder's values and runs its statements.
+struct Runner;
+
+impl finders::Runner for Runner {
+    fn param(&self, cx: &Context, field: &Field, value: TokenStream) -> Param {
+        Param {
+            ty: TokenStream::new(),
+            value: key_value(cx, field, value),
+        }
+    }
+
+    fn limit(&self) -> Param {
+        Param {
+            ty: TokenStream::new(),
+            value: quote!(Value::from(limit)),
+        }
+    }
+
+    fn run(&self, sql: &TokenStream, params: &[Param], shape: Shape) -> TokenStream {
+        let values = params.iter().map(|p| &p.value);
+        let values = quote!(vec![#(#values),*]);
+        match shape {
+            Shape::One => quote!(my::first(conn.query(#sql, #values)?, read)),
+            Shape::Page => quote!(my::all(conn.query(#sql, #values)?, read)),
+            Shape::Count => quote!(my::count(conn, #sql, #values)),
+        }
+    }
+}
+
 pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
+    let (finder_consts, finder_fns) = finders::backend(cx, store, &super::DIALECT, &Runner);
     let module = format_ident!("{}_mysql", store.name);
     let record = record_ident(store);
     let new = new_ident(store);
@@ -105,12 +148,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     let key_values: Vec<TokenStream> = key_parts(store, &key_var)
         .into_iter()
         .zip(store.key_fields())
-        .map(|(part, f)| match f.ty {
-            LogicalType::TimestampTz if cx.time_crate() => quote!(my::utc_datetime(#part)),
-            LogicalType::TimestampTz => quote!(Value::from(#part.naive_utc())),
-            LogicalType::UuidText => quote!(my::uuid_text(#part)),
-            _ => quote!(Value::from(#part)),
-        })
+        .map(|(part, f)| key_value(cx, f, part))
         .collect();
     let (get_sql, delete_sql, count_sql) = (&sql.get, &sql.delete, &sql.count);
     let (list_first, list_after) = (&sql.list_first, &sql.list_after);
@@ -229,6 +267,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             const LIST_FIRST: &str = #list_first;
             const LIST_AFTER: &str = #list_after;
             const COUNT: &str = #count_sql;
+            #finder_consts
 
             pub(super) fn read(mut row: Row) -> Result<Record, Error> {
                 Ok(Record { #(#read_fields,)* })
@@ -284,8 +323,10 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                 }
 
                 fn count(conn: &mut MyConn<'_>) -> Result<u64, Error> {
-                    my::count(conn, COUNT)
+                    my::count(conn, COUNT, Vec::new())
                 }
+
+                #finder_fns
             }
         }
     }

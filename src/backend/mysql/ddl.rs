@@ -176,6 +176,10 @@ impl Migrate for Mysql {
         false
     }
 
+    fn drop_index(&self, table: &Table<'_>, name: &str) -> Step {
+        table.alter(format!("DROP INDEX {}", D.quote(name)))
+    }
+
     fn drop_foreign_key(&self, name: &str) -> String {
         format!("DROP FOREIGN KEY {}", D.quote(name))
     }

@@ -123,7 +123,8 @@ pub fn introspect(
     let statistics = client.exec_rows(
         &format!(
             "SELECT TABLE_NAME AS table_name, INDEX_NAME AS index_name, \
-             NON_UNIQUE AS non_unique, COLUMN_NAME AS column_name, SUB_PART AS sub_part \
+             NON_UNIQUE AS non_unique, COLUMN_NAME AS column_name, SUB_PART AS sub_part, \
+             COLLATION AS collation \
              FROM information_schema.STATISTICS \
              WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN ({in_list}) \
              ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"
@@ -140,19 +141,23 @@ pub fn introspect(
         // A functional index part has no column; a prefix index doesn't cover values.
         let column: Option<String> = optional_text(&row, 3)?;
         let prefix = !matches!(row.as_ref(4), None | Some(Value::NULL));
-        match table.indexes.last_mut() {
-            Some(last) if last.name == name => {
-                if let Some(column) = column {
-                    last.columns.push(column);
-                }
-                last.unique &= !prefix;
+        let descending = optional_text(&row, 5)?.as_deref() == Some("D");
+        let index = match table.indexes.last_mut() {
+            Some(last) if last.name == name => last,
+            _ => {
+                table
+                    .indexes
+                    .push(CatalogIndex::new(name, Vec::new(), unique, Vec::new()));
+                table.indexes.last_mut().expect("just pushed")
             }
-            _ => table.indexes.push(CatalogIndex {
-                name,
-                columns: column.into_iter().collect(),
-                unique: unique && !prefix,
-            }),
+        };
+        if let Some(column) = column {
+            index.columns.push(column);
+            index.descending.push(descending);
+            // MySQL keeps NULL smallest: first ascending, last descending.
+            index.nulls_first.push(!descending);
         }
+        index.unique &= !prefix;
     }
     for table in &mut found {
         for index in &table.indexes {

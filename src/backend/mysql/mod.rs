@@ -19,6 +19,7 @@ pub const DIALECT: Dialect = Dialect {
     // MariaDB 10.5 has INSERT … RETURNING; MySQL has none.
     returning: Returning::ServerDependent,
     upsert: Upsert::OnDuplicateKey,
+    nulls_smallest: true,
 };
 
 #[cfg(feature = "codegen")]

@@ -682,8 +682,8 @@ pub fn key_needed(field: &str) -> mysql::Error {
 
 /// A store's `count`: `sql` is its `SELECT COUNT(*)`.
 #[doc(hidden)]
-pub fn count(conn: &mut MyConn<'_>, sql: &str) -> Result<u64, mysql::Error> {
-    match conn.query(sql, Vec::new())?.into_iter().next() {
+pub fn count(conn: &mut MyConn<'_>, sql: &str, params: Vec<Value>) -> Result<u64, mysql::Error> {
+    match conn.query(sql, params)?.into_iter().next() {
         Some(mut row) => take::<u64>(&mut row, 0),
         None => Ok(0),
     }

@@ -5,11 +5,12 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::build::codegen::finders::{self, Param, Shape};
 use crate::build::codegen::rust::{
     Context, ident, key_parts, key_type, new_ident, ops_impl_head, record_ident, typed_json,
     value_type,
 };
-use crate::model::{LogicalType, Store};
+use crate::model::{Field, LogicalType, Store};
 use crate::sql::statements::StoreSql;
 
 /// The `postgres::types::Type` constant for a logical type's parameters.
@@ -18,7 +19,38 @@ fn pg_type(ty: &LogicalType) -> TokenStream {
     quote!(Type::#name)
 }
 
+/// How PostgreSQL's generated code binds a finder's values and runs its statements.
+struct Runner;
+
+impl finders::Runner for Runner {
+    fn param(&self, _: &Context, field: &Field, value: TokenStream) -> Param {
+        Param {
+            ty: pg_type(&field.ty),
+            value: quote!(&#value),
+        }
+    }
+
+    fn limit(&self) -> Param {
+        Param {
+            ty: quote!(Type::INT8),
+            value: quote!(&i64::from(limit)),
+        }
+    }
+
+    fn run(&self, sql: &TokenStream, params: &[Param], shape: Shape) -> TokenStream {
+        let types = params.iter().map(|p| &p.ty);
+        let values = params.iter().map(|p| &p.value);
+        let (types, values) = (quote!(&[#(#types),*]), quote!(&[#(#values),*]));
+        match shape {
+            Shape::One => quote!(pg::first(&conn.query(#sql, #types, #values)?, read)),
+            Shape::Page => quote!(pg::all(&conn.query(#sql, #types, #values)?, read)),
+            Shape::Count => quote!(pg::count(conn, #sql, #types, #values)),
+        }
+    }
+}
+
 pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
+    let (finder_consts, finder_fns) = finders::backend(cx, store, &super::DIALECT, &Runner);
     let module = format_ident!("{}_postgres", store.name);
     let record = record_ident(store);
     let new = new_ident(store);
@@ -205,6 +237,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             const LIST_FIRST: &str = #list_first;
             const LIST_AFTER: &str = #list_after;
             const COUNT: &str = #count_sql;
+            #finder_consts
 
             pub(super) fn read(row: &Row) -> Result<Record, Error> {
                 Ok(Record { #(#read_fields,)* })
@@ -241,8 +274,10 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                 }
 
                 fn count(conn: &mut PgConn<'_>) -> Result<u64, Error> {
-                    pg::count(conn, COUNT)
+                    pg::count(conn, COUNT, &[], &[])
                 }
+
+                #finder_fns
             }
         }
     }

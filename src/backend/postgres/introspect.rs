@@ -34,7 +34,7 @@ const INDEXES: &str = "SELECT i.indrelid, ic.relname::text, i.indisunique, i.ind
      ARRAY(SELECT a.attname::text FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) \
            JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum \
            ORDER BY k.ord), \
-     i.indexprs IS NOT NULL \
+     i.indexprs IS NOT NULL, i.indoption::int2[] \
      FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
      WHERE i.indrelid = ANY($1) ORDER BY i.indrelid, ic.relname";
 
@@ -126,8 +126,13 @@ pub fn introspect(
             } else if unique && !partial && !expression {
                 table.unique.push(columns.clone());
             }
+            // Each key column's options: bit 1 DESC, bit 2 NULLS FIRST.
+            let options: Vec<i16> = row.try_get(7)?;
+            let option = |i: usize, bit: i16| options.get(i).is_some_and(|o| o & bit != 0);
             table.indexes.push(CatalogIndex {
                 name: row.try_get(1)?,
+                descending: (0..columns.len()).map(|i| option(i, 1)).collect(),
+                nulls_first: (0..columns.len()).map(|i| option(i, 2)).collect(),
                 columns,
                 unique: unique && !partial,
             });

@@ -15,6 +15,7 @@ pub const DIALECT: Dialect = Dialect {
     empty_insert: EmptyInsert::DefaultValues,
     returning: Returning::Always,
     upsert: Upsert::OnConflict,
+    nulls_smallest: false,
 };
 
 #[cfg(feature = "codegen")]

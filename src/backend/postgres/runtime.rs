@@ -546,10 +546,15 @@ pub fn all<R>(
     rows.iter().map(read).collect()
 }
 
-/// A store's `count`: `sql` is its `SELECT COUNT(*)`.
+/// A store's `count` or `count_by_…`: `sql` is its `SELECT COUNT(*)`.
 #[doc(hidden)]
-pub fn count(conn: &mut PgConn<'_>, sql: &str) -> Result<u64, postgres::Error> {
-    let rows = conn.query(sql, &[], &[])?;
+pub fn count(
+    conn: &mut PgConn<'_>,
+    sql: &str,
+    types: &[Type],
+    params: &[Param<'_>],
+) -> Result<u64, postgres::Error> {
+    let rows = conn.query(sql, types, params)?;
     let n: i64 = match rows.first() {
         Some(row) => row.try_get(0)?,
         None => 0,

@@ -5,16 +5,17 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::build::codegen::finders::{self, Param, Shape};
 use crate::build::codegen::rust::{
     Context, field_access, ident, key_parts, key_type, new_ident, ops_impl_head, record_ident,
 };
-use crate::model::{LogicalType, Store};
+use crate::model::{Field, LogicalType, Store};
 use crate::sql::statements::StoreSql;
 
 /// A field's value as the parameter bound for it. A float goes through a check first:
 /// SQLite would store NaN as NULL, silently. JSON goes as its text, a decimal as its
 /// text at the column's scale.
-fn param(cx: &Context, field: &crate::model::Field, value: TokenStream) -> TokenStream {
+fn param(cx: &Context, field: &Field, value: TokenStream) -> TokenStream {
     if crate::build::codegen::rust::overridden(field) {
         return value;
     }
@@ -75,6 +76,43 @@ fn read_column(cx: &Context, field: &crate::model::Field, index: Literal) -> Tok
             quote!(row.get::<_, Option<::storegen::__private::sqlite::UuidText>>(#index)?.map(|u| u.0))
         }
         _ => quote!(row.get(#index)?),
+    }
+}
+
+/// How SQLite's generated code binds a finder's values and runs its statements.
+struct Runner;
+
+impl finders::Runner for Runner {
+    fn param(&self, cx: &Context, field: &Field, value: TokenStream) -> Param {
+        // The value is never NULL: bound as the field's non-null values are.
+        let field = Field {
+            nullable: false,
+            ..field.clone()
+        };
+        Param {
+            ty: TokenStream::new(),
+            value: param(cx, &field, value),
+        }
+    }
+
+    fn limit(&self) -> Param {
+        Param {
+            ty: TokenStream::new(),
+            value: quote!(limit),
+        }
+    }
+
+    fn run(&self, sql: &TokenStream, params: &[Param], shape: Shape) -> TokenStream {
+        let binds = params.iter().enumerate().map(|(i, p)| {
+            let (n, value) = (Literal::usize_unsuffixed(i + 1), &p.value);
+            quote!(stmt.raw_bind_parameter(#n, #value)?;)
+        });
+        let bind = quote!(&move |stmt| { #(#binds)* Ok(()) });
+        match shape {
+            Shape::One => quote!(sq::one(conn, #sql, #bind, read)),
+            Shape::Page => quote!(sq::page(conn, #sql, #bind, limit, read)),
+            Shape::Count => quote!(sq::count(conn, #sql, #bind)),
+        }
     }
 }
 
@@ -229,6 +267,8 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         }
     };
 
+    let (finder_consts, finder_fns) = finders::backend(cx, store, &super::DIALECT, &Runner);
+
     // An application rarely calls every operation of every store.
     quote! {
         #[allow(dead_code)]
@@ -244,6 +284,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             const LIST_FIRST: &str = #list_first;
             const LIST_AFTER: &str = #list_after;
             const COUNT: &str = #count;
+            #finder_consts
             #insert_items
             #update_items
 
@@ -294,8 +335,10 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                 }
 
                 fn count(conn: &mut &Connection) -> rusqlite::Result<u64> {
-                    ::storegen::__private::sqlite::count(conn, COUNT)
+                    sq::count(conn, COUNT, &|_| Ok(()))
                 }
+
+                #finder_fns
             }
         }
     }

@@ -184,16 +184,6 @@ impl Migrate for Sqlite {
         Sqlite::rebuilt(table, None)
     }
 
-    fn add_index(
-        &self,
-        table: &Table<'_>,
-        index: &crate::model::Index,
-        _: &[String],
-        _: bool,
-    ) -> Vec<Group> {
-        vec![Step::safe(create_index(table.store, index, D, true)).into()]
-    }
-
     fn add_foreign_key(
         &self,
         table: &Table<'_>,

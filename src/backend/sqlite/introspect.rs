@@ -135,23 +135,33 @@ fn indexes(
             Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut info = conn.prepare_cached("SELECT name FROM pragma_index_info(?1) ORDER BY seqno")?;
+    let mut info = conn.prepare_cached(
+        "SELECT name, \"desc\" FROM pragma_index_xinfo(?1) WHERE key ORDER BY seqno",
+    )?;
     let mut indexes = Vec::with_capacity(found.len());
     let mut unique = Vec::new();
     for (name, is_unique, origin, partial) in found {
-        let columns: Vec<String> = info
-            .query_map(params![name], |row| row.get::<_, Option<String>>(0))?
+        let parts: Vec<(String, bool)> = info
+            .query_map(params![name], |row| {
+                Ok((row.get::<_, Option<String>>(0)?, row.get::<_, bool>(1)?))
+            })?
             // An expression in an index has no column name.
-            .filter_map(|c| c.transpose())
+            .filter_map(|part| match part {
+                Ok((Some(column), descending)) => Some(Ok((column, descending))),
+                Ok((None, _)) => None,
+                Err(e) => Some(Err(e)),
+            })
             .collect::<rusqlite::Result<_>>()?;
+        let (columns, descending): (Vec<String>, Vec<bool>) = parts.into_iter().unzip();
         if is_unique && !partial && origin != "pk" {
             unique.push(columns.clone());
         }
-        indexes.push(CatalogIndex {
+        indexes.push(CatalogIndex::new(
             name,
             columns,
-            unique: is_unique && !partial,
-        });
+            is_unique && !partial,
+            descending,
+        ));
     }
     Ok((indexes, unique))
 }

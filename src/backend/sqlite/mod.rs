@@ -16,6 +16,7 @@ pub const DIALECT: Dialect = Dialect {
     empty_insert: EmptyInsert::DefaultValues,
     returning: Returning::Always,
     upsert: Upsert::OnConflict,
+    nulls_smallest: true,
 };
 
 #[cfg(feature = "codegen")]

@@ -67,6 +67,16 @@ pub fn page<R>(
     Ok(out)
 }
 
+/// The number a `SELECT COUNT(*)` answers.
+pub fn count(conn: &Connection, sql: &str, bind: Bind<'_>) -> rusqlite::Result<u64> {
+    let mut n: i64 = 0;
+    query_each(conn, sql, bind, &mut |row| {
+        n = row.get(0)?;
+        Ok(())
+    })?;
+    Ok(n.unsigned_abs())
+}
+
 /// Inserts `count` rows, one prepared insert each (with SQLite in-process, the fastest
 /// batch), prepared again only when a row's shape (the columns it leaves to their
 /// defaults) differs from the one before. The caller holds the transaction.

@@ -422,14 +422,6 @@ pub fn enum_from_sql<T: crate::Enum>(
     }
 }
 
-/// A store's `count`: `sql` is its `SELECT COUNT(*)`.
-#[doc(hidden)]
-pub fn count(conn: &rusqlite::Connection, sql: &str) -> rusqlite::Result<u64> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let n: i64 = stmt.query_row([], |row| row.get(0))?;
-    Ok(n.unsigned_abs())
-}
-
 /// The INSERT for the columns present in one row: a generated store passes every
 /// insertable column with whether the row gives it a value. Columns left out take the
 /// database's default.

@@ -24,7 +24,7 @@ use super::Validate;
 use super::diagnostics::Diagnostic;
 use crate::backend::BackendKind;
 use crate::drift::Location;
-use crate::model::{Index, Schema, Store};
+use crate::model::{Index, OrderField, Schema, Store};
 use names::{camel_case, check_snake_case, check_type_name};
 use value::Walker;
 
@@ -124,7 +124,7 @@ const STORE_KEYS: &[&str] = &[
     "fields",
     "indexes",
 ];
-const INDEX_KEYS: &[&str] = &["fields", "unique", "name"];
+const INDEX_KEYS: &[&str] = &["fields", "unique", "name", "order"];
 
 /// Parses and checks a blueprint. `Err` holds every diagnostic when any is an error;
 /// `Ok` may still carry warnings.
@@ -260,6 +260,9 @@ fn read_document(w: &mut Walker, doc: &DeTable<'_>, span: Span) -> Blueprint {
     rules::check_unsigned_backends(w, &schema, &spans);
     rules::check_json_not_indexed(w, &schema, &spans);
     rules::check_key_types(w, &schema, &spans);
+    rules::check_order_fields(w, &schema, &spans);
+    rules::check_finder_names(w, &schema, &spans);
+    rules::check_references_indexed(w, &schema, &spans);
     names::check_collisions(w, &schema, &spans);
     Blueprint {
         schema,
@@ -476,6 +479,75 @@ fn read_store(
     (store, spans, references)
 }
 
+/// An index's `order`: `"<field>"`, `"<field> asc"` or `"<field> desc"` each, after
+/// the equality fields. `None` when it has an error (reported).
+fn read_order(
+    w: &mut Walker,
+    store: &Store,
+    value: &Spanned<DeValue<'_>>,
+    equal: &[usize],
+    unique: bool,
+    context: &str,
+) -> Option<Vec<OrderField>> {
+    let items = w.string_array(value, &format!("{context}: index `order`"))?;
+    if unique {
+        w.push(
+            Diagnostic::error(
+                Some(value.span()),
+                format!("{context}: a unique index has no `order`: it finds one row"),
+            )
+            .help("remove `order`, or `unique` to list rows by the index"),
+        );
+        return None;
+    }
+    let mut order: Vec<OrderField> = Vec::new();
+    let mut ok = true;
+    for (text, span) in &items {
+        let mut words = text.split_whitespace();
+        let (name, direction) = (words.next().unwrap_or(""), words.next());
+        let descending = match (
+            direction.map(str::to_ascii_lowercase).as_deref(),
+            words.next(),
+        ) {
+            (None, None) => false,
+            (Some("asc"), None) => false,
+            (Some("desc"), None) => true,
+            _ => {
+                w.push(
+                    Diagnostic::error(
+                        Some(span.clone()),
+                        format!("{context}: index `order` item `{text}` is not `<field> asc` or `<field> desc`"),
+                    )
+                    .help("write a field name, then `asc` (the default) or `desc`"),
+                );
+                ok = false;
+                continue;
+            }
+        };
+        match store.fields.iter().position(|f| f.name == name) {
+            Some(p) if equal.contains(&p) || order.iter().any(|o| o.field == p) => {
+                w.push(Diagnostic::error(
+                    Some(span.clone()),
+                    format!("{context}: an index lists `{name}` twice (in `fields` or `order`)"),
+                ));
+                ok = false;
+            }
+            Some(field) => order.push(OrderField { field, descending }),
+            None => {
+                let known: Vec<&str> = store.fields.iter().map(|f| f.name.as_str()).collect();
+                w.unknown_name(
+                    span.clone(),
+                    format!("{context}: index `order` names unknown field `{name}`"),
+                    name,
+                    &known,
+                );
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(order)
+}
+
 fn read_indexes(
     w: &mut Walker,
     store: &mut Store,
@@ -535,9 +607,17 @@ fn read_indexes(
             .get("unique")
             .and_then(|u| w.boolean(u, &format!("{context}: index `unique`")))
             .unwrap_or(false);
+        let order = match table.get("order") {
+            Some(value) => match read_order(w, store, value, &positions, unique, context) {
+                Some(order) => order,
+                None => continue,
+            },
+            None => Vec::new(),
+        };
         let default_name = || {
             let columns: Vec<&str> = positions
                 .iter()
+                .chain(order.iter().map(|o| &o.field))
                 .map(|&p| store.fields[p].column.as_str())
                 .collect();
             format!(
@@ -559,6 +639,7 @@ fn read_indexes(
                 name,
                 fields: positions,
                 unique,
+                order,
             });
         }
     }

@@ -109,3 +109,117 @@ pub(super) fn check_json_not_indexed(w: &mut Walker, schema: &Schema, spans: &su
         }
     }
 }
+
+/// Each finder method once per store: two declarations that would generate the same
+/// `get_by_…`, `list_by_…` or `count_by_…` are an error at the second.
+pub(super) fn check_finder_names(w: &mut Walker, schema: &Schema, spans: &super::Spans) {
+    for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
+        let mut seen: Vec<(String, Option<super::Span>)> = Vec::new();
+        for finder in store.finders() {
+            let span = match finder.position {
+                Some(p) => store_spans.indexes.get(p),
+                None => store_spans.fields.get(finder.fields[0]),
+            }
+            .cloned();
+            for method in finder.methods() {
+                match seen.iter().find(|(m, _)| *m == method) {
+                    Some((_, first)) => {
+                        w.push(
+                            Diagnostic::error(
+                                span.clone(),
+                                format!(
+                                    "store `{}`: this declaration generates `{method}`, which an earlier one already generates",
+                                    store.name
+                                ),
+                            )
+                            .related(first.clone(), "the first one")
+                            .help("remove one of the two, or make their fields differ"),
+                        );
+                        // One error per declaration (`list_by_` and `count_by_` clash together).
+                        break;
+                    }
+                    None => seen.push((method, span.clone())),
+                }
+            }
+        }
+    }
+}
+
+/// `order` fields page as keys do (the order must be the same on every backend), and
+/// each nullable one doubles the statements a listing needs: at most three.
+pub(super) fn check_order_fields(w: &mut Walker, schema: &Schema, spans: &super::Spans) {
+    const MOST_NULLABLE: usize = 3;
+    for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
+        for (index, span) in store.indexes.iter().zip(&store_spans.indexes) {
+            for o in &index.order {
+                let field = &store.fields[o.field];
+                let why = match field.ty {
+                    LogicalType::Decimal { .. } => {
+                        "a decimal: SQLite keeps decimals as text, and pages would follow the text"
+                    }
+                    LogicalType::Enum { .. } => "an enum: backends order enum values differently",
+                    _ => continue,
+                };
+                w.push(
+                    Diagnostic::error(
+                        Some(span.clone()),
+                        format!(
+                            "store `{}`: an index's `order` lists `{}`, which is {why}",
+                            store.name, field.name
+                        ),
+                    )
+                    .help("order by an integer, text, date or time field"),
+                );
+            }
+            let nullable = index
+                .order
+                .iter()
+                .filter(|o| store.fields[o.field].nullable)
+                .count();
+            if nullable > MOST_NULLABLE {
+                w.push(
+                    Diagnostic::error(
+                        Some(span.clone()),
+                        format!(
+                            "store `{}`: an index's `order` lists {nullable} nullable fields; at most {MOST_NULLABLE} may be",
+                            store.name
+                        ),
+                    )
+                    .help("make some of them required (not `nullable`)"),
+                );
+            }
+        }
+    }
+}
+
+/// A reference with no index starting with its field makes every delete of the
+/// referenced row, and every lookup by the field, scan the table (MySQL makes such an
+/// index itself; PostgreSQL and SQLite don't): a warning.
+pub(super) fn check_references_indexed(w: &mut Walker, schema: &Schema, spans: &super::Spans) {
+    for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
+        for (i, field) in store.fields.iter().enumerate() {
+            let Some(reference) = &field.references else {
+                continue;
+            };
+            let indexed = store.primary_key.first() == Some(&i)
+                || field.unique
+                || store.indexes.iter().any(|ix| ix.fields.first() == Some(&i));
+            if indexed {
+                continue;
+            }
+            w.push(
+                Diagnostic::warning(
+                    store_spans.fields.get(i).cloned(),
+                    format!(
+                        "`{}.{}` references `{}.{}` but no index starts with it: deletes of {} and lookups by `{}` scan the table",
+                        store.name, field.name, reference.store, reference.field, reference.store, field.name
+                    ),
+                )
+                .help(format!(
+                    "add `[[stores.{}.indexes]] fields = [\"{}\"]`",
+                    store.name, field.name
+                )),
+            );
+        }
+    }
+}

@@ -8,6 +8,7 @@
 //! operations (in its folder), and `schema_value` (`schema()`, `verify`, `health`).
 
 mod enums;
+pub(crate) mod finders;
 pub(crate) mod rust;
 mod schema_value;
 mod store;

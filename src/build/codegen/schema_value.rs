@@ -65,7 +65,11 @@ fn store_value(store: &Store) -> TokenStream {
             .fields
             .iter()
             .map(|&i| proc_macro2::Literal::usize_unsuffixed(i));
-        quote!(s::StaticIndex { name: #name, fields: &[#(#positions),*], unique: #unique })
+        let order = index.order.iter().map(|o| {
+            let (field, descending) = (proc_macro2::Literal::usize_unsuffixed(o.field), o.descending);
+            quote!((#field, #descending))
+        });
+        quote!(s::StaticIndex { name: #name, fields: &[#(#positions),*], unique: #unique, order: &[#(#order),*] })
     });
     quote! {
         s::StaticStore {

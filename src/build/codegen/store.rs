@@ -161,6 +161,10 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
         " The `{name}` store's operations on one backend, for each backend the blueprint lists. \
          Code generic over backends names it as a bound: `fn f<B: {ops}>(s: &mut {store_type}<'_, B>)`."
     );
+    let (finder_methods, finder_ops) = (
+        super::finders::methods(cx, store),
+        super::finders::ops(cx, store),
+    );
     quote! {
         #[allow(dead_code)]
         impl<B: #ops> #store_type<'_, B> {
@@ -203,6 +207,8 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
             pub fn count(&mut self) -> Result<u64, ::storegen::Error> {
                 ::storegen::__private::store::count::<B>(#name, Self::FIELDS, || B::count(&mut self.raw))
             }
+
+            #finder_methods
         }
 
         #[doc = #ops_doc]
@@ -215,6 +221,7 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
             fn delete(conn: &mut Self::Raw<'_>, key: #key) -> Result<bool, Self::DriverError>;
             fn list(conn: &mut Self::Raw<'_>, page: ::storegen::Page<#key>) -> Result<Vec<#record>, Self::DriverError>;
             fn count(conn: &mut Self::Raw<'_>) -> Result<u64, Self::DriverError>;
+            #finder_ops
         }
     }
 }
