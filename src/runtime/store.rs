@@ -24,9 +24,21 @@ pub fn insert<B: Backend, R>(
     fields: &'static [&'static str],
     call: impl FnOnce() -> Result<Option<R>, B::DriverError>,
 ) -> Result<R, Error> {
-    run::<B, _>(store, "insert", fields, |_| 1, call)?.ok_or_else(|| {
+    stored::<B, R>(store, "insert", fields, call)
+}
+
+/// A write that returns the row as stored (`insert`, `upsert`), which the backend must
+/// have read back.
+#[inline]
+pub fn stored<B: Backend, R>(
+    store: &'static str,
+    operation: &'static str,
+    fields: &'static [&'static str],
+    call: impl FnOnce() -> Result<Option<R>, B::DriverError>,
+) -> Result<R, Error> {
+    run::<B, _>(store, operation, fields, |_| 1, call)?.ok_or_else(|| {
         Error::Unexpected(format!(
-            "{store}.insert: the stored row could not be read back"
+            "{store}.{operation}: the stored row could not be read back"
         ))
     })
 }

@@ -198,39 +198,76 @@ impl Dialect {
         sql
     }
 
-    /// What follows an INSERT to make it an upsert: a row whose `conflict` columns
-    /// match an existing one sets `update` on it instead (all quoted already). With
-    /// nothing to update, the existing row is kept as it is.
-    pub fn upsert(&self, conflict: &[&str], update: &[&str]) -> String {
+    /// What follows an INSERT to make it an upsert on the primary key `key`: a row whose
+    /// key matches an existing one sets `update` on it instead (all quoted already).
+    /// With nothing to update, the key is set to itself, so the row is kept and still
+    /// returned (`DO NOTHING` returns nothing).
+    ///
+    /// MySQL's `ON DUPLICATE KEY` fires on any unique key, not the primary key alone:
+    /// each column is set only when the key matches (`IF(<key> = VALUES(<key>), …)`), so
+    /// a clash on another unique key changes no row; the caller, finding no row with its
+    /// key, inserts plainly to get the server's own duplicate-key error.
+    pub fn upsert(&self, key: &[&str], update: &[&str]) -> String {
+        let first = key.first().copied().unwrap_or_default();
         match self.upsert {
             Upsert::OnConflict => {
-                let target = conflict.join(", ");
-                if update.is_empty() {
-                    return format!(" ON CONFLICT ({target}) DO NOTHING");
-                }
-                let set: Vec<String> = update
-                    .iter()
-                    .map(|c| format!("{c} = excluded.{c}"))
-                    .collect();
-                format!(" ON CONFLICT ({target}) DO UPDATE SET {}", set.join(", "))
-            }
-            Upsert::OnDuplicateKey => {
-                // Setting a key column to itself keeps the row and counts as no change.
                 let set: Vec<String> = if update.is_empty() {
-                    conflict
-                        .iter()
-                        .take(1)
-                        .map(|c| format!("{c} = {c}"))
-                        .collect()
+                    vec![format!("{first} = excluded.{first}")]
                 } else {
                     update
                         .iter()
-                        .map(|c| format!("{c} = VALUES({c})"))
+                        .map(|c| format!("{c} = excluded.{c}"))
                         .collect()
                 };
+                format!(
+                    " ON CONFLICT ({}) DO UPDATE SET {}",
+                    key.join(", "),
+                    set.join(", ")
+                )
+            }
+            Upsert::OnDuplicateKey => {
+                if update.is_empty() {
+                    return format!(" ON DUPLICATE KEY UPDATE {first} = {first}");
+                }
+                let matches: Vec<String> =
+                    key.iter().map(|k| format!("{k} = VALUES({k})")).collect();
+                let matches = matches.join(" AND ");
+                let set: Vec<String> = update
+                    .iter()
+                    .map(|c| format!("{c} = IF({matches}, VALUES({c}), {c})"))
+                    .collect();
                 format!(" ON DUPLICATE KEY UPDATE {}", set.join(", "))
             }
         }
+    }
+
+    /// A partial update of the row with the key: `UPDATE <table> SET` the `columns` that
+    /// are `set`, then `WHERE` the key columns (all quoted); parameters in that order.
+    /// With nothing set, a `SELECT COUNT(*)` of the row: whether it exists.
+    pub fn patch(&self, table: &str, columns: &[&str], set: &[bool], key: &[&str]) -> String {
+        let mut sql = String::with_capacity(48 + table.len() + 16 * columns.len());
+        let mut n = 0;
+        for (column, _) in columns.iter().zip(set).filter(|(_, given)| **given) {
+            sql.push_str(if n == 0 { " SET " } else { ", " });
+            n += 1;
+            sql.push_str(column);
+            sql.push_str(" = ");
+            self.push_placeholder(&mut sql, n);
+        }
+        let head = if n == 0 {
+            format!("SELECT COUNT(*) FROM {table}")
+        } else {
+            format!("UPDATE {table}")
+        };
+        sql.insert_str(0, &head);
+        for (i, column) in key.iter().enumerate() {
+            sql.push_str(if i == 0 { " WHERE " } else { " AND " });
+            n += 1;
+            sql.push_str(column);
+            sql.push_str(" = ");
+            self.push_placeholder(&mut sql, n);
+        }
+        sql
     }
 
     /// A column in an index or `ORDER BY`: `"c"`, `"c" DESC`, and where the column's
@@ -320,18 +357,29 @@ mod tests {
         );
         assert_eq!(
             pg.upsert(&["\"id\""], &[]),
-            " ON CONFLICT (\"id\") DO NOTHING"
+            " ON CONFLICT (\"id\") DO UPDATE SET \"id\" = excluded.\"id\""
         );
         assert_eq!(
-            my.upsert(&["`id`"], &["`a`"]),
-            " ON DUPLICATE KEY UPDATE `a` = VALUES(`a`)"
+            my.upsert(&["`a`", "`b`"], &["`c`"]),
+            " ON DUPLICATE KEY UPDATE `c` = IF(`a` = VALUES(`a`) AND `b` = VALUES(`b`), VALUES(`c`), `c`)"
         );
         assert_eq!(
             my.upsert(&["`id`"], &[]),
             " ON DUPLICATE KEY UPDATE `id` = `id`"
         );
-        assert_eq!(pg.limit(3), " LIMIT $3");
         assert_eq!(my.limit(3), " LIMIT ?");
-        assert_eq!(BackendKind::Sqlite.dialect().limit(3), " LIMIT ?3");
+        assert_eq!(
+            pg.patch(
+                "\"t\"",
+                &["\"a\"", "\"b\"", "\"c\""],
+                &[true, false, true],
+                &["\"k\""]
+            ),
+            "UPDATE \"t\" SET \"a\" = $1, \"c\" = $2 WHERE \"k\" = $3"
+        );
+        assert_eq!(
+            my.patch("`t`", &["`a`"], &[false], &["`k1`", "`k2`"]),
+            "SELECT COUNT(*) FROM `t` WHERE `k1` = ? AND `k2` = ?"
+        );
     }
 }

@@ -24,6 +24,15 @@ pub struct StoreSql {
     pub list_first: String,
     pub list_after: String,
     pub count: String,
+    /// Every column, quoted, but the key's: what an update or patch may set.
+    pub value_columns: Vec<String>,
+    /// The key's columns, quoted.
+    pub key_columns: Vec<String>,
+    /// Writes a whole record whether its key exists or not, returning the row where the
+    /// backend can (SQLite, PostgreSQL). `None` when the key is generated.
+    pub upsert: Option<String>,
+    /// An insert giving every column (the key too): MySQL's upsert falls back to it.
+    pub insert_all: String,
 }
 
 impl StoreSql {
@@ -80,6 +89,21 @@ impl StoreSql {
             let marks: Vec<String> = (1..=key.len()).map(|i| dialect.placeholder(i)).collect();
             format!("({order}) > ({})", marks.join(", "))
         };
+        let all_columns: Vec<String> = store.fields.iter().map(|f| q(&f.column)).collect();
+        let all_names: Vec<&str> = all_columns.iter().map(String::as_str).collect();
+        let insert_all = dialect.insert(&table, &all_names, &vec![true; all_names.len()], 1, None);
+        let upsert = (!store.key_fields().any(|f| f.generated)).then(|| {
+            let key_names: Vec<&str> = key.iter().map(String::as_str).collect();
+            let value_names: Vec<&str> = values.iter().map(String::as_str).collect();
+            let returning = match dialect.returning {
+                super::dialect::Returning::Always => format!(" RETURNING {columns}"),
+                super::dialect::Returning::ServerDependent => String::new(),
+            };
+            format!(
+                "{insert_all}{}{returning}",
+                dialect.upsert(&key_names, &value_names)
+            )
+        });
         StoreSql {
             get: format!("SELECT {columns} FROM {table} WHERE {}", key_match(1)),
             delete: format!("DELETE FROM {table} WHERE {}", key_match(1)),
@@ -95,6 +119,10 @@ impl StoreSql {
             update,
             insert,
             insert_columns,
+            value_columns: values,
+            key_columns: key,
+            upsert,
+            insert_all,
             columns,
             table,
         }

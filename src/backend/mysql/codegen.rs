@@ -6,8 +6,8 @@ use quote::{format_ident, quote};
 
 use crate::build::codegen::finders::{self, Param, Shape};
 use crate::build::codegen::rust::{
-    Context, ident, key_parts, key_type, new_ident, ops_impl_head, overridden, record_ident,
-    typed_json, value_type,
+    Context, ident, key_of_record, key_parts, key_type, new_ident, ops_impl_head, overridden,
+    patch_import, record_ident, typed_json, value_fields, value_type,
 };
 use crate::model::{Field, LogicalType, Store};
 use crate::sql::statements::StoreSql;
@@ -53,6 +53,92 @@ fn key_value(cx: &Context, field: &Field, value: TokenStream) -> TokenStream {
     }
 }
 
+/// `patch` (an UPDATE of the fields a patch gives, built for it) and `upsert` (INSERT …
+/// ON DUPLICATE KEY UPDATE, guarded to the primary key, then the row read back).
+fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream, TokenStream) {
+    let (mut items, mut fns) = (TokenStream::new(), TokenStream::new());
+    let key = key_type(cx, store);
+    if store.fields.len() > store.primary_key.len() {
+        let (values, keys) = (&sql.value_columns, &sql.key_columns);
+        let set = value_fields(store).map(|f| {
+            let name = ident(&f.name);
+            quote!(patch.#name.is_some())
+        });
+        let pushes = value_fields(store).map(|f| {
+            let name = ident(&f.name);
+            // A `Copy` value is taken as it is, the rest by reference (`Value::from(&value)`
+            // takes a reference to it: the driver converts those too).
+            let (source, place) = if crate::build::codegen::rust::is_copy(&f.ty) && !overridden(f) {
+                (quote!(patch.#name), quote!(value))
+            } else {
+                (quote!(&patch.#name), quote!(value))
+            };
+            let value = match (typed_json(f), f.nullable) {
+                (true, true) => quote!(my::json_typed_opt(value)?),
+                (true, false) => quote!(my::json_typed(value)?),
+                _ => value_of(cx, f, place),
+            };
+            quote! {
+                if let Some(value) = #source {
+                    params.push(#value);
+                }
+            }
+        });
+        items.extend(quote! {
+            const VALUE_COLUMNS: &[&str] = &[#(#values),*];
+            const KEY_COLUMNS: &[&str] = &[#(#keys),*];
+        });
+        fns.extend(quote! {
+            fn patch(conn: &mut MyConn<'_>, key: #key, patch: &Patch) -> Result<bool, Error> {
+                let set = [#(#set),*];
+                let sql = my::patch_sql(TABLE, VALUE_COLUMNS, &set, KEY_COLUMNS);
+                let mut params: Vec<Value> = Vec::with_capacity(set.len() + KEY_COLUMNS.len());
+                #(#pushes)*
+                params.extend(key_values(key));
+                if set.contains(&true) {
+                    // The rows it found, which MySQL reports apart from those it changed.
+                    let (found, _) = conn.execute(&sql, params)?;
+                    Ok(found > 0)
+                } else {
+                    Ok(my::count(conn, &sql, params)? > 0)
+                }
+            }
+        });
+    }
+    if let Some(upsert) = &sql.upsert {
+        let raw = crate::build::codegen::rust::raw_string;
+        let (upsert, insert_all) = (raw(upsert), raw(&sql.insert_all));
+        let values = store.fields.iter().map(|f| {
+            let field = ident(&f.name);
+            value_of(cx, f, quote!(record.#field))
+        });
+        let key = key_of_record(store, &format_ident!("record"));
+        items.extend(quote! {
+            const UPSERT: &str = #upsert;
+            const INSERT_ALL: &str = #insert_all;
+
+            /// Every field's value, in column order.
+            fn record_values(record: &Record) -> Result<Vec<Value>, Error> {
+                Ok(vec![#(#values),*])
+            }
+        });
+        fns.extend(quote! {
+            fn upsert(conn: &mut MyConn<'_>, record: &Record) -> Result<Option<Record>, Error> {
+                conn.execute(UPSERT, record_values(record)?)?;
+                if let Some(row) = Self::get(conn, #key)? {
+                    return Ok(Some(row));
+                }
+                // No row has the key: the values clashed with another row's unique key,
+                // and the guarded update changed nothing. A plain insert fails with the
+                // server's own error (or succeeds, if that row has gone since).
+                conn.execute(INSERT_ALL, record_values(record)?)?;
+                Self::get(conn, #key)
+            }
+        });
+    }
+    (items, fns)
+}
+
 /// How MySQL's generated code binds a finder's values and runs its statements.
 struct Runner;
 
@@ -89,6 +175,8 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     let new = new_ident(store);
     let key = key_type(cx, store);
     let sql = StoreSql::new(store, &super::DIALECT);
+    let (write_items, write_fns) = patch_and_upsert(cx, store, &sql);
+    let patch_import = patch_import(store);
     let (table, columns) = (&sql.table, &sql.columns);
     let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
         let field = ident(&f.name);
@@ -255,6 +343,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         #[allow(dead_code)]
         mod #module {
             use super::{#record as Record, #new as New};
+            #patch_import
             use ::storegen::Page;
             use ::storegen::__private::mysql::{self as my, MyConn};
             use ::storegen::mysql::{Error, Row, Value};
@@ -268,6 +357,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             const LIST_AFTER: &str = #list_after;
             const COUNT: &str = #count_sql;
             #finder_consts
+            #write_items
 
             pub(super) fn read(mut row: Row) -> Result<Record, Error> {
                 Ok(Record { #(#read_fields,)* })
@@ -327,6 +417,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                 }
 
                 #finder_fns
+                #write_fns
             }
         }
     }

@@ -753,6 +753,13 @@ impl crate::runtime::DriverError for mysql::Error {
     }
 }
 
+/// A store's `patch`: the UPDATE of the fields a patch gives (see
+/// [`crate::sql::Dialect::patch`]).
+#[doc(hidden)]
+pub fn patch_sql(table: &str, columns: &[&str], set: &[bool], key: &[&str]) -> String {
+    super::DIALECT.patch(table, columns, set, key)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,8 +7,8 @@ use quote::{format_ident, quote};
 
 use crate::build::codegen::finders::{self, Param, Shape};
 use crate::build::codegen::rust::{
-    Context, ident, key_parts, key_type, new_ident, ops_impl_head, record_ident, typed_json,
-    value_type,
+    Context, ident, key_parts, key_type, new_ident, ops_impl_head, patch_import, record_ident,
+    typed_json, value_fields, value_type,
 };
 use crate::model::{Field, LogicalType, Store};
 use crate::sql::statements::StoreSql;
@@ -49,13 +49,104 @@ impl finders::Runner for Runner {
     }
 }
 
+/// A record's field as a parameter (typed JSON in its `Json` wrapper).
+fn record_param(f: &Field) -> TokenStream {
+    let field = ident(&f.name);
+    if typed_json(f) && f.nullable {
+        quote!(&record.#field.as_ref().map(::storegen::postgres::types::Json))
+    } else if typed_json(f) {
+        quote!(&::storegen::postgres::types::Json(&record.#field))
+    } else {
+        quote!(&record.#field)
+    }
+}
+
+/// `patch` (an UPDATE of the fields a patch gives, built for it) and `upsert` (one
+/// INSERT … ON CONFLICT … RETURNING).
+fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream, TokenStream) {
+    let (mut items, mut fns) = (TokenStream::new(), TokenStream::new());
+    let key = key_type(cx, store);
+    if store.fields.len() > store.primary_key.len() {
+        let (values, keys) = (&sql.value_columns, &sql.key_columns);
+        let set = value_fields(store).map(|f| {
+            let name = ident(&f.name);
+            quote!(patch.#name.is_some())
+        });
+        // Typed JSON goes in a `Json` wrapper, made before the parameters borrow it.
+        let wrappers = value_fields(store).filter(|f| typed_json(f)).map(|f| {
+            let (name, local) = (ident(&f.name), format_ident!("json_{}", f.name));
+            if f.nullable {
+                quote!(let #local = patch.#name.as_ref().map(|v| v.as_ref().map(::storegen::postgres::types::Json));)
+            } else {
+                quote!(let #local = patch.#name.as_ref().map(::storegen::postgres::types::Json);)
+            }
+        });
+        let pushes = value_fields(store).map(|f| {
+            let name = ident(&f.name);
+            let ty = pg_type(&f.ty);
+            let source = if typed_json(f) {
+                let local = format_ident!("json_{}", f.name);
+                quote!(&#local)
+            } else {
+                quote!(&patch.#name)
+            };
+            quote! {
+                if let Some(value) = #source {
+                    types.push(#ty);
+                    params.push(value);
+                }
+            }
+        });
+        let key_var = format_ident!("key");
+        let key_params = key_parts(store, &key_var);
+        items.extend(quote! {
+            const VALUE_COLUMNS: &[&str] = &[#(#values),*];
+            const KEY_COLUMNS: &[&str] = &[#(#keys),*];
+        });
+        fns.extend(quote! {
+            fn patch(conn: &mut PgConn<'_>, key: #key, patch: &Patch) -> Result<bool, Error> {
+                let set = [#(#set),*];
+                let sql = pg::patch_sql(TABLE, VALUE_COLUMNS, &set, KEY_COLUMNS);
+                #(#wrappers)*
+                let mut types: Vec<Type> = Vec::with_capacity(set.len() + KEY_TYPES.len());
+                let mut params: Vec<Param<'_>> = Vec::with_capacity(types.capacity());
+                #(#pushes)*
+                types.extend_from_slice(KEY_TYPES);
+                #(params.push(&#key_params);)*
+                if set.contains(&true) {
+                    Ok(conn.execute(&sql, &types, &params)? > 0)
+                } else {
+                    Ok(pg::count(conn, &sql, &types, &params)? > 0)
+                }
+            }
+        });
+    }
+    if let Some(upsert) = &sql.upsert {
+        let upsert = crate::build::codegen::rust::raw_string(upsert);
+        let types = store.fields.iter().map(|f| pg_type(&f.ty));
+        let params = store.fields.iter().map(record_param);
+        items.extend(quote! {
+            const UPSERT: &str = #upsert;
+        });
+        fns.extend(quote! {
+            fn upsert(conn: &mut PgConn<'_>, record: &Record) -> Result<Option<Record>, Error> {
+                pg::first(&conn.query(UPSERT, &[#(#types),*], &[#(#params),*])?, read)
+            }
+        });
+    }
+    (items, fns)
+}
+
 pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     let (finder_consts, finder_fns) = finders::backend(cx, store, &super::DIALECT, &Runner);
+
     let module = format_ident!("{}_postgres", store.name);
     let record = record_ident(store);
     let new = new_ident(store);
     let key = key_type(cx, store);
     let sql = StoreSql::new(store, &super::DIALECT);
+    let (write_items, write_fns) = patch_and_upsert(cx, store, &sql);
+    let patch_import = patch_import(store);
     let (table, columns) = (&sql.table, &sql.columns);
     let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
         let field = ident(&f.name);
@@ -125,16 +216,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             .chain(store.key_fields())
             .collect();
         let types = ordered.iter().map(|f| pg_type(&f.ty));
-        let params = ordered.iter().map(|f| {
-            let field = ident(&f.name);
-            if typed_json(f) && f.nullable {
-                quote!(&record.#field.as_ref().map(::storegen::postgres::types::Json))
-            } else if typed_json(f) {
-                quote!(&::storegen::postgres::types::Json(&record.#field))
-            } else {
-                quote!(&record.#field)
-            }
-        });
+        let params = ordered.iter().map(|f| record_param(f));
         quote! {
             fn update(conn: &mut PgConn<'_>, record: &Record) -> Result<bool, Error> {
                 Ok(conn.execute(#update_sql, &[#(#types),*], &[#(#params),*])? > 0)
@@ -222,6 +304,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         #[allow(dead_code)]
         mod #module {
             use super::{#record as Record, #new as New};
+            #patch_import
             use ::storegen::Page;
             use ::storegen::__private::postgres::{self as pg, Param, PgConn};
             use ::storegen::postgres::types::Type;
@@ -238,6 +321,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             const LIST_AFTER: &str = #list_after;
             const COUNT: &str = #count_sql;
             #finder_consts
+            #write_items
 
             pub(super) fn read(row: &Row) -> Result<Record, Error> {
                 Ok(Record { #(#read_fields,)* })
@@ -278,6 +362,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                 }
 
                 #finder_fns
+                #write_fns
             }
         }
     }

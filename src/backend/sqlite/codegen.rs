@@ -7,7 +7,8 @@ use quote::{format_ident, quote};
 
 use crate::build::codegen::finders::{self, Param, Shape};
 use crate::build::codegen::rust::{
-    Context, field_access, ident, key_parts, key_type, new_ident, ops_impl_head, record_ident,
+    Context, field_access, ident, is_copy, key_parts, key_type, new_ident, ops_impl_head,
+    overridden, patch_import, record_ident, value_fields,
 };
 use crate::model::{Field, LogicalType, Store};
 use crate::sql::statements::StoreSql;
@@ -116,6 +117,89 @@ impl finders::Runner for Runner {
     }
 }
 
+/// `patch` (an UPDATE of the fields a patch gives, built for it) and `upsert` (one
+/// INSERT … ON CONFLICT … RETURNING).
+fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream, TokenStream) {
+    let (mut items, mut fns) = (TokenStream::new(), TokenStream::new());
+    let key = key_type(cx, store);
+    if store.fields.len() > store.primary_key.len() {
+        let (values, keys) = (&sql.value_columns, &sql.key_columns);
+        let set = value_fields(store).map(|f| {
+            let name = ident(&f.name);
+            quote!(patch.#name.is_some())
+        });
+        let binds = value_fields(store).map(|f| {
+            let name = ident(&f.name);
+            // A `Copy` value is bound as it is, the rest by reference, as `update` does.
+            let source = if is_copy(&f.ty) && !overridden(f) {
+                quote!(patch.#name)
+            } else {
+                quote!(&patch.#name)
+            };
+            let value = param(cx, f, quote!(value));
+            quote! {
+                if let Some(value) = #source {
+                    index += 1;
+                    stmt.raw_bind_parameter(index, #value)?;
+                }
+            }
+        });
+        let key_binds = key_parts(store, &format_ident!("key"))
+            .into_iter()
+            .zip(store.key_fields())
+            .map(|(part, f)| {
+                let value = param(cx, f, part);
+                quote! {
+                    index += 1;
+                    stmt.raw_bind_parameter(index, #value)?;
+                }
+            });
+        items.extend(quote! {
+            const VALUE_COLUMNS: &[&str] = &[#(#values),*];
+            const KEY_COLUMNS: &[&str] = &[#(#keys),*];
+        });
+        fns.extend(quote! {
+            fn patch(conn: &mut &Connection, key: #key, patch: &Patch) -> rusqlite::Result<bool> {
+                let set = [#(#set),*];
+                let sql = ::storegen::__private::sqlite::patch_sql(TABLE, VALUE_COLUMNS, &set, KEY_COLUMNS);
+                let bind = move |stmt: &mut Statement<'_>| -> rusqlite::Result<()> {
+                    let mut index = 0;
+                    #(#binds)*
+                    #(#key_binds)*
+                    Ok(())
+                };
+                if set.contains(&true) {
+                    Ok(sq::execute(conn, &sql, &bind)? > 0)
+                } else {
+                    Ok(sq::count(conn, &sql, &bind)? > 0)
+                }
+            }
+        });
+    }
+    if let Some(upsert) = &sql.upsert {
+        let upsert = crate::build::codegen::rust::raw_string(upsert);
+        let binds = store.fields.iter().enumerate().map(|(i, f)| {
+            let n = Literal::usize_unsuffixed(i + 1);
+            let value = param(cx, f, field_access(&format_ident!("record"), f));
+            quote!(stmt.raw_bind_parameter(#n, #value)?;)
+        });
+        items.extend(quote! {
+            const UPSERT: &str = #upsert;
+
+            fn bind_record(stmt: &mut Statement<'_>, record: &Record) -> rusqlite::Result<()> {
+                #(#binds)*
+                Ok(())
+            }
+        });
+        fns.extend(quote! {
+            fn upsert(conn: &mut &Connection, record: &Record) -> rusqlite::Result<Option<Record>> {
+                sq::one(conn, UPSERT, &|stmt| bind_record(stmt, record), read)
+            }
+        });
+    }
+    (items, fns)
+}
+
 pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     let sql = StoreSql::new(store, &super::DIALECT);
     let module = format_ident!("{}_sqlite", store.name);
@@ -180,7 +264,6 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             }
         });
         quote! {
-            const TABLE: &str = #table;
             const INSERT_COLUMNS: &[&str] = &[#(#insert_columns),*];
 
             /// The INSERT for the columns this row gives; the others take their defaults.
@@ -268,16 +351,20 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     };
 
     let (finder_consts, finder_fns) = finders::backend(cx, store, &super::DIALECT, &Runner);
+    let (write_items, write_fns) = patch_and_upsert(cx, store, &sql);
+    let patch_import = patch_import(store);
 
     // An application rarely calls every operation of every store.
     quote! {
         #[allow(dead_code)]
         mod #module {
             use super::{#record as Record, #new as New};
+            #patch_import
             use ::storegen::Page;
             use ::storegen::rusqlite::{self, Connection, Row, Statement};
             use ::storegen::__private::sqlite::ops as sq;
 
+            const TABLE: &str = #table;
             const COLUMNS: &str = #columns;
             const GET: &str = #get;
             const DELETE: &str = #delete;
@@ -285,6 +372,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             const LIST_AFTER: &str = #list_after;
             const COUNT: &str = #count;
             #finder_consts
+            #write_items
             #insert_items
             #update_items
 
@@ -339,6 +427,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                 }
 
                 #finder_fns
+                #write_fns
             }
         }
     }

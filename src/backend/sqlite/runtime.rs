@@ -446,3 +446,10 @@ impl crate::runtime::DriverError for rusqlite::Error {
         column_index(self)
     }
 }
+
+/// A store's `patch`: the UPDATE of the fields a patch gives (see
+/// [`crate::sql::Dialect::patch`]).
+#[doc(hidden)]
+pub fn patch_sql(table: &str, columns: &[&str], set: &[bool], key: &[&str]) -> String {
+    super::DIALECT.patch(table, columns, set, key)
+}

@@ -276,10 +276,11 @@ pub fn check_collisions(w: &mut Walker, schema: &Schema, spans: &Spans) {
 }
 
 /// The type names a store generates, with what each is.
-pub fn generated_types(store: &crate::model::Store) -> [(String, &'static str); 4] {
+pub fn generated_types(store: &crate::model::Store) -> [(String, &'static str); 5] {
     [
         (store.record.clone(), "record type"),
         (format!("New{}", store.record), "insert type"),
+        (format!("{}Patch", store.record), "patch type"),
         (format!("{}Store", camel_case(&store.name)), "store type"),
         (
             format!("{}Ops", camel_case(&store.name)),

@@ -81,6 +81,51 @@ pub(crate) fn new_ident(store: &Store) -> Ident {
     format_ident!("New{}", store.record)
 }
 
+/// The partial-update type: `IssuePatch` for record `Issue`.
+pub(crate) fn patch_ident(store: &Store) -> Ident {
+    format_ident!("{}Patch", store.record)
+}
+
+/// `use super::IssuePatch as Patch;` in a backend's module of the store, when it has one.
+pub(crate) fn patch_import(store: &Store) -> TokenStream {
+    if store.fields.len() == store.primary_key.len() {
+        return TokenStream::new();
+    }
+    let patch = patch_ident(store);
+    quote!(use super::#patch as Patch;)
+}
+
+/// The fields a patch or update may set: all but the key's.
+pub(crate) fn value_fields(store: &Store) -> impl Iterator<Item = &Field> {
+    store
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !store.is_key(*i))
+        .map(|(_, f)| f)
+}
+
+/// Expressions for each part of a key taken from a record held in `var`, as `get` takes
+/// them: text as `&str`, bytes as `&[u8]`, the rest by value; a tuple when composite.
+pub(crate) fn key_of_record(store: &Store, var: &Ident) -> TokenStream {
+    let parts: Vec<TokenStream> = store
+        .key_fields()
+        .map(|f| {
+            let name = ident(&f.name);
+            match f.ty {
+                LogicalType::Text { .. } => quote!(#var.#name.as_str()),
+                LogicalType::Bytes => quote!(#var.#name.as_slice()),
+                _ => quote!(#var.#name),
+            }
+        })
+        .collect();
+    if parts.len() == 1 {
+        parts[0].clone()
+    } else {
+        quote!((#(#parts),*))
+    }
+}
+
 pub(crate) fn store_ident(store: &Store) -> Ident {
     format_ident!("{}Store", camel_case(&store.name))
 }

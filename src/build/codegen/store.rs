@@ -6,8 +6,8 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::rust::{
-    Context, doc, field_type, ident, key_type, new_field_type, new_ident, ops_ident, record_ident,
-    store_ident,
+    Context, doc, field_type, ident, key_type, new_field_type, new_ident, ops_ident, patch_ident,
+    record_ident, store_ident, value_fields,
 };
 use crate::model::{Field, LogicalType, Store};
 
@@ -47,6 +47,7 @@ pub(super) fn store_items(cx: &Context, store: &Store) -> TokenStream {
     let new_default = (!without_default).then(|| quote!(, Default));
     let record_eq = eq_hash(store.fields.iter());
     let new_eq = eq_hash(store.fields.iter().filter(|f| !f.generated));
+    let patch_item = patch_type(cx, store);
     let store_doc = format!(" Operations on table `{table}`; get one with [`{accessor}`].");
     let accessor_doc = format!(
         " The `{}` store on a connection, transaction or pooled connection.",
@@ -67,6 +68,8 @@ pub(super) fn store_items(cx: &Context, store: &Store) -> TokenStream {
             #(#new_fields,)*
         }
 
+        #patch_item
+
         #[doc = #store_doc]
         #[allow(dead_code)]
         pub struct #store_type<'c, B: ::storegen::Backend> {
@@ -77,6 +80,34 @@ pub(super) fn store_items(cx: &Context, store: &Store) -> TokenStream {
         #[allow(dead_code)]
         pub fn #accessor<C: ::storegen::Connection + ?Sized>(conn: &mut C) -> #store_type<'_, C::Backend> {
             #store_type { raw: conn.raw() }
+        }
+    }
+}
+
+/// `<Record>Patch`: each field but the key's as an `Option` (a nullable one's as
+/// `Option<Option<T>>`), `None` leaving it as it is. None when every field is the key's.
+fn patch_type(cx: &Context, store: &Store) -> TokenStream {
+    if store.fields.len() == store.primary_key.len() {
+        return TokenStream::new();
+    }
+    let (record, patch) = (record_ident(store), patch_ident(store));
+    let fields = value_fields(store).map(|f| {
+        let name = ident(&f.name);
+        let ty = field_type(cx, f);
+        let doc = doc(f.description.as_deref());
+        quote! { #doc pub #name: Option<#ty> }
+    });
+    let patch_doc = format!(
+        " Changes to some fields of a [`{record}`], for `patch`: `None` leaves a field as it \
+         is; a nullable field's `Some(None)` sets it to NULL."
+    );
+    let eq = eq_hash(value_fields(store));
+    quote! {
+        #[doc = #patch_doc]
+        #[allow(dead_code)]
+        #[derive(Debug, Clone, PartialEq #eq, Default)]
+        pub struct #patch {
+            #(#fields,)*
         }
     }
 }
@@ -140,6 +171,52 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
             quote!(Self::check_record(record, "update")?;),
         )
     };
+    let patch_checks = checks(&format_ident!("patch"), &mut value_fields(store));
+    let check_patch = (!patch_checks.is_empty()).then(|| {
+        quote! {
+            let operation = "patch";
+            #(#patch_checks)*
+        }
+    });
+    let check_upsert =
+        (!new_checks.is_empty()).then(|| quote!(Self::check_record(record, "upsert")?;));
+    let patch_type = patch_ident(store);
+    let (patch_op, patch) = if has_values {
+        (
+            quote! {
+                fn patch(conn: &mut Self::Raw<'_>, key: #key, patch: &#patch_type) -> Result<bool, Self::DriverError>;
+            },
+            quote! {
+                /// Sets the fields `patch` gives on the row with this key, in one UPDATE
+                /// without reading the row; `false` when no row has the key. A patch that
+                /// gives no field changes nothing and says whether the row exists.
+                pub fn patch(&mut self, key: #key, patch: &#patch_type) -> Result<bool, ::storegen::Error> {
+                    #check_patch
+                    ::storegen::__private::store::found::<B>(#name, "patch", Self::FIELDS, || B::patch(&mut self.raw, key, patch))
+                }
+            },
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
+    let generated_key = store.key_fields().any(|f| f.generated);
+    let (upsert_op, upsert) = if generated_key {
+        (TokenStream::new(), TokenStream::new())
+    } else {
+        (
+            quote! {
+                fn upsert(conn: &mut Self::Raw<'_>, record: &#record) -> Result<Option<#record>, Self::DriverError>;
+            },
+            quote! {
+                /// Writes `record` whether a row with its key exists or not: inserts it, or
+                /// sets every field of the existing row. Returns the row as stored.
+                pub fn upsert(&mut self, record: &#record) -> Result<#record, ::storegen::Error> {
+                    #check_upsert
+                    ::storegen::__private::store::stored::<B, _>(#name, "upsert", Self::FIELDS, || B::upsert(&mut self.raw, record))
+                }
+            },
+        )
+    };
     let (update_op, update) = if has_values {
         (
             quote! {
@@ -193,6 +270,10 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
 
             #update
 
+            #patch
+
+            #upsert
+
             /// Deletes the row with this key; `false` when there was none.
             pub fn delete(&mut self, key: #key) -> Result<bool, ::storegen::Error> {
                 ::storegen::__private::store::delete::<B>(#name, Self::FIELDS, || B::delete(&mut self.raw, key))
@@ -218,6 +299,8 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
             fn insert_many(conn: &mut Self::Raw<'_>, rows: &[#new]) -> Result<u64, Self::DriverError>;
             fn get(conn: &mut Self::Raw<'_>, key: #key) -> Result<Option<#record>, Self::DriverError>;
             #update_op
+            #patch_op
+            #upsert_op
             fn delete(conn: &mut Self::Raw<'_>, key: #key) -> Result<bool, Self::DriverError>;
             fn list(conn: &mut Self::Raw<'_>, page: ::storegen::Page<#key>) -> Result<Vec<#record>, Self::DriverError>;
             fn count(conn: &mut Self::Raw<'_>) -> Result<u64, Self::DriverError>;
