@@ -70,6 +70,11 @@ pub struct Dialect {
     /// every backend; PostgreSQL (NULL largest by default) is told with `NULLS FIRST` /
     /// `NULLS LAST`, in the index and the `ORDER BY` alike.
     pub nulls_smallest: bool,
+    /// Whether a listing restricted to a column's NULLs (`c IS NULL`) still names that
+    /// column in its ORDER BY. PostgreSQL needs it named to read the index in order (it
+    /// doesn't take `IS NULL` for a constant); MariaDB needs it gone (it sorts
+    /// otherwise). SQLite reads the index in order either way.
+    pub null_column_in_order: bool,
 }
 
 impl Dialect {

@@ -168,17 +168,26 @@ impl Args<'_> {
 }
 
 /// A finder's statements: a `get_by_` reads one row; a `list_by_` reads its first page,
-/// the pages after a row (one statement for each way its nullable `order` values can
-/// be NULL), and counts.
+/// the page after a row, and counts.
+///
+/// A listing whose first `order` field is nullable (at most one may be) keeps NULL
+/// smallest: first ascending, last descending. Every statement reads one index range;
+/// where NULLs and values meet, a page may take two: after a value in a descending
+/// order, the values below it (`after_value`) then the NULLs from their start (`then`);
+/// after a NULL in an ascending order, the NULLs after it (`after_null`) then the values
+/// from theirs (`then`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FinderSql {
     /// `get_by_`: the row with the values.
     pub get: Option<Bound>,
     /// `list_by_`: the first page.
     pub first: Option<Bound>,
-    /// `list_by_`: the page after a row. Indexed by a mask of the nullable page
-    /// columns (in page-column order) whose "after" value is NULL: bit `i` for the `i`th.
-    pub after: Vec<Bound>,
+    /// `list_by_`: the page after a row (after a value of the nullable field, if any).
+    pub after_value: Option<Bound>,
+    /// `list_by_`: the page after a row whose nullable field is NULL.
+    pub after_null: Option<Bound>,
+    /// `list_by_`: the second range a page may need (see above), read from its start.
+    pub then: Option<Bound>,
     /// `count_by_`.
     pub count: Option<Bound>,
 }
@@ -209,125 +218,103 @@ impl FinderSql {
         let mut out = FinderSql {
             get: None,
             first: None,
-            after: Vec::new(),
+            after_value: None,
+            after_null: None,
+            then: None,
             count: None,
         };
-        match (finder.kind, finder.index) {
-            (FinderKind::Get, _) | (FinderKind::List, None) => {
+        let index = match (finder.kind, finder.index) {
+            (FinderKind::List, Some(index)) => index,
+            _ => {
                 let mut args = new_args();
                 let sql = format!("SELECT {columns} FROM {table} WHERE {}", equal(&mut args));
                 out.get = Some(Bound {
                     sql,
                     args: args.order,
                 });
+                return out;
             }
-            (FinderKind::List, Some(index)) => {
-                let page = index.page_columns(store);
-                let order_by = page
-                    .iter()
-                    .map(|c| dialect.order_term(&q(c.field), c.descending, c.nulls_matter))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let mut args = new_args();
-                let sql = format!(
-                    "SELECT {columns} FROM {table} WHERE {} ORDER BY {order_by} LIMIT {}",
-                    equal(&mut args),
-                    args.mark(Arg::Limit)
-                );
-                out.first = Some(Bound {
-                    sql,
-                    args: args.order,
-                });
-                let nullable: Vec<usize> =
-                    (0..page.len()).filter(|&i| page[i].nulls_matter).collect();
-                for mask in 0..1usize << nullable.len() {
-                    let is_null = |i: usize| {
-                        nullable
-                            .iter()
-                            .position(|&n| n == i)
-                            .is_some_and(|bit| mask & (1 << bit) != 0)
-                    };
-                    let mut args = new_args();
-                    let equal = equal(&mut args);
-                    let after = after(&page, 0, &q, &is_null, &mut args);
-                    let sql = format!(
-                        "SELECT {columns} FROM {table} WHERE {equal} AND {after} ORDER BY {order_by} LIMIT {}",
-                        args.mark(Arg::Limit)
-                    );
-                    out.after.push(Bound {
-                        sql,
-                        args: args.order,
-                    });
-                }
-                let mut args = new_args();
-                let sql = format!("SELECT COUNT(*) FROM {table} WHERE {}", equal(&mut args));
-                out.count = Some(Bound {
-                    sql,
-                    args: args.order,
-                });
+        };
+        let page = index.page_columns(store);
+        let order_by = |from: usize| {
+            page[from..]
+                .iter()
+                .map(|c| dialect.order_term(&q(c.field), c.descending, c.nulls_matter))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        // A statement: the equality, then `condition` (given the arguments so far, so
+        // its marks follow the equality's), ordered by the page columns from `from`.
+        let listing = |condition: &dyn Fn(&mut Args<'_>) -> Option<String>, from: usize| {
+            let mut args = new_args();
+            let mut sql = format!("SELECT {columns} FROM {table} WHERE {}", equal(&mut args));
+            if let Some(condition) = condition(&mut args) {
+                sql.push_str(" AND ");
+                sql.push_str(&condition);
             }
+            sql.push_str(&format!(" ORDER BY {}", order_by(from)));
+            sql.push_str(&format!(" LIMIT {}", args.mark(Arg::Limit)));
+            Bound {
+                sql,
+                args: args.order,
+            }
+        };
+        out.first = Some(listing(&|_| None, 0));
+        out.after_value = Some(listing(&|args| Some(after(&page, 0, &q, args)), 0));
+        if page[0].nulls_matter {
+            let column = q(page[0].field);
+            let from = usize::from(!dialect.null_column_in_order);
+            // Past a NULL: the NULLs after it, in the rest's order (the NULL is constant,
+            // named in the ORDER BY only where the backend reads the index better so).
+            out.after_null = Some(listing(
+                &|args| {
+                    Some(format!(
+                        "{column} IS NULL AND {}",
+                        after(&page, 1, &q, args)
+                    ))
+                },
+                from,
+            ));
+            out.then = Some(if page[0].descending {
+                listing(&|_| Some(format!("{column} IS NULL")), from)
+            } else {
+                listing(&|_| Some(format!("{column} IS NOT NULL")), 0)
+            });
         }
+        let mut args = new_args();
+        let sql = format!("SELECT COUNT(*) FROM {table} WHERE {}", equal(&mut args));
+        out.count = Some(Bound {
+            sql,
+            args: args.order,
+        });
         out
     }
 }
 
 /// The rows after the "after" values in the page columns from `i` on: the keyset
 /// condition, written as `c >= v AND (c > v OR <the rest>)` so the first column bounds
-/// an index range. NULL is smallest: first ascending, last descending.
+/// one index range. A nullable column is compared as a value here: NULLs are read
+/// apart (see [`FinderSql`]).
 fn after(
     page: &[crate::model::IndexColumn],
     i: usize,
     q: &dyn Fn(usize) -> String,
-    is_null: &dyn Fn(usize) -> bool,
     args: &mut Args<'_>,
 ) -> String {
     let c = &page[i];
     let column = q(c.field);
-    let last = i + 1 == page.len();
-    if is_null(i) {
-        // Ascending, everything not NULL comes after NULL; descending, nothing does.
-        return match (c.descending, last) {
-            (false, true) => format!("{column} IS NOT NULL"),
-            (false, false) => format!(
-                "({column} IS NOT NULL OR {})",
-                after(page, i + 1, q, is_null, args)
-            ),
-            (true, true) => "1 = 0".to_owned(),
-            (true, false) => format!(
-                "{column} IS NULL AND {}",
-                after(page, i + 1, q, is_null, args)
-            ),
-        };
-    }
     let (ge, gt) = if c.descending {
         ("<=", "<")
     } else {
         (">=", ">")
     };
-    // Descending, NULLs come after every value.
-    let or_null = if c.descending && c.nulls_matter {
-        format!(" OR {column} IS NULL")
-    } else {
-        String::new()
-    };
     // Marks in the order they appear in the text: with `?`, that is the binding order.
-    let at_least = (!last).then(|| {
-        let value = args.mark(Arg::After(i));
-        if or_null.is_empty() {
-            format!("{column} {ge} {value}")
-        } else {
-            format!("({column} {ge} {value}{or_null})")
-        }
-    });
-    let strictly = format!("{column} {gt} {}{or_null}", args.mark(Arg::After(i)));
-    let Some(at_least) = at_least else {
-        return if or_null.is_empty() {
-            strictly
-        } else {
-            format!("({strictly})")
-        };
-    };
-    let rest = after(page, i + 1, q, is_null, args);
+    if i + 1 == page.len() {
+        return format!("{column} {gt} {}", args.mark(Arg::After(i)));
+    }
+    let at_least = format!("{column} {ge} {}", args.mark(Arg::After(i)));
+    let strictly = format!("{column} {gt} {}", args.mark(Arg::After(i)));
+    let rest = after(page, i + 1, q, args);
     format!("{at_least} AND ({strictly} OR {rest})")
 }
 
@@ -414,25 +401,31 @@ order = ["priority desc"]
             pg.first.unwrap().sql,
             r#"SELECT "id", "project_id", "priority" FROM "issues" WHERE "project_id" = $1 ORDER BY "priority" DESC NULLS LAST, "id" DESC LIMIT $2"#
         );
-        // After a row with a priority: lower ones, then the NULLs, then equal ones with a
-        // smaller key. `$2` is bound once.
+        // After a row with a priority: lower ones, or equal ones with a smaller key, in
+        // one index range (`$2` bound once) ...
+        let after = pg.after_value.unwrap();
         assert_eq!(
-            pg.after[0].sql,
-            r#"SELECT "id", "project_id", "priority" FROM "issues" WHERE "project_id" = $1 AND ("priority" <= $2 OR "priority" IS NULL) AND ("priority" < $2 OR "priority" IS NULL OR "id" < $3) ORDER BY "priority" DESC NULLS LAST, "id" DESC LIMIT $4"#
+            after.sql,
+            r#"SELECT "id", "project_id", "priority" FROM "issues" WHERE "project_id" = $1 AND "priority" <= $2 AND ("priority" < $2 OR "id" < $3) ORDER BY "priority" DESC NULLS LAST, "id" DESC LIMIT $4"#
         );
         assert_eq!(
-            pg.after[0].args,
+            after.args,
             [Arg::Equal(0), Arg::After(0), Arg::After(1), Arg::Limit]
+        );
+        // ... then, when those run out, the NULLs from their start.
+        assert_eq!(
+            pg.then.unwrap().sql,
+            r#"SELECT "id", "project_id", "priority" FROM "issues" WHERE "project_id" = $1 AND "priority" IS NULL ORDER BY "priority" DESC NULLS LAST, "id" DESC LIMIT $2"#
         );
         // After a row without one: only NULLs with a smaller key.
         assert_eq!(
-            pg.after[1].sql,
+            pg.after_null.unwrap().sql,
             r#"SELECT "id", "project_id", "priority" FROM "issues" WHERE "project_id" = $1 AND "priority" IS NULL AND "id" < $2 ORDER BY "priority" DESC NULLS LAST, "id" DESC LIMIT $3"#
         );
         // With `?`, a value used twice is bound twice.
         let my = FinderSql::new(store, &finders[0], BackendKind::Mysql.dialect());
         assert_eq!(
-            my.after[0].args,
+            my.after_value.unwrap().args,
             [
                 Arg::Equal(0),
                 Arg::After(0),

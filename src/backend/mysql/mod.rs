@@ -20,6 +20,7 @@ pub const DIALECT: Dialect = Dialect {
     returning: Returning::ServerDependent,
     upsert: Upsert::OnDuplicateKey,
     nulls_smallest: true,
+    null_column_in_order: false,
 };
 
 #[cfg(feature = "codegen")]

@@ -16,6 +16,7 @@ pub const DIALECT: Dialect = Dialect {
     returning: Returning::Always,
     upsert: Upsert::OnConflict,
     nulls_smallest: false,
+    null_column_in_order: true,
 };
 
 #[cfg(feature = "codegen")]

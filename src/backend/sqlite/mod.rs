@@ -17,6 +17,7 @@ pub const DIALECT: Dialect = Dialect {
     returning: Returning::Always,
     upsert: Upsert::OnConflict,
     nulls_smallest: true,
+    null_column_in_order: true,
 };
 
 #[cfg(feature = "codegen")]

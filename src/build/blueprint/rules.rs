@@ -145,10 +145,10 @@ pub(super) fn check_finder_names(w: &mut Walker, schema: &Schema, spans: &super:
     }
 }
 
-/// `order` fields page as keys do (the order must be the same on every backend), and
-/// each nullable one doubles the statements a listing needs: at most three.
+/// `order` fields page as keys do (the order must be the same on every backend). NULLs
+/// are read as an index range of their own, so a nullable field must order first, and
+/// only one may be nullable.
 pub(super) fn check_order_fields(w: &mut Walker, schema: &Schema, spans: &super::Spans) {
-    const MOST_NULLABLE: usize = 3;
     for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
         for (index, span) in store.indexes.iter().zip(&store_spans.indexes) {
             for o in &index.order {
@@ -171,21 +171,32 @@ pub(super) fn check_order_fields(w: &mut Walker, schema: &Schema, spans: &super:
                     .help("order by an integer, text, date or time field"),
                 );
             }
-            let nullable = index
+            // NULLs are read as a range of their own: one nullable field, ordering first.
+            let nullable: Vec<&str> = index
                 .order
                 .iter()
                 .filter(|o| store.fields[o.field].nullable)
-                .count();
-            if nullable > MOST_NULLABLE {
+                .map(|o| store.fields[o.field].name.as_str())
+                .collect();
+            let first_nullable = index
+                .order
+                .first()
+                .is_some_and(|o| store.fields[o.field].nullable);
+            if nullable.len() > 1 || (nullable.len() == 1 && !first_nullable) {
                 w.push(
                     Diagnostic::error(
                         Some(span.clone()),
                         format!(
-                            "store `{}`: an index's `order` lists {nullable} nullable fields; at most {MOST_NULLABLE} may be",
-                            store.name
+                            "store `{}`: an index's `order` may hold one nullable field, first; it lists {}",
+                            store.name,
+                            nullable
+                                .iter()
+                                .map(|n| format!("`{n}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     )
-                    .help("make some of them required (not `nullable`)"),
+                    .help("order by the nullable field first, and make the others required (not `nullable`)"),
                 );
             }
         }

@@ -314,7 +314,9 @@ pub(crate) fn backend(
                 }
             });
         }
-        let (Some(first), Some(count), Some(index)) = (&sql.first, &sql.count, finder.index) else {
+        let (Some(first), Some(after), Some(count), Some(index)) =
+            (&sql.first, &sql.after_value, &sql.count, finder.index)
+        else {
             continue;
         };
         let first_name = const_name("LIST", &finder, "_FIRST");
@@ -336,42 +338,46 @@ pub(crate) fn backend(
                 })
                 .collect()
         };
-        let nullable: Vec<usize> = (0..columns.len())
-            .filter(|&i| columns[i].nulls_matter)
-            .collect();
         let first_body = runner.run(&quote!(#first_name), &params(first, &[]), Shape::Page);
-        let after_body = if nullable.is_empty() {
-            let name = const_name("LIST", &finder, "_AFTER");
-            let text = raw(&sql.after[0].sql);
+        let mut statement = |suffix: &str, bound: &Bound, values: &[TokenStream]| {
+            let name = const_name("LIST", &finder, suffix);
+            let text = raw(&bound.sql);
             consts.extend(quote!(const #name: &str = #text;));
-            runner.run(&quote!(#name), &params(&sql.after[0], &parts), Shape::Page)
-        } else {
-            // One statement for each way the nullable values can be NULL.
-            let mut arms = TokenStream::new();
-            for (mask, bound) in sql.after.iter().enumerate() {
-                let name = const_name("LIST", &finder, &format!("_AFTER_{mask}"));
-                let text = raw(&bound.sql);
-                consts.extend(quote!(const #name: &str = #text;));
+            runner.run(&quote!(#name), &params(bound, values), Shape::Page)
+        };
+        let after_body = match (&sql.after_null, &sql.then) {
+            (Some(after_null), Some(then)) => {
+                // The nullable first `order` field: a value, or NULL.
                 let mut values = parts.clone();
-                let patterns = nullable.iter().enumerate().map(|(bit, &column)| {
-                    if mask & (1 << bit) != 0 {
-                        quote!(None)
-                    } else {
-                        let v = format_ident!("v{column}");
-                        values[column] = quote!(#v);
-                        quote!(Some(#v))
+                values[0] = quote!(value);
+                let after_value = statement("_AFTER_VALUE", after, &values);
+                let after_null = statement("_AFTER_NULL", after_null, &parts);
+                let then = statement("_THEN", then, &[]);
+                // The page goes on into the second range when the first runs out.
+                let and_then = |first: TokenStream| {
+                    quote! {{
+                        let mut rows = #first?;
+                        if (rows.len() as u32) < limit {
+                            let limit = limit - rows.len() as u32;
+                            rows.extend(#then?);
+                        }
+                        Ok(rows)
+                    }}
+                };
+                let (on_value, on_null) = if columns[0].descending {
+                    (and_then(after_value), after_null)
+                } else {
+                    (after_value, and_then(after_null))
+                };
+                let nullable = &parts[0];
+                quote! {
+                    match #nullable {
+                        Some(value) => #on_value,
+                        None => #on_null,
                     }
-                });
-                let patterns: Vec<TokenStream> = patterns.collect();
-                let body = runner.run(&quote!(#name), &params(bound, &values), Shape::Page);
-                arms.extend(quote!((#(#patterns,)*) => #body,));
-            }
-            let scrutinee = nullable.iter().map(|&i| &parts[i]);
-            quote! {
-                match (#(#scrutinee,)*) {
-                    #arms
                 }
             }
+            _ => statement("_AFTER", after, &parts),
         };
         let count_body = runner.run(&quote!(#count_name), &params(count, &[]), Shape::Count);
         let (list, count_method) = (method("list", &finder), method("count", &finder));
