@@ -6,3 +6,21 @@ mod dialect;
 pub(crate) mod statements;
 
 pub use dialect::{Dialect, EmptyInsert, Placeholder, Returning, Upsert};
+
+/// A patch's statement: the one written at build time when it sets one field (`one`
+/// holds them, in column order), else built for the fields it sets.
+#[doc(hidden)]
+pub fn patch_sql(
+    dialect: &Dialect,
+    table: &str,
+    columns: &[&str],
+    set: &[bool],
+    key: &[&str],
+    one: &'static [&'static str],
+) -> std::borrow::Cow<'static, str> {
+    let mut given = set.iter().enumerate().filter(|(_, s)| **s).map(|(i, _)| i);
+    match (given.next(), given.next()) {
+        (Some(i), None) if i < one.len() => std::borrow::Cow::Borrowed(one[i]),
+        _ => std::borrow::Cow::Owned(dialect.patch(table, columns, set, key)),
+    }
+}

@@ -33,6 +33,9 @@ pub struct StoreSql {
     pub upsert: Option<String>,
     /// An insert giving every column (the key too): MySQL's upsert falls back to it.
     pub insert_all: String,
+    /// For each of `value_columns`, the patch that sets it alone: the common patch, with
+    /// its statement written at build time.
+    pub patch_one: Vec<String>,
 }
 
 impl StoreSql {
@@ -104,6 +107,16 @@ impl StoreSql {
                 dialect.upsert(&key_names, &value_names)
             )
         });
+        let patch_one = {
+            let value_names: Vec<&str> = values.iter().map(String::as_str).collect();
+            let key_names: Vec<&str> = key.iter().map(String::as_str).collect();
+            (0..values.len())
+                .map(|i| {
+                    let set: Vec<bool> = (0..values.len()).map(|j| j == i).collect();
+                    dialect.patch(&table, &value_names, &set, &key_names)
+                })
+                .collect()
+        };
         StoreSql {
             get: format!("SELECT {columns} FROM {table} WHERE {}", key_match(1)),
             delete: format!("DELETE FROM {table} WHERE {}", key_match(1)),
@@ -123,6 +136,7 @@ impl StoreSql {
             key_columns: key,
             upsert,
             insert_all,
+            patch_one,
             columns,
             table,
         }

@@ -3,14 +3,17 @@
 //! transaction, as multi-row inserts of 1,000 rows on the servers.
 
 use crate::Side;
-use crate::db::{Item, NewItem};
+use crate::db::{Customer, Item, NewItem, Order};
 
 const COLUMNS: &str = "id, name, qty, price, note";
+const BY_EMAIL: &str = "SELECT id, email, name FROM customers WHERE email = ";
+const ORDERS_OF: &str = "SELECT id, customer_id, placed, total FROM orders WHERE customer_id = ";
+const ORDERS_ORDER: &str = " ORDER BY placed DESC, id DESC LIMIT ";
 
 pub mod sqlite {
     use storegen::rusqlite::{Connection, Row, params};
 
-    use super::{COLUMNS, Item, NewItem, Side};
+    use super::{BY_EMAIL, COLUMNS, Customer, Item, NewItem, ORDERS_OF, ORDERS_ORDER, Order, Side};
     use crate::Shared;
 
     pub struct Hand {
@@ -102,6 +105,48 @@ pub mod sqlite {
             let mut stmt = conn.prepare_cached("SELECT COUNT(*) FROM items").unwrap();
             let _: i64 = stmt.query_row([], |r| r.get(0)).unwrap();
         }
+
+        fn get_by_email(&mut self, email: &str) {
+            let conn = self.conn.borrow();
+            let mut stmt = conn.prepare_cached(&format!("{BY_EMAIL}?1")).unwrap();
+            let _: Customer = stmt
+                .query_row(params![email], |r| {
+                    Ok(Customer {
+                        id: r.get(0)?,
+                        email: r.get(1)?,
+                        name: r.get(2)?,
+                    })
+                })
+                .unwrap();
+        }
+
+        fn orders_of(&mut self, customer: i64, limit: u32) {
+            let conn = self.conn.borrow();
+            let mut stmt = conn
+                .prepare_cached(&format!("{ORDERS_OF}?1{ORDERS_ORDER}?2"))
+                .unwrap();
+            let rows: Vec<Order> = stmt
+                .query_map(params![customer, limit], |r| {
+                    Ok(Order {
+                        id: r.get(0)?,
+                        customer_id: r.get(1)?,
+                        placed: r.get(2)?,
+                        total: r.get(3)?,
+                    })
+                })
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert_eq!(rows.len(), limit as usize);
+        }
+
+        fn patch_qty(&mut self, id: i64, qty: i32) {
+            let conn = self.conn.borrow();
+            let mut stmt = conn
+                .prepare_cached("UPDATE items SET qty = ?1 WHERE id = ?2")
+                .unwrap();
+            assert_eq!(stmt.execute(params![qty, id]).unwrap(), 1);
+        }
     }
 }
 
@@ -130,7 +175,8 @@ pub mod postgres {
     use storegen::postgres::types::ToSql;
     use storegen::postgres::{Client, Row, Statement};
 
-    use super::{COLUMNS, Item, NewItem, Side, values};
+    use super::{BY_EMAIL, COLUMNS, Customer, Item, NewItem, ORDERS_OF, ORDERS_ORDER, Order};
+    use super::{Side, values};
     use crate::Shared;
 
     pub struct Hand {
@@ -141,6 +187,9 @@ pub mod postgres {
         list: Statement,
         update: Statement,
         count: Statement,
+        by_email: Statement,
+        orders_of: Statement,
+        patch_qty: Statement,
     }
 
     impl Hand {
@@ -163,6 +212,9 @@ pub mod postgres {
                 "UPDATE items SET name = $1, qty = $2, price = $3, note = $4 WHERE id = $5",
             );
             let count = prepare("SELECT COUNT(*) FROM items");
+            let by_email = prepare(&format!("{BY_EMAIL}$1"));
+            let orders_of = prepare(&format!("{ORDERS_OF}$1{ORDERS_ORDER}$2"));
+            let patch_qty = prepare("UPDATE items SET qty = $1 WHERE id = $2");
             Hand {
                 client,
                 get,
@@ -171,6 +223,9 @@ pub mod postgres {
                 list,
                 update,
                 count,
+                by_email,
+                orders_of,
+                patch_qty,
             }
         }
     }
@@ -253,6 +308,40 @@ pub mod postgres {
                 .unwrap()
                 .get(0);
         }
+
+        fn get_by_email(&mut self, email: &str) {
+            let row = client(&self.client)
+                .query_opt(&self.by_email, &[&email])
+                .unwrap()
+                .unwrap();
+            let _ = Customer {
+                id: row.get(0),
+                email: row.get(1),
+                name: row.get(2),
+            };
+        }
+
+        fn orders_of(&mut self, customer: i64, limit: u32) {
+            let rows: Vec<Order> = client(&self.client)
+                .query(&self.orders_of, &[&customer, &i64::from(limit)])
+                .unwrap()
+                .iter()
+                .map(|row| Order {
+                    id: row.get(0),
+                    customer_id: row.get(1),
+                    placed: row.get(2),
+                    total: row.get(3),
+                })
+                .collect();
+            assert_eq!(rows.len(), limit as usize);
+        }
+
+        fn patch_qty(&mut self, id: i64, qty: i32) {
+            let n = client(&self.client)
+                .execute(&self.patch_qty, &[&qty, &id])
+                .unwrap();
+            assert_eq!(n, 1);
+        }
     }
 }
 
@@ -260,7 +349,8 @@ pub mod mysql {
     use storegen::mysql::prelude::Queryable;
     use storegen::mysql::{Conn, Statement, Value};
 
-    use super::{COLUMNS, Item, NewItem, Side, values};
+    use super::{BY_EMAIL, COLUMNS, Customer, Item, NewItem, ORDERS_OF, ORDERS_ORDER, Order};
+    use super::{Side, values};
     use crate::Shared;
 
     type Row = (i64, String, i32, f64, Option<String>);
@@ -273,6 +363,9 @@ pub mod mysql {
         list: Statement,
         update: Statement,
         count: Statement,
+        by_email: Statement,
+        orders_of: Statement,
+        patch_qty: Statement,
     }
 
     impl Hand {
@@ -294,6 +387,9 @@ pub mod mysql {
             let update =
                 prepare("UPDATE items SET name = ?, qty = ?, price = ?, note = ? WHERE id = ?");
             let count = prepare("SELECT COUNT(*) FROM items");
+            let by_email = prepare(&format!("{BY_EMAIL}?"));
+            let orders_of = prepare(&format!("{ORDERS_OF}?{ORDERS_ORDER}?"));
+            let patch_qty = prepare("UPDATE items SET qty = ? WHERE id = ?");
             Hand {
                 conn,
                 get,
@@ -302,6 +398,9 @@ pub mod mysql {
                 list,
                 update,
                 count,
+                by_email,
+                orders_of,
+                patch_qty,
             }
         }
     }
@@ -381,6 +480,42 @@ pub mod mysql {
 
         fn count(&mut self) {
             let _: Option<i64> = self.conn.borrow_mut().exec_first(&self.count, ()).unwrap();
+        }
+
+        fn get_by_email(&mut self, email: &str) {
+            let (id, email, name): (i64, String, String) = self
+                .conn
+                .borrow_mut()
+                .exec_first(&self.by_email, (email,))
+                .unwrap()
+                .unwrap();
+            let _ = Customer { id, email, name };
+        }
+
+        fn orders_of(&mut self, customer: i64, limit: u32) {
+            let rows: Vec<Order> = self
+                .conn
+                .borrow_mut()
+                .exec_map(
+                    &self.orders_of,
+                    (customer, limit),
+                    |(id, customer_id, placed, total)| Order {
+                        id,
+                        customer_id,
+                        placed,
+                        total,
+                    },
+                )
+                .unwrap();
+            assert_eq!(rows.len(), limit as usize);
+        }
+
+        fn patch_qty(&mut self, id: i64, qty: i32) {
+            let mut conn = self.conn.borrow_mut();
+            conn.exec_drop(&self.patch_qty, (qty, id)).unwrap();
+            // Rows found, as the generated side counts them (storegen's connections and
+            // this one both ask for found rows).
+            assert!(conn.affected_rows() <= 1);
         }
     }
 }

@@ -115,6 +115,12 @@ trait Side {
     fn list(&mut self, after: i64, limit: u32);
     fn update(&mut self, item: &db::Item);
     fn count(&mut self);
+    /// A customer by the unique `email`.
+    fn get_by_email(&mut self, email: &str);
+    /// A customer's first page of orders, newest first (an index with an `order`).
+    fn orders_of(&mut self, customer: i64, limit: u32);
+    /// One field of an item, without reading it.
+    fn patch_qty(&mut self, id: i64, qty: i32);
 }
 
 /// One connection both sides share: on two cores, where the client and the server
@@ -147,6 +153,19 @@ macro_rules! generated_side {
             fn count(&mut self) {
                 db::items(&mut *self.0.borrow_mut()).count().unwrap();
             }
+            fn get_by_email(&mut self, email: &str) {
+                db::customers(&mut *self.0.borrow_mut()).get_by_email(email).unwrap().unwrap();
+            }
+            fn orders_of(&mut self, customer: i64, limit: u32) {
+                let rows = db::orders(&mut *self.0.borrow_mut())
+                    .list_by_customer_id(customer, db::Page::first(limit))
+                    .unwrap();
+                assert_eq!(rows.len(), limit as usize);
+            }
+            fn patch_qty(&mut self, id: i64, qty: i32) {
+                let patch = db::ItemPatch { qty: Some(qty), ..Default::default() };
+                assert!(db::items(&mut *self.0.borrow_mut()).patch(id, &patch).unwrap());
+            }
         }
     )*};
 }
@@ -155,6 +174,28 @@ generated_side!(
     storegen::backend::postgres::CachedClient,
     storegen::mysql::Conn
 );
+
+/// 1,000 customers and 20,000 orders, 20 each, for the finders' operations.
+fn seed_finders<C: storegen::Connection>(conn: &mut C)
+where
+    C::Backend: db::CustomersOps + db::OrdersOps,
+{
+    let customers: Vec<db::NewCustomer> = (0..1_000)
+        .map(|i| db::NewCustomer {
+            email: format!("c{i}@example.com"),
+            name: format!("customer {i}"),
+        })
+        .collect();
+    db::customers(conn).insert_many(&customers).unwrap();
+    let orders: Vec<db::NewOrder> = (0..20_000_i64)
+        .map(|i| db::NewOrder {
+            customer_id: 1 + i % 1_000,
+            placed: i * 7 % 20_011,
+            total: i,
+        })
+        .collect();
+    db::orders(conn).insert_many(&orders).unwrap();
+}
 
 fn ops<'a>(generated: &'a mut dyn Side, hand: &'a mut dyn Side) -> Vec<Op<'a>> {
     use std::cell::RefCell;
@@ -217,6 +258,23 @@ fn ops<'a>(generated: &'a mut dyn Side, hand: &'a mut dyn Side) -> Vec<Op<'a>> {
             Rc::new(move |s, n| (0..n).for_each(|_| s.update(&it))),
         ),
         op("count", 20, Rc::new(|s, n| (0..n).for_each(|_| s.count()))),
+        op(
+            "get_by_email",
+            200,
+            Rc::new(|s, n| {
+                (0..n).for_each(|i| s.get_by_email(&format!("c{}@example.com", i % 1_000)))
+            }),
+        ),
+        op(
+            "list_by_customer_id (placed desc), a page of 20",
+            100,
+            Rc::new(|s, n| (0..n).for_each(|i| s.orders_of(i64::from(i % 1_000) + 1, 20))),
+        ),
+        op(
+            "patch one field",
+            100,
+            Rc::new(|s, n| (0..n).for_each(|i| s.patch_qty(i64::from(i % 1_000) + 1, i as i32))),
+        ),
     ]
 }
 
@@ -235,6 +293,7 @@ fn runtime(rounds: usize) {
         .unwrap();
     let conn = shared(conn);
     db::migrate(&mut *conn.borrow_mut()).unwrap();
+    seed_finders(&mut *conn.borrow_mut());
     let (mut generated, mut hand) = (Generated(conn.clone()), hand::sqlite::Hand::new(conn));
     results.extend(measure("sqlite", ops(&mut generated, &mut hand), rounds));
     drop((generated, hand));
@@ -244,6 +303,7 @@ fn runtime(rounds: usize) {
         Some((conn, cleanup)) => {
             let conn = shared(conn);
             db::migrate(&mut *conn.borrow_mut()).unwrap();
+            seed_finders(&mut *conn.borrow_mut());
             let mut hand = hand::postgres::Hand::new(conn.clone());
             let mut generated = Generated(conn);
             results.extend(measure("postgres", ops(&mut generated, &mut hand), rounds));
@@ -256,6 +316,7 @@ fn runtime(rounds: usize) {
         Some((conn, cleanup)) => {
             let conn = shared(conn);
             db::migrate(&mut *conn.borrow_mut()).unwrap();
+            seed_finders(&mut *conn.borrow_mut());
             let mut hand = hand::mysql::Hand::new(conn.clone());
             let mut generated = Generated(conn);
             results.extend(measure("mysql", ops(&mut generated, &mut hand), rounds));

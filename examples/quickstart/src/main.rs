@@ -97,6 +97,10 @@ tour! { conn =>
     let got = db::customers(&mut conn).get(ann.id)?;
     println!("read back by key {}: {got:?}", ann.id);
 
+    // `email` is `unique = true`: the store finds a customer by it.
+    let by_email = db::customers(&mut conn).get_by_email(&ann.email)?;
+    println!("found by email: {}", by_email.map_or("nobody".into(), |c| c.name));
+
     let mut richer = ann.clone();
     richer.balance += 2_500;
     richer.vip = true;
@@ -136,6 +140,25 @@ tour! { conn =>
     })?;
     let item = db::order_items(&mut conn).get((order.id, 1))?;
     println!("order {} holds {item:?}", order.id);
+
+    // The index on `orders.customer_id` pages a customer's orders, and counts them.
+    for total_cents in [500, 750, 1_250] {
+        db::orders(&mut conn).insert(&db::NewOrder { customer_id: ann.id, total_cents, paid: None })?;
+    }
+    let page = db::orders(&mut conn).list_by_customer_id(ann.id, db::Page::first(2))?;
+    let totals: Vec<i64> = page.iter().map(|o| o.total_cents).collect();
+    let count = db::orders(&mut conn).count_by_customer_id(ann.id)?;
+    println!("Ann's first 2 of {count} orders: totals {totals:?}");
+    if let Some(last) = page.last() {
+        let next = db::orders(&mut conn).list_by_customer_id(ann.id, db::Page::after(last.id, 2))?;
+        let totals: Vec<i64> = next.iter().map(|o| o.total_cents).collect();
+        println!("and the next: totals {totals:?}");
+    }
+
+    // A partial update: one UPDATE of the fields the patch gives, without reading the row.
+    let paid = db::OrderPatch { paid: Some(true), ..Default::default() };
+    let found = db::orders(&mut conn).patch(order.id, &paid)?;
+    println!("marked order {} paid (row found: {found})", order.id);
 
     let items_before = db::order_items(&mut conn).count()?;
     let outcome: Result<(), AppError> = db::transaction(&mut conn, |tx| {

@@ -60,6 +60,10 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
     let key = key_type(cx, store);
     if store.fields.len() > store.primary_key.len() {
         let (values, keys) = (&sql.value_columns, &sql.key_columns);
+        let patch_one = sql
+            .patch_one
+            .iter()
+            .map(|text| crate::build::codegen::rust::raw_string(text));
         let set = value_fields(store).map(|f| {
             let name = ident(&f.name);
             quote!(patch.#name.is_some())
@@ -84,17 +88,23 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
                 }
             }
         });
+        let key_pushes: Vec<TokenStream> = key_parts(store, &format_ident!("key"))
+            .into_iter()
+            .zip(store.key_fields())
+            .map(|(part, f)| key_value(cx, f, part))
+            .collect();
         items.extend(quote! {
             const VALUE_COLUMNS: &[&str] = &[#(#values),*];
             const KEY_COLUMNS: &[&str] = &[#(#keys),*];
+            const PATCH_ONE: &[&str] = &[#(#patch_one),*];
         });
         fns.extend(quote! {
             fn patch(conn: &mut MyConn<'_>, key: #key, patch: &Patch) -> Result<bool, Error> {
                 let set = [#(#set),*];
-                let sql = my::patch_sql(TABLE, VALUE_COLUMNS, &set, KEY_COLUMNS);
+                let sql = my::patch_sql(TABLE, VALUE_COLUMNS, &set, KEY_COLUMNS, PATCH_ONE);
                 let mut params: Vec<Value> = Vec::with_capacity(set.len() + KEY_COLUMNS.len());
                 #(#pushes)*
-                params.extend(key_values(key));
+                #(params.push(#key_pushes);)*
                 if set.contains(&true) {
                     // The rows it found, which MySQL reports apart from those it changed.
                     let (found, _) = conn.execute(&sql, params)?;

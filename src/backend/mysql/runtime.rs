@@ -754,10 +754,16 @@ impl crate::runtime::DriverError for mysql::Error {
 }
 
 /// A store's `patch`: the UPDATE of the fields a patch gives (see
-/// [`crate::sql::Dialect::patch`]).
+/// [`crate::sql::Dialect::patch`]); `one` holds the statement of each field set alone.
 #[doc(hidden)]
-pub fn patch_sql(table: &str, columns: &[&str], set: &[bool], key: &[&str]) -> String {
-    super::DIALECT.patch(table, columns, set, key)
+pub fn patch_sql(
+    table: &str,
+    columns: &[&str],
+    set: &[bool],
+    key: &[&str],
+    one: &'static [&'static str],
+) -> std::borrow::Cow<'static, str> {
+    crate::sql::patch_sql(&super::DIALECT, table, columns, set, key, one)
 }
 
 #[cfg(test)]

@@ -68,6 +68,10 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
     let key = key_type(cx, store);
     if store.fields.len() > store.primary_key.len() {
         let (values, keys) = (&sql.value_columns, &sql.key_columns);
+        let patch_one = sql
+            .patch_one
+            .iter()
+            .map(|text| crate::build::codegen::rust::raw_string(text));
         let set = value_fields(store).map(|f| {
             let name = ident(&f.name);
             quote!(patch.#name.is_some())
@@ -102,11 +106,12 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
         items.extend(quote! {
             const VALUE_COLUMNS: &[&str] = &[#(#values),*];
             const KEY_COLUMNS: &[&str] = &[#(#keys),*];
+            const PATCH_ONE: &[&str] = &[#(#patch_one),*];
         });
         fns.extend(quote! {
             fn patch(conn: &mut PgConn<'_>, key: #key, patch: &Patch) -> Result<bool, Error> {
                 let set = [#(#set),*];
-                let sql = pg::patch_sql(TABLE, VALUE_COLUMNS, &set, KEY_COLUMNS);
+                let sql = pg::patch_sql(TABLE, VALUE_COLUMNS, &set, KEY_COLUMNS, PATCH_ONE);
                 #(#wrappers)*
                 let mut types: Vec<Type> = Vec::with_capacity(set.len() + KEY_TYPES.len());
                 let mut params: Vec<Param<'_>> = Vec::with_capacity(types.capacity());
