@@ -77,7 +77,7 @@ fn writes_only_when_the_content_changes() {
     assert!(
         std::fs::read_to_string(&first.path)
             .unwrap()
-            .contains("pub title: String")
+            .contains("pub title: ::std::string::String")
     );
 }
 

@@ -6,8 +6,8 @@ use quote::{format_ident, quote};
 
 use crate::build::codegen::finders::{self, Param, Shape};
 use crate::build::codegen::rust::{
-    Context, ident, key_of_record, key_parts, key_type, new_ident, ops_impl_head, overridden,
-    patch_import, record_ident, typed_json, value_fields, value_type,
+    Context, child_value_type, ident, key_of_record, key_parts, key_type, new_ident, ops_impl_head,
+    overridden, patch_import, record_ident, typed_json, value_fields,
 };
 use crate::model::{Field, LogicalType, Store};
 use crate::sql::statements::StoreSql;
@@ -195,7 +195,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         match (&f.ty, f.nullable) {
             _ if overridden(f) => quote!(#field: my::take(&mut row, #i)?),
             _ if typed_json(f) => {
-                let ty = value_type(cx, f);
+                let ty = child_value_type(store, f);
                 if f.nullable {
                     quote!(#field: my::take::<Option<my::JsonTyped<#ty>>>(&mut row, #i)?.map(|j| j.0))
                 } else {
@@ -436,13 +436,13 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
 /// A generated enum's conversions for the driver.
 pub(crate) fn enum_impls(ty: &proc_macro2::Ident) -> TokenStream {
     quote! {
-        impl From<#ty> for ::storegen::mysql::Value {
+        impl ::core::convert::From<#ty> for ::storegen::mysql::Value {
             fn from(value: #ty) -> Self {
                 ::storegen::__private::mysql::enum_value(value)
             }
         }
 
-        impl From<::storegen::__private::mysql::EnumIr<#ty>> for #ty {
+        impl ::core::convert::From<::storegen::__private::mysql::EnumIr<#ty>> for #ty {
             fn from(value: ::storegen::__private::mysql::EnumIr<#ty>) -> Self {
                 value.0
             }

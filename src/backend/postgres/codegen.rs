@@ -7,8 +7,8 @@ use quote::{format_ident, quote};
 
 use crate::build::codegen::finders::{self, Param, Shape};
 use crate::build::codegen::rust::{
-    Context, ident, key_parts, key_type, new_ident, ops_impl_head, patch_import, record_ident,
-    typed_json, value_fields, value_type,
+    Context, child_value_type, ident, key_parts, key_type, new_ident, ops_impl_head, patch_import,
+    record_ident, typed_json, value_fields,
 };
 use crate::model::{Field, LogicalType, Store};
 use crate::sql::statements::StoreSql;
@@ -157,7 +157,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         let field = ident(&f.name);
         let i = Literal::usize_unsuffixed(i);
         if typed_json(f) {
-            let ty = value_type(cx, f);
+            let ty = child_value_type(store, f);
             return if f.nullable {
                 quote!(#field: row.try_get::<_, Option<::storegen::postgres::types::Json<#ty>>>(#i)?.map(|j| j.0))
             } else {
@@ -259,7 +259,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             format_ident!("new")
         };
         let json_types = typed.iter().map(|f| {
-            let ty = value_type(cx, f);
+            let ty = child_value_type(store, f);
             if f.nullable {
                 quote!(Option<::storegen::postgres::types::Json<&'a #ty>>)
             } else {
@@ -381,7 +381,7 @@ pub(crate) fn enum_impls(ty: &proc_macro2::Ident) -> TokenStream {
                 &self,
                 ty: &::storegen::postgres::types::Type,
                 out: &mut ::storegen::__private::postgres::BytesMut,
-            ) -> Result<::storegen::postgres::types::IsNull, Box<dyn ::std::error::Error + Sync + Send>> {
+            ) -> Result<::storegen::postgres::types::IsNull, Box<dyn ::std::error::Error + ::core::marker::Sync + ::core::marker::Send>> {
                 ::storegen::__private::postgres::enum_to_sql(*self, ty, out)
             }
 
@@ -396,7 +396,7 @@ pub(crate) fn enum_impls(ty: &proc_macro2::Ident) -> TokenStream {
             fn from_sql(
                 _: &::storegen::postgres::types::Type,
                 raw: &'a [u8],
-            ) -> Result<Self, Box<dyn ::std::error::Error + Sync + Send>> {
+            ) -> Result<Self, Box<dyn ::std::error::Error + ::core::marker::Sync + ::core::marker::Send>> {
                 ::storegen::__private::postgres::enum_from_sql(raw)
             }
 

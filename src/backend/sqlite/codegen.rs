@@ -51,12 +51,12 @@ fn param(cx: &Context, field: &Field, value: TokenStream) -> TokenStream {
 }
 
 /// A column's value read into its field. A decimal is read from its text.
-fn read_column(cx: &Context, field: &crate::model::Field, index: Literal) -> TokenStream {
+fn read_column(store: &Store, field: &Field, index: Literal) -> TokenStream {
     if crate::build::codegen::rust::overridden(field) {
         return quote!(row.get(#index)?);
     }
     if crate::build::codegen::rust::typed_json(field) {
-        let ty = crate::build::codegen::rust::value_type(cx, field);
+        let ty = crate::build::codegen::rust::child_value_type(store, field);
         return if field.nullable {
             quote!(row.get::<_, Option<::storegen::__private::sqlite::JsonTyped<#ty>>>(#index)?.map(|j| j.0))
         } else {
@@ -214,7 +214,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
 
     let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
         let field = ident(&f.name);
-        let value = read_column(cx, f, Literal::usize_unsuffixed(i));
+        let value = read_column(store, f, Literal::usize_unsuffixed(i));
         quote!(#field: #value)
     });
 

@@ -201,10 +201,15 @@ pub(super) fn read_rust_override(
         );
         None
     };
-    if syn::parse_str::<syn::Type>(&path).is_err() {
+    // A type path: not `_`, `!`, `impl Trait`, a reference or a tuple, which can't be
+    // a field's type in every place the generated code puts one.
+    if !matches!(
+        syn::parse_str::<syn::Type>(&path),
+        Ok(syn::Type::Path(syn::TypePath { qself: None, .. }))
+    ) {
         return refuse(
             w,
-            format!("`rust = \"{path}\"` is not a Rust type"),
+            format!("`rust = \"{path}\"` is not a Rust type path"),
             "name a type by its path, as the generated module sees it: `crate::types::Email`",
         );
     }

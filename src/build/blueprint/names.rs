@@ -33,6 +33,9 @@ const MODULE_FUNCTIONS: &[&str] = &[
 ];
 /// Types and constants every generated module defines.
 const MODULE_TYPES: &[&str] = &["DDL", "Isolation", "Page", "Retry"];
+/// The prelude's variants, which generated code writes bare in patterns and values: a
+/// type of the same name would take them over. (Other standard names it writes in full.)
+const PRELUDE_VARIANTS: &[&str] = &["Some", "None", "Ok", "Err"];
 
 pub fn is_rust_keyword(name: &str) -> bool {
     RUST_KEYWORDS.contains(&name)
@@ -169,6 +172,11 @@ pub fn check_collisions(w: &mut Walker, schema: &Schema, spans: &Spans) {
     let mut types: BTreeMap<String, (String, Option<Span>)> = MODULE_TYPES
         .iter()
         .map(|t| ((*t).to_owned(), ("the generated module".to_owned(), None)))
+        .chain(
+            PRELUDE_VARIANTS
+                .iter()
+                .map(|t| ((*t).to_owned(), ("Rust's prelude".to_owned(), None))),
+        )
         .collect();
     let mut index_names: BTreeMap<String, (&str, Span)> = BTreeMap::new();
     for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {

@@ -45,9 +45,18 @@ pub(crate) trait Runner {
 /// The type a finder value is passed as: as a key is (text as `&str`, bytes as `&[u8]`,
 /// the rest by value), or by reference to the field's own `rust` type. In a backend's
 /// module (`from_backend`), generated enums are named from the parent module.
-pub(crate) fn arg_type(cx: &Context, field: &Field, from_backend: bool) -> TokenStream {
+pub(crate) fn arg_type(
+    cx: &Context,
+    store: &Store,
+    field: &Field,
+    from_backend: bool,
+) -> TokenStream {
     if field.rust.is_some() {
-        let ty = value_type(cx, field);
+        let ty = if from_backend {
+            super::rust::child_value_type(store, field)
+        } else {
+            value_type(cx, field)
+        };
         return quote!(&#ty);
     }
     match &field.ty {
@@ -69,7 +78,7 @@ fn page_type(cx: &Context, store: &Store, finder: &Finder<'_>, from_backend: boo
         .page_columns(store)
         .iter()
         .map(|c| {
-            let ty = arg_type(cx, &store.fields[c.field], from_backend);
+            let ty = arg_type(cx, store, &store.fields[c.field], from_backend);
             if c.nulls_matter {
                 quote!(Option<#ty>)
             } else {
@@ -116,7 +125,7 @@ fn values(
     let types: Vec<TokenStream> = finder
         .fields
         .iter()
-        .map(|&i| arg_type(cx, &store.fields[i], from_backend))
+        .map(|&i| arg_type(cx, store, &store.fields[i], from_backend))
         .collect();
     if finder.kind == FinderKind::Get && finder.fields.len() > 1 {
         let parts = (0..types.len()).map(|i| {
@@ -171,7 +180,7 @@ pub(super) fn methods(cx: &Context, store: &Store) -> TokenStream {
                 out.extend(quote! {
                     #[doc = #doc]
                     pub fn #get(&mut self, #(#params),*) -> Result<Option<#record>, ::storegen::Error> {
-                        ::storegen::__private::store::one::<B, _>(#name, #operation, Self::FIELDS, || B::#get(&mut self.raw, #(#passed),*))
+                        ::storegen::__private::store::one::<_B, _>(#name, #operation, Self::FIELDS, || _B::#get(&mut self.raw, #(#passed),*))
                     }
                 });
             }
@@ -210,12 +219,12 @@ pub(super) fn methods(cx: &Context, store: &Store) -> TokenStream {
                 out.extend(quote! {
                     #[doc = #list_doc]
                     pub fn #list(&mut self, #(#params,)* page: ::storegen::Page<#page>) -> Result<Vec<#record>, ::storegen::Error> {
-                        ::storegen::__private::store::rows::<B, _>(#name, #list_op, Self::FIELDS, || B::#list(&mut self.raw, #(#passed,)* page))
+                        ::storegen::__private::store::rows::<_B, _>(#name, #list_op, Self::FIELDS, || _B::#list(&mut self.raw, #(#passed,)* page))
                     }
 
                     #[doc = #count_doc]
                     pub fn #count(&mut self, #(#params),*) -> Result<u64, ::storegen::Error> {
-                        ::storegen::__private::store::number::<B>(#name, #count_op, Self::FIELDS, || B::#count(&mut self.raw, #(#passed),*))
+                        ::storegen::__private::store::number::<_B>(#name, #count_op, Self::FIELDS, || _B::#count(&mut self.raw, #(#passed),*))
                     }
                 });
             }

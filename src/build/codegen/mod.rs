@@ -118,7 +118,7 @@ fn format_parts(schema: &Schema, range: std::ops::Range<usize>) -> Result<String
                 tokens
             }
         };
-        let file: syn::File = syn::parse2(tokens).map_err(|e| {
+        let file: syn::File = syn::parse2(rust::qualify_std(tokens)).map_err(|e| {
             format!("storegen generated code that does not parse ({e}); please report this")
         })?;
         out.push_str(&prettyplease::unparse(&file));
@@ -197,8 +197,8 @@ fn module_tail(schema: &Schema) -> TokenStream {
         /// `storegen_migrations`; changes nothing, and returns the drift, when existing
         /// tables differ from the blueprint.
         #[allow(dead_code)]
-        pub fn migrate<C: ::storegen::Connection + ?Sized>(
-            conn: &mut C,
+        pub fn migrate<_C: ::storegen::Connection + ?::core::marker::Sized>(
+            conn: &mut _C,
         ) -> Result<::storegen::Migration, ::storegen::Error> {
             ::storegen::migrate(conn, &DDL, &schema())
         }

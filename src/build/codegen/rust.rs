@@ -27,21 +27,42 @@ pub(crate) fn variant_ident(value: &impl std::fmt::Debug) -> Ident {
     Ident::new(&format!("{value:?}"), Span::call_site())
 }
 
-/// `#[doc]` attributes for a blueprint description. Each line is trimmed and code
-/// fences are marked `text`, so a description never becomes a doctest.
+/// `#[doc]` attributes for a blueprint description. Each line is trimmed (a bare CR ends
+/// a line, as it can't stand in a doc comment), and code fences (```` ``` ```` or `~~~`)
+/// open as `text` whatever language they name, so a description never becomes a doctest.
 pub(crate) fn doc(text: Option<&str>) -> TokenStream {
     let Some(text) = text else {
         return TokenStream::new();
     };
-    let mut in_fence = false;
-    let lines = text.trim().lines().map(|line| {
+    let text = text.trim().replace("\r\n", "\n");
+    let mut fence: Option<&str> = None;
+    let lines = text.split(['\n', '\r']).map(|line| {
         let mut line = line.trim().to_owned();
-        if line.starts_with("```") {
-            // An opening fence with no language would be compiled as a doctest.
-            if !in_fence && line.trim_start_matches('`').is_empty() {
-                line = "```text".to_owned();
+        for marker in ["```", "~~~"] {
+            if !line.starts_with(marker) {
+                continue;
             }
-            in_fence = !in_fence;
+            match fence {
+                // The closing fence of the open block.
+                Some(open)
+                    if open == marker
+                        && line
+                            .trim_start_matches(marker.as_bytes()[0] as char)
+                            .trim()
+                            .is_empty() =>
+                {
+                    fence = None;
+                }
+                Some(_) => {}
+                None => {
+                    let ticks: String = line
+                        .chars()
+                        .take_while(|c| *c == marker.as_bytes()[0] as char)
+                        .collect();
+                    line = format!("{ticks}text");
+                    fence = Some(marker);
+                }
+            }
         }
         let line = if line.is_empty() {
             line
@@ -142,7 +163,7 @@ pub(crate) fn rust_type(cx: &Context, ty: &LogicalType) -> TokenStream {
         LogicalType::UInt64 => quote!(u64),
         LogicalType::Float32 => quote!(f32),
         LogicalType::Float64 => quote!(f64),
-        LogicalType::Text { .. } => quote!(String),
+        LogicalType::Text { .. } => quote!(::std::string::String),
         LogicalType::Bytes => quote!(Vec<u8>),
         LogicalType::Date
         | LogicalType::Time
@@ -169,6 +190,30 @@ pub(crate) fn rust_type(cx: &Context, ty: &LogicalType) -> TokenStream {
             quote!(#name)
         }
     }
+}
+
+/// A `rust` type as a store's backend modules name it: through a private alias in the
+/// including module (`super::__<store>_<field>`), so a path relative to where the
+/// application includes the code (`rust = "Body"`) means the same one level down.
+pub(crate) fn child_value_type(store: &Store, field: &Field) -> TokenStream {
+    let alias = override_alias(store, field);
+    quote!(super::#alias)
+}
+
+fn override_alias(store: &Store, field: &Field) -> Ident {
+    format_ident!("__{}_{}", store.name, field.name.trim_start_matches("r#"))
+}
+
+/// The aliases [`child_value_type`] names, one per field with a `rust` type.
+pub(crate) fn override_aliases(cx: &Context, store: &Store) -> TokenStream {
+    let aliases = store.fields.iter().filter(|f| f.rust.is_some()).map(|f| {
+        let (alias, ty) = (override_alias(store, f), value_type(cx, f));
+        quote! {
+            #[allow(dead_code, non_camel_case_types)]
+            type #alias = #ty;
+        }
+    });
+    quote!(#(#aliases)*)
 }
 
 /// The field's own Rust type: its `rust` override, or its logical type's.
@@ -276,4 +321,65 @@ pub(crate) fn ops_ident(store: &Store) -> Ident {
 pub(crate) fn ops_impl_head(store: &Store, backend: TokenStream) -> TokenStream {
     let ops = ops_ident(store);
     quote!(impl super::#ops for #backend)
+}
+
+/// The standard library's names generated code uses, spelled in full: a generated module
+/// is included beside the application's own items (and often `use super::*`), where a
+/// record named `Option` or a crate's `type Result<T>` would take the bare name. Written
+/// bare in the generators, they are qualified here, token by token:
+/// `Result<`, `Option<`, `Vec<`, `Box<` (a record is never generic, so a bare name followed
+/// by `<` is the standard one) and the variants `Some`, `None`, `Ok`, `Err` (names no
+/// record may take). A name after `::` or `.` is a path's or a field's, and left alone.
+pub(crate) fn qualify_std(tokens: TokenStream) -> TokenStream {
+    use proc_macro2::{Group, Punct, Spacing, TokenTree};
+    let path = |segments: &[&str]| -> Vec<TokenTree> {
+        let mut out = Vec::new();
+        for segment in segments {
+            out.push(TokenTree::Punct(Punct::new(':', Spacing::Joint)));
+            out.push(TokenTree::Punct(Punct::new(':', Spacing::Alone)));
+            out.push(TokenTree::Ident(Ident::new(segment, Span::call_site())));
+        }
+        out
+    };
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out: Vec<TokenTree> = Vec::with_capacity(trees.len());
+    for (i, tree) in trees.iter().enumerate() {
+        match tree {
+            TokenTree::Group(group) => {
+                let mut inner = Group::new(group.delimiter(), qualify_std(group.stream()));
+                inner.set_span(group.span());
+                out.push(TokenTree::Group(inner));
+            }
+            TokenTree::Ident(ident) => {
+                let punct = |back: usize| match i.checked_sub(back).map(|at| &trees[at]) {
+                    Some(TokenTree::Punct(p)) => Some((p.as_char(), p.spacing())),
+                    _ => None,
+                };
+                // `a::Name` or `a.name`; not `field: Name` (one colon).
+                let after_path = matches!(punct(1), Some(('.', _)))
+                    || (matches!(punct(1), Some((':', _)))
+                        && matches!(punct(2), Some((':', Spacing::Joint))));
+                let generic =
+                    matches!(trees.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '<');
+                let full: Option<&[&str]> = match ident.to_string().as_str() {
+                    _ if after_path => None,
+                    "Result" if generic => Some(&["core", "result", "Result"]),
+                    "Option" if generic => Some(&["core", "option", "Option"]),
+                    "Vec" if generic => Some(&["std", "vec", "Vec"]),
+                    "Box" if generic => Some(&["std", "boxed", "Box"]),
+                    "Some" => Some(&["core", "option", "Option", "Some"]),
+                    "None" => Some(&["core", "option", "Option", "None"]),
+                    "Ok" => Some(&["core", "result", "Result", "Ok"]),
+                    "Err" => Some(&["core", "result", "Result", "Err"]),
+                    _ => None,
+                };
+                match full {
+                    Some(segments) => out.extend(path(segments)),
+                    None => out.push(tree.clone()),
+                }
+            }
+            other => out.push(other.clone()),
+        }
+    }
+    out.into_iter().collect()
 }

@@ -37,8 +37,8 @@ pub(super) fn schema_fn(schema: &Schema) -> TokenStream {
         /// same introspection and drift rules as the build. `Err` lists every
         /// difference when any would make a store fail; `Ok` holds the harmless ones.
         #[allow(dead_code)]
-        pub fn verify<C: ::storegen::Connection + ?Sized>(
-            conn: &mut C,
+        pub fn verify<_C: ::storegen::Connection + ?::core::marker::Sized>(
+            conn: &mut _C,
         ) -> Result<Vec<::storegen::drift::Drift>, ::storegen::Error> {
             ::storegen::verify(conn, &schema())
         }
@@ -46,7 +46,7 @@ pub(super) fn schema_fn(schema: &Schema) -> TokenStream {
         /// Connectivity (one timed round trip) and schema status, for a service's
         /// health endpoint. Never fails: what goes wrong is in the result.
         #[allow(dead_code)]
-        pub fn health<C: ::storegen::Connection + ?Sized>(conn: &mut C) -> ::storegen::Health {
+        pub fn health<_C: ::storegen::Connection + ?::core::marker::Sized>(conn: &mut _C) -> ::storegen::Health {
             ::storegen::health(conn, &schema())
         }
     }

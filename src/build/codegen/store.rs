@@ -18,7 +18,15 @@ pub(super) fn store_items(cx: &Context, store: &Store) -> TokenStream {
     let accessor = ident(&store.name);
     let table = &store.table;
 
-    let record_doc = doc(store.description.as_deref());
+    // Fields without a description have no doc: the structs allow that
+    // (`#![warn(missing_docs)]` on an application's `pub mod db` stays quiet).
+    let record_doc = match store.description.as_deref() {
+        Some(text) => doc(Some(text)),
+        None => {
+            let text = format!(" A row of table `{table}`.");
+            quote!(#[doc = #text])
+        }
+    };
     let record_fields = store.fields.iter().map(|f| {
         let name = ident(&f.name);
         let ty = field_type(cx, f);
@@ -48,6 +56,7 @@ pub(super) fn store_items(cx: &Context, store: &Store) -> TokenStream {
     let record_eq = eq_hash(store.fields.iter());
     let new_eq = eq_hash(store.fields.iter().filter(|f| !f.generated));
     let patch_item = patch_type(cx, store);
+    let aliases = super::rust::override_aliases(cx, store);
     let store_doc = format!(" Operations on table `{table}`; get one with [`{accessor}`].");
     let accessor_doc = format!(
         " The `{}` store on a connection, transaction or pooled connection.",
@@ -55,30 +64,31 @@ pub(super) fn store_items(cx: &Context, store: &Store) -> TokenStream {
     );
     quote! {
         #record_doc
-        #[allow(dead_code)]
+        #[allow(dead_code, missing_docs)]
         #[derive(Debug, Clone, PartialEq #record_eq)]
         pub struct #record {
             #(#record_fields,)*
         }
 
         #[doc = #new_doc]
-        #[allow(dead_code)]
+        #[allow(dead_code, missing_docs)]
         #[derive(Debug, Clone, PartialEq #new_eq #new_default)]
         pub struct #new {
             #(#new_fields,)*
         }
 
         #patch_item
+        #aliases
 
         #[doc = #store_doc]
         #[allow(dead_code)]
-        pub struct #store_type<'c, B: ::storegen::Backend> {
-            raw: B::Raw<'c>,
+        pub struct #store_type<'c, _B: ::storegen::Backend> {
+            raw: _B::Raw<'c>,
         }
 
         #[doc = #accessor_doc]
         #[allow(dead_code)]
-        pub fn #accessor<C: ::storegen::Connection + ?Sized>(conn: &mut C) -> #store_type<'_, C::Backend> {
+        pub fn #accessor<_C: ::storegen::Connection + ?::core::marker::Sized>(conn: &mut _C) -> #store_type<'_, _C::Backend> {
             #store_type { raw: conn.raw() }
         }
     }
@@ -104,7 +114,7 @@ fn patch_type(cx: &Context, store: &Store) -> TokenStream {
     let eq = eq_hash(value_fields(store));
     quote! {
         #[doc = #patch_doc]
-        #[allow(dead_code)]
+        #[allow(dead_code, missing_docs)]
         #[derive(Debug, Clone, PartialEq #eq, Default)]
         pub struct #patch {
             #(#fields,)*
@@ -192,7 +202,7 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
                 /// gives no field changes nothing and says whether the row exists.
                 pub fn patch(&mut self, key: #key, patch: &#patch_type) -> Result<bool, ::storegen::Error> {
                     #check_patch
-                    ::storegen::__private::store::found::<B>(#name, "patch", Self::FIELDS, || B::patch(&mut self.raw, key, patch))
+                    ::storegen::__private::store::found::<_B>(#name, "patch", Self::FIELDS, || _B::patch(&mut self.raw, key, patch))
                 }
             },
         )
@@ -212,7 +222,7 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
                 /// sets every field of the existing row. Returns the row as stored.
                 pub fn upsert(&mut self, record: &#record) -> Result<#record, ::storegen::Error> {
                     #check_upsert
-                    ::storegen::__private::store::stored::<B, _>(#name, "upsert", Self::FIELDS, || B::upsert(&mut self.raw, record))
+                    ::storegen::__private::store::stored::<_B, _>(#name, "upsert", Self::FIELDS, || _B::upsert(&mut self.raw, record))
                 }
             },
         )
@@ -227,7 +237,7 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
                 /// row has that key.
                 pub fn update(&mut self, record: &#record) -> Result<bool, ::storegen::Error> {
                     #check_record
-                    ::storegen::__private::store::update::<B>(#name, Self::FIELDS, || B::update(&mut self.raw, record))
+                    ::storegen::__private::store::update::<_B>(#name, Self::FIELDS, || _B::update(&mut self.raw, record))
                 }
             },
         )
@@ -236,7 +246,7 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
     };
     let ops_doc = format!(
         " The `{name}` store's operations on one backend, for each backend the blueprint lists. \
-         Code generic over backends names it as a bound: `fn f<B: {ops}>(s: &mut {store_type}<'_, B>)`."
+         Code generic over backends names it as a bound: `fn f<_B: {ops}>(s: &mut {store_type}<'_, _B>)`."
     );
     let (finder_methods, finder_ops) = (
         super::finders::methods(cx, store),
@@ -244,7 +254,7 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
     );
     quote! {
         #[allow(dead_code)]
-        impl<B: #ops> #store_type<'_, B> {
+        impl<_B: #ops> #store_type<'_, _B> {
             const FIELDS: &'static [&'static str] = &[#(#field_names),*];
 
             #check_fns
@@ -253,19 +263,19 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
             /// assigned (generated keys, defaults).
             pub fn insert(&mut self, new: &#new) -> Result<#record, ::storegen::Error> {
                 #check_new
-                ::storegen::__private::store::insert::<B, _>(#name, Self::FIELDS, || B::insert(&mut self.raw, new))
+                ::storegen::__private::store::insert::<_B, _>(#name, Self::FIELDS, || _B::insert(&mut self.raw, new))
             }
 
             /// Inserts every row in one transaction (a savepoint inside an open one): all
             /// of them or, on the first error, none. Returns how many were inserted.
             pub fn insert_many(&mut self, rows: &[#new]) -> Result<u64, ::storegen::Error> {
                 #check_many
-                ::storegen::__private::store::insert_many::<B, _>(B::reborrow(&mut self.raw), #name, Self::FIELDS, rows, |tx, rows| B::insert_many(tx, rows))
+                ::storegen::__private::store::insert_many::<_B, _>(_B::reborrow(&mut self.raw), #name, Self::FIELDS, rows, |tx, rows| _B::insert_many(tx, rows))
             }
 
             /// The row with this key, if there is one.
             pub fn get(&mut self, key: #key) -> Result<Option<#record>, ::storegen::Error> {
-                ::storegen::__private::store::get::<B, _>(#name, Self::FIELDS, || B::get(&mut self.raw, key))
+                ::storegen::__private::store::get::<_B, _>(#name, Self::FIELDS, || _B::get(&mut self.raw, key))
             }
 
             #update
@@ -276,24 +286,24 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
 
             /// Deletes the row with this key; `false` when there was none.
             pub fn delete(&mut self, key: #key) -> Result<bool, ::storegen::Error> {
-                ::storegen::__private::store::delete::<B>(#name, Self::FIELDS, || B::delete(&mut self.raw, key))
+                ::storegen::__private::store::delete::<_B>(#name, Self::FIELDS, || _B::delete(&mut self.raw, key))
             }
 
             /// One page of rows in key order: the first, or those after a key.
             pub fn list(&mut self, page: ::storegen::Page<#key>) -> Result<Vec<#record>, ::storegen::Error> {
-                ::storegen::__private::store::list::<B, _>(#name, Self::FIELDS, || B::list(&mut self.raw, page))
+                ::storegen::__private::store::list::<_B, _>(#name, Self::FIELDS, || _B::list(&mut self.raw, page))
             }
 
             /// How many rows the table holds.
             pub fn count(&mut self) -> Result<u64, ::storegen::Error> {
-                ::storegen::__private::store::count::<B>(#name, Self::FIELDS, || B::count(&mut self.raw))
+                ::storegen::__private::store::count::<_B>(#name, Self::FIELDS, || _B::count(&mut self.raw))
             }
 
             #finder_methods
         }
 
         #[doc = #ops_doc]
-        #[allow(dead_code)]
+        #[allow(dead_code, missing_docs)]
         pub trait #ops: ::storegen::Backend {
             fn insert(conn: &mut Self::Raw<'_>, new: &#new) -> Result<Option<#record>, Self::DriverError>;
             fn insert_many(conn: &mut Self::Raw<'_>, rows: &[#new]) -> Result<u64, Self::DriverError>;
