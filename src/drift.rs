@@ -509,7 +509,13 @@ fn compare_table(catalog: &Catalog, store: &Store, table: &CatalogTable, out: &m
             .unique
             .iter()
             .any(|cols| cols.len() == 1 && same(&cols[0], &column.name));
-        if !is_single_key && field.unique != actually_unique {
+        // A unique index on the field alone is declared as an index: its own check
+        // (columns, uniqueness) covers it.
+        let by_index = store
+            .indexes
+            .iter()
+            .any(|ix| ix.unique && ix.fields == [index]);
+        if !is_single_key && !(by_index && !field.unique) && field.unique != actually_unique {
             out.push(Drift {
                 location: field_at(field),
                 kind: DriftKind::Unique {
