@@ -515,7 +515,8 @@ fn compare_table(catalog: &Catalog, store: &Store, table: &CatalogTable, out: &m
             .indexes
             .iter()
             .any(|ix| ix.unique && ix.fields == [index]);
-        if !is_single_key && !(by_index && !field.unique) && field.unique != actually_unique {
+        let checked_here = field.unique || !by_index;
+        if checked_here && !is_single_key && field.unique != actually_unique {
             out.push(Drift {
                 location: field_at(field),
                 kind: DriftKind::Unique {
