@@ -66,7 +66,11 @@ pub(crate) trait Migrate {
     }
 
     /// A missing table: its types, the table, its indexes.
-    fn create_table(&self, store: &Store) -> Vec<Step>;
+    /// A missing table: its types, the table, its indexes. The `deferred` fields'
+    /// foreign keys are left out: they close a cycle, and the planner adds them once
+    /// every table exists (SQLite, which checks foreign keys only when rows change,
+    /// keeps them).
+    fn create_table(&self, store: &Store, deferred: &[&str]) -> Vec<Step>;
 
     /// A column the table lacks.
     fn add_column(&self, table: &Table<'_>, field: &Field) -> Vec<Group>;
@@ -257,10 +261,34 @@ pub(crate) fn plan(
         .filter(|d| matches!(d.kind, DriftKind::MissingTable { .. }))
         .map(|d| d.location.store())
         .collect();
+    let deferred = super::deferred_references(schema);
+    let deferred_in = |store: &Store| -> Vec<&str> {
+        deferred
+            .iter()
+            .filter(|(s, _)| s.name == store.name)
+            .map(|(_, f)| f.name.as_str())
+            .collect()
+    };
     if m.creates_first() {
         for store in super::creation_order(schema) {
             if missing.contains(&store.name.as_str()) {
-                steps.extend(m.create_table(store));
+                steps.extend(m.create_table(store, &deferred_in(store)));
+            }
+        }
+        // The foreign keys that close a cycle, now that both their tables exist.
+        for (store, field) in &deferred {
+            if let (true, Some(reference)) = (
+                missing.contains(&store.name.as_str()),
+                field.references.as_ref(),
+            ) {
+                let table = Table {
+                    store,
+                    catalog: None,
+                    alter: format!("ALTER TABLE {} ", m.dialect().quote(&store.table)),
+                };
+                for group in m.add_foreign_key(&table, &field.column, reference) {
+                    steps.extend(group.steps);
+                }
             }
         }
     }
@@ -278,7 +306,7 @@ pub(crate) fn plan(
         let reference = field.and_then(|f| f.references.as_ref());
         let groups: Vec<Group> = match &drift.kind {
             DriftKind::MissingTable { .. } if m.creates_first() => Vec::new(),
-            DriftKind::MissingTable { .. } => vec![m.create_table(store).into()],
+            DriftKind::MissingTable { .. } => vec![m.create_table(store, &[]).into()],
             DriftKind::MissingColumn { .. } => match field {
                 Some(field) => m.add_column(&table, field),
                 None => Vec::new(),

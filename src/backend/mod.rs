@@ -276,6 +276,64 @@ pub fn creation_order(schema: &crate::model::Schema) -> Vec<&crate::model::Store
     out
 }
 
+/// The references that close a cycle: their store comes before the store they
+/// reference in [`creation_order`], so a backend that checks a foreign key's table at
+/// CREATE TABLE creates the table without it and adds the key once the referenced table
+/// exists (`ALTER TABLE … ADD FOREIGN KEY`). A store referencing itself needs nothing.
+#[cfg(feature = "codegen")]
+pub(crate) fn deferred_references(
+    schema: &crate::model::Schema,
+) -> Vec<(&crate::model::Store, &crate::model::Field)> {
+    let order = creation_order(schema);
+    let position = |name: &str| order.iter().position(|s| s.name == name);
+    let mut out = Vec::new();
+    for (at, store) in order.iter().enumerate() {
+        for field in &store.fields {
+            if let Some(reference) = &field.references
+                && position(&reference.store).is_some_and(|target| target > at)
+            {
+                out.push((*store, field));
+            }
+        }
+    }
+    out
+}
+
+/// `ALTER TABLE <store> ADD FOREIGN KEY …;` for each deferred reference to `target`,
+/// which runs right after `target`'s CREATE TABLE.
+#[cfg(feature = "codegen")]
+pub(crate) fn deferred_keys_to(
+    schema: &crate::model::Schema,
+    target: &crate::model::Store,
+    dialect: &crate::sql::Dialect,
+) -> String {
+    deferred_references(schema)
+        .into_iter()
+        .filter_map(|(store, field)| {
+            let reference = field.references.as_ref()?;
+            (reference.store == target.name).then(|| {
+                format!(
+                    "ALTER TABLE {} ADD {};\n",
+                    dialect.quote(&store.table),
+                    migration::foreign_key(dialect, &field.column, reference)
+                )
+            })
+        })
+        .collect()
+}
+
+/// Whether `field`'s foreign key waits for its table (see [`deferred_references`]).
+#[cfg(feature = "codegen")]
+pub(crate) fn is_deferred(
+    schema: &crate::model::Schema,
+    store: &crate::model::Store,
+    field: &crate::model::Field,
+) -> bool {
+    deferred_references(schema)
+        .iter()
+        .any(|(s, f)| s.name == store.name && f.name == field.name)
+}
+
 /// A URL or a `key=value` connection string with any password (and user) replaced, safe
 /// to print. A URL's query string, which may carry a password, is hidden too.
 pub fn redact(url: &str) -> String {

@@ -22,16 +22,28 @@ pub fn statements(schema: &Schema) -> Vec<Statement> {
     crate::backend::ddl::statements(
         crate::backend::creation_order(schema),
         &schema.stores,
-        table,
+        |store| {
+            let deferred: Vec<&str> = store
+                .fields
+                .iter()
+                .filter(|f| crate::backend::is_deferred(schema, store, f))
+                .map(|f| f.name.as_str())
+                .collect();
+            table(store, &deferred) + &crate::backend::deferred_keys_to(schema, store, D)
+        },
         D,
         false,
     )
 }
 
-fn table(store: &Store) -> String {
+/// The CREATE TABLE, with every foreign key but the `deferred` fields' (a reference
+/// that closes a cycle is added after the table it references exists).
+fn table(store: &Store, deferred: &[&str]) -> String {
     let mut extra = Vec::new();
     for field in &store.fields {
-        if let Some(reference) = &field.references {
+        if let Some(reference) = &field.references
+            && !deferred.contains(&field.name.as_str())
+        {
             extra.push(foreign_key(D, &field.column, reference));
         }
     }
@@ -103,8 +115,8 @@ impl Migrate for Mysql {
         crate::model::BackendKind::Mysql
     }
 
-    fn create_table(&self, store: &Store) -> Vec<Step> {
-        let mut steps = vec![Step::safe(table(store))];
+    fn create_table(&self, store: &Store, deferred: &[&str]) -> Vec<Step> {
+        let mut steps = vec![Step::safe(table(store, deferred))];
         for index in &store.indexes {
             steps.push(Step::safe(create_index(store, index, D, false)));
         }

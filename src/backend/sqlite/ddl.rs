@@ -130,7 +130,7 @@ impl Migrate for Sqlite {
         false
     }
 
-    fn create_table(&self, store: &Store) -> Vec<Step> {
+    fn create_table(&self, store: &Store, _deferred: &[&str]) -> Vec<Step> {
         let mut steps = vec![Step::safe(create_table(
             store,
             D,
