@@ -340,15 +340,18 @@ pub fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return redact_password_values(url);
     };
+    // A password may hold `/`, `?`, `#` or `@` unencoded, so the user info is taken to
+    // end at the *last* `@`: at worst an `@` later in the URL hides more than needed,
+    // never less.
+    let (user, rest) = match rest.rfind('@') {
+        Some(at) => ("***@", &rest[at + 1..]),
+        None => ("", rest),
+    };
     let (rest, query) = match rest.split_once('?') {
         Some((rest, _)) => (rest, "?***"),
         None => (rest, ""),
     };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://***@{}{query}", &rest[at + 1..]),
-        None => format!("{scheme}://{rest}{query}"),
-    }
+    format!("{scheme}://{user}{rest}{query}")
 }
 
 /// `host=db password=s3cret` → `host=db password=***` (a quoted value included).

@@ -9,11 +9,14 @@ use crate::backend::BackendKind;
 use crate::backend::connect::{QUERY_TIMEOUT, Target};
 use crate::model::{Catalog, Schema};
 
-/// Expands `${VAR}` references from the environment. Returns the URL (`None` when the
-/// result is empty, as with an unset variable) and the variables read.
+/// Expands `${VAR}` references from the environment. Returns the URL and the variables
+/// read. The URL is `None` when it comes out empty, and when any variable it names is
+/// unset or empty: `postgres://db/${DB_NAME}` without `DB_NAME` is no URL, not the
+/// server's default database.
 pub fn expand_env(written: &str) -> (Option<String>, Vec<String>) {
     let mut out = String::new();
     let mut read = Vec::new();
+    let mut unset = false;
     let mut rest = written;
     while let Some(start) = rest.find("${") {
         out.push_str(&rest[..start]);
@@ -21,7 +24,9 @@ pub fn expand_env(written: &str) -> (Option<String>, Vec<String>) {
         match after.find('}') {
             Some(end) => {
                 let var = &after[..end];
-                out.push_str(&std::env::var(var).unwrap_or_default());
+                let value = std::env::var(var).unwrap_or_default();
+                unset |= value.trim().is_empty();
+                out.push_str(&value);
                 read.push(var.to_owned());
                 rest = &after[end + 1..];
             }
@@ -33,7 +38,7 @@ pub fn expand_env(written: &str) -> (Option<String>, Vec<String>) {
     }
     out.push_str(rest);
     let url = out.trim().to_owned();
-    ((!url.is_empty()).then_some(url), read)
+    ((!url.is_empty() && !unset).then_some(url), read)
 }
 
 pub use crate::backend::redact;
@@ -147,6 +152,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_url_with_an_unset_variable_anywhere_is_no_url() {
+        // Variables no test sets.
+        let (url, read) = expand_env("postgres://db.example/${STOREGEN_TEST_NEVER_SET_7}");
+        assert_eq!(url, None);
+        assert_eq!(read, ["STOREGEN_TEST_NEVER_SET_7"]);
+        let (url, _) = expand_env("  ${STOREGEN_TEST_NEVER_SET_8}  ");
+        assert_eq!(url, None);
+        let (url, read) = expand_env("sqlite:app.db");
+        assert_eq!((url.as_deref(), read.len()), (Some("sqlite:app.db"), 0));
+    }
+
+    #[test]
     fn redaction_hides_user_info() {
         assert_eq!(
             redact("postgres://app:s3cret@db.example:5432/shop"),
@@ -157,8 +174,17 @@ mod tests {
             "mysql://***@127.0.0.1/test"
         );
         assert_eq!(redact("sqlite:data/app.db"), "sqlite:data/app.db");
-        // An '@' in the path is not user info.
-        assert_eq!(redact("postgres://host/db@x"), "postgres://host/db@x");
+        // A password with `/`, `?`, `#` or `@` in it, unencoded, is hidden whole; an `@`
+        // elsewhere hides more than it must, never less.
+        assert_eq!(
+            redact("postgres://app:pa/ss?w#o@rd@db.example/shop"),
+            "postgres://***@db.example/shop"
+        );
+        assert_eq!(
+            redact("mysql://app:s?cret@db/shop?ssl-mode=required"),
+            "mysql://***@db/shop?***"
+        );
+        assert_eq!(redact("postgres://host/db@x"), "postgres://***@x");
         assert_eq!(
             redact("postgres://host/db?user=app&password=s3cret"),
             "postgres://host/db?***"
