@@ -99,9 +99,10 @@ impl Report {
 
     /// Renders every diagnostic, cargo-style, without colour.
     pub fn render(&self) -> String {
+        let lines = Lines::new(&self.source);
         let mut out = String::new();
         for diagnostic in &self.diagnostics {
-            out.push_str(&self.render_one(diagnostic));
+            out.push_str(&self.render_with(diagnostic, &lines));
             out.push_str("\n\n");
         }
         let errors = self.diagnostics.iter().filter(|d| d.is_error()).count();
@@ -123,6 +124,13 @@ impl Report {
 
     /// Renders one diagnostic.
     pub fn render_one(&self, diagnostic: &Diagnostic) -> String {
+        self.render_with(diagnostic, &Lines::new(&self.source))
+    }
+
+    /// Renders one diagnostic from just the lines its spans cover (with their line
+    /// numbers), so rendering thousands of diagnostics costs each its own lines, not the
+    /// whole blueprint (which made it quadratic).
+    fn render_with(&self, diagnostic: &Diagnostic, lines: &Lines) -> String {
         let level = match diagnostic.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -130,17 +138,37 @@ impl Report {
         let title = level.primary_title(diagnostic.message.as_str());
         let mut group: Group<'_> = match &diagnostic.span {
             Some(span) => {
-                let mut annotation = AnnotationKind::Primary.span(clamp(span, &self.source));
+                let primary = clamp(span, &self.source);
+                let related: Vec<Range<usize>> = diagnostic
+                    .related
+                    .iter()
+                    .map(|(span, _)| clamp(span, &self.source))
+                    .collect();
+                let low = related
+                    .iter()
+                    .map(|r| r.start)
+                    .fold(primary.start, usize::min);
+                let high = related.iter().map(|r| r.end).fold(primary.end, usize::max);
+                let (first, last) = (lines.line_of(low), lines.line_of(high));
+                let start = lines.starts[first];
+                let end = lines
+                    .starts
+                    .get(last + 1)
+                    .copied()
+                    .unwrap_or(self.source.len());
+                let shift = |r: &Range<usize>| r.start - start..r.end - start;
+                let mut annotation = AnnotationKind::Primary.span(shift(&primary));
                 if let Some(label) = &diagnostic.label {
                     annotation = annotation.label(label.as_str());
                 }
-                let mut snippet = Snippet::source(self.source.as_str())
+                let mut snippet = Snippet::source(&self.source[start..end])
+                    .line_start(first + 1)
                     .path(self.path.as_str())
                     .annotation(annotation);
-                for (span, note) in &diagnostic.related {
+                for (span, (_, note)) in related.iter().zip(diagnostic.related.iter()) {
                     snippet = snippet.annotation(
                         AnnotationKind::Context
-                            .span(clamp(span, &self.source))
+                            .span(shift(span))
                             .label(note.as_str()),
                     );
                 }
@@ -180,6 +208,28 @@ impl fmt::Display for Report {
 }
 
 /// A span cut to the source and to character boundaries, so rendering never panics.
+/// Where each line of a text starts, for finding a line by binary search.
+struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    fn new(source: &str) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { starts }
+    }
+
+    /// The 0-based line holding byte `offset` (an offset just past a newline is on the
+    /// next line, as a span's end at a line's end is on that line).
+    fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+}
+
 fn clamp(span: &Range<usize>, source: &str) -> Range<usize> {
     let end = boundary(source, span.end);
     boundary(source, span.start).min(end)..end
