@@ -335,6 +335,85 @@ fn write_blueprint(dir: &Path, text: &str) -> PathBuf {
 }
 
 #[test]
+fn check_answers_in_json_whatever_goes_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = |args: &[&str]| -> (i32, serde_json::Value) {
+        let mut all = vec!["check"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--format", "json"]);
+        let run = storegen(&all);
+        let value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}{}", run.stdout, run.stderr));
+        (run.code, value)
+    };
+    // A blueprint with errors: each a located entry, not one rendered text.
+    let bad = write_blueprint(
+        dir.path(),
+        "[blueprint]\nname = \"Bad\"\n[stores.items.fields]\nid = { type = \"int64\", primary_key = true }\nx = \"nosuchtype\"\n",
+    );
+    let (code, report) = json(&["--blueprint", bad.to_str().unwrap()]);
+    assert_eq!((code, &report["status"]), (1, &serde_json::json!("error")));
+    let entries = report["diagnostics"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{report}");
+    assert_eq!(
+        entries[0]["message"],
+        "blueprint name `Bad` is not snake_case"
+    );
+    assert_eq!(
+        (entries[0]["line"].as_u64(), entries[0]["column"].as_u64()),
+        (Some(2), Some(8))
+    );
+    assert_eq!(entries[1]["severity"], "error");
+    assert!(
+        entries[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nosuchtype"),
+        "{report}"
+    );
+    // No URL and no snapshot; a blueprint that isn't there; a snapshot that is a
+    // directory: each an error message in JSON.
+    let good = write_blueprint(
+        dir.path(),
+        "[blueprint]\nname = \"good\"\n[stores.items.fields]\nid = { type = \"int64\", primary_key = true }\n",
+    );
+    let (code, report) = json(&["--blueprint", good.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        report["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("nothing to check against"),
+        "{report}"
+    );
+    let missing = dir.path().join("missing.toml");
+    let (code, report) = json(&["--blueprint", missing.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        report["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("cannot read the blueprint"),
+        "{report}"
+    );
+    let (code, report) = json(&[
+        "--blueprint",
+        good.to_str().unwrap(),
+        "--offline",
+        "--snapshot",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        report["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("cannot read the snapshot"),
+        "{report}"
+    );
+}
+
+#[test]
 fn check_reports_drift_as_exit_2_and_json_and_errors_as_exit_1() {
     let dir = tempfile::tempdir().unwrap();
     let script = std::fs::read_to_string(support::root().join("fixtures/diff/sqlite.sql")).unwrap();

@@ -43,12 +43,19 @@ Relative paths in the blueprint (the snapshot, sqlite: URLs) are relative to its
 struct Failure {
     code: i32,
     text: String,
+    /// The blueprint's own diagnostics, when it was the blueprint that failed: `check
+    /// --format json` lists them as entries.
+    report: Option<Report>,
+    /// A JSON document: it goes to stdout whatever the outcome.
+    json: bool,
 }
 
 fn fail(text: impl Into<String>) -> Failure {
     Failure {
         code: 1,
         text: text.into(),
+        report: None,
+        json: false,
     }
 }
 
@@ -104,6 +111,8 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, Failure> {
                 return Err(Failure {
                     code: 0,
                     text: USAGE.into(),
+                    report: None,
+                    json: false,
                 });
             }
             Value(value) if options.command.is_empty() => {
@@ -142,7 +151,15 @@ fn load(options: &Options) -> Result<Loaded, Failure> {
             report: report(warnings),
             dir,
         }),
-        Err(diagnostics) => Err(fail(report(diagnostics).render())),
+        Err(diagnostics) => {
+            let report = report(diagnostics);
+            Err(Failure {
+                code: 1,
+                text: report.render(),
+                report: Some(report),
+                json: false,
+            })
+        }
     }
 }
 
@@ -213,7 +230,11 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
         Ok(()) => 0,
         Err(failure) => {
             // A report (clean or drifted) goes to stdout; errors to stderr.
-            let stream: &mut dyn Write = if failure.code == 1 { err } else { out };
+            let stream: &mut dyn Write = if failure.code == 1 && !failure.json {
+                err
+            } else {
+                out
+            };
             let newline = if failure.text.ends_with('\n') {
                 ""
             } else {
@@ -225,17 +246,44 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
     }
 }
 
+/// `check`. With `--format json` every outcome is one JSON document: clean, drift
+/// (exit 2), or an error (exit 1) — a blueprint's located diagnostics as entries, any
+/// other failure (no URL and no snapshot, an unreadable file, an unreachable server) as
+/// its message.
 fn check(options: &Options, out: &mut dyn Write) -> Result<(), Failure> {
-    let loaded = match load(options) {
-        Ok(loaded) => loaded,
-        Err(failure) if options.json => {
-            return Err(Failure {
+    match check_inner(options, out) {
+        Err(failure) if options.json && failure.code != 2 => {
+            let text = match &failure.report {
+                Some(report) => json_report(
+                    "error",
+                    None,
+                    &report
+                        .diagnostics
+                        .iter()
+                        .map(|d| (d, report))
+                        .collect::<Vec<_>>(),
+                    None,
+                ),
+                None => json_report(
+                    "error",
+                    None,
+                    &[],
+                    Some(failure.text.trim().trim_start_matches("error: ")),
+                ),
+            };
+            Err(Failure {
                 code: failure.code,
-                text: json_report("error", None, &[], Some(&failure.text)),
-            });
+                text,
+                report: None,
+                json: true,
+            })
         }
-        Err(failure) => return Err(failure),
-    };
+        other => other,
+    }
+}
+
+fn check_inner(options: &Options, out: &mut dyn Write) -> Result<(), Failure> {
+    let loaded = load(options)?;
     let blueprint = &loaded.blueprint;
     let use_snapshot = options.offline || url(options, &loaded).is_none();
     let found = if use_snapshot {
@@ -260,21 +308,7 @@ fn check(options: &Options, out: &mut dyn Write) -> Result<(), Failure> {
         found.extend(drift_diagnostics(blueprint, &snap.catalog));
         (snap.catalog.backend, found)
     } else {
-        let catalog = introspect(options, &loaded).map_err(|failure| {
-            if options.json {
-                Failure {
-                    code: 1,
-                    text: json_report(
-                        "error",
-                        None,
-                        &[],
-                        Some(failure.text.trim_start_matches("error: ")),
-                    ),
-                }
-            } else {
-                failure
-            }
-        })?;
+        let catalog = introspect(options, &loaded)?;
         (catalog.backend, drift_diagnostics(blueprint, &catalog))
     };
     let (backend, found) = found;
@@ -307,7 +341,12 @@ fn check(options: &Options, out: &mut dyn Write) -> Result<(), Failure> {
         )
     };
     if drifted {
-        return Err(Failure { code: 2, text });
+        return Err(Failure {
+            code: 2,
+            text,
+            report: None,
+            json: false,
+        });
     }
     write!(out, "{text}").map_err(|e| fail(e.to_string()))
 }
