@@ -75,7 +75,9 @@ impl Rules for MysqlRules {
         schema: &crate::model::Schema,
         spans: &crate::build::blueprint::Spans,
     ) -> Vec<crate::build::diagnostics::Diagnostic> {
-        rules::check_indexable(schema, spans)
+        let mut out = rules::check_indexable(schema, spans);
+        out.extend(rules::check_limits(schema, spans));
+        out
     }
 
     crate::backend::served_by_folder!();

@@ -1,8 +1,108 @@
-//! MySQL's blueprint rules: what it can index.
+//! MySQL's blueprint rules: what it can index, how long a VARCHAR can be, what InnoDB
+//! does with `ON DELETE SET DEFAULT`.
 
 use crate::build::blueprint::Spans;
 use crate::build::diagnostics::Diagnostic;
-use crate::model::{LogicalType, Schema};
+use crate::model::{LogicalType, OnDelete, Schema};
+
+/// A VARCHAR in utf8mb4 (4 bytes a character) within MySQL's 65,535-byte row.
+const MOST_VARCHAR: u32 = 16_383;
+/// InnoDB's index key: 3,072 bytes, 768 utf8mb4 characters.
+const MOST_KEY_BYTES: u32 = 3_072;
+
+/// The bytes a field takes in an index key, at most (text: 4 a character).
+fn key_bytes(ty: &LogicalType) -> u32 {
+    match ty {
+        LogicalType::Text {
+            max_length: Some(n),
+        } => n.saturating_mul(4),
+        LogicalType::Int16 | LogicalType::UInt16 => 2,
+        LogicalType::Int32 | LogicalType::UInt32 | LogicalType::Float32 | LogicalType::Date => 4,
+        LogicalType::Uuid => 16,
+        LogicalType::UuidText => 36 * 4,
+        _ => 8,
+    }
+}
+
+/// What MySQL can't hold the way the blueprint says: a VARCHAR longer than a row allows,
+/// an index key longer than InnoDB's, and `ON DELETE SET DEFAULT` (which InnoDB accepts
+/// and then treats as RESTRICT, silently).
+pub(crate) fn check_limits(schema: &Schema, spans: &Spans) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
+        for (i, field) in store.fields.iter().enumerate() {
+            let at = store_spans.fields.get(i).cloned();
+            if let LogicalType::Text {
+                max_length: Some(n),
+            } = field.ty
+                && n > MOST_VARCHAR
+            {
+                out.push(
+                    Diagnostic::error(
+                        at.clone(),
+                        format!(
+                            "field `{}.{}`: `max_length = {n}` is more than MySQL's VARCHAR holds in utf8mb4 ({MOST_VARCHAR} characters, 65,535 bytes a row)",
+                            store.name, field.name
+                        ),
+                    )
+                    .help("lower `max_length`, or remove it for unbounded text (LONGTEXT)"),
+                );
+            } else if let LogicalType::Text {
+                max_length: Some(n),
+            } = field.ty
+                && n.saturating_mul(4) > MOST_KEY_BYTES
+                && (store.is_key(i) || field.unique || field.references.is_some())
+            {
+                out.push(
+                    Diagnostic::error(
+                        at.clone(),
+                        format!(
+                            "field `{}.{}` is a key, unique or a reference, and `max_length = {n}` makes its index key longer than InnoDB's {MOST_KEY_BYTES} bytes (768 utf8mb4 characters)",
+                            store.name, field.name
+                        ),
+                    )
+                    .help("lower `max_length` to 768 or less"),
+                );
+            }
+            if field
+                .references
+                .as_ref()
+                .is_some_and(|r| r.on_delete == OnDelete::SetDefault)
+            {
+                out.push(
+                    Diagnostic::error(
+                        at,
+                        format!(
+                            "field `{}.{}`: `on_delete = \"set_default\"`, which MySQL/MariaDB's InnoDB accepts and then treats as RESTRICT",
+                            store.name, field.name
+                        ),
+                    )
+                    .help("choose `set_null`, `cascade`, `restrict` or `no_action`"),
+                );
+            }
+        }
+        for (index, span) in store.indexes.iter().zip(&store_spans.indexes) {
+            let bytes: u32 = index
+                .columns(store)
+                .iter()
+                .map(|c| key_bytes(&store.fields[c.field].ty))
+                .sum();
+            if bytes > MOST_KEY_BYTES {
+                out.push(
+                    Diagnostic::error(
+                        Some(span.clone()),
+                        format!(
+                            "store `{}`: this index's key takes up to {bytes} bytes, more than InnoDB's {MOST_KEY_BYTES} (text counts 4 bytes a character)",
+                            store.name
+                        ),
+                    )
+                    .help("lower the text fields' `max_length`, or index fewer fields"),
+                );
+            }
+        }
+    }
+    out
+}
 
 /// MySQL indexes only values of bounded length: a key, unique, indexed or referencing
 /// text field needs `max_length` (VARCHAR), and bytes (LONGBLOB) can't be indexed.

@@ -48,10 +48,18 @@ fn create_type(field: &Field) -> String {
     match (field.ty.enum_type_name(), &field.ty) {
         (Some(name), LogicalType::Enum { values, .. }) => {
             let list: Vec<String> = values.iter().map(|v| D.literal(v)).collect();
-            format!(
-                "DO $storegen$ BEGIN\n    CREATE TYPE {} AS ENUM ({});\nEXCEPTION WHEN duplicate_object THEN NULL;\nEND $storegen$;\n",
+            let body = format!(
+                "CREATE TYPE {} AS ENUM ({});",
                 D.quote(&name),
                 list.join(", ")
+            );
+            // A dollar-quote tag the body doesn't hold, whatever the values are.
+            let mut tag = String::from("$storegen$");
+            while body.contains(&tag) {
+                tag.insert(tag.len() - 1, '_');
+            }
+            format!(
+                "DO {tag} BEGIN\n    {body}\nEXCEPTION WHEN duplicate_object THEN NULL;\nEND {tag};\n"
             )
         }
         _ => String::new(),
@@ -269,5 +277,27 @@ impl Migrate for Postgres {
                 .alter(format!("ALTER COLUMN {} DROP NOT NULL", D.quote(column)))
                 .into(),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::create_type;
+    use crate::model::{Field, LogicalType};
+
+    #[test]
+    fn an_enum_value_holding_the_dollar_quote_tag_gets_another_tag() {
+        let ty = |values: &[&str]| LogicalType::Enum {
+            name: "Mood".into(),
+            values: values.iter().map(|v| (*v).to_owned()).collect(),
+            native: true,
+        };
+        let plain = create_type(&Field::new("mood", ty(&["up"])));
+        assert!(plain.starts_with("DO $storegen$ BEGIN"), "{plain}");
+        let hostile = create_type(&Field::new("mood", ty(&["up", "a$storegen$b"])));
+        assert_eq!(
+            hostile,
+            "DO $storegen_$ BEGIN\n    CREATE TYPE \"mood\" AS ENUM ('up', 'a$storegen$b');\nEXCEPTION WHEN duplicate_object THEN NULL;\nEND $storegen_$;\n"
+        );
     }
 }

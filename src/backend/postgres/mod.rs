@@ -58,5 +58,14 @@ impl Rules for PostgresRules {
         rules::enum_type_problem(ty, values, schema)
     }
 
+    #[cfg(feature = "codegen")]
+    fn check_blueprint(
+        &self,
+        schema: &crate::model::Schema,
+        spans: &crate::build::blueprint::Spans,
+    ) -> Vec<crate::build::diagnostics::Diagnostic> {
+        rules::check_limits(schema, spans)
+    }
+
     crate::backend::served_by_folder!();
 }

@@ -204,6 +204,11 @@ pub(super) fn read_default(
         }
         LogicalType::Float32 | LogicalType::Float64 => match found {
             DeValue::Float(f) => match f.as_str().parse::<f64>() {
+                // float32 holds magnitudes up to f32::MAX; beyond, it would be infinity.
+                Ok(x) if *ty == LogicalType::Float32 && x.abs() > f64::from(f32::MAX) => mismatch(
+                    w,
+                    format!("{} is beyond float32's range (±{:e})", f.as_str(), f32::MAX),
+                ),
                 Ok(x) if x.is_finite() => Some(DefaultValue::Float(x)),
                 _ => mismatch(w, format!("must be a finite number, found {}", f.as_str())),
             },
@@ -218,6 +223,11 @@ pub(super) fn read_default(
             ),
         },
         LogicalType::Text { max_length } => match found.as_str() {
+            // PostgreSQL's text can't hold NUL, and a DDL literal with one is cut short.
+            Some(text) if text.contains('\0') => mismatch(
+                w,
+                "holds a NUL character, which text columns can't hold".into(),
+            ),
             Some(text) => {
                 let chars = text.chars().count();
                 match max_length {
