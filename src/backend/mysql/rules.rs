@@ -24,11 +24,61 @@ fn key_bytes(ty: &LogicalType) -> u32 {
     }
 }
 
-/// What MySQL can't hold the way the blueprint says: a VARCHAR longer than a row allows,
+/// What MySQL can't hold the way the blueprint says: names it can't take, a VARCHAR
+/// longer than a row allows,
 /// an index key longer than InnoDB's, and `ON DELETE SET DEFAULT` (which InnoDB accepts
 /// and then treats as RESTRICT, silently).
 pub(crate) fn check_limits(schema: &Schema, spans: &Spans) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // MySQL names: at most 64 characters, none outside the Basic Multilingual Plane
+    // (4-byte UTF-8, emoji), no trailing space.
+    let check_name = |out: &mut Vec<Diagnostic>,
+                      span: Option<std::ops::Range<usize>>,
+                      what: String,
+                      name: &str| {
+        let problem = if name.chars().count() > 64 {
+            Some(format!(
+                "is {} characters long; MySQL names hold at most 64",
+                name.chars().count()
+            ))
+        } else if name.chars().any(|c| u32::from(c) > 0xFFFF) {
+            Some("holds a character MySQL names can't (outside the Basic Multilingual Plane, such as an emoji)".to_owned())
+        } else if name.ends_with(' ') {
+            Some("ends with a space, which MySQL names can't".to_owned())
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            out.push(
+                Diagnostic::error(span, format!("{what} `{name}` {problem}"))
+                    .help("choose another name (`table`, `column`, or the index's `name`)"),
+            );
+        }
+    };
+    for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
+        check_name(
+            &mut out,
+            Some(store_spans.name.clone()),
+            format!("store `{}`: table", store.name),
+            &store.table,
+        );
+        for (i, field) in store.fields.iter().enumerate() {
+            check_name(
+                &mut out,
+                store_spans.fields.get(i).cloned(),
+                format!("field `{}.{}`: column", store.name, field.name),
+                &field.column,
+            );
+        }
+        for (index, span) in store.indexes.iter().zip(&store_spans.indexes) {
+            check_name(
+                &mut out,
+                Some(span.clone()),
+                format!("store `{}`: index", store.name),
+                &index.name,
+            );
+        }
+    }
     for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
         for (i, field) in store.fields.iter().enumerate() {
             let at = store_spans.fields.get(i).cloned();

@@ -298,13 +298,115 @@ pub(crate) fn enum_type_problem(
 /// PostgreSQL's VARCHAR holds at most 10,485,760 characters.
 const MOST_VARCHAR: u32 = 10_485_760;
 
-/// What PostgreSQL can't hold the way the blueprint says: a VARCHAR longer than it
-/// allows.
+/// What PostgreSQL can't hold the way the blueprint says: names longer than 63 bytes,
+/// two objects of one name in its relation namespace, a VARCHAR longer than it allows.
 pub(crate) fn check_limits(
     schema: &Schema,
     spans: &crate::build::blueprint::Spans,
 ) -> Vec<crate::build::diagnostics::Diagnostic> {
+    use crate::build::diagnostics::Diagnostic;
+    type Span = Option<std::ops::Range<usize>>;
     let mut out = Vec::new();
+    // PostgreSQL cuts longer names to 63 bytes (with only a NOTICE): the object then
+    // isn't the one storegen looks for.
+    let too_long = |out: &mut Vec<Diagnostic>, span: Span, what: String, name: &str| {
+        if name.len() > 63 {
+            out.push(
+                Diagnostic::error(
+                    span,
+                    format!(
+                        "{what} `{name}` is {} bytes long; PostgreSQL names hold at most 63",
+                        name.len()
+                    ),
+                )
+                .help("choose a shorter name (`table`, `column`, or the index's `name`)"),
+            );
+        }
+    };
+    // Tables, indexes and sequences share one namespace in a schema, with the names
+    // PostgreSQL gives a key's index (`<table>_pkey`), a unique column's
+    // (`<table>_<column>_key`) and an identity's sequence (`<table>_<column>_seq`).
+    let mut relations: Vec<(String, String, Span)> = Vec::new();
+    let mut claim = |out: &mut Vec<Diagnostic>, name: String, what: String, span: Span| {
+        match relations.iter().find(|(n, _, _)| *n == name) {
+            Some((_, first, first_span)) => out.push(
+                Diagnostic::error(
+                    span,
+                    format!(
+                        "{what} would be named `{name}` in PostgreSQL, which {first} already is (tables, indexes and sequences share one namespace)"
+                    ),
+                )
+                .related(first_span.clone(), format!("{first} declared here"))
+                .help("rename the table (`table`) or the index (`name`)"),
+            ),
+            None => relations.push((name, what, span)),
+        }
+    };
+    for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
+        let here = Some(store_spans.name.clone());
+        let table = &store.table;
+        too_long(
+            &mut out,
+            here.clone(),
+            format!("store `{}`: table", store.name),
+            table,
+        );
+        claim(
+            &mut out,
+            table.to_lowercase(),
+            format!("table `{table}`"),
+            here.clone(),
+        );
+        let pkey = format!("{table}_pkey").to_lowercase();
+        claim(
+            &mut out,
+            pkey,
+            format!("the key index of `{table}`"),
+            here.clone(),
+        );
+        for (i, field) in store.fields.iter().enumerate() {
+            let at = store_spans.fields.get(i).cloned();
+            let (name, column) = (&field.name, &field.column);
+            let owner = format!("field `{}.{name}`", store.name);
+            too_long(&mut out, at.clone(), format!("{owner}: column"), column);
+            if let Some(ty) = field.ty.enum_type_name() {
+                too_long(&mut out, at.clone(), format!("{owner}: enum type"), &ty);
+            }
+            if field.unique && !store.is_key(i) {
+                let key = format!("{table}_{column}_key").to_lowercase();
+                claim(
+                    &mut out,
+                    key,
+                    format!("the unique index of `{table}.{column}`"),
+                    at.clone(),
+                );
+            }
+            if field.generated {
+                let seq = format!("{table}_{column}_seq").to_lowercase();
+                claim(
+                    &mut out,
+                    seq,
+                    format!("the sequence of `{table}.{column}`"),
+                    at.clone(),
+                );
+            }
+        }
+        for (index, span) in store.indexes.iter().zip(&store_spans.indexes) {
+            let span = Some(span.clone());
+            too_long(
+                &mut out,
+                span.clone(),
+                format!("store `{}`: index", store.name),
+                &index.name,
+            );
+            claim(
+                &mut out,
+                index.name.to_lowercase(),
+                format!("index `{}`", index.name),
+                span,
+            );
+        }
+    }
     for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
         for (i, field) in store.fields.iter().enumerate() {
             if let LogicalType::Text {

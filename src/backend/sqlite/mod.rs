@@ -60,5 +60,39 @@ impl Rules for SqliteRules {
         false
     }
 
+    /// SQLite keeps names starting with `sqlite_` for itself.
+    #[cfg(feature = "codegen")]
+    fn check_blueprint(
+        &self,
+        schema: &crate::model::Schema,
+        spans: &crate::build::blueprint::Spans,
+    ) -> Vec<crate::build::diagnostics::Diagnostic> {
+        let reserved = |name: &str| name.to_ascii_lowercase().starts_with("sqlite_");
+        let mut out = Vec::new();
+        for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
+            let mut names = vec![(store.table.as_str(), Some(store_spans.name.clone()))];
+            names.extend(
+                store
+                    .indexes
+                    .iter()
+                    .zip(&store_spans.indexes)
+                    .map(|(ix, span)| (ix.name.as_str(), Some(span.clone()))),
+            );
+            for (name, span) in names.into_iter().filter(|(n, _)| reserved(n)) {
+                out.push(
+                    crate::build::diagnostics::Diagnostic::error(
+                        span,
+                        format!(
+                            "store `{}`: `{name}` starts with `sqlite_`, which SQLite keeps for itself",
+                            store.name
+                        ),
+                    )
+                    .help("choose another name (`table`, or the index's `name`)"),
+                );
+            }
+        }
+        out
+    }
+
     crate::backend::served_by_folder!();
 }

@@ -263,6 +263,7 @@ fn read_document(w: &mut Walker, doc: &DeTable<'_>, span: Span) -> Blueprint {
     rules::check_order_fields(w, &schema, &spans);
     rules::check_finder_names(w, &schema, &spans);
     rules::check_references_indexed(w, &schema, &spans);
+    rules::check_reserved_tables(w, &schema, &spans);
     names::check_collisions(w, &schema, &spans);
     Blueprint {
         schema,

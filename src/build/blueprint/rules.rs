@@ -234,3 +234,21 @@ pub(super) fn check_references_indexed(w: &mut Walker, schema: &Schema, spans: &
         }
     }
 }
+
+/// `storegen_migrations` is the table `migrate` records its runs in, on every backend.
+pub(super) fn check_reserved_tables(w: &mut Walker, schema: &Schema, spans: &super::Spans) {
+    for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
+        if store.table.eq_ignore_ascii_case("storegen_migrations") {
+            w.push(
+                Diagnostic::error(
+                    Some(store_spans.name.clone()),
+                    format!(
+                        "store `{}`: table `{}` is where `migrate` records its runs",
+                        store.name, store.table
+                    ),
+                )
+                .help("set `table` to another name"),
+            );
+        }
+    }
+}
