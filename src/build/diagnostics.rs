@@ -161,7 +161,8 @@ impl Report {
                 if let Some(label) = &diagnostic.label {
                     annotation = annotation.label(label.as_str());
                 }
-                let mut snippet = Snippet::source(&self.source[start..end])
+                let excerpt = mask_passwords(&self.source[start..end]);
+                let mut snippet = Snippet::source(excerpt)
                     .line_start(first + 1)
                     .path(self.path.as_str())
                     .annotation(annotation);
@@ -208,6 +209,39 @@ impl fmt::Display for Report {
 }
 
 /// A span cut to the source and to character boundaries, so rendering never panics.
+/// `text` with the password of every URL in it (`scheme://user:password@`) replaced by
+/// as many `*` as it has bytes, so a blueprint line holding one can be shown, and the
+/// spans into it still point where they did.
+fn mask_passwords(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (head, tail) = rest.split_at(at + 3);
+        out.push_str(head);
+        // The user info ends at the last `@` before the URL does (a quote, a space or a
+        // line's end); the password is what follows its first `:`.
+        let url_end = tail
+            .find(|c: char| c == '"' || c == '\'' || c.is_whitespace())
+            .unwrap_or(tail.len());
+        match tail[..url_end].rfind('@') {
+            Some(user_end) => {
+                let user = &tail[..user_end];
+                match user.find(':') {
+                    Some(colon) => {
+                        out.push_str(&user[..=colon]);
+                        out.extend(std::iter::repeat_n('*', user.len() - colon - 1));
+                    }
+                    None => out.push_str(user),
+                }
+                rest = &tail[user_end..];
+            }
+            None => rest = tail,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Where each line of a text starts, for finding a line by binary search.
 struct Lines {
     starts: Vec<usize>,
