@@ -59,15 +59,7 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
     let (mut items, mut fns) = (TokenStream::new(), TokenStream::new());
     let key = key_type(cx, store);
     if store.fields.len() > store.primary_key.len() {
-        let (values, keys) = (&sql.value_columns, &sql.key_columns);
-        let patch_one = sql
-            .patch_one
-            .iter()
-            .map(|text| crate::build::codegen::rust::raw_string(text));
-        let set = value_fields(store).map(|f| {
-            let name = ident(&f.name);
-            quote!(patch.#name.is_some())
-        });
+        let (patch_consts, set) = crate::build::codegen::rust::patch_parts(store, sql);
         let pushes = value_fields(store).map(|f| {
             let name = ident(&f.name);
             // A `Copy` value is taken as it is, the rest by reference (`Value::from(&value)`
@@ -94,13 +86,11 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
             .map(|(part, f)| key_value(cx, f, part))
             .collect();
         items.extend(quote! {
-            const VALUE_COLUMNS: &[&str] = &[#(#values),*];
-            const KEY_COLUMNS: &[&str] = &[#(#keys),*];
-            const PATCH_ONE: &[&str] = &[#(#patch_one),*];
+            #patch_consts
         });
         fns.extend(quote! {
             fn patch(conn: &mut MyConn<'_>, key: #key, patch: &Patch) -> Result<bool, Error> {
-                let set = [#(#set),*];
+                let set = #set;
                 let sql = my::patch_sql(TABLE, VALUE_COLUMNS, &set, KEY_COLUMNS, PATCH_ONE);
                 let mut params: Vec<Value> = Vec::with_capacity(set.len() + KEY_COLUMNS.len());
                 #(#pushes)*

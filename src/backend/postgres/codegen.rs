@@ -67,15 +67,7 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
     let (mut items, mut fns) = (TokenStream::new(), TokenStream::new());
     let key = key_type(cx, store);
     if store.fields.len() > store.primary_key.len() {
-        let (values, keys) = (&sql.value_columns, &sql.key_columns);
-        let patch_one = sql
-            .patch_one
-            .iter()
-            .map(|text| crate::build::codegen::rust::raw_string(text));
-        let set = value_fields(store).map(|f| {
-            let name = ident(&f.name);
-            quote!(patch.#name.is_some())
-        });
+        let (patch_consts, set) = crate::build::codegen::rust::patch_parts(store, sql);
         // Typed JSON goes in a `Json` wrapper, made before the parameters borrow it.
         let wrappers = value_fields(store).filter(|f| typed_json(f)).map(|f| {
             let (name, local) = (ident(&f.name), format_ident!("json_{}", f.name));
@@ -104,13 +96,11 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
         let key_var = format_ident!("key");
         let key_params = key_parts(store, &key_var);
         items.extend(quote! {
-            const VALUE_COLUMNS: &[&str] = &[#(#values),*];
-            const KEY_COLUMNS: &[&str] = &[#(#keys),*];
-            const PATCH_ONE: &[&str] = &[#(#patch_one),*];
+            #patch_consts
         });
         fns.extend(quote! {
             fn patch(conn: &mut PgConn<'_>, key: #key, patch: &Patch) -> Result<bool, Error> {
-                let set = [#(#set),*];
+                let set = #set;
                 let sql = pg::patch_sql(TABLE, VALUE_COLUMNS, &set, KEY_COLUMNS, PATCH_ONE);
                 #(#wrappers)*
                 let mut types: Vec<Type> = Vec::with_capacity(set.len() + KEY_TYPES.len());

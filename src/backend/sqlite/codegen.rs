@@ -123,15 +123,7 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
     let (mut items, mut fns) = (TokenStream::new(), TokenStream::new());
     let key = key_type(cx, store);
     if store.fields.len() > store.primary_key.len() {
-        let (values, keys) = (&sql.value_columns, &sql.key_columns);
-        let patch_one = sql
-            .patch_one
-            .iter()
-            .map(|text| crate::build::codegen::rust::raw_string(text));
-        let set = value_fields(store).map(|f| {
-            let name = ident(&f.name);
-            quote!(patch.#name.is_some())
-        });
+        let (patch_consts, set) = crate::build::codegen::rust::patch_parts(store, sql);
         let binds = value_fields(store).map(|f| {
             let name = ident(&f.name);
             // A `Copy` value is bound as it is, the rest by reference, as `update` does.
@@ -159,13 +151,11 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
                 }
             });
         items.extend(quote! {
-            const VALUE_COLUMNS: &[&str] = &[#(#values),*];
-            const KEY_COLUMNS: &[&str] = &[#(#keys),*];
-            const PATCH_ONE: &[&str] = &[#(#patch_one),*];
+            #patch_consts
         });
         fns.extend(quote! {
             fn patch(conn: &mut &Connection, key: #key, patch: &Patch) -> rusqlite::Result<bool> {
-                let set = [#(#set),*];
+                let set = #set;
                 let sql = ::storegen::__private::sqlite::patch_sql(TABLE, VALUE_COLUMNS, &set, KEY_COLUMNS, PATCH_ONE);
                 let bind = move |stmt: &mut Statement<'_>| -> rusqlite::Result<()> {
                     let mut index = 0;

@@ -116,6 +116,29 @@ pub(crate) fn patch_import(store: &Store) -> TokenStream {
     quote!(use super::#patch as Patch;)
 }
 
+/// What every backend's `patch` shares: the constants it builds its statement from (the
+/// value and key columns, and each single-field patch's statement, written here), and
+/// the expression of which fields the patch gives (`[patch.a.is_some(), …]`).
+pub(crate) fn patch_parts(
+    store: &Store,
+    sql: &crate::sql::statements::StoreSql,
+) -> (TokenStream, TokenStream) {
+    let (values, keys) = (&sql.value_columns, &sql.key_columns);
+    let one = sql.patch_one.iter().map(|text| raw_string(text));
+    let set = value_fields(store).map(|f| {
+        let name = ident(&f.name);
+        quote!(patch.#name.is_some())
+    });
+    (
+        quote! {
+            const VALUE_COLUMNS: &[&str] = &[#(#values),*];
+            const KEY_COLUMNS: &[&str] = &[#(#keys),*];
+            const PATCH_ONE: &[&str] = &[#(#one),*];
+        },
+        quote!([#(#set),*]),
+    )
+}
+
 /// The fields a patch or update may set: all but the key's.
 pub(crate) fn value_fields(store: &Store) -> impl Iterator<Item = &Field> {
     store
