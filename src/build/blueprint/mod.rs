@@ -629,9 +629,20 @@ fn read_indexes(
             )
         };
         let name = match table.get("name") {
-            Some(n) => w
-                .string(n, &format!("{context}: index `name`"))
-                .unwrap_or_else(default_name),
+            Some(n) => match w.string(n, &format!("{context}: index `name`")) {
+                Some(name) if name.trim().is_empty() => {
+                    w.push(
+                        Diagnostic::error(
+                            Some(n.span()),
+                            format!("{context}: an index `name` can't be empty or blank"),
+                        )
+                        .help("name the index, or leave `name` out for the default"),
+                    );
+                    continue;
+                }
+                Some(name) => name,
+                None => default_name(),
+            },
             None => default_name(),
         };
         if positions.len() == names.len() {
