@@ -74,6 +74,15 @@ impl Store {
         self.primary_key.contains(&index)
     }
 
+    /// The fields an update or patch may set: all but the key's, in field order.
+    pub fn value_fields(&self) -> impl Iterator<Item = &Field> {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.is_key(*i))
+            .map(|(_, f)| f)
+    }
+
     /// Whether the database keeps an index on the field: a key, unique, a reference, or
     /// in a declared index.
     pub fn is_indexed(&self, index: usize) -> bool {

@@ -261,22 +261,15 @@ pub(crate) fn plan(
         .filter(|d| matches!(d.kind, DriftKind::MissingTable { .. }))
         .map(|d| d.location.store())
         .collect();
-    let deferred = super::deferred_references(schema);
-    let deferred_in = |store: &Store| -> Vec<&str> {
-        deferred
-            .iter()
-            .filter(|(s, _)| s.name == store.name)
-            .map(|(_, f)| f.name.as_str())
-            .collect()
-    };
+    let deferred = super::Deferred::new(schema);
     if m.creates_first() {
         for store in super::creation_order(schema) {
             if missing.contains(&store.name.as_str()) {
-                steps.extend(m.create_table(store, &deferred_in(store)));
+                steps.extend(m.create_table(store, &deferred.fields_of(store)));
             }
         }
         // The foreign keys that close a cycle, now that both their tables exist.
-        for (store, field) in &deferred {
+        for (store, field) in deferred.all() {
             if let (true, Some(reference)) = (
                 missing.contains(&store.name.as_str()),
                 field.references.as_ref(),

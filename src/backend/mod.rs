@@ -248,8 +248,10 @@ impl BackendKind {
 /// (declaration order otherwise), for backends that check foreign keys at CREATE TABLE.
 /// A cycle of references is broken where it closes.
 pub fn creation_order(schema: &crate::model::Schema) -> Vec<&crate::model::Store> {
+    type Positions<'s> = std::collections::HashMap<&'s str, usize>;
     fn visit<'s>(
         schema: &'s crate::model::Schema,
+        positions: &Positions<'s>,
         index: usize,
         state: &mut [u8],
         out: &mut Vec<&'s crate::model::Store>,
@@ -260,18 +262,24 @@ pub fn creation_order(schema: &crate::model::Schema) -> Vec<&crate::model::Store
         state[index] = 1;
         for field in &schema.stores[index].fields {
             if let Some(reference) = &field.references
-                && let Some(target) = schema.stores.iter().position(|s| s.name == reference.store)
+                && let Some(&target) = positions.get(reference.store.as_str())
             {
-                visit(schema, target, state, out);
+                visit(schema, positions, target, state, out);
             }
         }
         state[index] = 2;
         out.push(&schema.stores[index]);
     }
+    let positions: Positions<'_> = schema
+        .stores
+        .iter()
+        .enumerate()
+        .map(|(at, store)| (store.name.as_str(), at))
+        .collect();
     let mut state = vec![0u8; schema.stores.len()];
     let mut out = Vec::with_capacity(schema.stores.len());
     for index in 0..schema.stores.len() {
-        visit(schema, index, &mut state, &mut out);
+        visit(schema, &positions, index, &mut state, &mut out);
     }
     out
 }
@@ -280,58 +288,69 @@ pub fn creation_order(schema: &crate::model::Schema) -> Vec<&crate::model::Store
 /// reference in [`creation_order`], so a backend that checks a foreign key's table at
 /// CREATE TABLE creates the table without it and adds the key once the referenced table
 /// exists (`ALTER TABLE … ADD FOREIGN KEY`). A store referencing itself needs nothing.
+/// Found once per script, then asked per store.
 #[cfg(feature = "codegen")]
-pub(crate) fn deferred_references(
-    schema: &crate::model::Schema,
-) -> Vec<(&crate::model::Store, &crate::model::Field)> {
-    let order = creation_order(schema);
-    let position = |name: &str| order.iter().position(|s| s.name == name);
-    let mut out = Vec::new();
-    for (at, store) in order.iter().enumerate() {
-        for field in &store.fields {
-            if let Some(reference) = &field.references
-                && position(&reference.store).is_some_and(|target| target > at)
-            {
-                out.push((*store, field));
+pub(crate) struct Deferred<'s>(Vec<(&'s crate::model::Store, &'s crate::model::Field)>);
+
+#[cfg(feature = "codegen")]
+impl<'s> Deferred<'s> {
+    pub(crate) fn new(schema: &'s crate::model::Schema) -> Self {
+        let order = creation_order(schema);
+        let position: std::collections::HashMap<&str, usize> = order
+            .iter()
+            .enumerate()
+            .map(|(at, store)| (store.name.as_str(), at))
+            .collect();
+        let mut out = Vec::new();
+        for (at, store) in order.iter().enumerate() {
+            for field in &store.fields {
+                if let Some(reference) = &field.references
+                    && position
+                        .get(reference.store.as_str())
+                        .is_some_and(|&target| target > at)
+                {
+                    out.push((*store, field));
+                }
             }
         }
+        Deferred(out)
     }
-    out
-}
 
-/// `ALTER TABLE <store> ADD FOREIGN KEY …;` for each deferred reference to `target`,
-/// which runs right after `target`'s CREATE TABLE.
-#[cfg(feature = "codegen")]
-pub(crate) fn deferred_keys_to(
-    schema: &crate::model::Schema,
-    target: &crate::model::Store,
-    dialect: &crate::sql::Dialect,
-) -> String {
-    deferred_references(schema)
-        .into_iter()
-        .filter_map(|(store, field)| {
-            let reference = field.references.as_ref()?;
-            (reference.store == target.name).then(|| {
-                format!(
-                    "ALTER TABLE {} ADD {};\n",
-                    dialect.quote(&store.table),
-                    migration::foreign_key(dialect, &field.column, reference)
-                )
+    /// Every deferred reference, with its store.
+    pub(crate) fn all(&self) -> &[(&'s crate::model::Store, &'s crate::model::Field)] {
+        &self.0
+    }
+
+    /// The names of `store`'s fields whose foreign keys wait for their tables.
+    pub(crate) fn fields_of(&self, store: &crate::model::Store) -> Vec<&'s str> {
+        self.0
+            .iter()
+            .filter(|(s, _)| s.name == store.name)
+            .map(|(_, f)| f.name.as_str())
+            .collect()
+    }
+
+    /// `ALTER TABLE <store> ADD FOREIGN KEY …;` for each deferred reference to
+    /// `target`, which runs right after `target`'s CREATE TABLE.
+    pub(crate) fn keys_to(
+        &self,
+        target: &crate::model::Store,
+        dialect: &crate::sql::Dialect,
+    ) -> String {
+        self.0
+            .iter()
+            .filter_map(|(store, field)| {
+                let reference = field.references.as_ref()?;
+                (reference.store == target.name).then(|| {
+                    format!(
+                        "ALTER TABLE {} ADD {};\n",
+                        dialect.quote(&store.table),
+                        migration::foreign_key(dialect, &field.column, reference)
+                    )
+                })
             })
-        })
-        .collect()
-}
-
-/// Whether `field`'s foreign key waits for its table (see [`deferred_references`]).
-#[cfg(feature = "codegen")]
-pub(crate) fn is_deferred(
-    schema: &crate::model::Schema,
-    store: &crate::model::Store,
-    field: &crate::model::Field,
-) -> bool {
-    deferred_references(schema)
-        .iter()
-        .any(|(s, f)| s.name == store.name && f.name == field.name)
+            .collect()
+    }
 }
 
 /// A URL or a `key=value` connection string with any password (and user) replaced, safe

@@ -345,7 +345,7 @@ fn check_inner(options: &Options, out: &mut dyn Write) -> Result<(), Failure> {
             code: 2,
             text,
             report: None,
-            json: false,
+            json: options.json,
         });
     }
     write!(out, "{text}").map_err(|e| fail(e.to_string()))

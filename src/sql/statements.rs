@@ -66,13 +66,7 @@ impl StoreSql {
                 .collect::<Vec<_>>()
                 .join(" AND ")
         };
-        let values: Vec<String> = store
-            .fields
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !store.is_key(*i))
-            .map(|(_, f)| q(&f.column))
-            .collect();
+        let values: Vec<String> = store.value_fields().map(|f| q(&f.column)).collect();
         let update = (!values.is_empty()).then(|| {
             let set = values
                 .iter()

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use crate::build::codegen::finders::{self, Param, Shape};
 use crate::build::codegen::rust::{
     Context, child_value_type, ident, key_of_record, key_parts, key_type, new_ident, ops_impl_head,
-    overridden, patch_import, record_ident, typed_json, value_fields,
+    overridden, patch_import, record_ident, typed_json,
 };
 use crate::model::{Field, LogicalType, Store};
 use crate::sql::statements::StoreSql;
@@ -60,7 +60,7 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
     let key = key_type(cx, store);
     if store.fields.len() > store.primary_key.len() {
         let (patch_consts, set) = crate::build::codegen::rust::patch_parts(store, sql);
-        let pushes = value_fields(store).map(|f| {
+        let pushes = store.value_fields().map(|f| {
             let name = ident(&f.name);
             // A `Copy` value is taken as it is, the rest by reference (`Value::from(&value)`
             // takes a reference to it: the driver converts those too).
@@ -303,23 +303,12 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         }
     };
 
-    let value_fields: Vec<_> = store
-        .fields
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !store.is_key(*i))
-        .map(|(_, f)| f)
-        .collect();
     let ops_impl = ops_impl_head(store, quote!(::storegen::Mysql));
     let update_fn = if let Some(update_sql) = &sql.update {
-        let params = value_fields
-            .iter()
-            .copied()
-            .chain(store.key_fields())
-            .map(|f| {
-                let field = ident(&f.name);
-                value_of(cx, f, quote!(record.#field))
-            });
+        let params = store.value_fields().chain(store.key_fields()).map(|f| {
+            let field = ident(&f.name);
+            value_of(cx, f, quote!(record.#field))
+        });
         quote! {
             fn update(conn: &mut MyConn<'_>, record: &Record) -> Result<bool, Error> {
                 // The rows it found, which MySQL reports apart from those it changed.

@@ -19,18 +19,11 @@ const D: &crate::sql::Dialect = &super::DIALECT;
 
 /// The CREATE script's statements, each with what it creates.
 pub fn statements(schema: &Schema) -> Vec<Statement> {
+    let deferred = crate::backend::Deferred::new(schema);
     crate::backend::ddl::statements(
         crate::backend::creation_order(schema),
         &schema.stores,
-        |store| {
-            let deferred: Vec<&str> = store
-                .fields
-                .iter()
-                .filter(|f| crate::backend::is_deferred(schema, store, f))
-                .map(|f| f.name.as_str())
-                .collect();
-            table(store, &deferred) + &crate::backend::deferred_keys_to(schema, store, D)
-        },
+        |store| table(store, &deferred.fields_of(store)) + &deferred.keys_to(store, D),
         D,
         false,
     )

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use crate::build::codegen::finders::{self, Param, Shape};
 use crate::build::codegen::rust::{
     Context, child_value_type, ident, key_parts, key_type, new_ident, ops_impl_head, patch_import,
-    record_ident, typed_json, value_fields,
+    record_ident, typed_json,
 };
 use crate::model::{Field, LogicalType, Store};
 use crate::sql::statements::StoreSql;
@@ -69,7 +69,7 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
     if store.fields.len() > store.primary_key.len() {
         let (patch_consts, set) = crate::build::codegen::rust::patch_parts(store, sql);
         // Typed JSON goes in a `Json` wrapper, made before the parameters borrow it.
-        let wrappers = value_fields(store).filter(|f| typed_json(f)).map(|f| {
+        let wrappers = store.value_fields().filter(|f| typed_json(f)).map(|f| {
             let (name, local) = (ident(&f.name), format_ident!("json_{}", f.name));
             if f.nullable {
                 quote!(let #local = patch.#name.as_ref().map(|v| v.as_ref().map(::storegen::postgres::types::Json));)
@@ -77,7 +77,7 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
                 quote!(let #local = patch.#name.as_ref().map(::storegen::postgres::types::Json);)
             }
         });
-        let pushes = value_fields(store).map(|f| {
+        let pushes = store.value_fields().map(|f| {
             let name = ident(&f.name);
             let ty = pg_type(&f.ty);
             let source = if typed_json(f) {
@@ -196,20 +196,9 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     let (get_sql, delete_sql, count_sql) = (raw(&sql.get), raw(&sql.delete), raw(&sql.count));
     let (list_first, list_after) = (raw(&sql.list_first), raw(&sql.list_after));
 
-    let value_fields: Vec<_> = store
-        .fields
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !store.is_key(*i))
-        .map(|(_, f)| f)
-        .collect();
     let ops_impl = ops_impl_head(store, quote!(::storegen::Postgres));
     let update_fn = if let Some(update_sql) = sql.update.as_deref().map(raw) {
-        let ordered: Vec<_> = value_fields
-            .iter()
-            .copied()
-            .chain(store.key_fields())
-            .collect();
+        let ordered: Vec<_> = store.value_fields().chain(store.key_fields()).collect();
         let types = ordered.iter().map(|f| pg_type(&f.ty));
         let params = ordered.iter().map(|f| record_param(f));
         quote! {

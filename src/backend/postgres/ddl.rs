@@ -15,22 +15,23 @@ const D: &crate::sql::Dialect = &super::DIALECT;
 /// PostgreSQL checks a foreign key's table when the key is created — then
 /// `CREATE INDEX IF NOT EXISTS` for every index.
 pub fn statements(schema: &Schema) -> Vec<Statement> {
+    let deferred = crate::backend::Deferred::new(schema);
     crate::backend::ddl::statements(
         crate::backend::creation_order(schema),
         &schema.stores,
         |store| {
-            let deferred = |f: &Field| crate::backend::is_deferred(schema, store, f);
+            let later = deferred.fields_of(store);
             create_types(store)
                 + &create_table(
                     store,
                     D,
-                    |f, key| column_with(f, key, !deferred(f)),
+                    |f, key| column_with(f, key, !later.contains(&f.name.as_str())),
                     true,
                     Vec::new(),
                     Vec::new(),
                     "",
                 )
-                + &crate::backend::deferred_keys_to(schema, store, D)
+                + &deferred.keys_to(store, D)
         },
         D,
         true,

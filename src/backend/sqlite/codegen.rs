@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use crate::build::codegen::finders::{self, Param, Shape};
 use crate::build::codegen::rust::{
     Context, field_access, ident, is_copy, key_parts, key_type, new_ident, ops_impl_head,
-    overridden, patch_import, record_ident, value_fields,
+    overridden, patch_import, record_ident,
 };
 use crate::model::{Field, LogicalType, Store};
 use crate::sql::statements::StoreSql;
@@ -124,7 +124,7 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
     let key = key_type(cx, store);
     if store.fields.len() > store.primary_key.len() {
         let (patch_consts, set) = crate::build::codegen::rust::patch_parts(store, sql);
-        let binds = value_fields(store).map(|f| {
+        let binds = store.value_fields().map(|f| {
             let name = ident(&f.name);
             // A `Copy` value is bound as it is, the rest by reference, as `update` does.
             let source = if is_copy(&f.ty) && !overridden(f) {
@@ -313,13 +313,8 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         None => (TokenStream::new(), TokenStream::new()),
         Some(update) => {
             let update = raw(update);
-            let value_fields = store
-                .fields
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !store.is_key(*i))
-                .map(|(_, f)| f);
-            let binds = value_fields
+            let binds = store
+                .value_fields()
                 .chain(store.key_fields())
                 .enumerate()
                 .map(|(i, f)| {

@@ -293,6 +293,11 @@ pub(crate) fn backend(
             values: value_exprs,
             ..
         } = values(cx, store, &finder, value_args(&finder), true);
+        // A listing's page columns: what each "after" value is compared with.
+        let page = finder
+            .index
+            .map(|ix| ix.page_columns(store))
+            .unwrap_or_default();
         let params = |bound: &Bound, after: &[TokenStream]| -> Vec<Param> {
             bound
                 .args
@@ -302,11 +307,7 @@ pub(crate) fn backend(
                         runner.param(cx, &store.fields[finder.fields[n]], value_exprs[n].clone())
                     }
                     Arg::After(n) => {
-                        let field = finder
-                            .index
-                            .map(|ix| ix.page_columns(store)[n].field)
-                            .unwrap_or_default();
-                        runner.param(cx, &store.fields[field], after[n].clone())
+                        runner.param(cx, &store.fields[page[n].field], after[n].clone())
                     }
                     Arg::Limit => runner.limit(),
                 })
@@ -323,8 +324,7 @@ pub(crate) fn backend(
                 }
             });
         }
-        let (Some(first), Some(after), Some(count), Some(index)) =
-            (&sql.first, &sql.after_value, &sql.count, finder.index)
+        let (Some(first), Some(after), Some(count)) = (&sql.first, &sql.after_value, &sql.count)
         else {
             continue;
         };
@@ -335,7 +335,7 @@ pub(crate) fn backend(
             const #first_name: &str = #first_text;
             const #count_name: &str = #count_text;
         });
-        let columns = index.page_columns(store);
+        let columns = &page;
         // The page's "after" values: `after` itself, or `after.0`, `after.1`, ….
         let parts: Vec<TokenStream> = if columns.len() == 1 {
             vec![quote!(after)]

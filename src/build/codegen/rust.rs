@@ -125,7 +125,7 @@ pub(crate) fn patch_parts(
 ) -> (TokenStream, TokenStream) {
     let (values, keys) = (&sql.value_columns, &sql.key_columns);
     let one = sql.patch_one.iter().map(|text| raw_string(text));
-    let set = value_fields(store).map(|f| {
+    let set = store.value_fields().map(|f| {
         let name = ident(&f.name);
         quote!(patch.#name.is_some())
     });
@@ -137,16 +137,6 @@ pub(crate) fn patch_parts(
         },
         quote!([#(#set),*]),
     )
-}
-
-/// The fields a patch or update may set: all but the key's.
-pub(crate) fn value_fields(store: &Store) -> impl Iterator<Item = &Field> {
-    store
-        .fields
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !store.is_key(*i))
-        .map(|(_, f)| f)
 }
 
 /// Expressions for each part of a key taken from a record held in `var`, as `get` takes

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::rust::{
     Context, doc, field_type, ident, key_type, new_field_type, new_ident, ops_ident, patch_ident,
-    record_ident, store_ident, value_fields,
+    record_ident, store_ident,
 };
 use crate::model::{Field, LogicalType, Store};
 
@@ -101,7 +101,7 @@ fn patch_type(cx: &Context, store: &Store) -> TokenStream {
         return TokenStream::new();
     }
     let (record, patch) = (record_ident(store), patch_ident(store));
-    let fields = value_fields(store).map(|f| {
+    let fields = store.value_fields().map(|f| {
         let name = ident(&f.name);
         let ty = field_type(cx, f);
         let doc = doc(f.description.as_deref());
@@ -111,7 +111,7 @@ fn patch_type(cx: &Context, store: &Store) -> TokenStream {
         " Changes to some fields of a [`{record}`], for `patch`: `None` leaves a field as it \
          is; a nullable field's `Some(None)` sets it to NULL."
     );
-    let eq = eq_hash(value_fields(store));
+    let eq = eq_hash(store.value_fields());
     quote! {
         #[doc = #patch_doc]
         #[allow(dead_code, missing_docs)]
@@ -181,7 +181,7 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
             quote!(Self::check_record(record, "update")?;),
         )
     };
-    let patch_checks = checks(&format_ident!("patch"), &mut value_fields(store));
+    let patch_checks = checks(&format_ident!("patch"), &mut store.value_fields());
     let check_patch = (!patch_checks.is_empty()).then(|| {
         quote! {
             let operation = "patch";
