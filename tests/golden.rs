@@ -36,6 +36,23 @@ fn generated_code_matches_the_goldens_and_the_golden_crate_includes_each() {
         );
         modules.push(stem);
     }
+    // Custom queries: a blueprint with query files, generated offline from the
+    // snapshot beside it (which `tests/queries.rs` checks against the live databases),
+    // through the build script's own entry point.
+    let out = tempfile::tempdir().unwrap();
+    let generated = storegen::Builder::new()
+        .blueprint(root().join("fixtures/golden/queries/blueprint.toml"))
+        .validate(storegen::Validate::Snapshot)
+        .out_dir(out.path())
+        .emit_cargo_directives(false)
+        .generate()
+        .into_result()
+        .unwrap_or_else(|e| panic!("reports: {}", storegen::build::render_error(&e)));
+    let code = std::fs::read_to_string(&generated.path).unwrap();
+    assert_eq!(generated.name, "reports");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectations.check(&root().join("fixtures/golden/src/generated/reports.rs"), &code);
+    modules.push("reports".into());
     // `types`: the application's own types that blueprints name with `rust = "..."`.
     // Linted for missing docs, as an application's public `db` module would be. The
     // `hostile` golden is included as applications often do, with `use super::*` beside

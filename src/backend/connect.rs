@@ -4,6 +4,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::build::queries::resolve::{DescribeError, Described};
+use crate::model::{Catalog, LogicalType};
+
 /// What a build reads from a database: the blueprint's tables, where its URL names.
 #[derive(Debug, Clone)]
 #[cfg_attr(
@@ -19,6 +22,27 @@ pub(crate) struct Target {
     /// connection's own.
     pub schema: Option<String>,
     pub timeout: Duration,
+    /// The custom queries to describe on the same connection, each as the backend
+    /// prepares it.
+    pub queries: Vec<ToDescribe>,
+    /// The blueprint's enum types, which a PostgreSQL enum type may be.
+    pub enums: Vec<LogicalType>,
+}
+
+/// A query's statement as the backend prepares it, with its parameters' declared types
+/// (PostgreSQL prepares with them).
+#[derive(Debug, Clone)]
+pub(crate) struct ToDescribe {
+    pub sql: String,
+    pub params: Vec<Option<LogicalType>>,
+}
+
+/// What a build read from the database: the catalog of the blueprint's tables, and each
+/// query's description (or why it didn't prepare), in the target's order.
+#[derive(Debug, Clone)]
+pub(crate) struct Introspected {
+    pub catalog: Catalog,
+    pub described: Vec<Result<Described, DescribeError>>,
 }
 
 impl Target {

@@ -110,6 +110,15 @@ pub(crate) trait Rules: Sync {
     #[cfg(feature = "codegen")]
     fn enum_impls(&self, ty: &proc_macro2::Ident) -> proc_macro2::TokenStream;
 
+    /// The custom queries' `impl QueryOps` for this backend.
+    #[cfg(feature = "codegen")]
+    fn queries_impl(
+        &self,
+        cx: &crate::build::codegen::Context,
+        schema: &crate::model::Schema,
+        queries: &[crate::build::codegen::queries::Generated<'_>],
+    ) -> proc_macro2::TokenStream;
+
     /// Connects to the database a build checks against and reads the catalog of the
     /// target's tables; calls `connected` once the server has answered (a build gives
     /// up on a server that doesn't, after the connect timeout).
@@ -118,7 +127,7 @@ pub(crate) trait Rules: Sync {
         &self,
         target: &connect::Target,
         connected: &dyn Fn(),
-    ) -> Result<crate::model::Catalog, String>;
+    ) -> Result<connect::Introspected, String>;
 }
 
 /// A backend's names, for messages and URLs.
@@ -190,11 +199,21 @@ macro_rules! served_by_folder {
         }
 
         #[cfg(feature = "codegen")]
+        fn queries_impl(
+            &self,
+            cx: &crate::build::codegen::Context,
+            schema: &crate::model::Schema,
+            queries: &[crate::build::codegen::queries::Generated<'_>],
+        ) -> proc_macro2::TokenStream {
+            codegen::queries_impl(cx, schema, queries)
+        }
+
+        #[cfg(feature = "codegen")]
         fn introspect(
             &self,
             target: &crate::backend::connect::Target,
             connected: &dyn Fn(),
-        ) -> Result<crate::model::Catalog, String> {
+        ) -> Result<crate::backend::connect::Introspected, String> {
             connect::catalog(target, connected)
         }
     };

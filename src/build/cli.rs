@@ -13,8 +13,10 @@ use std::path::{Path, PathBuf};
 
 use super::blueprint::{self, Blueprint};
 use super::diagnostics::{Diagnostic, Report, line_col};
-use super::{diff, drift_diagnostics, live, snapshot};
+use super::queries::{self, Found, Query, QueryFile};
+use super::{diff, drift_diagnostics, live, snapshot, validate};
 use crate::backend::BackendKind;
+use crate::backend::connect::Introspected;
 use crate::drift::Severity;
 
 const USAGE: &str = "\
@@ -140,11 +142,7 @@ fn load(options: &Options) -> Result<Loaded, Failure> {
     let source = std::fs::read_to_string(&path)
         .map_err(|e| fail(format!("error: cannot read the blueprint `{shown}`: {e}")))?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let report = |diagnostics| Report {
-        path: shown.clone(),
-        source: source.clone(),
-        diagnostics,
-    };
+    let report = |diagnostics| Report::new(shown.clone(), source.clone(), diagnostics);
     match blueprint::parse(&source) {
         Ok((blueprint, warnings)) => Ok(Loaded {
             blueprint,
@@ -179,6 +177,15 @@ fn snapshot_path(options: &Options, loaded: &Loaded) -> PathBuf {
 }
 
 fn introspect(options: &Options, loaded: &Loaded) -> Result<crate::model::Catalog, Failure> {
+    introspect_with(options, loaded, &[]).map(|(_, introspected)| introspected.catalog)
+}
+
+/// Introspects the database and describes the queries on the same connection.
+fn introspect_with(
+    options: &Options,
+    loaded: &Loaded,
+    queries: &[Query],
+) -> Result<(BackendKind, Introspected), Failure> {
     let url = url(options, loaded).ok_or_else(|| {
         fail("error: no database URL: pass --database, or set the blueprint's [database] url")
     })?;
@@ -187,8 +194,45 @@ fn introspect(options: &Options, loaded: &Loaded) -> Result<crate::model::Catalo
         &loaded.dir,
         &loaded.blueprint.schema,
         &loaded.blueprint.database,
+        &|backend| validate::statements(queries, backend).1,
     )
     .map_err(|message| fail(format!("error: {message}")))
+}
+
+/// The blueprint's query files, read and parsed, with what they hold wrong.
+struct LoadedQueries {
+    files: Vec<QueryFile>,
+    queries: Vec<Query>,
+    found: Found,
+}
+
+fn load_queries(loaded: &Loaded) -> LoadedQueries {
+    let mut found = Found::default();
+    let files = queries::read_files(
+        &loaded.blueprint.queries,
+        &loaded.dir,
+        &mut Vec::new(),
+        &mut found,
+    );
+    let queries = queries::parse(&files, &loaded.blueprint.schema, &mut found);
+    LoadedQueries {
+        files,
+        queries,
+        found,
+    }
+}
+
+fn read_snapshot_file(path: &Path) -> Result<snapshot::Snapshot, Failure> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| fail(format!("error: cannot read the snapshot `{shown}`: {e}")))?;
+    snapshot::parse(&text).map_err(|d| {
+        let at = d.span.as_ref().map_or(shown.clone(), |s| {
+            let (line, col) = line_col(&text, s.start);
+            format!("{shown}:{line}:{col}")
+        });
+        fail(format!("error: {at}: {}", d.message))
+    })
 }
 
 /// Runs the command with `args` (without the program name); returns the exit code.
@@ -285,52 +329,74 @@ fn check(options: &Options, out: &mut dyn Write) -> Result<(), Failure> {
 fn check_inner(options: &Options, out: &mut dyn Write) -> Result<(), Failure> {
     let loaded = load(options)?;
     let blueprint = &loaded.blueprint;
+    let LoadedQueries {
+        files,
+        queries,
+        mut found,
+    } = load_queries(&loaded);
+    let mut shapes = vec![None; queries.len()];
     let use_snapshot = options.offline || url(options, &loaded).is_none();
-    let found = if use_snapshot {
-        let path = snapshot_path(options, &loaded);
+    let path = snapshot_path(options, &loaded);
+    let (backend, diagnostics) = if use_snapshot {
         let shown = path.display().to_string();
         if !options.offline && !path.is_file() {
             return Err(fail(format!(
                 "error: nothing to check against: no database URL (--database, or the blueprint's [database] url) and no snapshot at `{shown}`"
             )));
         }
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| fail(format!("error: cannot read the snapshot `{shown}`: {e}")))?;
-        let snap = snapshot::parse(&text).map_err(|d| {
-            let at = d.span.as_ref().map_or(shown.clone(), |s| {
-                let (line, col) = line_col(&text, s.start);
-                format!("{shown}:{line}:{col}")
-            });
-            fail(format!("error: {at}: {}", d.message))
-        })?;
-        let mut found =
+        let snap = read_snapshot_file(&path)?;
+        let mut diagnostics =
             snapshot::staleness(&blueprint.schema, &blueprint.spans, &snap, Severity::Error);
-        found.extend(drift_diagnostics(blueprint, &snap.catalog));
-        (snap.catalog.backend, found)
+        diagnostics.extend(drift_diagnostics(blueprint, &snap.catalog));
+        validate::describe_from_snapshot(
+            &blueprint.schema,
+            &queries,
+            &snap,
+            &shown,
+            &mut found,
+            &mut shapes,
+        );
+        (snap.catalog.backend, diagnostics)
     } else {
-        let catalog = introspect(options, &loaded)?;
-        (catalog.backend, drift_diagnostics(blueprint, &catalog))
+        let (backend, introspected) = introspect_with(options, &loaded, &queries)?;
+        validate::describe_live(
+            &blueprint.schema,
+            &queries,
+            backend,
+            &introspected,
+            &mut found,
+            &mut shapes,
+        );
+        if path.is_file()
+            && let Ok(snap) = read_snapshot_file(&path)
+        {
+            validate::compare_with_snapshot(
+                &blueprint.schema,
+                &queries,
+                backend,
+                &snap,
+                &mut found,
+                &shapes,
+            );
+        }
+        (backend, drift_diagnostics(blueprint, &introspected.catalog))
     };
-    let (backend, found) = found;
     let mut report = loaded.report;
-    report.diagnostics.extend(found);
+    report.diagnostics.extend(diagnostics);
+    report.also = found.into_reports(&files, &mut report.diagnostics);
     let drifted = report.has_errors();
     let text = if options.json {
         json_report(
             if drifted { "drift" } else { "clean" },
             Some(backend),
-            &report
-                .diagnostics
-                .iter()
-                .map(|d| (d, &report))
-                .collect::<Vec<_>>(),
+            &report.all().map(|(r, d)| (d, r)).collect::<Vec<_>>(),
             None,
         )
     } else if drifted {
         report.render()
     } else {
         // Warnings (the blueprint's, or drift that breaks nothing) above the verdict.
-        let warnings = if report.diagnostics.is_empty() {
+        let warnings = if report.all().next().is_none() {
             String::new()
         } else {
             report.render()
@@ -353,9 +419,44 @@ fn check_inner(options: &Options, out: &mut dyn Write) -> Result<(), Failure> {
 
 fn prepare(options: &Options, out: &mut dyn Write) -> Result<(), Failure> {
     let loaded = load(options)?;
-    let catalog = introspect(options, &loaded)?;
+    let LoadedQueries {
+        files,
+        queries,
+        mut found,
+    } = load_queries(&loaded);
+    let (backend, introspected) = introspect_with(options, &loaded, &queries)?;
+    let mut shapes = vec![None; queries.len()];
+    let schema = &loaded.blueprint.schema;
+    validate::describe_live(schema, &queries, backend, &introspected, &mut found, &mut shapes);
     let path = snapshot_path(options, &loaded);
-    let text = snapshot::render(&loaded.blueprint.schema, &catalog);
+    // Another backend's descriptions of the same texts stay: `prepare` runs once per
+    // database URL of a blueprint that lists several.
+    let old = path
+        .is_file()
+        .then(|| read_snapshot_file(&path).ok())
+        .flatten();
+    if let Some(snap) = &old {
+        validate::compare_with_snapshot(schema, &queries, backend, snap, &mut found, &shapes);
+    }
+    if found.has_errors() {
+        let mut blueprint_diagnostics = Vec::new();
+        let also = found.into_reports(&files, &mut blueprint_diagnostics);
+        let report = Report {
+            also,
+            ..Report::new(
+                loaded.report.path.clone(),
+                loaded.report.source.clone(),
+                blueprint_diagnostics,
+            )
+        };
+        return Err(fail(format!(
+            "{}error: the snapshot was not written: the queries have errors",
+            report.render()
+        )));
+    }
+    let catalog = introspected.catalog;
+    let entries = validate::query_entries(&queries, backend, &shapes, old.as_ref());
+    let text = snapshot::render(schema, &catalog, &entries);
     super::write_if_changed(&path, &text).map_err(|e| fail(format!("error: {e}")))?;
     let drift = drift_diagnostics(&loaded.blueprint, &catalog);
     let errors = drift.iter().filter(|d| d.is_error()).count();
@@ -367,6 +468,13 @@ fn prepare(options: &Options, out: &mut dyn Write) -> Result<(), Failure> {
         catalog.backend,
         catalog.server_version
     );
+    if !queries.is_empty() {
+        message.push_str(&format!(
+            "described {} quer{} on {backend}\n",
+            queries.len(),
+            if queries.len() == 1 { "y" } else { "ies" }
+        ));
+    }
     if errors > 0 {
         message.push_str(&format!(
             "note: the database differs from the blueprint ({errors} error{}); builds checked against this snapshot will fail until it matches: see `storegen check`\n",

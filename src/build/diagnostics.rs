@@ -84,12 +84,38 @@ pub struct Report {
     pub source: String,
     /// The diagnostics, in the order they were found.
     pub diagnostics: Vec<Diagnostic>,
+    /// The diagnostics located in other files the blueprint names (its query files),
+    /// one report per file, rendered after this one's.
+    pub also: Vec<Report>,
 }
 
 impl Report {
-    /// Whether any diagnostic is an error.
+    /// A report of `diagnostics` in the file shown as `path` with text `source`.
+    pub fn new(path: impl Into<String>, source: impl Into<String>, diagnostics: Vec<Diagnostic>) -> Report {
+        Report {
+            path: path.into(),
+            source: source.into(),
+            diagnostics,
+            also: Vec::new(),
+        }
+    }
+
+    /// Whether any diagnostic, here or in [`Report::also`], is an error.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
+        self.diagnostics.iter().any(Diagnostic::is_error) || self.also.iter().any(Report::has_errors)
+    }
+
+    /// Every diagnostic with the report whose source it points into: this one's, then
+    /// each of [`Report::also`].
+    pub fn all(&self) -> impl Iterator<Item = (&Report, &Diagnostic)> {
+        std::iter::once(self)
+            .chain(&self.also)
+            .flat_map(|r| r.diagnostics.iter().map(move |d| (r, d)))
+    }
+
+    /// `path:line:col: severity: message` of every diagnostic, in [`Report::all`]'s order.
+    pub fn short_all(&self) -> Vec<String> {
+        self.all().map(|(r, d)| r.short(d)).collect()
     }
 
     /// `line:col` (both 1-based, the column in characters) of a byte offset.
@@ -118,6 +144,12 @@ impl Report {
                 count(e, "error"),
                 count(w, "warning")
             )),
+        }
+        for other in &self.also {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&other.render());
         }
         out
     }

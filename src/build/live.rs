@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use super::blueprint::Database;
 use crate::backend::BackendKind;
-use crate::backend::connect::{QUERY_TIMEOUT, Target};
-use crate::model::{Catalog, Schema};
+use crate::backend::connect::{Introspected, QUERY_TIMEOUT, Target, ToDescribe};
+use crate::model::{LogicalType, Schema};
 
 /// Expands `${VAR}` references from the environment. Returns the URL and the variables
 /// read. The URL is `None` when it comes out empty, and when any variable it names is
@@ -47,13 +47,15 @@ pub use crate::backend::redact;
 /// `connect_timeout` says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Connects to the database `url` names and introspects the blueprint's tables.
-pub fn introspect(
+/// Connects to the database `url` names, introspects the blueprint's tables and
+/// describes the queries (`queries` gives each backend's statements).
+pub(crate) fn introspect(
     url: &str,
     base_dir: &Path,
     schema: &Schema,
     database: &Database,
-) -> Result<Catalog, String> {
+    queries: &dyn Fn(BackendKind) -> Vec<ToDescribe>,
+) -> Result<(BackendKind, Introspected), String> {
     let backend = backend_of(url)?;
     if !schema.backends.contains(&backend) {
         let listed: Vec<&str> = schema.backends.iter().map(|b| b.name()).collect();
@@ -69,11 +71,25 @@ pub fn introspect(
         tables: schema.stores.iter().map(|s| s.table.clone()).collect(),
         schema: database.schema.clone(),
         timeout: database.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+        queries: queries(backend),
+        enums: enums(schema),
     };
     let shown = format!("{} at `{}`", rules.about().display_name, redact(url));
     within(target.timeout, &shown, move |connected| {
         rules.introspect(&target, connected)
     })
+    .map(|introspected| (backend, introspected))
+}
+
+/// The schema's enum types, once each.
+fn enums(schema: &Schema) -> Vec<LogicalType> {
+    let mut out: Vec<LogicalType> = Vec::new();
+    for field in schema.stores.iter().flat_map(|s| &s.fields) {
+        if matches!(field.ty, LogicalType::Enum { .. }) && !out.contains(&field.ty) {
+            out.push(field.ty.clone());
+        }
+    }
+    out
 }
 
 /// Runs `work` (connect, call `connected`, introspect) on a thread of its own, and gives

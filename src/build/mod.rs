@@ -12,8 +12,9 @@ pub mod diagnostics;
 pub mod diff;
 mod error;
 mod live;
+pub(crate) mod queries;
 pub mod snapshot;
-mod validate;
+pub(crate) mod validate;
 
 use std::path::{Path, PathBuf};
 
@@ -185,14 +186,11 @@ impl Builder {
             path: path.clone(),
             source,
         })?;
-        let report = |diagnostics| {
-            BuildError::Blueprint(Report {
-                path: shown.clone(),
-                source: source.clone(),
-                diagnostics,
-            })
-        };
+        let report = |diagnostics| BuildError::Blueprint(Report::new(shown.clone(), source.clone(), diagnostics));
         let (blueprint, mut diagnostics) = blueprint::parse(&source).map_err(report)?;
+        let mut found = queries::Found::default();
+        let files = queries::read_files(&blueprint.queries, &blueprint_dir, directives, &mut found);
+        let parsed = queries::parse(&files, &blueprint.schema, &mut found);
 
         let offline = env_flag("STOREGEN_OFFLINE", directives);
         let write_snapshot = env_flag("STOREGEN_WRITE_SNAPSHOT", directives);
@@ -231,6 +229,7 @@ impl Builder {
             url,
             snapshot,
             write_snapshot,
+            queries: &parsed,
         };
         let file_name = self
             .blueprint
@@ -238,19 +237,36 @@ impl Builder {
             .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
         // Generation needs only the parsed schema: it runs while validation waits on the
         // database, and is dropped if validation finds errors.
-        let ((checked, found), code) = std::thread::scope(|scope| {
+        let (outcome, code) = std::thread::scope(|scope| {
             let generation = scope.spawn(|| codegen::generate(&blueprint.schema, &file_name));
-            let checked = validate::check(&plan, directives);
+            let outcome = validate::check(&plan, directives);
             let code = generation.join().unwrap_or_else(|_| {
                 Err("storegen's code generator panicked; please report this".into())
             });
-            (checked, code)
+            (outcome, code)
         });
-        diagnostics.extend(found);
-        if diagnostics.iter().any(Diagnostic::is_error) {
-            return Err(report(diagnostics));
+        let checked = outcome.checked;
+        diagnostics.extend(outcome.diagnostics);
+        found.items.extend(outcome.found.items);
+        let also = found.into_reports(&files, &mut diagnostics);
+        let full = Report {
+            also,
+            ..Report::new(shown, source, diagnostics)
+        };
+        if full.has_errors() {
+            return Err(BuildError::Blueprint(full));
         }
-        let code = code.map_err(BuildError::Internal)?;
+        let mut code = code.map_err(BuildError::Internal)?;
+        let generated: Vec<codegen::queries::Generated<'_>> = parsed
+            .iter()
+            .zip(&outcome.shapes)
+            .filter_map(|(query, shape)| {
+                shape.as_ref().map(|shape| codegen::queries::Generated { query, shape })
+            })
+            .collect();
+        code.push_str(
+            &codegen::queries_part(&blueprint.schema, &generated).map_err(BuildError::Internal)?,
+        );
         let out_dir = match &self.out_dir {
             Some(dir) => manifest_dir.join(dir),
             None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| {
@@ -262,12 +278,7 @@ impl Builder {
         };
         let out = out_dir.join(format!("{}.rs", blueprint.schema.name));
         let written = write_if_changed(&out, &code)?;
-        let full = Report {
-            path: shown,
-            source,
-            diagnostics,
-        };
-        let warnings = full.diagnostics.iter().map(|d| full.short(d)).collect();
+        let warnings = full.short_all();
         Ok(Generated {
             name: blueprint.schema.name,
             path: out,
@@ -337,11 +348,7 @@ pub fn generate_in_memory(
     source: &str,
     catalog: Option<&Catalog>,
 ) -> Result<InMemory, BuildError> {
-    let report = |diagnostics| Report {
-        path: path.to_owned(),
-        source: source.to_owned(),
-        diagnostics,
-    };
+    let report = |diagnostics| Report::new(path, source, diagnostics);
     let (blueprint, mut diagnostics) =
         blueprint::parse(source).map_err(|d| BuildError::Blueprint(report(d)))?;
     if let Some(catalog) = catalog {

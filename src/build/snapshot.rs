@@ -31,6 +31,29 @@ pub struct Snapshot {
     pub blueprint_hash: String,
     /// Each store's signature when the snapshot was taken, by store name.
     pub stores: BTreeMap<String, StoreSignature>,
+    /// The custom queries as each backend described them, by name then backend.
+    pub queries: Vec<QueryEntry>,
+}
+
+/// A custom query's shape as one backend described it, and the text it described.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueryEntry {
+    /// The query's name.
+    pub name: String,
+    /// The backend that described it.
+    pub backend: String,
+    /// `sha256:<hex>` of the query's text (headers and every variant).
+    pub hash: String,
+    /// `name: type`, `?` after a type that may be NULL, in the function's order.
+    #[serde(default)]
+    pub params: Vec<String>,
+    /// `name: type`, `?` after a type that may be NULL, and ` = store.field` for a
+    /// column that is a store's field.
+    #[serde(default)]
+    pub columns: Vec<String>,
+    /// The store whose records the rows are.
+    pub returns: Option<String>,
 }
 
 /// What a store declared, as comparable text.
@@ -133,8 +156,9 @@ fn action_name(action: OnDelete) -> &'static str {
     }
 }
 
-/// The snapshot file for `catalog`, taken for `schema`.
-pub fn render(schema: &Schema, catalog: &Catalog) -> String {
+/// The snapshot file for `catalog`, taken for `schema`, with the custom queries'
+/// descriptions (sorted by name, then backend).
+pub fn render(schema: &Schema, catalog: &Catalog, queries: &[QueryEntry]) -> String {
     let mut out = String::new();
     out.push_str(
         "# storegen schema snapshot: what the database held for the blueprint's tables.\n\
@@ -243,6 +267,30 @@ pub fn render(schema: &Schema, catalog: &Catalog) -> String {
         }
         out.push_str("]\n");
     }
+    let mut queries: Vec<&QueryEntry> = queries.iter().collect();
+    queries.sort_by(|a, b| (&a.name, &a.backend).cmp(&(&b.name, &b.backend)));
+    if !queries.is_empty() {
+        out.push_str("\n# The custom queries as each backend described them.\n");
+    }
+    for q in queries {
+        out.push_str("\n[[queries]]\n");
+        let _ = writeln!(out, "name = {}", quoted(&q.name));
+        let _ = writeln!(out, "backend = {}", quoted(&q.backend));
+        let _ = writeln!(out, "hash = {}", quoted(&q.hash));
+        let _ = writeln!(out, "params = {}", list(&q.params));
+        if q.columns.is_empty() {
+            out.push_str("columns = []\n");
+        } else {
+            out.push_str("columns = [\n");
+            for c in &q.columns {
+                let _ = writeln!(out, "    {},", quoted(c));
+            }
+            out.push_str("]\n");
+        }
+        if let Some(store) = &q.returns {
+            let _ = writeln!(out, "returns = {}", quoted(store));
+        }
+    }
     out
 }
 
@@ -257,6 +305,8 @@ struct FileForm {
     blueprint: BTreeMap<String, StoreSignature>,
     #[serde(default)]
     tables: Vec<TableForm>,
+    #[serde(default)]
+    queries: Vec<QueryEntry>,
 }
 
 #[derive(Deserialize)]
@@ -412,6 +462,7 @@ pub fn parse(text: &str) -> Result<Snapshot, Diagnostic> {
         },
         blueprint_hash: file.blueprint_hash,
         stores: file.blueprint,
+        queries: file.queries,
     })
 }
 
@@ -559,7 +610,7 @@ body = { type = "text", max_length = 20, default = "it's \"x\"" }
                 }],
             }],
         };
-        let text = render(&blueprint.schema, &catalog);
+        let text = render(&blueprint.schema, &catalog, &[]);
         let read = parse(&text).unwrap();
         assert_eq!(read.catalog, catalog);
         assert_eq!(read.blueprint_hash, blueprint_hash(&blueprint.schema));
@@ -580,6 +631,6 @@ body = { type = "text", max_length = 20, default = "it's \"x\"" }
             .is_empty()
         );
         // Rendering is deterministic.
-        assert_eq!(render(&blueprint.schema, &read.catalog), text);
+        assert_eq!(render(&blueprint.schema, &read.catalog, &read.queries), text);
     }
 }

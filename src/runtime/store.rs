@@ -27,6 +27,17 @@ pub fn insert<B: Backend, R>(
     stored::<B, R>(store, "insert", fields, call)
 }
 
+/// A custom query's `:exec`: the rows it affected, counted as rows.
+#[inline]
+pub fn affected<B: Backend>(
+    store: &'static str,
+    operation: &'static str,
+    fields: &'static [&'static str],
+    call: impl FnOnce() -> Result<u64, B::DriverError>,
+) -> Result<u64, Error> {
+    run::<B, _>(store, operation, fields, |n| *n, call)
+}
+
 /// A write that returns the row as stored (`insert`, `upsert`), which the backend must
 /// have read back.
 #[inline]

@@ -168,6 +168,40 @@ impl finders::Runner for Runner {
     }
 }
 
+/// A column's value read from `row` into its field. An instant is stored as its UTC
+/// date and time: read back as UTC.
+fn read_value(cx: &Context, store: Option<&Store>, f: &Field, i: usize) -> TokenStream {
+    let i = Literal::usize_unsuffixed(i);
+    match (&f.ty, f.nullable, store) {
+        _ if overridden(f) => quote!(my::take(&mut row, #i)?),
+        (_, _, Some(store)) if typed_json(f) => {
+            let ty = child_value_type(store, f);
+            if f.nullable {
+                quote!(my::take::<Option<my::JsonTyped<#ty>>>(&mut row, #i)?.map(|j| j.0))
+            } else {
+                quote!(my::take::<my::JsonTyped<#ty>>(&mut row, #i)?.0)
+            }
+        }
+        (LogicalType::UuidText, false, _) => quote!(my::take::<my::UuidText>(&mut row, #i)?.0),
+        (LogicalType::UuidText, true, _) => {
+            quote!(my::take::<Option<my::UuidText>>(&mut row, #i)?.map(|u| u.0))
+        }
+        (LogicalType::TimestampTz, false, _) if cx.time_crate() => {
+            quote!(my::take::<::storegen::time::PrimitiveDateTime>(&mut row, #i)?.assume_utc())
+        }
+        (LogicalType::TimestampTz, true, _) if cx.time_crate() => quote!(
+            my::take::<Option<::storegen::time::PrimitiveDateTime>>(&mut row, #i)?.map(|v| v.assume_utc())
+        ),
+        (LogicalType::TimestampTz, false, _) => {
+            quote!(my::take::<::storegen::chrono::NaiveDateTime>(&mut row, #i)?.and_utc())
+        }
+        (LogicalType::TimestampTz, true, _) => quote!(
+            my::take::<Option<::storegen::chrono::NaiveDateTime>>(&mut row, #i)?.map(|v| v.and_utc())
+        ),
+        _ => quote!(my::take(&mut row, #i)?),
+    }
+}
+
 pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     let (finder_consts, finder_fns) = finders::backend(cx, store, &super::DIALECT, &Runner);
     let module = format_ident!("{}_mysql", store.name);
@@ -180,38 +214,8 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     let (table, columns) = (&sql.table, &sql.columns);
     let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
         let field = ident(&f.name);
-        let i = Literal::usize_unsuffixed(i);
-        // An instant is stored as its UTC date and time: read back as UTC.
-        match (&f.ty, f.nullable) {
-            _ if overridden(f) => quote!(#field: my::take(&mut row, #i)?),
-            _ if typed_json(f) => {
-                let ty = child_value_type(store, f);
-                if f.nullable {
-                    quote!(#field: my::take::<Option<my::JsonTyped<#ty>>>(&mut row, #i)?.map(|j| j.0))
-                } else {
-                    quote!(#field: my::take::<my::JsonTyped<#ty>>(&mut row, #i)?.0)
-                }
-            }
-            (LogicalType::UuidText, false) => quote!(
-                #field: my::take::<my::UuidText>(&mut row, #i)?.0
-            ),
-            (LogicalType::UuidText, true) => quote!(
-                #field: my::take::<Option<my::UuidText>>(&mut row, #i)?.map(|u| u.0)
-            ),
-            (LogicalType::TimestampTz, false) if cx.time_crate() => quote!(
-                #field: my::take::<::storegen::time::PrimitiveDateTime>(&mut row, #i)?.assume_utc()
-            ),
-            (LogicalType::TimestampTz, true) if cx.time_crate() => quote!(
-                #field: my::take::<Option<::storegen::time::PrimitiveDateTime>>(&mut row, #i)?.map(|v| v.assume_utc())
-            ),
-            (LogicalType::TimestampTz, false) => quote!(
-                #field: my::take::<::storegen::chrono::NaiveDateTime>(&mut row, #i)?.and_utc()
-            ),
-            (LogicalType::TimestampTz, true) => quote!(
-                #field: my::take::<Option<::storegen::chrono::NaiveDateTime>>(&mut row, #i)?.map(|v| v.and_utc())
-            ),
-            _ => quote!(#field: my::take(&mut row, #i)?),
-        }
+        let value = read_value(cx, Some(store), f, i);
+        quote!(#field: #value)
     });
 
     let insertable: Vec<_> = store.fields.iter().filter(|f| !f.generated).collect();
@@ -431,4 +435,79 @@ pub(crate) fn enum_impls(ty: &proc_macro2::Ident) -> TokenStream {
             type Intermediate = ::storegen::__private::mysql::EnumIr<#ty>;
         }
     }
+}
+
+/// How MySQL's generated code runs the custom queries (prepared once per connection by
+/// the driver's statement cache, as the stores' are).
+struct Queries;
+
+impl crate::build::codegen::queries::Runner for Queries {
+    fn backend(&self) -> crate::backend::BackendKind {
+        crate::backend::BackendKind::Mysql
+    }
+
+    fn imports(&self) -> TokenStream {
+        quote! {
+            use ::storegen::__private::mysql as my;
+            use ::storegen::mysql::{Error, Row, Value};
+        }
+    }
+
+    fn read_fn(&self, cx: &Context, columns: &[(Option<&Store>, Field)], row: &TokenStream) -> TokenStream {
+        let fields = columns.iter().enumerate().map(|(i, (store, f))| {
+            let name = ident(&f.name);
+            let value = read_value(cx, *store, f, i);
+            quote!(#name: #value)
+        });
+        quote! {
+            fn read(mut row: Row) -> Result<#row, Error> {
+                Ok(#row { #(#fields,)* })
+            }
+        }
+    }
+
+    fn store_read(&self, store: &Store) -> TokenStream {
+        let module = format_ident!("{}_mysql", store.name);
+        quote!(super::#module::read)
+    }
+
+    fn body(
+        &self,
+        cx: &Context,
+        shape: &crate::build::queries::Shape,
+        rewritten: &crate::build::queries::text::Rewritten,
+        kind: crate::build::queries::Kind,
+    ) -> TokenStream {
+        use crate::build::queries::Kind;
+        // `?` placeholders: a parameter used twice is bound twice.
+        let values = rewritten.binds.iter().map(|p| {
+            let param = &shape.params[*p];
+            let name = ident(&param.name);
+            let field = Field {
+                nullable: false,
+                ..crate::build::codegen::queries::param_field(param)
+            };
+            let value = key_value(cx, &field, quote!(v));
+            if param.nullable {
+                quote!(match #name { Some(v) => #value, None => Value::NULL })
+            } else {
+                quote!({ let v = #name; #value })
+            }
+        });
+        let params = quote!(vec![#(#values),*]);
+        match kind {
+            Kind::One => quote!(my::first(conn.query(SQL, #params)?, read)),
+            Kind::Many => quote!(my::all(conn.query(SQL, #params)?, read)),
+            Kind::Exec => quote!(Ok(conn.execute(SQL, #params)?.0)),
+        }
+    }
+}
+
+/// The custom queries' `impl QueryOps for Mysql`.
+pub(crate) fn queries_impl(
+    cx: &Context,
+    schema: &crate::model::Schema,
+    queries: &[crate::build::codegen::queries::Generated<'_>],
+) -> TokenStream {
+    crate::build::codegen::queries::backend_module(cx, schema, queries, &Queries)
 }

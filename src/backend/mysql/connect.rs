@@ -1,14 +1,13 @@
 //! Reaching a MySQL or MariaDB server at build time and reading its catalog.
 
-use crate::backend::connect::Target;
+use crate::backend::connect::{Introspected, Target};
 #[cfg(feature = "mysql")]
 use crate::backend::connect::{QUERY_TIMEOUT, connect_failure};
 #[cfg(feature = "mysql")]
 use crate::backend::redact;
-use crate::model::Catalog;
 
 #[cfg(feature = "mysql")]
-pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Catalog, String> {
+pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Introspected, String> {
     let (url, timeout) = (target.url.as_str(), target.timeout);
     use mysql::prelude::Queryable;
 
@@ -67,10 +66,16 @@ pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Catalog, 
                 )
             })?,
     };
-    super::introspect::introspect(&mut conn, &database, &target.tables()).map_err(|e| describe(&e))
+    let catalog = super::introspect::introspect(&mut conn, &database, &target.tables())
+        .map_err(|e| describe(&e))?;
+    let mut described = Vec::with_capacity(target.queries.len());
+    for query in &target.queries {
+        described.push(super::describe::describe(&mut conn, query).map_err(|e| describe(&e))?);
+    }
+    Ok(Introspected { catalog, described })
 }
 
 #[cfg(not(feature = "mysql"))]
-pub(crate) fn catalog(_: &Target, _: &dyn Fn()) -> Result<Catalog, String> {
+pub(crate) fn catalog(_: &Target, _: &dyn Fn()) -> Result<Introspected, String> {
     Err(crate::backend::connect::missing_feature("mysql"))
 }

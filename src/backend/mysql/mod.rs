@@ -27,6 +27,8 @@ pub const DIALECT: Dialect = Dialect {
 pub(crate) mod codegen;
 #[cfg(feature = "codegen")]
 mod connect;
+#[cfg(all(feature = "codegen", feature = "mysql"))]
+mod describe;
 #[cfg(feature = "codegen")]
 pub mod ddl;
 #[cfg(feature = "mysql")]

@@ -132,6 +132,21 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
     (items, fns)
 }
 
+/// A column's value read from `row` into its field (typed JSON through its `Json`
+/// wrapper).
+fn read_value(store: Option<&Store>, f: &Field, i: usize) -> TokenStream {
+    let i = Literal::usize_unsuffixed(i);
+    if let (true, Some(store)) = (typed_json(f), store) {
+        let ty = child_value_type(store, f);
+        return if f.nullable {
+            quote!(row.try_get::<_, Option<::storegen::postgres::types::Json<#ty>>>(#i)?.map(|j| j.0))
+        } else {
+            quote!(row.try_get::<_, ::storegen::postgres::types::Json<#ty>>(#i)?.0)
+        };
+    }
+    quote!(row.try_get(#i)?)
+}
+
 pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     let (finder_consts, finder_fns) = finders::backend(cx, store, &super::DIALECT, &Runner);
 
@@ -145,16 +160,8 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     let (table, columns) = (&sql.table, &sql.columns);
     let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
         let field = ident(&f.name);
-        let i = Literal::usize_unsuffixed(i);
-        if typed_json(f) {
-            let ty = child_value_type(store, f);
-            return if f.nullable {
-                quote!(#field: row.try_get::<_, Option<::storegen::postgres::types::Json<#ty>>>(#i)?.map(|j| j.0))
-            } else {
-                quote!(#field: row.try_get::<_, ::storegen::postgres::types::Json<#ty>>(#i)?.0)
-            };
-        }
-        quote!(#field: row.try_get(#i)?)
+        let value = read_value(Some(store), f, i);
+        quote!(#field: #value)
     });
 
     let insertable: Vec<_> = store.fields.iter().filter(|f| !f.generated).collect();
@@ -384,4 +391,71 @@ pub(crate) fn enum_impls(ty: &proc_macro2::Ident) -> TokenStream {
             }
         }
     }
+}
+
+/// How PostgreSQL's generated code runs the custom queries: prepared once per
+/// connection with the parameters' types, as the stores' statements are.
+struct Queries;
+
+impl crate::build::codegen::queries::Runner for Queries {
+    fn backend(&self) -> crate::backend::BackendKind {
+        crate::backend::BackendKind::Postgres
+    }
+
+    fn imports(&self) -> TokenStream {
+        quote! {
+            use ::storegen::__private::postgres as pg;
+            use ::storegen::postgres::types::Type;
+            use ::storegen::postgres::{Error, Row};
+        }
+    }
+
+    fn read_fn(&self, _: &Context, columns: &[(Option<&Store>, Field)], row: &TokenStream) -> TokenStream {
+        let fields = columns.iter().enumerate().map(|(i, (store, f))| {
+            let name = ident(&f.name);
+            let value = read_value(*store, f, i);
+            quote!(#name: #value)
+        });
+        quote! {
+            fn read(row: &Row) -> Result<#row, Error> {
+                Ok(#row { #(#fields,)* })
+            }
+        }
+    }
+
+    fn store_read(&self, store: &Store) -> TokenStream {
+        let module = format_ident!("{}_postgres", store.name);
+        quote!(super::#module::read)
+    }
+
+    fn body(
+        &self,
+        _: &Context,
+        shape: &crate::build::queries::Shape,
+        rewritten: &crate::build::queries::text::Rewritten,
+        kind: crate::build::queries::Kind,
+    ) -> TokenStream {
+        use crate::build::queries::Kind;
+        let params: Vec<_> = rewritten.binds.iter().map(|p| &shape.params[*p]).collect();
+        let types = params.iter().map(|p| pg_type(&p.ty));
+        let values = params.iter().map(|p| {
+            let name = ident(&p.name);
+            quote!(&#name)
+        });
+        let (types, values) = (quote!(&[#(#types),*]), quote!(&[#(#values),*]));
+        match kind {
+            Kind::One => quote!(pg::first(&conn.query(SQL, #types, #values)?, read)),
+            Kind::Many => quote!(pg::all(&conn.query(SQL, #types, #values)?, read)),
+            Kind::Exec => quote!(conn.execute(SQL, #types, #values)),
+        }
+    }
+}
+
+/// The custom queries' `impl QueryOps for Postgres`.
+pub(crate) fn queries_impl(
+    cx: &Context,
+    schema: &crate::model::Schema,
+    queries: &[crate::build::codegen::queries::Generated<'_>],
+) -> TokenStream {
+    crate::build::codegen::queries::backend_module(cx, schema, queries, &Queries)
 }

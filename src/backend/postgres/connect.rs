@@ -1,14 +1,13 @@
 //! Reaching a PostgreSQL server at build time and reading its catalog.
 
-use crate::backend::connect::Target;
+use crate::backend::connect::{Introspected, Target};
 #[cfg(feature = "postgres")]
 use crate::backend::connect::{QUERY_TIMEOUT, connect_failure, io_source};
 #[cfg(feature = "postgres")]
 use crate::backend::redact;
-use crate::model::Catalog;
 
 #[cfg(feature = "postgres")]
-pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Catalog, String> {
+pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Introspected, String> {
     let (url, timeout) = (target.url.as_str(), target.timeout);
     use postgres::error::SqlState;
     use std::str::FromStr;
@@ -62,11 +61,14 @@ pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Catalog, 
             .map_err(|e| describe(&e))?
             .unwrap_or_else(|| "public".to_owned()),
     };
-    super::introspect::introspect(&mut client, &namespace, &target.tables())
-        .map_err(|e| describe(&e))
+    let catalog = super::introspect::introspect(&mut client, &namespace, &target.tables())
+        .map_err(|e| describe(&e))?;
+    let described = super::describe::describe_all(&mut client, &target.queries, &target.enums)
+        .map_err(|e| describe(&e))?;
+    Ok(Introspected { catalog, described })
 }
 
 #[cfg(not(feature = "postgres"))]
-pub(crate) fn catalog(_: &Target, _: &dyn Fn()) -> Result<Catalog, String> {
+pub(crate) fn catalog(_: &Target, _: &dyn Fn()) -> Result<Introspected, String> {
     Err(crate::backend::connect::missing_feature("postgres"))
 }

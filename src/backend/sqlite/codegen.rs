@@ -51,11 +51,11 @@ fn param(cx: &Context, field: &Field, value: TokenStream) -> TokenStream {
 }
 
 /// A column's value read into its field. A decimal is read from its text.
-fn read_column(store: &Store, field: &Field, index: Literal) -> TokenStream {
+fn read_column(store: Option<&Store>, field: &Field, index: Literal) -> TokenStream {
     if crate::build::codegen::rust::overridden(field) {
         return quote!(row.get(#index)?);
     }
-    if crate::build::codegen::rust::typed_json(field) {
+    if let (true, Some(store)) = (crate::build::codegen::rust::typed_json(field), store) {
         let ty = crate::build::codegen::rust::child_value_type(store, field);
         return if field.nullable {
             quote!(row.get::<_, Option<::storegen::__private::sqlite::JsonTyped<#ty>>>(#index)?.map(|j| j.0))
@@ -204,7 +204,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
 
     let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
         let field = ident(&f.name);
-        let value = read_column(store, f, Literal::usize_unsuffixed(i));
+        let value = read_column(Some(store), f, Literal::usize_unsuffixed(i));
         quote!(#field: #value)
     });
 
@@ -438,4 +438,91 @@ pub(crate) fn enum_impls(ty: &proc_macro2::Ident) -> TokenStream {
             }
         }
     }
+}
+
+/// How SQLite's generated code runs the custom queries.
+struct Queries;
+
+impl crate::build::codegen::queries::Runner for Queries {
+    fn backend(&self) -> crate::backend::BackendKind {
+        crate::backend::BackendKind::Sqlite
+    }
+
+    fn imports(&self) -> TokenStream {
+        quote! {
+            use ::storegen::rusqlite::{self, Row};
+            use ::storegen::__private::sqlite::ops as sq;
+        }
+    }
+
+    fn read_fn(&self, _: &Context, columns: &[(Option<&Store>, Field)], row: &TokenStream) -> TokenStream {
+        let fields = columns.iter().enumerate().map(|(i, (store, f))| {
+            let name = ident(&f.name);
+            let value = read_column(*store, f, Literal::usize_unsuffixed(i));
+            quote!(#name: #value)
+        });
+        quote! {
+            fn read(row: &Row<'_>) -> rusqlite::Result<#row> {
+                Ok(#row { #(#fields,)* })
+            }
+        }
+    }
+
+    fn store_read(&self, store: &Store) -> TokenStream {
+        let module = format_ident!("{}_sqlite", store.name);
+        quote!(super::#module::read)
+    }
+
+    fn body(
+        &self,
+        cx: &Context,
+        shape: &crate::build::queries::Shape,
+        rewritten: &crate::build::queries::text::Rewritten,
+        kind: crate::build::queries::Kind,
+    ) -> TokenStream {
+        use crate::build::queries::Kind;
+        let binds = rewritten.binds.iter().enumerate().map(|(i, p)| {
+            let param = &shape.params[*p];
+            let n = Literal::usize_unsuffixed(i + 1);
+            let name = ident(&param.name);
+            let field = Field {
+                nullable: false,
+                ..crate::build::codegen::queries::param_field(param)
+            };
+            let value = self::param(cx, &field, quote!(v));
+            if param.nullable {
+                quote! {
+                    match #name {
+                        Some(v) => stmt.raw_bind_parameter(#n, #value)?,
+                        None => stmt.raw_bind_parameter(#n, rusqlite::types::Null)?,
+                    }
+                }
+            } else {
+                quote! {
+                    let v = #name;
+                    stmt.raw_bind_parameter(#n, #value)?;
+                }
+            }
+        });
+        let stmt = if rewritten.binds.is_empty() {
+            format_ident!("_stmt")
+        } else {
+            format_ident!("stmt")
+        };
+        let bind = quote!(&move |#stmt: &mut rusqlite::Statement<'_>| { #(#binds)* Ok(()) });
+        match kind {
+            Kind::One => quote!(sq::one(conn, SQL, #bind, read)),
+            Kind::Many => quote!(sq::page(conn, SQL, #bind, 0, read)),
+            Kind::Exec => quote!(Ok(sq::execute(conn, SQL, #bind)? as u64)),
+        }
+    }
+}
+
+/// The custom queries' `impl QueryOps for Sqlite`.
+pub(crate) fn queries_impl(
+    cx: &Context,
+    schema: &crate::model::Schema,
+    queries: &[crate::build::codegen::queries::Generated<'_>],
+) -> TokenStream {
+    crate::build::codegen::queries::backend_module(cx, schema, queries, &Queries)
 }

@@ -2,11 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::backend::connect::Target;
-use crate::model::Catalog;
+use crate::backend::connect::{Introspected, Target};
 
 #[cfg(feature = "sqlite")]
-pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Catalog, String> {
+pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Introspected, String> {
     use rusqlite::{Connection, OpenFlags};
 
     let path = sqlite_path(&target.url, &target.base_dir);
@@ -19,17 +18,23 @@ pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Catalog, 
     let conn = Connection::open_with_flags(&path, flags)
         .map_err(|e| format!("cannot open SQLite database `{shown}`: {e}"))?;
     connected();
-    super::introspect::introspect(&conn, &target.tables()).map_err(|e| {
+    let catalog = super::introspect::introspect(&conn, &target.tables()).map_err(|e| {
         if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) {
             format!("`{shown}` is not an SQLite database")
         } else {
             format!("cannot read the schema of SQLite database `{shown}`: {e}")
         }
-    })
+    })?;
+    let described = target
+        .queries
+        .iter()
+        .map(|q| super::describe::describe(&conn, q))
+        .collect();
+    Ok(Introspected { catalog, described })
 }
 
 #[cfg(not(feature = "sqlite"))]
-pub(crate) fn catalog(_: &Target, _: &dyn Fn()) -> Result<Catalog, String> {
+pub(crate) fn catalog(_: &Target, _: &dyn Fn()) -> Result<Introspected, String> {
     Err(crate::backend::connect::missing_feature("sqlite"))
 }
 

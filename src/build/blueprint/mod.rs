@@ -39,6 +39,9 @@ pub struct Blueprint {
     pub database: Database,
     /// Where each part was declared, for diagnostics.
     pub spans: Spans,
+    /// `[queries] files`: the query files' glob patterns, relative to the blueprint,
+    /// each with where it was written.
+    pub queries: Vec<(String, Span)>,
 }
 
 /// The `[database]` section's build-time settings.
@@ -104,7 +107,8 @@ impl Spans {
     }
 }
 
-const TOP_KEYS: &[&str] = &["blueprint", "database", "stores", "rust"];
+const TOP_KEYS: &[&str] = &["blueprint", "database", "stores", "rust", "queries"];
+const QUERIES_KEYS: &[&str] = &["files"];
 const TOP_LATER: &[(&str, &str)] = &[];
 const RUST_KEYS: &[&str] = &["datetime"];
 const BLUEPRINT_KEYS: &[&str] = &["name", "description", "version"];
@@ -214,6 +218,11 @@ fn read_document(w: &mut Walker, doc: &DeTable<'_>, span: Span) -> Blueprint {
         backends = read_database_section(w, section, &mut database).unwrap_or(backends);
     }
 
+    let queries = doc
+        .get("queries")
+        .map(|section| read_queries_section(w, section))
+        .unwrap_or_default();
+
     let mut stores = Vec::new();
     let mut references = Vec::new();
     match doc.get("stores") {
@@ -269,7 +278,44 @@ fn read_document(w: &mut Walker, doc: &DeTable<'_>, span: Span) -> Blueprint {
         schema,
         database,
         spans,
+        queries,
     }
+}
+
+/// `[queries] files = ["queries/*.sql"]`.
+fn read_queries_section(w: &mut Walker, section: &Spanned<DeValue<'_>>) -> Vec<(String, Span)> {
+    let Some(table) = w.table(section, "`[queries]`") else {
+        return Vec::new();
+    };
+    w.check_keys(table, QUERIES_KEYS, &[], "in `[queries]`");
+    let Some(files) = table.get("files") else {
+        w.push(
+            Diagnostic::error(Some(section.span()), "`[queries]` has no `files`")
+                .help("list the query files: `files = [\"queries/*.sql\"]`, relative to the blueprint"),
+        );
+        return Vec::new();
+    };
+    let patterns = w
+        .string_array(files, "`[queries] files`")
+        .unwrap_or_default();
+    for (pattern, span) in &patterns {
+        if pattern.trim().is_empty() {
+            w.push(Diagnostic::error(
+                Some(span.clone()),
+                "an empty pattern in `[queries] files`",
+            ));
+        }
+    }
+    if !cfg!(feature = "queries") && !patterns.is_empty() {
+        w.push(
+            Diagnostic::error(
+                Some(files.span()),
+                "custom queries need storegen's `queries` feature",
+            )
+            .help("enable it where the build script uses storegen: `[build-dependencies] storegen = { ..., features = [\"codegen\", \"queries\"] }`"),
+        );
+    }
+    patterns
 }
 
 fn read_blueprint_section(

@@ -9,6 +9,7 @@
 
 mod enums;
 pub(crate) mod finders;
+pub(crate) mod queries;
 pub(crate) mod rust;
 mod schema_value;
 mod store;
@@ -215,18 +216,62 @@ fn required_features(schema: &Schema) -> Vec<&'static str> {
         if rust::overridden(field) {
             continue; // the application's own type
         }
-        needed.insert(match field.ty {
-            _ if field.ty.is_temporal() => match schema.datetime {
-                DateTimeCrate::Chrono => "chrono",
-                DateTimeCrate::Time => "time",
-            },
-            LogicalType::Uuid | LogicalType::UuidText => "uuid",
-            LogicalType::Json => "json",
-            LogicalType::Decimal { .. } => "decimal",
-            _ => continue,
-        });
+        needed.extend(type_feature(schema, &field.ty));
     }
     needed.into_iter().collect()
+}
+
+/// The runtime feature a logical type's Rust type needs, if any.
+fn type_feature(schema: &Schema, ty: &LogicalType) -> Option<&'static str> {
+    Some(match ty {
+        _ if ty.is_temporal() => match schema.datetime {
+            DateTimeCrate::Chrono => "chrono",
+            DateTimeCrate::Time => "time",
+        },
+        LogicalType::Uuid | LogicalType::UuidText => "uuid",
+        LogicalType::Json => "json",
+        LogicalType::Decimal { .. } => "decimal",
+        _ => return None,
+    })
+}
+
+/// The custom queries' part of the module, formatted: `pub mod queries`, each backend's
+/// `impl QueryOps`, and a check for each runtime feature their types need beyond the
+/// stores'.
+pub(crate) fn queries_part(
+    schema: &Schema,
+    generated: &[queries::Generated<'_>],
+) -> Result<String, String> {
+    if generated.is_empty() {
+        return Ok(String::new());
+    }
+    let cx = Context {
+        datetime: schema.datetime,
+    };
+    let have = required_features(schema);
+    let mut more: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    for g in generated {
+        let types = g
+            .shape
+            .params
+            .iter()
+            .map(|p| &p.ty)
+            .chain(g.shape.columns.iter().filter(|c| c.field.is_none()).map(|c| &c.ty));
+        more.extend(types.filter_map(|ty| type_feature(schema, ty)));
+    }
+    let checks = more.into_iter().filter(|f| !have.contains(f)).map(|feature| {
+        let check = quote::format_ident!("requires_{feature}");
+        quote! { ::storegen::__private::#check!(); }
+    });
+    let mut tokens = quote!(#(#checks)*);
+    tokens.extend(queries::module(&cx, schema, generated));
+    for backend in &schema.backends {
+        tokens.extend(backend.rules().queries_impl(&cx, schema, generated));
+    }
+    let file: syn::File = syn::parse2(rust::qualify_std(tokens)).map_err(|e| {
+        format!("storegen generated code that does not parse ({e}); please report this")
+    })?;
+    Ok(prettyplease::unparse(&file))
 }
 
 #[cfg(test)]
