@@ -458,7 +458,19 @@ impl crate::build::codegen::queries::Runner for Queries {
     fn read_fn(&self, _: &Context, columns: &[(Option<&Store>, Field)], row: &TokenStream) -> TokenStream {
         let fields = columns.iter().enumerate().map(|(i, (store, f))| {
             let name = ident(&f.name);
-            let value = read_column(*store, f, Literal::usize_unsuffixed(i));
+            let index = Literal::usize_unsuffixed(i);
+            let value = match (&f.ty, store) {
+                // Computed by the query: perhaps in floating point.
+                (LogicalType::Decimal { scale, .. }, None) => {
+                    let wrapper = quote!(::storegen::__private::sqlite::DecimalComputed<#scale>);
+                    if f.nullable {
+                        quote!(row.get::<_, Option<#wrapper>>(#index)?.map(|d| d.0))
+                    } else {
+                        quote!(row.get::<_, #wrapper>(#index)?.0)
+                    }
+                }
+                _ => read_column(*store, f, index),
+            };
             quote!(#name: #value)
         });
         quote! {

@@ -382,6 +382,43 @@ impl rusqlite::types::FromSql for DecimalText {
     }
 }
 
+/// A decimal a custom query computes: SQLite keeps decimals as text, but arithmetic and
+/// aggregates over them (`SUM`, `AVG`) answer in floating point. Text and integers are
+/// read exactly; a real is rounded to the declared scale (exact while the value has
+/// fewer than 15 significant digits).
+#[cfg(feature = "decimal")]
+#[doc(hidden)]
+pub struct DecimalComputed<const SCALE: u32>(pub rust_decimal::Decimal);
+
+#[cfg(feature = "decimal")]
+impl<const SCALE: u32> rusqlite::types::FromSql for DecimalComputed<SCALE> {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        use rusqlite::types::{FromSqlError, ValueRef};
+        match value {
+            ValueRef::Real(x) => rust_decimal::Decimal::from_f64_retain(x)
+                .map(|d| DecimalComputed(d.round_dp(SCALE).normalize_to_scale(SCALE)))
+                .ok_or_else(|| FromSqlError::Other(format!("{x} is not a decimal").into())),
+            other => DecimalText::column_result(other).map(|d| DecimalComputed(d.0)),
+        }
+    }
+}
+
+/// `value` with exactly `scale` digits after the point (`1.5` at scale 2: `1.50`).
+#[cfg(feature = "decimal")]
+trait ToScale {
+    fn normalize_to_scale(self, scale: u32) -> Self;
+}
+
+#[cfg(feature = "decimal")]
+impl ToScale for rust_decimal::Decimal {
+    fn normalize_to_scale(mut self, scale: u32) -> Self {
+        if self.scale() < scale {
+            self.rescale(scale);
+        }
+        self
+    }
+}
+
 /// A uuid field kept as text: its hyphenated lower-case form.
 #[cfg(feature = "uuid")]
 #[doc(hidden)]
