@@ -51,7 +51,10 @@ fn generated_code_matches_the_goldens_and_the_golden_crate_includes_each() {
     let code = std::fs::read_to_string(&generated.path).unwrap();
     assert_eq!(generated.name, "reports");
     assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
-    expectations.check(&root().join("fixtures/golden/src/generated/reports.rs"), &code);
+    expectations.check(
+        &root().join("fixtures/golden/src/generated/reports.rs"),
+        &code,
+    );
     modules.push("reports".into());
     // `types`: the application's own types that blueprints name with `rust = "..."`.
     // Linted for missing docs, as an application's public `db` module would be. The

@@ -32,6 +32,10 @@ pub(crate) struct Target {
 /// A query's statement as the backend prepares it, with its parameters' declared types
 /// (PostgreSQL prepares with them).
 #[derive(Debug, Clone)]
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
 pub(crate) struct ToDescribe {
     pub sql: String,
     pub params: Vec<Option<LogicalType>>,

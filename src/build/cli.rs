@@ -47,7 +47,7 @@ struct Failure {
     text: String,
     /// The blueprint's own diagnostics, when it was the blueprint that failed: `check
     /// --format json` lists them as entries.
-    report: Option<Report>,
+    report: Option<Box<Report>>,
     /// A JSON document: it goes to stdout whatever the outcome.
     json: bool,
 }
@@ -154,7 +154,7 @@ fn load(options: &Options) -> Result<Loaded, Failure> {
             Err(Failure {
                 code: 1,
                 text: report.render(),
-                report: Some(report),
+                report: Some(Box::new(report)),
                 json: false,
             })
         }
@@ -301,11 +301,7 @@ fn check(options: &Options, out: &mut dyn Write) -> Result<(), Failure> {
                 Some(report) => json_report(
                     "error",
                     None,
-                    &report
-                        .diagnostics
-                        .iter()
-                        .map(|d| (d, report))
-                        .collect::<Vec<_>>(),
+                    &report.all().map(|(r, d)| (d, r)).collect::<Vec<_>>(),
                     None,
                 ),
                 None => json_report(
@@ -427,7 +423,14 @@ fn prepare(options: &Options, out: &mut dyn Write) -> Result<(), Failure> {
     let (backend, introspected) = introspect_with(options, &loaded, &queries)?;
     let mut shapes = vec![None; queries.len()];
     let schema = &loaded.blueprint.schema;
-    validate::describe_live(schema, &queries, backend, &introspected, &mut found, &mut shapes);
+    validate::describe_live(
+        schema,
+        &queries,
+        backend,
+        &introspected,
+        &mut found,
+        &mut shapes,
+    );
     let path = snapshot_path(options, &loaded);
     // Another backend's descriptions of the same texts stay: `prepare` runs once per
     // database URL of a blueprint that lists several.
@@ -456,7 +459,7 @@ fn prepare(options: &Options, out: &mut dyn Write) -> Result<(), Failure> {
     }
     let catalog = introspected.catalog;
     let entries = validate::query_entries(&queries, backend, &shapes, old.as_ref());
-    let text = snapshot::render(schema, &catalog, &entries);
+    let text = snapshot::render_with_queries(schema, &catalog, &entries);
     super::write_if_changed(&path, &text).map_err(|e| fail(format!("error: {e}")))?;
     let drift = drift_diagnostics(&loaded.blueprint, &catalog);
     let errors = drift.iter().filter(|d| d.is_error()).count();

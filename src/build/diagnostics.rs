@@ -91,7 +91,11 @@ pub struct Report {
 
 impl Report {
     /// A report of `diagnostics` in the file shown as `path` with text `source`.
-    pub fn new(path: impl Into<String>, source: impl Into<String>, diagnostics: Vec<Diagnostic>) -> Report {
+    pub fn new(
+        path: impl Into<String>,
+        source: impl Into<String>,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Report {
         Report {
             path: path.into(),
             source: source.into(),
@@ -102,7 +106,8 @@ impl Report {
 
     /// Whether any diagnostic, here or in [`Report::also`], is an error.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error) || self.also.iter().any(Report::has_errors)
+        self.diagnostics.iter().any(Diagnostic::is_error)
+            || self.also.iter().any(Report::has_errors)
     }
 
     /// Every diagnostic with the report whose source it points into: this one's, then

@@ -186,7 +186,9 @@ impl Builder {
             path: path.clone(),
             source,
         })?;
-        let report = |diagnostics| BuildError::Blueprint(Report::new(shown.clone(), source.clone(), diagnostics));
+        let report = |diagnostics| {
+            BuildError::Blueprint(Report::new(shown.clone(), source.clone(), diagnostics))
+        };
         let (blueprint, mut diagnostics) = blueprint::parse(&source).map_err(report)?;
         let mut found = queries::Found::default();
         let files = queries::read_files(&blueprint.queries, &blueprint_dir, directives, &mut found);
@@ -261,7 +263,9 @@ impl Builder {
             .iter()
             .zip(&outcome.shapes)
             .filter_map(|(query, shape)| {
-                shape.as_ref().map(|shape| codegen::queries::Generated { query, shape })
+                shape
+                    .as_ref()
+                    .map(|shape| codegen::queries::Generated { query, shape })
             })
             .collect();
         code.push_str(

@@ -124,7 +124,10 @@ pub(crate) fn describe_live(
                     variant.name_place.file,
                     Diagnostic::error(
                         Some(span),
-                        format!("query `{}` doesn't prepare on {name}: {}", query.name, e.message),
+                        format!(
+                            "query `{}` doesn't prepare on {name}: {}",
+                            query.name, e.message
+                        ),
                     ),
                 );
             }
@@ -143,13 +146,7 @@ pub(crate) fn describe_live(
                     schema,
                 );
                 shapes[i] = resolve::resolve(
-                    query,
-                    backend,
-                    described,
-                    &inferred,
-                    &nullable,
-                    schema,
-                    found,
+                    query, backend, described, &inferred, &nullable, schema, found,
                 );
             }
         }
@@ -168,13 +165,19 @@ pub(crate) fn describe_from_snapshot(
     for (i, query) in queries.iter().enumerate() {
         let at = &query.variants[0].name_place;
         let error = |message: String| Diagnostic::error(Some(at.span.clone()), message);
-        let entries: Vec<&snapshot::QueryEntry> =
-            snap.queries.iter().filter(|e| e.name == query.name).collect();
+        let entries: Vec<&snapshot::QueryEntry> = snap
+            .queries
+            .iter()
+            .filter(|e| e.name == query.name)
+            .collect();
         if entries.is_empty() {
             found.at(
                 at,
-                error(format!("query `{}` is not in the snapshot `{shown}`", query.name))
-                    .help(REFRESH),
+                error(format!(
+                    "query `{}` is not in the snapshot `{shown}`",
+                    query.name
+                ))
+                .help(REFRESH),
             );
             continue;
         }
@@ -244,7 +247,10 @@ pub(crate) fn compare_with_snapshot(
     for (query, shape) in queries.iter().zip(shapes) {
         let Some(shape) = shape else { continue };
         for entry in &snap.queries {
-            if entry.name != query.name || entry.hash != query.hash || entry.backend == backend.name() {
+            if entry.name != query.name
+                || entry.hash != query.hash
+                || entry.backend == backend.name()
+            {
                 continue;
             }
             let (params, columns) = recorded::signature(shape, schema);
@@ -323,11 +329,24 @@ fn check_with(
         }
         (Validate::Live | Validate::Auto, Some((url, span))) => {
             let queries = |backend| statements(plan.queries, backend).1;
-            match live::introspect(url, plan.base_dir, &blueprint.schema, &blueprint.database, &queries) {
+            match live::introspect(
+                url,
+                plan.base_dir,
+                &blueprint.schema,
+                &blueprint.database,
+                &queries,
+            ) {
                 Ok((backend, introspected)) => {
                     let catalog = &introspected.catalog;
                     let drift = drift_diagnostics(blueprint, catalog);
-                    describe_live(&blueprint.schema, plan.queries, backend, &introspected, found, shapes);
+                    describe_live(
+                        &blueprint.schema,
+                        plan.queries,
+                        backend,
+                        &introspected,
+                        found,
+                        shapes,
+                    );
                     let old = match &plan.snapshot {
                         Some((path, shown, _)) if snapshot_exists => {
                             read_snapshot(path, shown, &mut out)
@@ -335,13 +354,21 @@ fn check_with(
                         _ => None,
                     };
                     if let Some(snap) = &old {
-                        compare_with_snapshot(&blueprint.schema, plan.queries, backend, snap, found, shapes);
+                        compare_with_snapshot(
+                            &blueprint.schema,
+                            plan.queries,
+                            backend,
+                            snap,
+                            found,
+                            shapes,
+                        );
                     }
                     let passed = !drift.iter().any(Diagnostic::is_error) && !found.has_errors();
                     out.extend(drift);
                     match (&plan.snapshot, &old) {
                         (Some(file), _) if plan.write_snapshot && passed => {
-                            let entries = query_entries(plan.queries, backend, shapes, old.as_ref());
+                            let entries =
+                                query_entries(plan.queries, backend, shapes, old.as_ref());
                             write_snapshot(plan, file, catalog, &entries, &mut out);
                         }
                         (Some(_), Some(snap)) => {
@@ -453,10 +480,15 @@ pub(crate) fn query_entries(
         .filter_map(|(q, s)| s.as_ref().map(|s| recorded::entry(q, backend, s)))
         .collect();
     if let Some(old) = old {
-        entries.extend(old.queries.iter().filter(|e| {
-            e.backend != backend.name()
-                && queries.iter().any(|q| q.name == e.name && q.hash == e.hash)
-        }).cloned());
+        entries.extend(
+            old.queries
+                .iter()
+                .filter(|e| {
+                    e.backend != backend.name()
+                        && queries.iter().any(|q| q.name == e.name && q.hash == e.hash)
+                })
+                .cloned(),
+        );
     }
     entries
 }
@@ -502,7 +534,7 @@ fn write_snapshot(
     queries: &[snapshot::QueryEntry],
     out: &mut Vec<Diagnostic>,
 ) {
-    let text = snapshot::render(&plan.blueprint.schema, catalog, queries);
+    let text = snapshot::render_with_queries(&plan.blueprint.schema, catalog, queries);
     match write_if_changed(path, &text) {
         Ok(true) => out.push(Diagnostic::warning(
             span.clone(),

@@ -160,6 +160,14 @@ tour! { conn =>
     let found = db::orders(&mut conn).patch(order.id, &paid)?;
     println!("marked order {} paid (row found: {found})", order.id);
 
+    // A query of our own (`queries.sql`), a join checked at build time like the stores.
+    let paid_orders = db::queries::paid_orders(&mut conn, true, 10)?;
+    let rows: Vec<(i64, &str, i64)> = paid_orders
+        .iter()
+        .map(|r| (r.id, r.customer.as_str(), r.total_cents))
+        .collect();
+    println!("paid orders with their customer (a join): {rows:?}");
+
     let items_before = db::order_items(&mut conn).count()?;
     let outcome: Result<(), AppError> = db::transaction(&mut conn, |tx| {
         db::order_items(tx).insert(&db::NewOrderItem {

@@ -41,6 +41,7 @@ fn assert_every_step(out: &str, backend: &str) {
         "Ann's first 2 of 4 orders: totals [1999, 500]",
         "and the next: totals [750, 1250]",
         "marked order 1 paid (row found: true)",
+        "paid orders with their customer (a join): [(1, \"Ann\", 1999)]",
         "transaction failed (Kettle is out of stock) and rolled back: order items 1 before, 1 after",
         "deleted Ann (true); her orders went with her (ON DELETE CASCADE): 0 orders left",
         "customers now: 5",

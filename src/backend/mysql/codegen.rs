@@ -453,7 +453,12 @@ impl crate::build::codegen::queries::Runner for Queries {
         }
     }
 
-    fn read_fn(&self, cx: &Context, columns: &[(Option<&Store>, Field)], row: &TokenStream) -> TokenStream {
+    fn read_fn(
+        &self,
+        cx: &Context,
+        columns: &[(Option<&Store>, Field)],
+        row: &TokenStream,
+    ) -> TokenStream {
         let fields = columns.iter().enumerate().map(|(i, (store, f))| {
             let name = ident(&f.name);
             let value = read_value(cx, *store, f, i);

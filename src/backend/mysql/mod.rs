@@ -27,10 +27,10 @@ pub const DIALECT: Dialect = Dialect {
 pub(crate) mod codegen;
 #[cfg(feature = "codegen")]
 mod connect;
-#[cfg(all(feature = "codegen", feature = "mysql"))]
-mod describe;
 #[cfg(feature = "codegen")]
 pub mod ddl;
+#[cfg(all(feature = "codegen", feature = "mysql"))]
+mod describe;
 #[cfg(feature = "mysql")]
 pub mod introspect;
 #[cfg(all(feature = "pool", feature = "mysql"))]

@@ -59,9 +59,11 @@ pub(crate) fn describe_all(
                     return Err(e);
                 };
                 let position = match db.position() {
-                    Some(postgres::error::ErrorPosition::Original(p)) => {
-                        query.sql.char_indices().nth((*p as usize).saturating_sub(1)).map(|(i, _)| i)
-                    }
+                    Some(postgres::error::ErrorPosition::Original(p)) => query
+                        .sql
+                        .char_indices()
+                        .nth((*p as usize).saturating_sub(1))
+                        .map(|(i, _)| i),
                     _ => None,
                 };
                 out.push(Err(DescribeError {
@@ -73,7 +75,12 @@ pub(crate) fn describe_all(
         }
     }
     let tables: Vec<u32> = {
-        let mut t: Vec<u32> = origins.iter().flatten().flatten().map(|(t, _)| *t).collect();
+        let mut t: Vec<u32> = origins
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|(t, _)| *t)
+            .collect();
         t.sort_unstable();
         t.dedup();
         t

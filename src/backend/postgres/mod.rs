@@ -23,10 +23,10 @@ pub const DIALECT: Dialect = Dialect {
 pub(crate) mod codegen;
 #[cfg(feature = "codegen")]
 mod connect;
-#[cfg(all(feature = "codegen", feature = "postgres"))]
-mod describe;
 #[cfg(feature = "codegen")]
 pub mod ddl;
+#[cfg(all(feature = "codegen", feature = "postgres"))]
+mod describe;
 #[cfg(feature = "postgres")]
 pub mod introspect;
 #[cfg(all(feature = "pool", feature = "postgres"))]

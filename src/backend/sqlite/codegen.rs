@@ -455,7 +455,12 @@ impl crate::build::codegen::queries::Runner for Queries {
         }
     }
 
-    fn read_fn(&self, _: &Context, columns: &[(Option<&Store>, Field)], row: &TokenStream) -> TokenStream {
+    fn read_fn(
+        &self,
+        _: &Context,
+        columns: &[(Option<&Store>, Field)],
+        row: &TokenStream,
+    ) -> TokenStream {
         let fields = columns.iter().enumerate().map(|(i, (store, f))| {
             let name = ident(&f.name);
             let index = Literal::usize_unsuffixed(i);

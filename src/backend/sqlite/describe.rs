@@ -29,17 +29,7 @@ pub(crate) fn describe(conn: &Connection, query: &ToDescribe) -> Result<Describe
         let name = stmt.column_name(i).map(str::to_owned).unwrap_or_default();
         // A table's column: where it comes from, its declared type, NOT NULL. An
         // expression has none of these.
-        let (origin, decl, not_null) = match stmt.column_metadata(i) {
-            Ok(Some((_, table, column, decl, _, not_null, _, _))) => (
-                Some((
-                    table.to_string_lossy().into_owned(),
-                    column.to_string_lossy().into_owned(),
-                )),
-                decl.map(|d| d.to_string_lossy().into_owned()),
-                Some(not_null),
-            ),
-            _ => (None, None, None),
-        };
+        let (origin, decl, not_null) = metadata(&stmt, i);
         columns.push(DescribedColumn {
             name,
             ty: decl.as_deref().and_then(affinity_type),
@@ -52,6 +42,34 @@ pub(crate) fn describe(conn: &Connection, query: &ToDescribe) -> Result<Describe
         params: vec![None; query.params.len()],
         columns,
     })
+}
+
+/// A result column's table and column, declared type and NOT NULL, when it comes
+/// straight from a table (SQLite's column metadata, built with the `queries` feature).
+#[cfg(feature = "queries")]
+fn metadata(
+    stmt: &rusqlite::Statement<'_>,
+    i: usize,
+) -> (Option<(String, String)>, Option<String>, Option<bool>) {
+    match stmt.column_metadata(i) {
+        Ok(Some((_, table, column, decl, _, not_null, _, _))) => (
+            Some((
+                table.to_string_lossy().into_owned(),
+                column.to_string_lossy().into_owned(),
+            )),
+            decl.map(|d| d.to_string_lossy().into_owned()),
+            Some(not_null),
+        ),
+        _ => (None, None, None),
+    }
+}
+
+#[cfg(not(feature = "queries"))]
+fn metadata(
+    _: &rusqlite::Statement<'_>,
+    _: usize,
+) -> (Option<(String, String)>, Option<String>, Option<bool>) {
+    (None, None, None)
 }
 
 /// The type a declared column type's affinity holds (SQLite's rules, in their order);

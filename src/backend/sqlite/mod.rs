@@ -24,10 +24,10 @@ pub const DIALECT: Dialect = Dialect {
 pub(crate) mod codegen;
 #[cfg(feature = "codegen")]
 mod connect;
-#[cfg(all(feature = "codegen", feature = "sqlite"))]
-mod describe;
 #[cfg(feature = "codegen")]
 pub mod ddl;
+#[cfg(all(feature = "codegen", feature = "sqlite"))]
+mod describe;
 #[cfg(feature = "sqlite")]
 pub mod introspect;
 #[cfg(feature = "sqlite")]

@@ -290,8 +290,9 @@ fn read_queries_section(w: &mut Walker, section: &Spanned<DeValue<'_>>) -> Vec<(
     w.check_keys(table, QUERIES_KEYS, &[], "in `[queries]`");
     let Some(files) = table.get("files") else {
         w.push(
-            Diagnostic::error(Some(section.span()), "`[queries]` has no `files`")
-                .help("list the query files: `files = [\"queries/*.sql\"]`, relative to the blueprint"),
+            Diagnostic::error(Some(section.span()), "`[queries]` has no `files`").help(
+                "list the query files: `files = [\"queries/*.sql\"]`, relative to the blueprint",
+            ),
         );
         return Vec::new();
     };

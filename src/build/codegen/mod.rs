@@ -251,18 +251,22 @@ pub(crate) fn queries_part(
     let have = required_features(schema);
     let mut more: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
     for g in generated {
-        let types = g
-            .shape
-            .params
-            .iter()
-            .map(|p| &p.ty)
-            .chain(g.shape.columns.iter().filter(|c| c.field.is_none()).map(|c| &c.ty));
+        let types = g.shape.params.iter().map(|p| &p.ty).chain(
+            g.shape
+                .columns
+                .iter()
+                .filter(|c| c.field.is_none())
+                .map(|c| &c.ty),
+        );
         more.extend(types.filter_map(|ty| type_feature(schema, ty)));
     }
-    let checks = more.into_iter().filter(|f| !have.contains(f)).map(|feature| {
-        let check = quote::format_ident!("requires_{feature}");
-        quote! { ::storegen::__private::#check!(); }
-    });
+    let checks = more
+        .into_iter()
+        .filter(|f| !have.contains(f))
+        .map(|feature| {
+            let check = quote::format_ident!("requires_{feature}");
+            quote! { ::storegen::__private::#check!(); }
+        });
     let mut tokens = quote!(#(#checks)*);
     tokens.extend(queries::module(&cx, schema, generated));
     for backend in &schema.backends {

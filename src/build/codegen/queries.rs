@@ -6,8 +6,8 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::rust::{Context, doc, ident, key_param_type, record_ident, rust_type, value_type};
-use crate::build::blueprint::names::camel_case;
 use crate::backend::BackendKind;
+use crate::build::blueprint::names::camel_case;
 use crate::build::queries::text::Rewritten;
 use crate::build::queries::{Column, Kind, Query, Shape, ShapeParam};
 use crate::model::{Field, LogicalType, Schema, Store};
@@ -135,7 +135,11 @@ pub(crate) fn module(cx: &Context, schema: &Schema, queries: &[Generated<'_>]) -
                             }
                             _ => value_type(cx, &field),
                         };
-                        let ty = if field.nullable { quote!(Option<#ty>) } else { ty };
+                        let ty = if field.nullable {
+                            quote!(Option<#ty>)
+                        } else {
+                            ty
+                        };
                         let name = ident(&c.name);
                         quote!(pub #name: #ty)
                     });
@@ -226,7 +230,12 @@ pub(crate) trait Runner {
     fn imports(&self) -> TokenStream;
 
     /// `fn read(row) -> Result<#row, Error>` reading `columns`, in order.
-    fn read_fn(&self, cx: &Context, columns: &[(Option<&Store>, Field)], row: &TokenStream) -> TokenStream;
+    fn read_fn(
+        &self,
+        cx: &Context,
+        columns: &[(Option<&Store>, Field)],
+        row: &TokenStream,
+    ) -> TokenStream;
 
     /// The path of a store's own `read` (for a query whose rows are its records).
     fn store_read(&self, store: &Store) -> TokenStream;
@@ -271,15 +280,21 @@ pub(crate) fn backend_module(
         let row = row_type(schema, g);
         let out = output(query.kind, &row);
         let sql = super::rust::raw_string(&rewritten.sql);
-        let reader = match (query.kind, shape.returns.as_deref().and_then(|s| schema.store(s))) {
+        let reader = match (
+            query.kind,
+            shape.returns.as_deref().and_then(|s| schema.store(s)),
+        ) {
             (Kind::Exec, _) => TokenStream::new(),
             (_, Some(store)) => {
                 let read = runner.store_read(store);
                 quote!(let read = #read;)
             }
             (_, None) => {
-                let columns: Vec<(Option<&Store>, Field)> =
-                    shape.columns.iter().map(|c| column_field(schema, c)).collect();
+                let columns: Vec<(Option<&Store>, Field)> = shape
+                    .columns
+                    .iter()
+                    .map(|c| column_field(schema, c))
+                    .collect();
                 runner.read_fn(cx, &columns, &row)
             }
         };

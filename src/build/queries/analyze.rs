@@ -73,7 +73,11 @@ pub(crate) fn outer_join_nullable(
 }
 
 #[cfg(not(feature = "queries"))]
-pub(crate) fn outer_join_nullable(_: &str, _: BackendKind, origins: &[Option<String>]) -> Vec<bool> {
+pub(crate) fn outer_join_nullable(
+    _: &str,
+    _: BackendKind,
+    origins: &[Option<String>],
+) -> Vec<bool> {
     vec![true; origins.len()]
 }
 
@@ -164,16 +168,17 @@ fn names(factor: &sqlparser::ast::TableFactor, out: &mut Relations) {
                 other => other.to_string(),
             });
             if let Some(table) = table {
-                out.aliases
-                    .push(alias.as_ref().map_or_else(|| table.clone(), |a| a.name.value.clone()));
+                out.aliases.push(
+                    alias
+                        .as_ref()
+                        .map_or_else(|| table.clone(), |a| a.name.value.clone()),
+                );
                 out.tables.push(table);
             }
         }
-        TableFactor::Derived { alias, .. } => {
-            if let Some(alias) = alias {
-                out.aliases.push(alias.name.value.clone());
-            }
-        }
+        TableFactor::Derived {
+            alias: Some(alias), ..
+        } => out.aliases.push(alias.name.value.clone()),
         TableFactor::NestedJoin {
             table_with_joins,
             alias,
@@ -225,7 +230,11 @@ mod tests {
     #[test]
     fn columns_of_an_outer_joined_table_may_be_null() {
         let sql = "SELECT i.id, u.email AS author_email, title FROM issues i LEFT JOIN users u ON u.id = i.author_id";
-        let origins = [Some("issues".into()), Some("users".into()), Some("issues".into())];
+        let origins = [
+            Some("issues".into()),
+            Some("users".into()),
+            Some("issues".into()),
+        ];
         assert_eq!(
             outer_join_nullable(sql, BackendKind::Postgres, &origins),
             [false, true, false]
@@ -297,7 +306,10 @@ pub(crate) fn infer_params(
         .ok()
         .and_then(|mut s| (!s.is_empty()).then(|| s.remove(0)));
     let scope = statement.as_ref().map(relations).unwrap_or_default();
-    let stores = Stores { schema, scope: &scope };
+    let stores = Stores {
+        schema,
+        scope: &scope,
+    };
 
     // Placeholder tokens, in order, each with its parameter.
     let mut positional = 0;
@@ -470,8 +482,10 @@ fn relations(statement: &sqlparser::ast::Statement) -> Vec<(String, String)> {
         Statement::Query(query) => all_relations(&query.body, &mut out),
         Statement::Update(update) => {
             from_relations(&update.table, &mut out);
-            if let Some(sqlparser::ast::UpdateTableFromKind::BeforeSet(from)
-            | sqlparser::ast::UpdateTableFromKind::AfterSet(from)) = &update.from
+            if let Some(
+                sqlparser::ast::UpdateTableFromKind::BeforeSet(from)
+                | sqlparser::ast::UpdateTableFromKind::AfterSet(from),
+            ) = &update.from
             {
                 for t in from {
                     from_relations(t, &mut out);
@@ -546,7 +560,8 @@ fn assignments(
 ) -> std::collections::HashMap<usize, (String, String)> {
     use sqlparser::ast::{AssignmentTarget, Expr, SetExpr, Statement, TableObject, Value};
     let mut out = std::collections::HashMap::new();
-    let placeholder = |e: &Expr| matches!(e, Expr::Value(v) if matches!(v.value, Value::Placeholder(_)));
+    let placeholder =
+        |e: &Expr| matches!(e, Expr::Value(v) if matches!(v.value, Value::Placeholder(_)));
     match statement {
         Statement::Update(update) => {
             let mut table = Relations::default();
@@ -627,7 +642,11 @@ impl Stores<'_> {
                 .stores
                 .iter()
                 .filter(|s| s.table.eq_ignore_ascii_case(table))
-                .find_map(|s| s.fields.iter().find(|f| f.column.eq_ignore_ascii_case(column)))
+                .find_map(|s| {
+                    s.fields
+                        .iter()
+                        .find(|f| f.column.eq_ignore_ascii_case(column))
+                })
         };
         if let Some(q) = qualifier {
             let table = self
@@ -644,10 +663,17 @@ impl Stores<'_> {
                 .schema
                 .stores
                 .iter()
-                .filter_map(|s| s.fields.iter().find(|f| f.column.eq_ignore_ascii_case(column)))
+                .filter_map(|s| {
+                    s.fields
+                        .iter()
+                        .find(|f| f.column.eq_ignore_ascii_case(column))
+                })
                 .collect();
         }
         let first = candidates.first()?;
-        candidates.iter().all(|f| f.ty == first.ty).then_some(*first)
+        candidates
+            .iter()
+            .all(|f| f.ty == first.ty)
+            .then_some(*first)
     }
 }

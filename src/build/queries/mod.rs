@@ -226,14 +226,12 @@ pub(crate) fn read_files(
         // A pattern without a wildcard names a file: its directory is watched through it.
         if paths.is_empty() {
             found.blueprint(
-                Diagnostic::error(
-                    Some(span.clone()),
-                    format!("`{pattern}` matches no file"),
-                )
-                .help(format!(
-                    "query files are found relative to the blueprint's folder (`{}`)",
-                    base_dir.display()
-                )),
+                Diagnostic::error(Some(span.clone()), format!("`{pattern}` matches no file")).help(
+                    format!(
+                        "query files are found relative to the blueprint's folder (`{}`)",
+                        base_dir.display()
+                    ),
+                ),
             );
             continue;
         }
@@ -299,7 +297,10 @@ fn header_field<'a>(comment: &'a str, field: &str) -> Option<(&'a str, usize)> {
     let rest_trimmed = rest_trimmed.strip_prefix(':')?;
     let offset = comment.len() - rest_trimmed.len();
     let value = rest_trimmed.trim_start();
-    Some((value.trim_end(), offset + (rest_trimmed.len() - value.len())))
+    Some((
+        value.trim_end(),
+        offset + (rest_trimmed.len() - value.len()),
+    ))
 }
 
 /// Reads every query of every file: headers, texts and parameters, with every problem a
@@ -353,7 +354,9 @@ fn parse_file(file: usize, source: &str, schema: &Schema, found: &mut Found) -> 
                             Some(name_span.clone()),
                             format!("query `{name}` has no kind"),
                         )
-                        .help(format!("write `-- name: {name} :many` (or `:one`, `:exec`)")),
+                        .help(format!(
+                            "write `-- name: {name} :many` (or `:one`, `:exec`)"
+                        )),
                     );
                     None
                 }
@@ -371,8 +374,11 @@ fn parse_file(file: usize, source: &str, schema: &Schema, found: &mut Found) -> 
             if name.is_empty() {
                 found.in_file(
                     file,
-                    Diagnostic::error(Some(start + lead..start + lead + trimmed.len()), "a `-- name:` line without a name")
-                        .help("write `-- name: <snake_case name> :many`"),
+                    Diagnostic::error(
+                        Some(start + lead..start + lead + trimmed.len()),
+                        "a `-- name:` line without a name",
+                    )
+                    .help("write `-- name: <snake_case name> :many`"),
                 );
             } else if !super::blueprint::names::is_snake_case(&name)
                 || super::blueprint::names::is_rust_keyword(&name)
@@ -499,7 +505,10 @@ fn header_line(
                     place: place(name_at..name_at + name_trimmed.len()),
                 });
             }
-            Err(message) => found.in_file(file, Diagnostic::error(Some(ty_span), message).help(TYPE_HELP)),
+            Err(message) => found.in_file(
+                file,
+                Diagnostic::error(Some(ty_span), message).help(TYPE_HELP),
+            ),
         }
         return;
     }
@@ -599,7 +608,12 @@ fn schema_enum(schema: &Schema, name: &str) -> Option<LogicalType> {
 
 /// Groups blocks by name into queries: one text for every backend and one per backend
 /// at most, all of one kind, using the same parameters.
-fn merge(blocks: Vec<Block>, files: &[QueryFile], schema: &Schema, found: &mut Found) -> Vec<Query> {
+fn merge(
+    blocks: Vec<Block>,
+    files: &[QueryFile],
+    schema: &Schema,
+    found: &mut Found,
+) -> Vec<Query> {
     let mut queries: Vec<Query> = Vec::new();
     let mut texts: Vec<String> = Vec::new();
     for block in blocks {
@@ -672,7 +686,9 @@ fn merge(blocks: Vec<Block>, files: &[QueryFile], schema: &Schema, found: &mut F
                     let first_at = if related.is_some() {
                         String::new()
                     } else {
-                        let shown = files.get(same.name_place.file).map_or("", |f| f.shown.as_str());
+                        let shown = files
+                            .get(same.name_place.file)
+                            .map_or("", |f| f.shown.as_str());
                         format!(" (first in `{shown}`)")
                     };
                     found.at(

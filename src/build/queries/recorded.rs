@@ -178,13 +178,42 @@ status = { type = "enum", values = ["open", "closed"] }
         let status = schema.stores[0].fields[1].ty.clone();
         let shape = Shape {
             params: vec![
-                ShapeParam { name: "status".into(), ty: status.clone(), nullable: false },
-                ShapeParam { name: "due".into(), ty: LogicalType::Date, nullable: true },
+                ShapeParam {
+                    name: "status".into(),
+                    ty: status.clone(),
+                    nullable: false,
+                },
+                ShapeParam {
+                    name: "due".into(),
+                    ty: LogicalType::Date,
+                    nullable: true,
+                },
             ],
             columns: vec![
-                Column { name: "id".into(), ty: LogicalType::Int64, nullable: false, field: Some(("issues".into(), "id".into())) },
-                Column { name: "total".into(), ty: LogicalType::Decimal { precision: 0, scale: 0 }, nullable: true, field: None },
-                Column { name: "money".into(), ty: LogicalType::Decimal { precision: 10, scale: 2 }, nullable: false, field: None },
+                Column {
+                    name: "id".into(),
+                    ty: LogicalType::Int64,
+                    nullable: false,
+                    field: Some(("issues".into(), "id".into())),
+                },
+                Column {
+                    name: "total".into(),
+                    ty: LogicalType::Decimal {
+                        precision: 0,
+                        scale: 0,
+                    },
+                    nullable: true,
+                    field: None,
+                },
+                Column {
+                    name: "money".into(),
+                    ty: LogicalType::Decimal {
+                        precision: 10,
+                        scale: 2,
+                    },
+                    nullable: false,
+                    field: None,
+                },
             ],
             returns: None,
         };
@@ -203,7 +232,11 @@ status = { type = "enum", values = ["open", "closed"] }
         assert_eq!(recorded.params, ["status: IssuesStatus", "due: date?"]);
         assert_eq!(
             recorded.columns,
-            ["id: int64 = issues.id", "total: decimal?", "money: decimal(10, 2)"]
+            [
+                "id: int64 = issues.id",
+                "total: decimal?",
+                "money: decimal(10, 2)"
+            ]
         );
         assert_eq!(super::shape(&recorded, schema), Ok(shape));
     }

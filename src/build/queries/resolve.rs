@@ -109,7 +109,11 @@ pub(crate) fn parse_alias(text: &str) -> Alias {
 /// `declared` without loss: the same Rust type, or how a backend keeps the declared one
 /// (MySQL's DATETIME for an instant, a uuid's bytes, an enum's or JSON's text, a bool's
 /// integer), or a wider integer or float.
-pub(crate) fn compatible(declared: &LogicalType, described: &LogicalType, backend: BackendKind) -> bool {
+pub(crate) fn compatible(
+    declared: &LogicalType,
+    described: &LogicalType,
+    backend: BackendKind,
+) -> bool {
     use LogicalType as T;
     let width = |t: &T| match t {
         T::Int16 | T::UInt16 => 16,
@@ -137,7 +141,10 @@ pub(crate) fn compatible(declared: &LogicalType, described: &LogicalType, backen
 }
 
 fn signed(ty: &LogicalType) -> bool {
-    !matches!(ty, LogicalType::UInt16 | LogicalType::UInt32 | LogicalType::UInt64)
+    !matches!(
+        ty,
+        LogicalType::UInt16 | LogicalType::UInt32 | LogicalType::UInt64
+    )
 }
 
 /// The query's shape from the backend's description; problems go to `found`.
@@ -263,7 +270,10 @@ pub(crate) fn resolve(
         let name = alias.name.clone();
         if !is_snake_case(&name) || is_rust_keyword(&name) {
             let help = if name.is_empty() || name.contains(['(', ' ', '*', '.']) {
-                format!("name it: `<expression> AS {}`", snake_case(&format!("column_{}", i + 1)))
+                format!(
+                    "name it: `<expression> AS {}`",
+                    snake_case(&format!("column_{}", i + 1))
+                )
             } else {
                 format!("name it in snake_case: `AS {}`", snake_case(&name))
             };
@@ -282,8 +292,11 @@ pub(crate) fn resolve(
         if columns.iter().any(|other| other.name == name) {
             found.at(
                 at,
-                error(format!("`{}` returns two columns named `{name}`", query.name))
-                    .help("give one of them another name with AS"),
+                error(format!(
+                    "`{}` returns two columns named `{name}`",
+                    query.name
+                ))
+                .help("give one of them another name with AS"),
             );
             continue;
         }
@@ -304,7 +317,10 @@ pub(crate) fn resolve(
                 if !rules.same_identifier(&store.table, table) {
                     return None;
                 }
-                let field = store.fields.iter().find(|f| rules.same_identifier(&f.column, column))?;
+                let field = store
+                    .fields
+                    .iter()
+                    .find(|f| rules.same_identifier(&f.column, column))?;
                 Some((store, field))
             })
         });
@@ -352,7 +368,9 @@ pub(crate) fn resolve(
                                 "it isn't a store's field, and the blueprint lists several backends ({backend_name} says `{}`)",
                                 c.sql_type
                             ),
-                            None if c.sql_type.is_empty() => format!("{backend_name} doesn't say its type"),
+                            None if c.sql_type.is_empty() => {
+                                format!("{backend_name} doesn't say its type")
+                            }
                             None => format!(
                                 "{backend_name} says `{}`, which is no type storegen reads",
                                 c.sql_type
@@ -414,7 +432,11 @@ fn returns_store(
         .iter()
         .find(|s| record_ident(s) == record || s.name == record)
     else {
-        let records: Vec<String> = schema.stores.iter().map(|s| record_ident(s).to_string()).collect();
+        let records: Vec<String> = schema
+            .stores
+            .iter()
+            .map(|s| record_ident(s).to_string())
+            .collect();
         found.at(
             place,
             Diagnostic::error(
@@ -441,7 +463,9 @@ fn returns_store(
             .position(|(a, b)| a != b)
             .unwrap_or(wanted.len().min(got.len()));
         let detail = match (wanted.get(first), got.get(first)) {
-            (Some(w), Some(g)) => format!("column {} is `{g}`, the record's field is `{w}`", first + 1),
+            (Some(w), Some(g)) => {
+                format!("column {} is `{g}`, the record's field is `{w}`", first + 1)
+            }
             (Some(w), None) => format!("the record's field `{w}` has no column"),
             (None, Some(g)) => format!("column `{g}` is not the record's"),
             (None, None) => String::new(),

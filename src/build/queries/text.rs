@@ -46,7 +46,9 @@ pub(crate) fn parameters(sql: &str, backslash_escapes: bool) -> Vec<Use> {
                 i = sql[i..].find('\n').map_or(bytes.len(), |n| i + n + 1);
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = sql[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 2);
+                i = sql[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |n| i + 2 + n + 2);
             }
             b'$' => i = skip_dollar_quoted(sql, i),
             b':' if bytes.get(i + 1) == Some(&b':') => {
@@ -203,7 +205,10 @@ mod tests {
             ["u"]
         );
         assert_eq!(names("SELECT 'it''s :no', :yes"), ["yes"]);
-        assert_eq!(names("SELECT $tag$ :no $tag$, $$ :no $$, $1, :yes"), ["yes"]);
+        assert_eq!(
+            names("SELECT $tag$ :no $tag$, $$ :no $$, $1, :yes"),
+            ["yes"]
+        );
         assert_eq!(names("SELECT arr[1:2], a:b, E'\\' :no', :yes"), ["yes"]);
         // MySQL: a backslash escapes a quote, `#` starts a comment.
         assert_eq!(
@@ -224,7 +229,10 @@ mod tests {
         assert_eq!(pg.sql, "SELECT * FROM t WHERE a = $1 OR b = $2 OR c = $1");
         assert_eq!(pg.binds, [0, 1]);
         let sqlite = rewrite(sql, &uses, index, &crate::backend::sqlite::DIALECT);
-        assert_eq!(sqlite.sql, "SELECT * FROM t WHERE a = ?1 OR b = ?2 OR c = ?1");
+        assert_eq!(
+            sqlite.sql,
+            "SELECT * FROM t WHERE a = ?1 OR b = ?2 OR c = ?1"
+        );
         let my = rewrite(sql, &uses, index, &crate::backend::mysql::DIALECT);
         assert_eq!(my.sql, "SELECT * FROM t WHERE a = ? OR b = ? OR c = ?");
         assert_eq!(my.binds, [0, 1, 0]);
