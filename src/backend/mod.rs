@@ -205,7 +205,7 @@ macro_rules! served_by_folder {
             schema: &crate::model::Schema,
             queries: &[crate::build::codegen::queries::Generated<'_>],
         ) -> proc_macro2::TokenStream {
-            codegen::queries_impl(cx, schema, queries)
+            crate::build::codegen::queries::backend_module(cx, schema, queries, &codegen::Queries)
         }
 
         #[cfg(feature = "codegen")]

@@ -439,7 +439,7 @@ pub(crate) fn enum_impls(ty: &proc_macro2::Ident) -> TokenStream {
 
 /// How MySQL's generated code runs the custom queries (prepared once per connection by
 /// the driver's statement cache, as the stores' are).
-struct Queries;
+pub(crate) struct Queries;
 
 impl crate::build::codegen::queries::Runner for Queries {
     fn backend(&self) -> crate::backend::BackendKind {
@@ -453,27 +453,12 @@ impl crate::build::codegen::queries::Runner for Queries {
         }
     }
 
-    fn read_fn(
-        &self,
-        cx: &Context,
-        columns: &[(Option<&Store>, Field)],
-        row: &TokenStream,
-    ) -> TokenStream {
-        let fields = columns.iter().enumerate().map(|(i, (store, f))| {
-            let name = ident(&f.name);
-            let value = read_value(cx, *store, f, i);
-            quote!(#name: #value)
-        });
-        quote! {
-            fn read(mut row: Row) -> Result<#row, Error> {
-                Ok(#row { #(#fields,)* })
-            }
-        }
+    fn read_head(&self, row: &TokenStream) -> TokenStream {
+        quote!(fn read(mut row: Row) -> Result<#row, Error>)
     }
 
-    fn store_read(&self, store: &Store) -> TokenStream {
-        let module = format_ident!("{}_mysql", store.name);
-        quote!(super::#module::read)
+    fn read_value(&self, cx: &Context, store: Option<&Store>, f: &Field, i: usize) -> TokenStream {
+        read_value(cx, store, f, i)
     }
 
     fn body(
@@ -506,13 +491,4 @@ impl crate::build::codegen::queries::Runner for Queries {
             Kind::Exec => quote!(Ok(conn.execute(SQL, #params)?.0)),
         }
     }
-}
-
-/// The custom queries' `impl QueryOps for Mysql`.
-pub(crate) fn queries_impl(
-    cx: &Context,
-    schema: &crate::model::Schema,
-    queries: &[crate::build::codegen::queries::Generated<'_>],
-) -> TokenStream {
-    crate::build::codegen::queries::backend_module(cx, schema, queries, &Queries)
 }

@@ -95,19 +95,14 @@ fn read_type(c: &mysql::Column) -> Option<LogicalType> {
         | MYSQL_TYPE_BLOB
         | MYSQL_TYPE_VAR_STRING
         | MYSQL_TYPE_STRING
-        | MYSQL_TYPE_VARCHAR
-            if binary =>
-        {
-            LogicalType::Bytes
+        | MYSQL_TYPE_VARCHAR => {
+            if binary {
+                LogicalType::Bytes
+            } else {
+                LogicalType::Text { max_length: None }
+            }
         }
-        MYSQL_TYPE_TINY_BLOB
-        | MYSQL_TYPE_MEDIUM_BLOB
-        | MYSQL_TYPE_LONG_BLOB
-        | MYSQL_TYPE_BLOB
-        | MYSQL_TYPE_VAR_STRING
-        | MYSQL_TYPE_STRING
-        | MYSQL_TYPE_VARCHAR
-        | MYSQL_TYPE_ENUM => LogicalType::Text { max_length: None },
+        MYSQL_TYPE_ENUM => LogicalType::Text { max_length: None },
         _ => return None,
     })
 }

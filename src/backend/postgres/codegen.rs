@@ -395,7 +395,7 @@ pub(crate) fn enum_impls(ty: &proc_macro2::Ident) -> TokenStream {
 
 /// How PostgreSQL's generated code runs the custom queries: prepared once per
 /// connection with the parameters' types, as the stores' statements are.
-struct Queries;
+pub(crate) struct Queries;
 
 impl crate::build::codegen::queries::Runner for Queries {
     fn backend(&self) -> crate::backend::BackendKind {
@@ -410,27 +410,12 @@ impl crate::build::codegen::queries::Runner for Queries {
         }
     }
 
-    fn read_fn(
-        &self,
-        _: &Context,
-        columns: &[(Option<&Store>, Field)],
-        row: &TokenStream,
-    ) -> TokenStream {
-        let fields = columns.iter().enumerate().map(|(i, (store, f))| {
-            let name = ident(&f.name);
-            let value = read_value(*store, f, i);
-            quote!(#name: #value)
-        });
-        quote! {
-            fn read(row: &Row) -> Result<#row, Error> {
-                Ok(#row { #(#fields,)* })
-            }
-        }
+    fn read_head(&self, row: &TokenStream) -> TokenStream {
+        quote!(fn read(row: &Row) -> Result<#row, Error>)
     }
 
-    fn store_read(&self, store: &Store) -> TokenStream {
-        let module = format_ident!("{}_postgres", store.name);
-        quote!(super::#module::read)
+    fn read_value(&self, _: &Context, store: Option<&Store>, f: &Field, i: usize) -> TokenStream {
+        read_value(store, f, i)
     }
 
     fn body(
@@ -454,13 +439,4 @@ impl crate::build::codegen::queries::Runner for Queries {
             Kind::Exec => quote!(conn.execute(SQL, #types, #values)),
         }
     }
-}
-
-/// The custom queries' `impl QueryOps for Postgres`.
-pub(crate) fn queries_impl(
-    cx: &Context,
-    schema: &crate::model::Schema,
-    queries: &[crate::build::codegen::queries::Generated<'_>],
-) -> TokenStream {
-    crate::build::codegen::queries::backend_module(cx, schema, queries, &Queries)
 }

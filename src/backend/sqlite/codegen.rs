@@ -441,7 +441,7 @@ pub(crate) fn enum_impls(ty: &proc_macro2::Ident) -> TokenStream {
 }
 
 /// How SQLite's generated code runs the custom queries.
-struct Queries;
+pub(crate) struct Queries;
 
 impl crate::build::codegen::queries::Runner for Queries {
     fn backend(&self) -> crate::backend::BackendKind {
@@ -455,39 +455,24 @@ impl crate::build::codegen::queries::Runner for Queries {
         }
     }
 
-    fn read_fn(
-        &self,
-        _: &Context,
-        columns: &[(Option<&Store>, Field)],
-        row: &TokenStream,
-    ) -> TokenStream {
-        let fields = columns.iter().enumerate().map(|(i, (store, f))| {
-            let name = ident(&f.name);
-            let index = Literal::usize_unsuffixed(i);
-            let value = match (&f.ty, store) {
-                // Computed by the query: perhaps in floating point.
-                (LogicalType::Decimal { scale, .. }, None) => {
-                    let wrapper = quote!(::storegen::__private::sqlite::DecimalComputed<#scale>);
-                    if f.nullable {
-                        quote!(row.get::<_, Option<#wrapper>>(#index)?.map(|d| d.0))
-                    } else {
-                        quote!(row.get::<_, #wrapper>(#index)?.0)
-                    }
-                }
-                _ => read_column(*store, f, index),
-            };
-            quote!(#name: #value)
-        });
-        quote! {
-            fn read(row: &Row<'_>) -> rusqlite::Result<#row> {
-                Ok(#row { #(#fields,)* })
-            }
-        }
+    fn read_head(&self, row: &TokenStream) -> TokenStream {
+        quote!(fn read(row: &Row<'_>) -> rusqlite::Result<#row>)
     }
 
-    fn store_read(&self, store: &Store) -> TokenStream {
-        let module = format_ident!("{}_sqlite", store.name);
-        quote!(super::#module::read)
+    fn read_value(&self, _: &Context, store: Option<&Store>, f: &Field, i: usize) -> TokenStream {
+        let index = Literal::usize_unsuffixed(i);
+        match (&f.ty, store) {
+            // Computed by the query: perhaps in floating point.
+            (LogicalType::Decimal { scale, .. }, None) => {
+                let wrapper = quote!(::storegen::__private::sqlite::DecimalComputed<#scale>);
+                if f.nullable {
+                    quote!(row.get::<_, Option<#wrapper>>(#index)?.map(|d| d.0))
+                } else {
+                    quote!(row.get::<_, #wrapper>(#index)?.0)
+                }
+            }
+            _ => read_column(store, f, index),
+        }
     }
 
     fn body(
@@ -533,13 +518,4 @@ impl crate::build::codegen::queries::Runner for Queries {
             Kind::Exec => quote!(Ok(sq::execute(conn, SQL, #bind)? as u64)),
         }
     }
-}
-
-/// The custom queries' `impl QueryOps for Sqlite`.
-pub(crate) fn queries_impl(
-    cx: &Context,
-    schema: &crate::model::Schema,
-    queries: &[crate::build::codegen::queries::Generated<'_>],
-) -> TokenStream {
-    crate::build::codegen::queries::backend_module(cx, schema, queries, &Queries)
 }

@@ -10,7 +10,7 @@ mod defaults;
 mod fields;
 mod keys;
 mod rules;
-mod types;
+pub(crate) mod types;
 pub(crate) use types::enum_variant;
 pub(crate) mod names;
 mod value;

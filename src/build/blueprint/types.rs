@@ -33,6 +33,28 @@ pub(super) const SUPPORTED_TYPES: &[&str] = &[
     "enum",
 ];
 
+/// The logical type a type name alone says (no precision, values or storage): `int64`,
+/// `text`, `uuid` (binary), `timestamp_tz`, …
+pub(crate) fn simple_type(name: &str) -> Option<LogicalType> {
+    Some(match name {
+        "bool" => LogicalType::Bool,
+        "int16" => LogicalType::Int16,
+        "int32" => LogicalType::Int32,
+        "int64" => LogicalType::Int64,
+        "float32" => LogicalType::Float32,
+        "float64" => LogicalType::Float64,
+        "text" => LogicalType::Text { max_length: None },
+        "bytes" => LogicalType::Bytes,
+        "uuid" => LogicalType::Uuid,
+        "json" => LogicalType::Json,
+        "date" => LogicalType::Date,
+        "time" => LogicalType::Time,
+        "timestamp" => LogicalType::Timestamp,
+        "timestamp_tz" => LogicalType::TimestampTz,
+        _ => return None,
+    })
+}
+
 pub(super) fn parse_type(
     w: &mut Walker,
     name: &str,
@@ -42,14 +64,6 @@ pub(super) fn parse_type(
     enum_name: &str,
 ) -> Option<LogicalType> {
     let ty = match name {
-        "bool" => LogicalType::Bool,
-        "int16" => LogicalType::Int16,
-        "int32" => LogicalType::Int32,
-        "int64" => LogicalType::Int64,
-        "float32" => LogicalType::Float32,
-        "float64" => LogicalType::Float64,
-        "text" => LogicalType::Text { max_length: None },
-        "bytes" => LogicalType::Bytes,
         "uuid" => match table.and_then(|t| t.get("storage")) {
             None => LogicalType::Uuid,
             Some(v) => match w.string(v, &format!("{context}: `storage`"))?.as_str() {
@@ -66,13 +80,9 @@ pub(super) fn parse_type(
                 }
             },
         },
-        "json" => LogicalType::Json,
         "decimal" => return read_decimal(w, span, context, table),
         "enum" => return read_enum(w, span, context, table, enum_name),
-        "date" => LogicalType::Date,
-        "time" => LogicalType::Time,
-        "timestamp" => LogicalType::Timestamp,
-        "timestamp_tz" => LogicalType::TimestampTz,
+        simple if let Some(ty) = simple_type(simple) => ty,
         unknown => {
             w.unknown_name(
                 span,

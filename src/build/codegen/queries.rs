@@ -229,16 +229,17 @@ pub(crate) trait Runner {
     /// The `use` lines its module needs.
     fn imports(&self) -> TokenStream;
 
-    /// `fn read(row) -> Result<#row, Error>` reading `columns`, in order.
-    fn read_fn(
+    /// The head of the row reader: `fn read(row: …) -> Result<#row, Error>`.
+    fn read_head(&self, row: &TokenStream) -> TokenStream;
+
+    /// Column `i` of `row` read into `field` (a store's, or made for the column).
+    fn read_value(
         &self,
         cx: &Context,
-        columns: &[(Option<&Store>, Field)],
-        row: &TokenStream,
+        store: Option<&Store>,
+        field: &Field,
+        i: usize,
     ) -> TokenStream;
-
-    /// The path of a store's own `read` (for a query whose rows are its records).
-    fn store_read(&self, store: &Store) -> TokenStream;
 
     /// The body that binds the parameters and runs `SQL`, reading rows with `read`.
     fn body(&self, cx: &Context, shape: &Shape, rewritten: &Rewritten, kind: Kind) -> TokenStream;
@@ -285,17 +286,23 @@ pub(crate) fn backend_module(
             shape.returns.as_deref().and_then(|s| schema.store(s)),
         ) {
             (Kind::Exec, _) => TokenStream::new(),
+            // The store's own reader, in its backend module `<store>_<backend>`.
             (_, Some(store)) => {
-                let read = runner.store_read(store);
-                quote!(let read = #read;)
+                let module = format_ident!("{}_{}", store.name, backend.name());
+                quote!(let read = super::#module::read;)
             }
             (_, None) => {
-                let columns: Vec<(Option<&Store>, Field)> = shape
-                    .columns
-                    .iter()
-                    .map(|c| column_field(schema, c))
-                    .collect();
-                runner.read_fn(cx, &columns, &row)
+                let fields = shape.columns.iter().enumerate().map(|(i, c)| {
+                    let (store, field) = column_field(schema, c);
+                    let (name, value) = (ident(&c.name), runner.read_value(cx, store, &field, i));
+                    quote!(#name: #value)
+                });
+                let head = runner.read_head(&row);
+                quote! {
+                    #head {
+                        Ok(#row { #(#fields,)* })
+                    }
+                }
             }
         };
         let body = runner.body(cx, shape, &rewritten, query.kind);

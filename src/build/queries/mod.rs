@@ -544,20 +544,7 @@ pub(crate) fn parse_declared(text: &str, schema: &Schema) -> Result<Declared, St
         None => (text.trim(), false),
     };
     let ty = match text {
-        "bool" => LogicalType::Bool,
-        "int16" => LogicalType::Int16,
-        "int32" => LogicalType::Int32,
-        "int64" => LogicalType::Int64,
-        "float32" => LogicalType::Float32,
-        "float64" => LogicalType::Float64,
-        "text" => LogicalType::Text { max_length: None },
-        "bytes" => LogicalType::Bytes,
-        "date" => LogicalType::Date,
-        "time" => LogicalType::Time,
-        "timestamp" => LogicalType::Timestamp,
-        "timestamp_tz" => LogicalType::TimestampTz,
-        "uuid" => LogicalType::Uuid,
-        "json" => LogicalType::Json,
+        simple if let Some(ty) = super::blueprint::types::simple_type(simple) => ty,
         "" => return Err("a declaration without a type".into()),
         other => {
             if let Some(args) = other
