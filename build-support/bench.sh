@@ -22,4 +22,8 @@ out=build-support/bench/RESULTS.md
     echo "### Build script: generation and validation (5 runs, medians)"
     echo
     "$bench" build-cost
+    echo
+    echo "### Build script: custom queries (5 runs, medians)"
+    echo
+    "$bench" query-cost
 } | tee "$out"

@@ -318,3 +318,131 @@ fn compile_cost(dir: &Path) {
         );
     }
 }
+
+/// A blueprint of two stores with `queries` custom queries in one file beside it:
+/// joins (one outer), aggregates, lookups and updates, each of its own text.
+fn query_project(dir: &Path, queries: usize) -> PathBuf {
+    let folder = dir.join(format!("queries-{queries}"));
+    std::fs::create_dir_all(&folder).unwrap();
+    let blueprint = "[blueprint]\nname = \"many_queries\"\n\n[database]\nbackends = [\"sqlite\", \"postgres\", \"mysql\"]\n\n[queries]\nfiles = [\"queries.sql\"]\n\n\
+        [stores.members]\nrecord = \"Member\"\n[stores.members.fields]\nid = { type = \"int64\", primary_key = true, generated = true }\nemail = { type = \"text\", max_length = 200 }\njoined = \"timestamp_tz\"\n\n\
+        [stores.tickets]\nrecord = \"Ticket\"\n[stores.tickets.fields]\nid = { type = \"int64\", primary_key = true, generated = true }\nauthor_id = { type = \"int64\", references = \"members.id\" }\nstatus = { type = \"enum\", values = [\"open\", \"closed\"], enum_name = \"Status\" }\ntitle = \"text\"\nestimate = { type = \"decimal\", precision = 10, scale = 2, nullable = true }\n\n[[stores.tickets.indexes]]\nfields = [\"author_id\"]\n";
+    let path = folder.join("blueprint.toml");
+    std::fs::write(&path, blueprint).unwrap();
+    let mut sql = String::new();
+    for i in 0..queries {
+        let text = match i % 4 {
+            0 => format!(
+                "-- name: q{i} :many\n-- Tickets with their author, a page.\nSELECT t.id, t.title, m.email AS author FROM tickets t LEFT JOIN members m ON m.id = t.author_id WHERE t.status = :status AND t.id > {i} ORDER BY t.id LIMIT :limit;\n\n"
+            ),
+            1 => format!(
+                "-- name: q{i} :many\nSELECT t.author_id, COUNT(*) AS \"n!: int64\", SUM(t.estimate) AS \"total: decimal(12, 2)\" FROM tickets t WHERE t.id > :min AND {i} = {i} GROUP BY t.author_id;\n\n"
+            ),
+            2 => format!(
+                "-- name: q{i} :exec\nUPDATE tickets SET title = :title WHERE id = :id AND {i} = {i};\n\n"
+            ),
+            _ => format!(
+                "-- name: q{i} :one\nSELECT id, email, joined FROM members WHERE email = :email AND {i} = {i};\n\n"
+            ),
+        };
+        sql.push_str(&text);
+    }
+    std::fs::write(folder.join("queries.sql"), sql).unwrap();
+    path
+}
+
+/// Build-script cost of custom queries: 10, 100 and 500 queries checked and generated
+/// against each live backend (one connection) and from a snapshot.
+pub fn queries() {
+    use storegen::mysql::prelude::Queryable;
+
+    let dir = std::env::temp_dir().join(format!("storegen-bench-queries-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    println!(
+        "| queries | validated against | time (median) | spread (min–max) | per query | peak memory |"
+    );
+    println!("|---|---|---|---|---|---|");
+    let mut pg_admin =
+        storegen::postgres::Client::connect(crate::PG_URL, storegen::postgres::NoTls).ok();
+    let mut my_admin =
+        storegen::mysql::Conn::new(storegen::mysql::Opts::from_url(crate::MYSQL_URL).unwrap()).ok();
+    for count in [10, 100, 500] {
+        let path = query_project(&dir, count);
+        let (parsed, _) =
+            storegen::build::blueprint::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let ddl = |backend| storegen::build::diff::ddl(&parsed.schema, backend);
+        let row = |target: &str, (median, min, max, peak): (f64, f64, f64, f64)| {
+            println!(
+                "| {count} | {target} | {:.0} ms | {:.0}–{:.0} ms | {:.2} ms | {peak:.0} MiB |",
+                median * 1e3,
+                min * 1e3,
+                max * 1e3,
+                median * 1e3 / count as f64
+            );
+        };
+        let db = dir.join(format!("queries-{count}.db"));
+        storegen::rusqlite::Connection::open(&db)
+            .unwrap()
+            .execute_batch(&ddl(storegen::BackendKind::Sqlite))
+            .unwrap();
+        let sqlite_url = format!("sqlite:{}", db.display());
+        row("SQLite file", generations(&path, &sqlite_url, || {}));
+        let snapshot = dir.join(format!("queries-{count}.snapshot.toml"));
+        let code = storegen::build::cli::run(
+            vec![
+                "prepare".into(),
+                "--blueprint".into(),
+                path.clone().into(),
+                "--database".into(),
+                sqlite_url.clone().into(),
+                "--snapshot".into(),
+                snapshot.clone().into(),
+            ],
+            &mut Vec::new(),
+            &mut std::io::stderr(),
+        );
+        assert_eq!(code, 0);
+        row(
+            "snapshot",
+            generations(&path, &format!("snapshot:{}", snapshot.display()), || {}),
+        );
+        if let Some(admin) = pg_admin.as_mut() {
+            let name = format!("storegen_bench_queries_{count}");
+            admin
+                .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+                .unwrap();
+            admin
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .unwrap();
+            let url = format!("postgres://postgres@127.0.0.1:5432/{name}");
+            storegen::postgres::Client::connect(&url, storegen::postgres::NoTls)
+                .unwrap()
+                .batch_execute(&ddl(storegen::BackendKind::Postgres))
+                .unwrap();
+            row("PostgreSQL", generations(&path, &url, || {}));
+            admin
+                .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+                .unwrap();
+        }
+        if let Some(admin) = my_admin.as_mut() {
+            let name = format!("storegen_bench_queries_{count}");
+            admin
+                .query_drop(format!("DROP DATABASE IF EXISTS {name}"))
+                .unwrap();
+            admin.query_drop(format!("CREATE DATABASE {name}")).unwrap();
+            let url = format!("mysql://root@127.0.0.1:3306/{name}");
+            let mut conn =
+                storegen::mysql::Conn::new(storegen::mysql::Opts::from_url(&url).unwrap()).unwrap();
+            for statement in ddl(storegen::BackendKind::Mysql)
+                .split(";\n")
+                .filter(|s| !s.trim().is_empty())
+            {
+                conn.query_drop(statement).unwrap();
+            }
+            drop(conn);
+            row("MariaDB", generations(&path, &url, || {}));
+            admin.query_drop(format!("DROP DATABASE {name}")).unwrap();
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

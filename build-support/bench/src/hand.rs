@@ -3,17 +3,24 @@
 //! transaction, as multi-row inserts of 1,000 rows on the servers.
 
 use crate::Side;
+use crate::db::queries::CustomerOrdersRow as CustomerOrder;
 use crate::db::{Customer, Item, NewItem, Order};
 
 const COLUMNS: &str = "id, name, qty, price, note";
 const BY_EMAIL: &str = "SELECT id, email, name FROM customers WHERE email = ";
 const ORDERS_OF: &str = "SELECT id, customer_id, placed, total FROM orders WHERE customer_id = ";
 const ORDERS_ORDER: &str = " ORDER BY placed DESC, id DESC LIMIT ";
+/// The custom query, as a developer writes it for each driver.
+const JOIN: &str = "SELECT o.id, o.total, c.email FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.customer_id = ";
+const JOIN_ORDER: &str = " ORDER BY o.id LIMIT ";
 
 pub mod sqlite {
     use storegen::rusqlite::{Connection, Row, params};
 
-    use super::{BY_EMAIL, COLUMNS, Customer, Item, NewItem, ORDERS_OF, ORDERS_ORDER, Order, Side};
+    use super::{
+        BY_EMAIL, COLUMNS, Customer, Item, JOIN, JOIN_ORDER, NewItem, ORDERS_OF, ORDERS_ORDER,
+    };
+    use super::{CustomerOrder, Order, Side};
     use crate::Shared;
 
     pub struct Hand {
@@ -147,6 +154,25 @@ pub mod sqlite {
                 .unwrap();
             assert_eq!(stmt.execute(params![qty, id]).unwrap(), 1);
         }
+
+        fn customer_orders(&mut self, customer: i64, limit: u32) {
+            let conn = self.conn.borrow();
+            let mut stmt = conn
+                .prepare_cached(&format!("{JOIN}?1{JOIN_ORDER}?2"))
+                .unwrap();
+            let rows: Vec<CustomerOrder> = stmt
+                .query_map(params![customer, limit], |r| {
+                    Ok(CustomerOrder {
+                        id: r.get(0)?,
+                        total: r.get(1)?,
+                        email: r.get(2)?,
+                    })
+                })
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert_eq!(rows.len(), limit as usize);
+        }
     }
 }
 
@@ -175,8 +201,8 @@ pub mod postgres {
     use storegen::postgres::types::ToSql;
     use storegen::postgres::{Client, Row, Statement};
 
-    use super::{BY_EMAIL, COLUMNS, Customer, Item, NewItem, ORDERS_OF, ORDERS_ORDER, Order};
-    use super::{Side, values};
+    use super::{BY_EMAIL, COLUMNS, Customer, Item, JOIN, JOIN_ORDER, NewItem, ORDERS_OF};
+    use super::{CustomerOrder, ORDERS_ORDER, Order, Side, values};
     use crate::Shared;
 
     pub struct Hand {
@@ -190,6 +216,7 @@ pub mod postgres {
         by_email: Statement,
         orders_of: Statement,
         patch_qty: Statement,
+        customer_orders: Statement,
     }
 
     impl Hand {
@@ -215,6 +242,7 @@ pub mod postgres {
             let by_email = prepare(&format!("{BY_EMAIL}$1"));
             let orders_of = prepare(&format!("{ORDERS_OF}$1{ORDERS_ORDER}$2"));
             let patch_qty = prepare("UPDATE items SET qty = $1 WHERE id = $2");
+            let customer_orders = prepare(&format!("{JOIN}$1{JOIN_ORDER}$2"));
             Hand {
                 client,
                 get,
@@ -226,6 +254,7 @@ pub mod postgres {
                 by_email,
                 orders_of,
                 patch_qty,
+                customer_orders,
             }
         }
     }
@@ -342,6 +371,20 @@ pub mod postgres {
                 .unwrap();
             assert_eq!(n, 1);
         }
+
+        fn customer_orders(&mut self, customer: i64, limit: u32) {
+            let rows: Vec<CustomerOrder> = client(&self.client)
+                .query(&self.customer_orders, &[&customer, &i64::from(limit)])
+                .unwrap()
+                .iter()
+                .map(|row| CustomerOrder {
+                    id: row.get(0),
+                    total: row.get(1),
+                    email: row.get(2),
+                })
+                .collect();
+            assert_eq!(rows.len(), limit as usize);
+        }
     }
 }
 
@@ -349,8 +392,8 @@ pub mod mysql {
     use storegen::mysql::prelude::Queryable;
     use storegen::mysql::{Conn, Statement, Value};
 
-    use super::{BY_EMAIL, COLUMNS, Customer, Item, NewItem, ORDERS_OF, ORDERS_ORDER, Order};
-    use super::{Side, values};
+    use super::{BY_EMAIL, COLUMNS, Customer, Item, JOIN, JOIN_ORDER, NewItem, ORDERS_OF};
+    use super::{CustomerOrder, ORDERS_ORDER, Order, Side, values};
     use crate::Shared;
 
     type Row = (i64, String, i32, f64, Option<String>);
@@ -366,6 +409,7 @@ pub mod mysql {
         by_email: Statement,
         orders_of: Statement,
         patch_qty: Statement,
+        customer_orders: Statement,
     }
 
     impl Hand {
@@ -390,6 +434,7 @@ pub mod mysql {
             let by_email = prepare(&format!("{BY_EMAIL}?"));
             let orders_of = prepare(&format!("{ORDERS_OF}?{ORDERS_ORDER}?"));
             let patch_qty = prepare("UPDATE items SET qty = ? WHERE id = ?");
+            let customer_orders = prepare(&format!("{JOIN}?{JOIN_ORDER}?"));
             Hand {
                 conn,
                 get,
@@ -401,6 +446,7 @@ pub mod mysql {
                 by_email,
                 orders_of,
                 patch_qty,
+                customer_orders,
             }
         }
     }
@@ -516,6 +562,19 @@ pub mod mysql {
             // Rows found, as the generated side counts them (storegen's connections and
             // this one both ask for found rows).
             assert!(conn.affected_rows() <= 1);
+        }
+
+        fn customer_orders(&mut self, customer: i64, limit: u32) {
+            let rows: Vec<CustomerOrder> = self
+                .conn
+                .borrow_mut()
+                .exec_map(
+                    &self.customer_orders,
+                    (customer, limit),
+                    |(id, total, email)| CustomerOrder { id, total, email },
+                )
+                .unwrap();
+            assert_eq!(rows.len(), limit as usize);
         }
     }
 }

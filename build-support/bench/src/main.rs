@@ -8,6 +8,7 @@
 //!   `build-cost`, which runs it in a child process to read its peak memory.
 //! - `build-cost`: generation time, peak memory and catalog round trips for blueprints
 //!   of 10, 100 and 1,000 stores, against SQLite, PostgreSQL, MariaDB and a snapshot.
+//! - `query-cost`: the same for 10, 100 and 500 custom queries.
 
 mod build_cost;
 mod hand;
@@ -27,9 +28,10 @@ fn main() {
         Some("runtime") => runtime(args.get(1).and_then(|r| r.parse().ok()).unwrap_or(41)),
         Some("generate") => build_cost::child(&args[1], &args[2]),
         Some("build-cost") => build_cost::run(),
+        Some("query-cost") => build_cost::queries(),
         _ => {
             eprintln!(
-                "usage: storegen-bench runtime [rounds] | build-cost | generate <blueprint> <url>"
+                "usage: storegen-bench runtime [rounds] | build-cost | query-cost | generate <blueprint> <url>"
             );
             std::process::exit(2);
         }
@@ -121,6 +123,8 @@ trait Side {
     fn orders_of(&mut self, customer: i64, limit: u32);
     /// One field of an item, without reading it.
     fn patch_qty(&mut self, id: i64, qty: i32);
+    /// A custom query: a customer's first orders with the customer's email, a join.
+    fn customer_orders(&mut self, customer: i64, limit: u32);
 }
 
 /// One connection both sides share: on two cores, where the client and the server
@@ -165,6 +169,11 @@ macro_rules! generated_side {
             fn patch_qty(&mut self, id: i64, qty: i32) {
                 let patch = db::ItemPatch { qty: Some(qty), ..Default::default() };
                 assert!(db::items(&mut *self.0.borrow_mut()).patch(id, &patch).unwrap());
+            }
+            fn customer_orders(&mut self, customer: i64, limit: u32) {
+                let rows = db::queries::customer_orders(&mut *self.0.borrow_mut(), customer, i64::from(limit))
+                    .unwrap();
+                assert_eq!(rows.len(), limit as usize);
             }
         }
     )*};
@@ -274,6 +283,11 @@ fn ops<'a>(generated: &'a mut dyn Side, hand: &'a mut dyn Side) -> Vec<Op<'a>> {
             "patch one field",
             100,
             Rc::new(|s, n| (0..n).for_each(|i| s.patch_qty(i64::from(i % 1_000) + 1, i as i32))),
+        ),
+        op(
+            "custom query: a join, 20 rows",
+            100,
+            Rc::new(|s, n| (0..n).for_each(|i| s.customer_orders(i64::from(i % 1_000) + 1, 20))),
         ),
     ]
 }
