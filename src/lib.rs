@@ -19,7 +19,8 @@
 //! mod db { include!(concat!(env!("OUT_DIR"), "/shop.rs")); }
 //! ```
 //!
-//! Features: `codegen` (the build side), `sqlite`, `postgres`, `mysql` (backends).
+//! Features: `codegen` (the build side), `queries` (custom SQL queries, on the build
+//! side), `sqlite`, `postgres`, `mysql` (backends).
 //! The README has the blueprint reference and the type-mapping table.
 
 #![forbid(unsafe_code)]

@@ -214,8 +214,13 @@ fn prepare(blueprint: &Path, snapshot: &Path, url: &str) {
 
 #[test]
 fn the_committed_snapshots_are_what_prepare_writes_against_the_three_backends() {
-    // The reports golden, and the quickstart.
-    for (folder, queries) in [("fixtures/golden/queries", 12), ("examples/quickstart", 1)] {
+    // The reports golden, the quickstart and the benchmark.
+    let committed = [
+        ("fixtures/golden/queries", 13),
+        ("examples/quickstart", 1),
+        ("build-support/bench", 1),
+    ];
+    for (folder, queries) in committed {
         check_snapshot(&root().join(folder), queries);
     }
 }

@@ -281,6 +281,31 @@ pub(crate) fn compare_with_snapshot(
     }
 }
 
+/// After a live check, the queries the snapshot doesn't hold as they are now: a
+/// warning each, so the next offline build's error doesn't come as a surprise.
+fn stale_queries(queries: &[Query], snap: &snapshot::Snapshot, found: &mut Found) {
+    for query in queries {
+        if !snap
+            .queries
+            .iter()
+            .any(|e| e.name == query.name && e.hash == query.hash)
+        {
+            let at = &query.variants[0].name_place;
+            found.at(
+                at,
+                Diagnostic::warning(
+                    Some(at.span.clone()),
+                    format!(
+                        "the snapshot is stale: it doesn't hold query `{}` as it is now",
+                        query.name
+                    ),
+                )
+                .help(REFRESH),
+            );
+        }
+    }
+}
+
 fn bracket(items: &[String]) -> String {
     format!("({})", items.join(", "))
 }
@@ -380,6 +405,7 @@ fn check_with(
                                 snap,
                                 Severity::Warning,
                             ));
+                            stale_queries(plan.queries, snap, found);
                         }
                         _ => {}
                     }

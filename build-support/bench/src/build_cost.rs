@@ -324,11 +324,27 @@ fn compile_cost(dir: &Path) {
 fn query_project(dir: &Path, queries: usize) -> PathBuf {
     let folder = dir.join(format!("queries-{queries}"));
     std::fs::create_dir_all(&folder).unwrap();
-    let blueprint = "[blueprint]\nname = \"many_queries\"\n\n[database]\nbackends = [\"sqlite\", \"postgres\", \"mysql\"]\n\n[queries]\nfiles = [\"queries.sql\"]\n\n\
-        [stores.members]\nrecord = \"Member\"\n[stores.members.fields]\nid = { type = \"int64\", primary_key = true, generated = true }\nemail = { type = \"text\", max_length = 200 }\njoined = \"timestamp_tz\"\n\n\
-        [stores.tickets]\nrecord = \"Ticket\"\n[stores.tickets.fields]\nid = { type = \"int64\", primary_key = true, generated = true }\nauthor_id = { type = \"int64\", references = \"members.id\" }\nstatus = { type = \"enum\", values = [\"open\", \"closed\"], enum_name = \"Status\" }\ntitle = \"text\"\nestimate = { type = \"decimal\", precision = 10, scale = 2, nullable = true }\n\n[[stores.tickets.indexes]]\nfields = [\"author_id\"]\n";
     let path = folder.join("blueprint.toml");
-    std::fs::write(&path, blueprint).unwrap();
+    std::fs::write(
+        &path,
+        query_blueprint("\"sqlite\", \"postgres\", \"mysql\""),
+    )
+    .unwrap();
+    std::fs::write(folder.join("queries.sql"), query_file(queries, 0)).unwrap();
+    path
+}
+
+/// The query benchmark's blueprint, for these backends (`"postgres"`, …).
+fn query_blueprint(backends: &str) -> String {
+    format!("[blueprint]\nname = \"many_queries\"\n\n[database]\nbackends = [{backends}]\n\n")
+        + "[queries]\nfiles = [\"queries.sql\"]\n\n\
+        [stores.members]\nrecord = \"Member\"\n[stores.members.fields]\nid = { type = \"int64\", primary_key = true, generated = true }\nemail = { type = \"text\", max_length = 200 }\njoined = \"timestamp_tz\"\n\n\
+        [stores.tickets]\nrecord = \"Ticket\"\n[stores.tickets.fields]\nid = { type = \"int64\", primary_key = true, generated = true }\nauthor_id = { type = \"int64\", references = \"members.id\" }\nstatus = { type = \"enum\", values = [\"open\", \"closed\"], enum_name = \"Status\" }\ntitle = \"text\"\nestimate = { type = \"decimal\", precision = 10, scale = 2, nullable = true }\n\n[[stores.tickets.indexes]]\nfields = [\"author_id\"]\n"
+}
+
+/// `queries` queries of four kinds, each of its own text; `run` goes into the first
+/// one's doc, so a new run changes the generated code.
+fn query_file(queries: usize, run: usize) -> String {
     let mut sql = String::new();
     for i in 0..queries {
         let text = match i % 4 {
@@ -347,8 +363,98 @@ fn query_project(dir: &Path, queries: usize) -> PathBuf {
         };
         sql.push_str(&text);
     }
-    std::fs::write(folder.join("queries.sql"), sql).unwrap();
-    path
+    sql.replacen(
+        "-- Tickets with their author, a page.",
+        &format!("-- Tickets with their author, a page (run {run})."),
+        1,
+    )
+}
+
+/// The `cargo build` of a downstream crate after its query file changed (dependencies
+/// built): the build script (debug, as Cargo builds it) checking every query against
+/// PostgreSQL and generating, and the generated module's compilation. PostgreSQL only,
+/// as sqlx's side of `build-support/sqlx-cost.sh`.
+fn query_compile_cost(dir: &Path) {
+    let Ok(mut admin) =
+        storegen::postgres::Client::connect(crate::PG_URL, storegen::postgres::NoTls)
+    else {
+        return;
+    };
+    let name = "storegen_bench_query_compile";
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let url = format!("postgres://postgres@127.0.0.1:5432/{name}");
+    let blueprint = query_blueprint("\"postgres\"");
+    let (parsed, _) = storegen::build::blueprint::parse(&blueprint).unwrap();
+    storegen::postgres::Client::connect(&url, storegen::postgres::NoTls)
+        .unwrap()
+        .batch_execute(&storegen::build::diff::ddl(
+            &parsed.schema,
+            storegen::BackendKind::Postgres,
+        ))
+        .unwrap();
+    let storegen = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap();
+    let krate = dir.join("downstream-queries");
+    std::fs::create_dir_all(krate.join("src")).unwrap();
+    std::fs::write(
+        krate.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"downstream-queries\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[dependencies]\nstoregen = {{ path = {:?}, features = [\"postgres\", \"chrono\", \"decimal\"] }}\n\n[build-dependencies]\nstoregen = {{ path = {:?}, features = [\"codegen\", \"queries\", \"postgres\"] }}\n\n[workspace]\n",
+            storegen.display().to_string(),
+            storegen.display().to_string()
+        ),
+    )
+    .unwrap();
+    std::fs::write(krate.join("blueprint.toml"), &blueprint).unwrap();
+    std::fs::write(
+        krate.join("build.rs"),
+        format!("fn main() {{ storegen::Builder::new().blueprint(\"blueprint.toml\").database({url:?}).validate(storegen::Validate::Live).generate().unwrap_or_exit(); }}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        krate.join("src/lib.rs"),
+        "#[allow(clippy::all)]\npub mod db { include!(concat!(env!(\"OUT_DIR\"), \"/many_queries.rs\")); }\n",
+    )
+    .unwrap();
+    let target = dir.join("downstream-queries-target");
+    let build = || {
+        let started = Instant::now();
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--quiet"])
+            .current_dir(&krate)
+            .env("CARGO_TARGET_DIR", &target)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        started.elapsed().as_secs_f64()
+    };
+    println!();
+    println!("| queries | `cargo build` after the query file changed (median of 3) | per query |");
+    println!("|---|---|---|");
+    std::fs::write(krate.join("queries.sql"), query_file(1, 0)).unwrap();
+    build();
+    for queries in [10, 100, 500] {
+        let mut times = Vec::new();
+        for run in 1..=3 {
+            std::fs::write(krate.join("queries.sql"), query_file(queries, run)).unwrap();
+            times.push(build());
+        }
+        let median = median(times);
+        println!(
+            "| {queries} | {median:.2} s | {:.1} ms |",
+            median * 1e3 / queries as f64
+        );
+    }
+    admin
+        .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .unwrap();
 }
 
 /// Build-script cost of custom queries: 10, 100 and 500 queries checked and generated
@@ -444,5 +550,6 @@ pub fn queries() {
             admin.query_drop(format!("DROP DATABASE {name}")).unwrap();
         }
     }
+    query_compile_cost(&dir);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -454,7 +454,7 @@ impl crate::build::codegen::queries::Runner for Queries {
     }
 
     fn read_head(&self, row: &TokenStream) -> TokenStream {
-        quote!(fn read(mut row: Row) -> Result<#row, Error>)
+        quote!(fn __read(mut row: Row) -> Result<#row, Error>)
     }
 
     fn read_value(&self, cx: &Context, store: Option<&Store>, f: &Field, i: usize) -> TokenStream {
@@ -486,9 +486,9 @@ impl crate::build::codegen::queries::Runner for Queries {
         });
         let params = quote!(vec![#(#values),*]);
         match kind {
-            Kind::One => quote!(my::first(conn.query(SQL, #params)?, read)),
-            Kind::Many => quote!(my::all(conn.query(SQL, #params)?, read)),
-            Kind::Exec => quote!(Ok(conn.execute(SQL, #params)?.0)),
+            Kind::One => quote!(my::first(__conn.query(SQL, #params)?, __read)),
+            Kind::Many => quote!(my::all(__conn.query(SQL, #params)?, __read)),
+            Kind::Exec => quote!(Ok(__conn.execute(SQL, #params)?.0)),
         }
     }
 }

@@ -411,7 +411,7 @@ impl crate::build::codegen::queries::Runner for Queries {
     }
 
     fn read_head(&self, row: &TokenStream) -> TokenStream {
-        quote!(fn read(row: &Row) -> Result<#row, Error>)
+        quote!(fn __read(row: &Row) -> Result<#row, Error>)
     }
 
     fn read_value(&self, _: &Context, store: Option<&Store>, f: &Field, i: usize) -> TokenStream {
@@ -434,9 +434,9 @@ impl crate::build::codegen::queries::Runner for Queries {
         });
         let (types, values) = (quote!(&[#(#types),*]), quote!(&[#(#values),*]));
         match kind {
-            Kind::One => quote!(pg::first(&conn.query(SQL, #types, #values)?, read)),
-            Kind::Many => quote!(pg::all(&conn.query(SQL, #types, #values)?, read)),
-            Kind::Exec => quote!(conn.execute(SQL, #types, #values)),
+            Kind::One => quote!(pg::first(&__conn.query(SQL, #types, #values)?, __read)),
+            Kind::Many => quote!(pg::all(&__conn.query(SQL, #types, #values)?, __read)),
+            Kind::Exec => quote!(__conn.execute(SQL, #types, #values)),
         }
     }
 }

@@ -456,7 +456,7 @@ impl crate::build::codegen::queries::Runner for Queries {
     }
 
     fn read_head(&self, row: &TokenStream) -> TokenStream {
-        quote!(fn read(row: &Row<'_>) -> rusqlite::Result<#row>)
+        quote!(fn __read(row: &Row<'_>) -> rusqlite::Result<#row>)
     }
 
     fn read_value(&self, _: &Context, store: Option<&Store>, f: &Field, i: usize) -> TokenStream {
@@ -495,27 +495,27 @@ impl crate::build::codegen::queries::Runner for Queries {
             if param.nullable {
                 quote! {
                     match #name {
-                        Some(v) => stmt.raw_bind_parameter(#n, #value)?,
-                        None => stmt.raw_bind_parameter(#n, rusqlite::types::Null)?,
+                        Some(v) => __stmt.raw_bind_parameter(#n, #value)?,
+                        None => __stmt.raw_bind_parameter(#n, rusqlite::types::Null)?,
                     }
                 }
             } else {
                 quote! {
                     let v = #name;
-                    stmt.raw_bind_parameter(#n, #value)?;
+                    __stmt.raw_bind_parameter(#n, #value)?;
                 }
             }
         });
         let stmt = if rewritten.binds.is_empty() {
             format_ident!("_stmt")
         } else {
-            format_ident!("stmt")
+            format_ident!("__stmt")
         };
         let bind = quote!(&move |#stmt: &mut rusqlite::Statement<'_>| { #(#binds)* Ok(()) });
         match kind {
-            Kind::One => quote!(sq::one(conn, SQL, #bind, read)),
-            Kind::Many => quote!(sq::page(conn, SQL, #bind, 0, read)),
-            Kind::Exec => quote!(Ok(sq::execute(conn, SQL, #bind)? as u64)),
+            Kind::One => quote!(sq::one(__conn, SQL, #bind, __read)),
+            Kind::Many => quote!(sq::page(__conn, SQL, #bind, 0, __read)),
+            Kind::Exec => quote!(Ok(sq::execute(__conn, SQL, #bind)? as u64)),
         }
     }
 }

@@ -176,23 +176,23 @@ pub(crate) fn module(cx: &Context, schema: &Schema, queries: &[Generated<'_>]) -
         items.extend(quote! {
             #fn_doc
             pub fn #name<_C: ::storegen::Connection + ?::core::marker::Sized>(
-                conn: &mut _C,
+                __conn: &mut _C,
                 #(#params),*
             ) -> Result<#out, ::storegen::Error>
             where
                 _C::Backend: QueryOps,
             {
-                let mut raw = conn.raw();
+                let mut __raw = __conn.raw();
                 ::storegen::__private::store::#helper(
                     "queries",
                     #query_name,
                     &[#(#columns),*],
-                    || <_C::Backend as QueryOps>::#name(&mut raw, #(#args),*),
+                    || <_C::Backend as QueryOps>::#name(&mut __raw, #(#args),*),
                 )
             }
         });
         ops.extend(quote! {
-            fn #name(conn: &mut Self::Raw<'_>, #(#params),*) -> Result<#out, Self::DriverError>;
+            fn #name(__conn: &mut Self::Raw<'_>, #(#params),*) -> Result<#out, Self::DriverError>;
         });
     }
     let imports = if enums.is_empty() {
@@ -229,7 +229,9 @@ pub(crate) trait Runner {
     /// The `use` lines its module needs.
     fn imports(&self) -> TokenStream;
 
-    /// The head of the row reader: `fn read(row: …) -> Result<#row, Error>`.
+    /// The head of the row reader: `fn __read(row: …) -> Result<#row, Error>`. (Names
+    /// the generated code gives itself start with `__`: a parameter may be called
+    /// `conn` or `read`.)
     fn read_head(&self, row: &TokenStream) -> TokenStream;
 
     /// Column `i` of `row` read into `field` (a store's, or made for the column).
@@ -241,7 +243,8 @@ pub(crate) trait Runner {
         i: usize,
     ) -> TokenStream;
 
-    /// The body that binds the parameters and runs `SQL`, reading rows with `read`.
+    /// The body that binds the parameters and runs `SQL` on `__conn`, reading rows with
+    /// `__read`.
     fn body(&self, cx: &Context, shape: &Shape, rewritten: &Rewritten, kind: Kind) -> TokenStream;
 }
 
@@ -289,7 +292,7 @@ pub(crate) fn backend_module(
             // The store's own reader, in its backend module `<store>_<backend>`.
             (_, Some(store)) => {
                 let module = format_ident!("{}_{}", store.name, backend.name());
-                quote!(let read = super::#module::read;)
+                quote!(let __read = super::#module::read;)
             }
             (_, None) => {
                 let fields = shape.columns.iter().enumerate().map(|(i, c)| {
@@ -307,7 +310,7 @@ pub(crate) fn backend_module(
         };
         let body = runner.body(cx, shape, &rewritten, query.kind);
         fns.extend(quote! {
-            fn #name(conn: &mut Self::Raw<'_>, #(#params),*) -> Result<#out, Self::DriverError> {
+            fn #name(__conn: &mut Self::Raw<'_>, #(#params),*) -> Result<#out, Self::DriverError> {
                 const SQL: &str = #sql;
                 #reader
                 #body

@@ -276,7 +276,7 @@ struct Block {
     backend: Option<(BackendKind, Place)>,
     sql: String,
     sql_place: Place,
-    /// The block's whole text, for the query's hash.
+    /// The block's header lines and statement, for the query's hash.
     text: String,
 }
 
@@ -405,7 +405,7 @@ fn parse_file(file: usize, source: &str, schema: &Schema, found: &mut Found) -> 
                 backend: None,
                 sql: String::new(),
                 sql_place: place(start..start),
-                text: line.to_owned(),
+                text: format!("{trimmed}\n"),
             });
             in_header = true;
             before_first = false;
@@ -425,8 +425,9 @@ fn parse_file(file: usize, source: &str, schema: &Schema, found: &mut Found) -> 
             }
             continue;
         };
-        block.text.push_str(line);
         if in_header && let Some(comment) = comment {
+            block.text.push_str(trimmed);
+            block.text.push('\n');
             let comment_at = start + lead + (trimmed.len() - comment.len());
             header_line(block, comment, comment_at, file, schema, found);
             continue;
@@ -455,6 +456,10 @@ fn parse_file(file: usize, source: &str, schema: &Schema, found: &mut Found) -> 
         }
         let sql = sql.strip_suffix(';').unwrap_or(&sql).trim_end().to_owned();
         block.sql_place.span = block.sql_place.span.start..block.sql_place.span.start + sql.len();
+        // What the hash covers: the header and the statement, not the blank lines and
+        // comments around them (appending a query leaves the one before it as it was).
+        block.text.push_str(&sql);
+        block.text.push('\n');
         block.sql = sql;
     }
     blocks
@@ -758,6 +763,7 @@ fn merge(
             }
         }
     }
+    check_rust_names(&queries, schema, found);
     for (query, text) in queries.iter_mut().zip(&texts) {
         query.hash = hash(text);
         for decl in &query.declared {
@@ -815,6 +821,77 @@ fn merge(
         }
     }
     queries
+}
+
+/// Names the generated code can't take: a parameter that isn't a snake_case Rust name,
+/// two queries whose row types would share a name (`a_1` and `a1` are both `A1Row`),
+/// and a row type named like an enum the module imports.
+fn check_rust_names(queries: &[Query], schema: &Schema, found: &mut Found) {
+    use super::blueprint::names::{is_snake_case, snake_case};
+    let mut rows: Vec<(String, &Query)> = Vec::new();
+    for query in queries {
+        for variant in &query.variants {
+            let mut seen: Vec<&str> = Vec::new();
+            for u in &variant.uses {
+                if seen.contains(&u.name.as_str()) {
+                    continue;
+                }
+                seen.push(&u.name);
+                let bad = !is_snake_case(&u.name)
+                    || ["self", "super", "crate"].contains(&u.name.as_str());
+                if bad {
+                    let at = variant.sql_place.span.start + u.span.start;
+                    found.in_file(
+                        variant.sql_place.file,
+                        Diagnostic::error(
+                            Some(at..at + u.name.len() + 1),
+                            format!("parameter `{}` can't be a Rust argument name", u.name),
+                        )
+                        .help(format!(
+                            "name parameters in snake_case (`:{}`): they are the function's arguments",
+                            snake_case(&u.name)
+                        )),
+                    );
+                }
+            }
+        }
+        if query.kind == Kind::Exec {
+            continue;
+        }
+        let row = format!("{}Row", super::blueprint::names::camel_case(&query.name));
+        let at = &query.variants[0].name_place;
+        if let Some((_, other)) = rows.iter().find(|(r, _)| *r == row) {
+            found.at(
+                at,
+                Diagnostic::error(
+                    Some(at.span.clone()),
+                    format!(
+                        "queries `{}` and `{}` would both have the row type `{row}`",
+                        other.name, query.name
+                    ),
+                )
+                .help("rename one of them"),
+            );
+        } else if schema
+            .stores
+            .iter()
+            .flat_map(|s| &s.fields)
+            .any(|f| matches!(&f.ty, LogicalType::Enum { name, .. } if *name == row))
+        {
+            found.at(
+                at,
+                Diagnostic::error(
+                    Some(at.span.clone()),
+                    format!(
+                        "the row type of `{}`, `{row}`, is the name of an enum of the blueprint",
+                        query.name
+                    ),
+                )
+                .help("rename the query, or the enum (`enum_name`)"),
+            );
+        }
+        rows.push((row, query));
+    }
 }
 
 fn list(params: &[String]) -> String {
