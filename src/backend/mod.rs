@@ -8,6 +8,8 @@
 use crate::model::{CatalogColumn, LogicalType, OnDelete};
 use crate::sql::Dialect;
 
+#[cfg(all(feature = "pool", any(feature = "postgres", feature = "mysql")))]
+pub(crate) mod bounded;
 #[cfg(feature = "codegen")]
 pub(crate) mod connect;
 #[cfg(feature = "codegen")]
@@ -19,6 +21,18 @@ pub mod postgres;
 pub mod sqlite;
 
 pub use crate::model::BackendKind;
+
+/// A timeout as messages say it: `5 s`, `1.5 s`, `500 ms`.
+#[cfg(all(feature = "pool", any(feature = "postgres", feature = "mysql")))]
+pub(crate) fn seconds(d: std::time::Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else if d.as_secs() == 0 {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
 
 /// Everything storegen knows about one backend, implemented once in its folder: its
 /// SQL dialect and type rules (which the runtime's `verify` needs too) and, on the build

@@ -124,6 +124,25 @@ impl DatabaseError {
         })
     }
 
+    /// An I/O failure of storegen's own around a driver's call (a connect that ran out
+    /// of time).
+    #[cfg(all(feature = "pool", feature = "postgres"))]
+    pub(crate) fn from_io(
+        backend: BackendKind,
+        operation: &'static str,
+        source: std::io::Error,
+    ) -> Error {
+        Error::Database(DatabaseError {
+            backend,
+            store: None,
+            operation,
+            field: None,
+            kind: ErrorKind::Other,
+            message: source.to_string(),
+            source: Box::new(source),
+        })
+    }
+
     /// What kind of failure it is.
     pub fn kind(&self) -> ErrorKind {
         self.kind

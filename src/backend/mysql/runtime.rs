@@ -738,16 +738,17 @@ impl crate::runtime::DriverError for mysql::Error {
 
     /// storegen's own decoding and encoding errors travel as `IoError`s of bad data,
     /// whose `Display` would wrap them in `IoError { .. }`: their message alone.
+    /// The driver's `Display` wraps its variants in their debug names (`MySqlError {
+    /// ERROR 1062 … }`, `IoError { … }`, `DriverError { … }`): the message alone, with
+    /// the server's error code.
     fn message(&self) -> String {
         match self {
-            mysql::Error::IoError(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
-                ) =>
-            {
-                e.to_string()
+            mysql::Error::MySqlError(server) => {
+                format!("{} (error {})", server.message, server.code)
             }
+            mysql::Error::IoError(e) => e.to_string(),
+            mysql::Error::DriverError(e) => e.to_string(),
+            mysql::Error::UrlError(e) => e.to_string(),
             other => other.to_string(),
         }
     }

@@ -9,31 +9,64 @@ type Init = Box<dyn Fn(&mut postgres::Client) -> Result<(), postgres::Error> + S
 
 /// Opens PostgreSQL connections as [`CachedClient`]s, so pooled connections keep
 /// their prepared statements. Each new connection runs the init hook, if set.
+///
+/// A connection attempt is bounded end to end by the connect timeout (5 s unless the URL
+/// or [`connect_timeout`](Self::connect_timeout) says otherwise): the TCP connection,
+/// the startup and the authentication together — a server that accepts and then says
+/// nothing fails the attempt in that time, and a pool's `get` reports that error. Use a
+/// manager without a pool through `r2d2::ManageConnection::connect`.
 pub struct PostgresManager {
     config: postgres::Config,
+    connect_timeout: Duration,
     init: Option<Init>,
 }
 
+/// The connect timeout unless the URL or the manager says otherwise.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
 impl PostgresManager {
-    /// From a `postgres://` URL or a `key=value` string. A connect timeout of 5 s
-    /// applies unless the URL sets one.
+    /// From a `postgres://` URL or a `key=value` string.
     pub fn new(url: &str) -> Result<Self, Error> {
         use std::str::FromStr;
-        let mut config = postgres::Config::from_str(url).map_err(|_| {
+        let config = postgres::Config::from_str(url).map_err(|_| {
             Error::Unsupported(format!(
                 "cannot parse the PostgreSQL URL `{}`",
                 crate::backend::redact(url)
             ))
         })?;
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(5));
-        }
-        Ok(PostgresManager { config, init: None })
+        Ok(Self::from_config(config))
     }
 
-    /// From a driver config, used as it is (no connect timeout is added).
+    /// From a driver config; its `connect_timeout`, if set, bounds the whole attempt.
     pub fn from_config(config: postgres::Config) -> Self {
-        PostgresManager { config, init: None }
+        let connect_timeout = config
+            .get_connect_timeout()
+            .copied()
+            .unwrap_or(CONNECT_TIMEOUT);
+        PostgresManager {
+            config,
+            connect_timeout,
+            init: None,
+        }
+    }
+
+    /// How long a connection attempt may take in all, TCP to authentication.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// A limit on every statement of every connection (PostgreSQL's `statement_timeout`,
+    /// set at startup: no extra round trip). A statement that runs longer fails, and
+    /// its transaction with it.
+    pub fn statement_timeout(mut self, timeout: Duration) -> Self {
+        let setting = format!("-c statement_timeout={}", timeout.as_millis());
+        let options = match self.config.get_options() {
+            Some(existing) if !existing.trim().is_empty() => format!("{existing} {setting}"),
+            _ => setting,
+        };
+        self.config.options(&options);
+        self
     }
 
     /// Runs on each new connection (`SET` statements, say).
@@ -46,6 +79,36 @@ impl PostgresManager {
     }
 }
 
+impl PostgresManager {
+    /// Connects within the connect timeout: the server must answer an SSL request
+    /// (PostgreSQL's first exchange, harmless and unlogged) on a connection of its own,
+    /// then the driver's connect runs on a thread of its own for the time left.
+    fn open(&self) -> Result<postgres::Client, Error> {
+        use crate::backend::bounded;
+        let started = std::time::Instant::now();
+        let timeout = self.connect_timeout;
+        let io_failed = |e: std::io::Error| {
+            crate::runtime::DatabaseError::from_io(crate::BackendKind::Postgres, "connect", e)
+        };
+        let hosts = self.config.get_hosts();
+        let ports = self.config.get_ports();
+        if let Some(postgres::config::Host::Tcp(host)) = hosts.first() {
+            let port = ports.first().copied().unwrap_or(5432);
+            // SSLRequest: length 8, code 80877103.
+            let hello = [0, 0, 0, 8, 4, 210, 22, 47];
+            bounded::first_word(host, port, &hello, timeout).map_err(io_failed)?;
+        }
+        let mut config = self.config.clone();
+        let left = timeout.saturating_sub(started.elapsed());
+        if config.get_connect_timeout().is_none_or(|t| *t > left) {
+            config.connect_timeout(left.max(Duration::from_millis(1)));
+        }
+        bounded::within(left, timeout, move || config.connect(postgres::NoTls))
+            .map_err(io_failed)?
+            .map_err(|e| failed("connect", e))
+    }
+}
+
 fn failed(operation: &'static str, source: postgres::Error) -> Error {
     crate::backend::postgres::unscoped(operation, source)
 }
@@ -55,10 +118,7 @@ impl r2d2::ManageConnection for PostgresManager {
     type Error = Error;
 
     fn connect(&self) -> Result<CachedClient, Error> {
-        let mut client = self
-            .config
-            .connect(postgres::NoTls)
-            .map_err(|e| failed("connect", e))?;
+        let mut client = self.open()?;
         if let Some(init) = &self.init {
             init(&mut client).map_err(|e| failed("connect", e))?;
         }

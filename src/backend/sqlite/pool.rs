@@ -16,6 +16,7 @@ pub struct SqliteManager {
     path: PathBuf,
     flags: OpenFlags,
     init: Init,
+    busy: Duration,
 }
 
 impl SqliteManager {
@@ -29,7 +30,16 @@ impl SqliteManager {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX
                 | OpenFlags::SQLITE_OPEN_URI,
             init: Box::new(|conn| default_init(conn, Duration::from_secs(5))),
+            busy: Duration::from_secs(5),
         }
+    }
+
+    /// How long a statement waits for a lock another connection holds before it
+    /// fails (SQLite's busy timeout; 5 s unless set): SQLite's statements don't wait
+    /// for anything else. Set after the init hook runs.
+    pub fn statement_timeout(mut self, timeout: Duration) -> Self {
+        self.busy = timeout;
+        self
     }
 
     /// Replaces the init hook run on each new connection.
@@ -62,6 +72,8 @@ impl r2d2::ManageConnection for SqliteManager {
         let conn = Connection::open_with_flags(&self.path, self.flags)
             .map_err(|e| failed("connect", e))?;
         (self.init)(&conn).map_err(|e| failed("connect", e))?;
+        conn.busy_timeout(self.busy)
+            .map_err(|e| failed("connect", e))?;
         Ok(conn)
     }
 
