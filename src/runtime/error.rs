@@ -53,6 +53,8 @@ pub struct DatabaseError {
     kind: ErrorKind,
     message: String,
     source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    /// A COMMIT whose answer was lost: the transaction may have committed or not.
+    commit_unknown: bool,
 }
 
 /// What kind of failure a database error is, the same on every backend (sqlx's
@@ -121,7 +123,30 @@ impl DatabaseError {
             },
             message: source.message(),
             source: Box::new(source),
+            commit_unknown: false,
         })
+    }
+
+    /// The driver's own error inside `error`, if it is one of type `E`.
+    #[cfg(feature = "mysql")]
+    pub(crate) fn driver<E: std::error::Error + 'static>(error: &Error) -> Option<&E> {
+        match error {
+            Error::Database(e) => e.source.downcast_ref::<E>(),
+            _ => None,
+        }
+    }
+
+    /// `error`, from a COMMIT whose answer was lost (the connection failed, not the
+    /// server refusing it): marked so that [`Error::is_commit_unknown`] says so.
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
+    pub(crate) fn commit_unknown(error: Error) -> Error {
+        match error {
+            Error::Database(mut e) => {
+                e.commit_unknown = true;
+                Error::Database(e)
+            }
+            other => other,
+        }
     }
 
     /// An I/O failure of storegen's own around a driver's call (a connect that ran out
@@ -140,6 +165,7 @@ impl DatabaseError {
             kind: ErrorKind::Other,
             message: source.to_string(),
             source: Box::new(source),
+            commit_unknown: false,
         })
     }
 
@@ -161,9 +187,13 @@ impl fmt::Display for DatabaseError {
             None => write!(f, "{}: ", self.operation)?,
         }
         match self.field {
-            Some(field) => write!(f, "field `{field}`: {}", self.message),
-            None => f.write_str(&self.message),
+            Some(field) => write!(f, "field `{field}`: {}", self.message)?,
+            None => f.write_str(&self.message)?,
         }
+        if self.commit_unknown {
+            f.write_str(" (whether the transaction committed is unknown)")?;
+        }
+        Ok(())
     }
 }
 
@@ -233,6 +263,15 @@ impl Error {
     /// A write failed on a FOREIGN KEY constraint.
     pub fn is_foreign_key_violation(&self) -> bool {
         self.constraint() == Some(Constraint::ForeignKey)
+    }
+
+    /// A COMMIT failed without the server's answer (the connection broke while it
+    /// ran): the transaction may have committed, or not. Don't run it again blindly;
+    /// check whether its effects are there, or make it idempotent. A COMMIT the server
+    /// refuses (a serialization failure, a deferred constraint) is not this: it rolled
+    /// back. Never on SQLite, whose COMMIT is in the process.
+    pub fn is_commit_unknown(&self) -> bool {
+        matches!(self, Error::Database(e) if e.commit_unknown)
     }
 }
 

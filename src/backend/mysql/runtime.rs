@@ -282,7 +282,23 @@ impl Backend for Mysql {
             Some(name) => ("RELEASE SAVEPOINT", format!("RELEASE SAVEPOINT {name}")),
             None => ("COMMIT", "COMMIT".to_owned()),
         };
-        let result = tx.run(&[statement]);
+        let top = tx.savepoint.is_none();
+        let result = tx.run(&[statement]).map_err(|error| {
+            // No answer from the server (the connection broke): the outcome is unknown.
+            // (1053: the server shutting down; 1927: the connection killed.)
+            let lost = top
+                && crate::runtime::DatabaseError::driver::<mysql::Error>(&error).is_some_and(|e| {
+                    match e {
+                        mysql::Error::MySqlError(server) => matches!(server.code, 1053 | 1927),
+                        _ => true,
+                    }
+                });
+            if lost {
+                crate::runtime::DatabaseError::commit_unknown(error)
+            } else {
+                error
+            }
+        });
         tx.open = result.is_err();
         result
     }

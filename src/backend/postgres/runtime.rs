@@ -326,7 +326,22 @@ impl Backend for Postgres {
         } else {
             "COMMIT"
         };
-        let result = tx.conn.batch_execute(sql).map_err(|e| unscoped(sql, e));
+        let result = tx.conn.batch_execute(sql).map_err(|e| {
+            // No answer from the server (the connection broke), or the session ended
+            // under it (terminated, the server shutting down): the COMMIT may have
+            // been made durable before the answer was lost.
+            let lost = !tx.savepoint
+                && e.as_db_error().is_none_or(|db| {
+                    let class = &db.code().code()[..2];
+                    matches!(db.severity(), "FATAL" | "PANIC") || class == "08" || class == "57"
+                });
+            let error = unscoped(sql, e);
+            if lost {
+                crate::runtime::DatabaseError::commit_unknown(error)
+            } else {
+                error
+            }
+        });
         tx.open = result.is_err();
         result
     }

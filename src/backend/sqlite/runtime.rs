@@ -76,10 +76,13 @@ impl Backend for Sqlite {
         let sql = match (savepoint, isolation) {
             (true, None) => "SAVEPOINT storegen_savepoint",
             (true, Some(_)) => return Err(Error::nested_isolation()),
-            // SQLite is serializable whatever the level; the stricter levels take the
-            // write lock at once, so two writers never deadlock upgrading their locks.
-            (false, Some(Isolation::RepeatableRead | Isolation::Serializable)) => "BEGIN IMMEDIATE",
-            (false, _) => "BEGIN",
+            // SQLite is serializable whatever the level. A transaction takes the write
+            // lock at once, waiting for it as long as the busy timeout allows: one that
+            // read first and wrote later would fail at once instead (two readers can't
+            // both upgrade their locks, so SQLite doesn't wait), where a server waits.
+            // A read-only connection can't take it, and needs no lock to wait for.
+            (false, _) if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) => "BEGIN",
+            (false, _) => "BEGIN IMMEDIATE",
         };
         conn.execute_batch(sql).map_err(|e| unscoped(sql, e))?;
         Ok(Transaction {
