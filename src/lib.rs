@@ -43,8 +43,8 @@ pub mod build;
 pub use backend::BackendKind;
 pub use runtime::{
     Backend, Connection, Constraint, DatabaseError, Ddl, DdlStatement, Enum, Error, ErrorKind,
-    Health, Isolation, Migration, Page, Retry, Retryable, SchemaHealth, health, migrate, observe,
-    transaction, transaction_retry, transaction_with, verify,
+    FromRow, Health, Isolation, Migration, Page, Retry, Retryable, SchemaHealth, health, migrate,
+    observe, transaction, transaction_retry, transaction_with, verify,
 };
 
 /// Every entry point generated code calls that isn't public API: the backends' glue,

@@ -275,6 +275,20 @@ impl Error {
     }
 }
 
+/// A driver's error from SQL of your own (run on [`Connection::raw`](crate::Connection)),
+/// as storegen's: `?` works in a transaction's closure. Its operation is `sql`.
+macro_rules! from_driver_error {
+    ($($feature:literal => $ty:ty),*) => {$(
+        #[cfg(feature = $feature)]
+        impl From<$ty> for Error {
+            fn from(error: $ty) -> Error {
+                DatabaseError::from_driver(None, "sql", &[], error)
+            }
+        }
+    )*};
+}
+from_driver_error!("sqlite" => rusqlite::Error, "postgres" => postgres::Error, "mysql" => mysql::Error);
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -89,6 +89,17 @@ pub trait Backend: Sized + 'static {
     ) -> Result<crate::model::Catalog, Error>;
 }
 
+/// A generated record read from a driver's row — of your own SQL, run on the driver (see
+/// [`Connection::raw`]): `db::Customer::from_row(&row)?`. The row's columns must be the
+/// store's, in its fields' order. Implemented by generated code for each backend's row
+/// type: `&rusqlite::Row`, `&postgres::Row`, `mysql::Row`.
+pub trait FromRow<R>: Sized {
+    /// The driver's error: a column that doesn't hold its field's type.
+    type Error;
+    /// The record in `row`.
+    fn from_row(row: R) -> Result<Self, Self::Error>;
+}
+
 /// Anything generated stores can run on: a driver connection, a transaction, a pooled
 /// connection. Implement it for a wrapper of your own by returning the driver handle.
 pub trait Connection {

@@ -356,6 +356,13 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                 Ok(Record { #(#read_fields,)* })
             }
 
+            impl ::storegen::FromRow<Row> for Record {
+                type Error = Error;
+                fn from_row(row: Row) -> Result<Record, Error> {
+                    read(row)
+                }
+            }
+
             /// Each insertable column's value, in `out`; `None` takes the column's
             /// default. (Typed JSON is serialised here: then this can fail.)
             fn values(#values_new: &New, #values_out: &mut Vec<Option<Value>>) -> Result<(), Error> {

@@ -318,6 +318,13 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                 Ok(Record { #(#read_fields,)* })
             }
 
+            impl<'a> ::storegen::FromRow<&'a Row> for Record {
+                type Error = Error;
+                fn from_row(row: &'a Row) -> Result<Record, Error> {
+                    read(row)
+                }
+            }
+
             #values_fns
 
             #ops_impl {

@@ -370,6 +370,13 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                 Ok(Record { #(#read_fields,)* })
             }
 
+            impl<'a, 'b> ::storegen::FromRow<&'a Row<'b>> for Record {
+                type Error = rusqlite::Error;
+                fn from_row(row: &'a Row<'b>) -> rusqlite::Result<Record> {
+                    read(row)
+                }
+            }
+
             #bind_fn
 
             fn bind_key(stmt: &mut Statement<'_>, key: #key) -> rusqlite::Result<()> {
