@@ -20,6 +20,8 @@ mod transaction;
 #[doc(hidden)]
 pub mod uuids;
 mod verify;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+pub(crate) mod violation;
 
 pub use enums::Enum;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]

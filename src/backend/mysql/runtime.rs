@@ -486,6 +486,58 @@ pub(crate) fn constraint(error: &mysql::Error) -> Option<Constraint> {
     })
 }
 
+/// What MySQL says of a broken constraint, from its message: `Duplicate entry 'a@b.c'
+/// for key 'customers_email_key'`, `… CONSTRAINT `fk` FOREIGN KEY (`c`) REFERENCES `t` …`,
+/// `Column 'name' cannot be null`, `Data too long for column 'name' at row 1`.
+fn violation(code: u16, message: &str) -> crate::runtime::violation::Violation {
+    use crate::runtime::violation::{Violation, between};
+    let mut v = Violation::default();
+    match code {
+        1062 | 1586 => {
+            v.values = between(message, "Duplicate entry ", " for key").map(str::to_owned);
+            let key = message
+                .rsplit_once(" for key '")
+                .map(|(_, k)| k.trim_end_matches('\''));
+            // MySQL 8 writes `table.key`.
+            let key = key.map(|k| k.rsplit_once('.').map_or(k, |(_, k)| k));
+            v.name = key.filter(|k| *k != "PRIMARY").map(str::to_owned);
+        }
+        1451 | 1452 | 1216 | 1217 => {
+            v.name = between(message, "CONSTRAINT `", "`").map(str::to_owned);
+            v.columns = between(message, "FOREIGN KEY (`", "`)")
+                .map(|c| c.split("`, `").map(str::to_owned).collect())
+                .unwrap_or_default();
+            v.referenced = matches!(code, 1451 | 1217);
+            v.table = if v.referenced {
+                // `db`.`child`, CONSTRAINT …: the table whose rows reference the row.
+                between(message, "`.`", "`").map(str::to_owned)
+            } else {
+                between(message, "REFERENCES `", "`").map(str::to_owned)
+            };
+            if v.referenced {
+                v.columns.clear();
+            }
+        }
+        1048 | 1364 => {
+            v.columns = between(message, "'", "'")
+                .map(|c| vec![c.to_owned()])
+                .unwrap_or_default();
+        }
+        1406 => {
+            v.columns = between(message, "column '", "'")
+                .map(|c| vec![c.to_owned()])
+                .unwrap_or_default();
+            v.too_long = Some(String::new());
+        }
+        _ => {
+            v.name = between(message, "CONSTRAINT `", "`")
+                .or_else(|| between(message, "constraint '", "'"))
+                .map(str::to_owned);
+        }
+    }
+    v
+}
+
 /// The result column a decoding error is about.
 pub(crate) fn column_index(error: &mysql::Error) -> Option<usize> {
     let text = error.to_string();
@@ -759,8 +811,23 @@ impl crate::runtime::DriverError for mysql::Error {
     /// the server's error code.
     fn message(&self) -> String {
         match self {
-            mysql::Error::MySqlError(server) => {
-                format!("{} (error {})", server.message, server.code)
+            mysql::Error::MySqlError(server) => match constraint(self) {
+                Some(c) => violation(server.code, &server.message).message(c),
+                None => format!("{} (error {})", server.message, server.code),
+            },
+            // The server closes the connection on a packet larger than its limit.
+            mysql::Error::CodecError(e) => format!(
+                "{e}: the server closed the connection (a value larger than its max_allowed_packet does that)"
+            ),
+            mysql::Error::IoError(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
+                ) =>
+            {
+                format!(
+                    "{e}: the server closed the connection (a value larger than its max_allowed_packet does that)"
+                )
             }
             mysql::Error::IoError(e) => e.to_string(),
             mysql::Error::DriverError(e) => e.to_string(),

@@ -699,11 +699,50 @@ impl crate::runtime::DriverError for postgres::Error {
     /// With its cause: the driver's own text is only the kind ("db error", "error
     /// serializing parameter 2"); the cause says what happened.
     fn message(&self) -> String {
+        if let (Some(constraint), Some(db)) = (constraint(self), self.as_db_error()) {
+            return violation(db).message(constraint);
+        }
         match std::error::Error::source(self) {
             Some(cause) => format!("{self}: {cause}"),
             None => self.to_string(),
         }
     }
+}
+
+/// What PostgreSQL says of a broken constraint: its name, and in its detail the key
+/// (`Key (email)=(a@b.c) already exists.`) and a foreign key's table.
+fn violation(db: &postgres::error::DbError) -> crate::runtime::violation::Violation {
+    use crate::runtime::violation::{Violation, between};
+    let detail = db.detail().unwrap_or_default();
+    let key = detail.strip_prefix("Key (").and_then(|rest| {
+        let (columns, rest) = rest.split_once(")=(")?;
+        let end = rest.rfind(") ")?;
+        Some((columns, &rest[..end]))
+    });
+    let mut v = Violation {
+        name: db.constraint().map(str::to_owned),
+        ..Violation::default()
+    };
+    if let Some((columns, values)) = key {
+        v.columns = columns.split(", ").map(str::to_owned).collect();
+        v.values = Some(if v.columns.len() > 1 {
+            format!("({values})")
+        } else {
+            values.to_owned()
+        });
+    } else if let Some(column) = db.column() {
+        v.columns = vec![column.to_owned()];
+    }
+    v.referenced = detail.contains("is still referenced from table");
+    v.table = between(detail, "table \"", "\"").map(str::to_owned);
+    if *db.code() == postgres::error::SqlState::STRING_DATA_RIGHT_TRUNCATION {
+        v.too_long = Some(
+            db.message()
+                .rsplit_once("for type ")
+                .map_or_else(String::new, |(_, ty)| ty.to_owned()),
+        );
+    }
+    v
 }
 
 /// A store's `patch`: the UPDATE of the fields a patch gives (see

@@ -485,6 +485,39 @@ impl crate::runtime::DriverError for rusqlite::Error {
     fn column(&self) -> Option<usize> {
         column_index(self)
     }
+
+    /// A broken constraint as every backend says it; SQLite names the columns
+    /// (`UNIQUE constraint failed: customers.email`) or a CHECK's name or expression.
+    fn message(&self) -> String {
+        if let (Some(constraint), rusqlite::Error::SqliteFailure(_, Some(text))) =
+            (constraint(self), self)
+        {
+            let mut v = crate::runtime::violation::Violation::default();
+            if let Some((_, rest)) = text.split_once("constraint failed: ") {
+                if constraint == crate::runtime::Constraint::Check {
+                    // storegen's own length check, `length("title") <= 200`, says what
+                    // the other backends' column types do.
+                    let length = rest
+                        .strip_prefix("length(\"")
+                        .and_then(|r| r.split_once("\") <= "));
+                    match length {
+                        Some((column, limit)) => {
+                            v.columns = vec![column.to_owned()];
+                            v.too_long = Some(format!("at most {limit} characters"));
+                        }
+                        None => v.name = Some(rest.to_owned()),
+                    }
+                } else {
+                    v.columns = rest
+                        .split(", ")
+                        .map(|c| c.rsplit_once('.').map_or(c, |(_, c)| c).to_owned())
+                        .collect();
+                }
+            }
+            return v.message(constraint);
+        }
+        self.to_string()
+    }
 }
 
 /// A store's `patch`: the UPDATE of the fields a patch gives (see
