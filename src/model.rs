@@ -74,13 +74,19 @@ impl Store {
         self.primary_key.contains(&index)
     }
 
-    /// The fields an update or patch may set: all but the key's, in field order.
+    /// The fields an update or patch may set: all but the key's and the version, in
+    /// field order.
     pub fn value_fields(&self) -> impl Iterator<Item = &Field> {
         self.fields
             .iter()
             .enumerate()
-            .filter(|(i, _)| !self.is_key(*i))
+            .filter(|(i, f)| !self.is_key(*i) && !f.version)
             .map(|(_, f)| f)
+    }
+
+    /// The version field (`version = true`), if the store has one.
+    pub fn version_field(&self) -> Option<&Field> {
+        self.fields.iter().find(|f| f.version)
     }
 
     /// Whether the database keeps an index on the field: a key, unique, a reference, or
@@ -204,6 +210,10 @@ pub struct Field {
     /// from instead of the logical type's (it implements each backend driver's
     /// conversions). The column is the logical type's as ever.
     pub rust: Option<String>,
+    /// `version = true`: the row's version for optimistic locking. The database starts
+    /// it at 1; `update` writes it one higher where it still holds the record's, and
+    /// `patch` raises it too.
+    pub version: bool,
 }
 
 impl Field {
@@ -222,7 +232,14 @@ impl Field {
             references: None,
             description: None,
             rust: None,
+            version: false,
         }
+    }
+
+    /// Whether the database assigns the value on insert: a generated key, or a version
+    /// (which starts at 1). Insert types leave such fields out.
+    pub fn assigned(&self) -> bool {
+        self.generated || self.version
     }
 
     /// Keeps the field in the column `column` rather than one named as the field.

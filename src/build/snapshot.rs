@@ -88,6 +88,7 @@ fn field_signature(field: &Field) -> String {
         (field.nullable, "nullable"),
         (field.unique, "unique"),
         (field.generated, "generated"),
+        (field.version, "version"),
     ] {
         if set {
             let _ = write!(text, ", {word}");

@@ -29,6 +29,15 @@ pub enum Error {
         /// Why it doesn't fit (digits the column would round away or overflow).
         message: String,
     },
+    /// `update` found the row with the record's key, but with another version than the
+    /// record's: another writer changed it since it was read (optimistic locking, a
+    /// `version = true` field). Nothing was written.
+    VersionConflict {
+        /// The store.
+        store: &'static str,
+        /// The operation: `update`.
+        operation: &'static str,
+    },
     /// The database answered something the generated code cannot use.
     Unexpected(String),
     /// A call storegen cannot make as asked.
@@ -265,6 +274,12 @@ impl Error {
         self.constraint() == Some(Constraint::ForeignKey)
     }
 
+    /// An `update` of a record whose version another writer has raised since it was
+    /// read: read the row again, and decide.
+    pub fn is_version_conflict(&self) -> bool {
+        matches!(self, Error::VersionConflict { .. })
+    }
+
     /// A COMMIT failed without the server's answer (the connection broke while it
     /// ran): the transaction may have committed, or not. Don't run it again blindly;
     /// check whether its effects are there, or make it idempotent. A COMMIT the server
@@ -315,6 +330,10 @@ impl fmt::Display for Error {
                 field,
                 message,
             } => write!(f, "{store}.{operation}: field `{field}`: {message}"),
+            Error::VersionConflict { store, operation } => write!(
+                f,
+                "{store}.{operation}: version conflict: the row changed since the record was read"
+            ),
             Error::Unexpected(message) | Error::Unsupported(message) => f.write_str(message),
         }
     }

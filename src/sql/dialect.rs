@@ -75,6 +75,10 @@ pub struct Dialect {
     /// doesn't take `IS NULL` for a constant); MariaDB needs it gone (it sorts
     /// otherwise). SQLite reads the index in order either way.
     pub null_column_in_order: bool,
+    /// Whether `SELECT … FOR UPDATE` locks the rows it reads until the transaction ends
+    /// (PostgreSQL, MySQL); SQLite has no row locks, and its transactions already hold
+    /// the write lock.
+    pub row_locks: bool,
 }
 
 impl Dialect {
@@ -250,6 +254,19 @@ impl Dialect {
     /// are `set`, then `WHERE` the key columns (all quoted); parameters in that order.
     /// With nothing set, a `SELECT COUNT(*)` of the row: whether it exists.
     pub fn patch(&self, table: &str, columns: &[&str], set: &[bool], key: &[&str]) -> String {
+        self.patch_versioned(table, None, columns, set, key)
+    }
+
+    /// [`patch`](Self::patch) of a store with a version column (quoted): a patch that
+    /// sets anything raises the version too.
+    pub fn patch_versioned(
+        &self,
+        table: &str,
+        version: Option<&str>,
+        columns: &[&str],
+        set: &[bool],
+        key: &[&str],
+    ) -> String {
         let mut sql = String::with_capacity(48 + table.len() + 16 * columns.len());
         let mut n = 0;
         for (column, _) in columns.iter().zip(set).filter(|(_, given)| **given) {
@@ -258,6 +275,9 @@ impl Dialect {
             sql.push_str(column);
             sql.push_str(" = ");
             self.push_placeholder(&mut sql, n);
+        }
+        if let (Some(version), true) = (version, n > 0) {
+            let _ = write!(sql, ", {version} = {version} + 1");
         }
         let head = if n == 0 {
             format!("SELECT COUNT(*) FROM {table}")

@@ -13,6 +13,7 @@ pub use dialect::{Dialect, EmptyInsert, Placeholder, Returning, Upsert};
 pub fn patch_sql(
     dialect: &Dialect,
     table: &str,
+    version: Option<&str>,
     columns: &[&str],
     set: &[bool],
     key: &[&str],
@@ -21,6 +22,6 @@ pub fn patch_sql(
     let mut given = set.iter().enumerate().filter(|(_, s)| **s).map(|(i, _)| i);
     match (given.next(), given.next()) {
         (Some(i), None) if i < one.len() => std::borrow::Cow::Borrowed(one[i]),
-        _ => std::borrow::Cow::Owned(dialect.patch(table, columns, set, key)),
+        _ => std::borrow::Cow::Owned(dialect.patch_versioned(table, version, columns, set, key)),
     }
 }

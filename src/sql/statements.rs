@@ -36,6 +36,10 @@ pub struct StoreSql {
     /// For each of `value_columns`, the patch that sets it alone: the common patch, with
     /// its statement written at build time.
     pub patch_one: Vec<String>,
+    /// The version column (`version = true`), quoted, if the store has one.
+    pub version: Option<String>,
+    /// `get`, locking the row until the transaction ends where the backend can.
+    pub get_for_update: String,
 }
 
 impl StoreSql {
@@ -51,7 +55,7 @@ impl StoreSql {
         let insert_columns: Vec<String> = store
             .fields
             .iter()
-            .filter(|f| !f.generated)
+            .filter(|f| !f.assigned())
             .map(|f| q(&f.column))
             .collect();
         let insert = {
@@ -67,17 +71,24 @@ impl StoreSql {
                 .join(" AND ")
         };
         let values: Vec<String> = store.value_fields().map(|f| q(&f.column)).collect();
-        let update = (!values.is_empty()).then(|| {
-            let set = values
+        let version = store.version_field().map(|f| q(&f.column));
+        // With a version: the version one higher, where it still holds the record's (the
+        // last parameter, after the key).
+        let update = (!values.is_empty() || version.is_some()).then(|| {
+            let mut set: Vec<String> = values
                 .iter()
                 .enumerate()
                 .map(|(i, c)| format!("{c} = {}", dialect.placeholder(i + 1)))
-                .collect::<Vec<_>>()
-                .join(", ");
-            format!(
-                "UPDATE {table} SET {set} WHERE {}",
-                key_match(values.len() + 1)
-            )
+                .collect();
+            let mut condition = key_match(values.len() + 1);
+            if let Some(v) = &version {
+                set.push(format!("{v} = {v} + 1"));
+                condition.push_str(&format!(
+                    " AND {v} = {}",
+                    dialect.placeholder(values.len() + key.len() + 1)
+                ));
+            }
+            format!("UPDATE {table} SET {} WHERE {condition}", set.join(", "))
         });
         let order = key.join(", ");
         let after = if key.len() == 1 {
@@ -89,7 +100,8 @@ impl StoreSql {
         let all_columns: Vec<String> = store.fields.iter().map(|f| q(&f.column)).collect();
         let all_names: Vec<&str> = all_columns.iter().map(String::as_str).collect();
         let insert_all = dialect.insert(&table, &all_names, &vec![true; all_names.len()], 1, None);
-        let upsert = (!store.key_fields().any(|f| f.generated)).then(|| {
+        // A store with a version has no upsert: it would overwrite without the check.
+        let upsert = (!store.key_fields().any(|f| f.generated) && version.is_none()).then(|| {
             let key_names: Vec<&str> = key.iter().map(String::as_str).collect();
             let value_names: Vec<&str> = values.iter().map(String::as_str).collect();
             let returning = match dialect.returning {
@@ -107,12 +119,25 @@ impl StoreSql {
             (0..values.len())
                 .map(|i| {
                     let set: Vec<bool> = (0..values.len()).map(|j| j == i).collect();
-                    dialect.patch(&table, &value_names, &set, &key_names)
+                    dialect.patch_versioned(
+                        &table,
+                        version.as_deref(),
+                        &value_names,
+                        &set,
+                        &key_names,
+                    )
                 })
                 .collect()
         };
+        let get = format!("SELECT {columns} FROM {table} WHERE {}", key_match(1));
         StoreSql {
-            get: format!("SELECT {columns} FROM {table} WHERE {}", key_match(1)),
+            get_for_update: if dialect.row_locks {
+                format!("{get} FOR UPDATE")
+            } else {
+                get.clone()
+            },
+            version,
+            get,
             delete: format!("DELETE FROM {table} WHERE {}", key_match(1)),
             list_first: format!(
                 "SELECT {columns} FROM {table} ORDER BY {order}{}",

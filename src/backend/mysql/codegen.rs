@@ -60,6 +60,7 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
     let key = key_type(cx, store);
     if store.fields.len() > store.primary_key.len() {
         let (patch_consts, set) = crate::build::codegen::rust::patch_parts(store, sql);
+        let patch_sql = crate::build::codegen::rust::patch_sql_call(sql, quote!(my));
         let pushes = store.value_fields().map(|f| {
             let name = ident(&f.name);
             // A `Copy` value is taken as it is, the rest by reference (`Value::from(&value)`
@@ -91,7 +92,7 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
         fns.extend(quote! {
             fn patch(conn: &mut MyConn<'_>, key: #key, patch: &Patch) -> Result<bool, Error> {
                 let set = #set;
-                let sql = my::patch_sql(TABLE, VALUE_COLUMNS, &set, KEY_COLUMNS, PATCH_ONE);
+                let sql = #patch_sql;
                 let mut params: Vec<Value> = Vec::with_capacity(set.len() + KEY_COLUMNS.len());
                 #(#pushes)*
                 #(params.push(#key_pushes);)*
@@ -218,7 +219,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         quote!(#field: #value)
     });
 
-    let insertable: Vec<_> = store.fields.iter().filter(|f| !f.generated).collect();
+    let insertable: Vec<_> = store.fields.iter().filter(|f| !f.assigned()).collect();
     let insert_columns = &sql.insert_columns;
     let values = insertable.iter().map(|f| {
         let field = ident(&f.name);
@@ -309,10 +310,15 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
 
     let ops_impl = ops_impl_head(store, quote!(::storegen::Mysql));
     let update_fn = if let Some(update_sql) = &sql.update {
-        let params = store.value_fields().chain(store.key_fields()).map(|f| {
-            let field = ident(&f.name);
-            value_of(cx, f, quote!(record.#field))
-        });
+        // The value fields, the key, then the version it must still hold.
+        let params = store
+            .value_fields()
+            .chain(store.key_fields())
+            .chain(store.version_field())
+            .map(|f| {
+                let field = ident(&f.name);
+                value_of(cx, f, quote!(record.#field))
+            });
         quote! {
             fn update(conn: &mut MyConn<'_>, record: &Record) -> Result<bool, Error> {
                 // The rows it found, which MySQL reports apart from those it changed.
@@ -325,6 +331,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     };
     let raw = |text: &str| crate::build::codegen::rust::raw_string(text);
     let (get_sql, delete_sql, count_sql) = (raw(get_sql), raw(delete_sql), raw(count_sql));
+    let get_for_update = raw(&sql.get_for_update);
     let (list_first, list_after) = (raw(list_first), raw(list_after));
     let (values_new, values_out) = if insertable.is_empty() {
         (format_ident!("_new"), format_ident!("_out"))
@@ -345,6 +352,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             const COLUMNS: &str = #columns;
             const INSERT_COLUMNS: &[&str] = &[#(#insert_columns),*];
             const GET: &str = #get_sql;
+            const GET_FOR_UPDATE: &str = #get_for_update;
             const DELETE: &str = #delete_sql;
             const LIST_FIRST: &str = #list_first;
             const LIST_AFTER: &str = #list_after;
@@ -391,6 +399,10 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
 
                 fn get(conn: &mut MyConn<'_>, key: #key) -> Result<Option<Record>, Error> {
                     my::first(conn.query(GET, key_values(key))?, read)
+                }
+
+                fn get_for_update(conn: &mut MyConn<'_>, key: #key) -> Result<Option<Record>, Error> {
+                    my::first(conn.query(GET_FOR_UPDATE, key_values(key))?, read)
                 }
 
                 #update_fn

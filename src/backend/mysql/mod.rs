@@ -21,6 +21,7 @@ pub const DIALECT: Dialect = Dialect {
     upsert: Upsert::OnDuplicateKey,
     nulls_smallest: true,
     null_column_in_order: false,
+    row_locks: true,
 };
 
 #[cfg(feature = "codegen")]

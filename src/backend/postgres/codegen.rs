@@ -68,6 +68,7 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
     let key = key_type(cx, store);
     if store.fields.len() > store.primary_key.len() {
         let (patch_consts, set) = crate::build::codegen::rust::patch_parts(store, sql);
+        let patch_sql = crate::build::codegen::rust::patch_sql_call(sql, quote!(pg));
         // Typed JSON goes in a `Json` wrapper, made before the parameters borrow it.
         let wrappers = store.value_fields().filter(|f| typed_json(f)).map(|f| {
             let (name, local) = (ident(&f.name), format_ident!("json_{}", f.name));
@@ -101,7 +102,7 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
         fns.extend(quote! {
             fn patch(conn: &mut PgConn<'_>, key: #key, patch: &Patch) -> Result<bool, Error> {
                 let set = #set;
-                let sql = pg::patch_sql(TABLE, VALUE_COLUMNS, &set, KEY_COLUMNS, PATCH_ONE);
+                let sql = #patch_sql;
                 #(#wrappers)*
                 let mut types: Vec<Type> = Vec::with_capacity(set.len() + KEY_TYPES.len());
                 let mut params: Vec<Param<'_>> = Vec::with_capacity(types.capacity());
@@ -164,7 +165,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         quote!(#field: #value)
     });
 
-    let insertable: Vec<_> = store.fields.iter().filter(|f| !f.generated).collect();
+    let insertable: Vec<_> = store.fields.iter().filter(|f| !f.assigned()).collect();
     let new_param = if insertable.is_empty() {
         format_ident!("_new")
     } else {
@@ -201,11 +202,17 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         .collect();
     let raw = |text: &str| crate::build::codegen::rust::raw_string(text);
     let (get_sql, delete_sql, count_sql) = (raw(&sql.get), raw(&sql.delete), raw(&sql.count));
+    let get_for_update = raw(&sql.get_for_update);
     let (list_first, list_after) = (raw(&sql.list_first), raw(&sql.list_after));
 
     let ops_impl = ops_impl_head(store, quote!(::storegen::Postgres));
     let update_fn = if let Some(update_sql) = sql.update.as_deref().map(raw) {
-        let ordered: Vec<_> = store.value_fields().chain(store.key_fields()).collect();
+        // The value fields, the key, then the version it must still hold.
+        let ordered: Vec<_> = store
+            .value_fields()
+            .chain(store.key_fields())
+            .chain(store.version_field())
+            .collect();
         let types = ordered.iter().map(|f| pg_type(&f.ty));
         let params = ordered.iter().map(|f| record_param(f));
         quote! {
@@ -307,6 +314,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             const INSERT_TYPES: &[Type] = &[#(#insert_types),*];
             const KEY_TYPES: &[Type] = &[#(#key_types),*];
             const GET: &str = #get_sql;
+            const GET_FOR_UPDATE: &str = #get_for_update;
             const DELETE: &str = #delete_sql;
             const LIST_FIRST: &str = #list_first;
             const LIST_AFTER: &str = #list_after;
@@ -332,6 +340,11 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
 
                 fn get(conn: &mut PgConn<'_>, key: #key) -> Result<Option<Record>, Error> {
                     let rows = conn.query(GET, KEY_TYPES, &[#(#key_params),*])?;
+                    pg::first(&rows, read)
+                }
+
+                fn get_for_update(conn: &mut PgConn<'_>, key: #key) -> Result<Option<Record>, Error> {
+                    let rows = conn.query(GET_FOR_UPDATE, KEY_TYPES, &[#(#key_params),*])?;
                     pg::first(&rows, read)
                 }
 

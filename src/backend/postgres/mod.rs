@@ -17,6 +17,7 @@ pub const DIALECT: Dialect = Dialect {
     upsert: Upsert::OnConflict,
     nulls_smallest: false,
     null_column_in_order: true,
+    row_locks: true,
 };
 
 #[cfg(feature = "codegen")]

@@ -124,6 +124,8 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
     let key = key_type(cx, store);
     if store.fields.len() > store.primary_key.len() {
         let (patch_consts, set) = crate::build::codegen::rust::patch_parts(store, sql);
+        let patch_sql =
+            crate::build::codegen::rust::patch_sql_call(sql, quote!(::storegen::__private::sqlite));
         let binds = store.value_fields().map(|f| {
             let name = ident(&f.name);
             // A `Copy` value is bound as it is, the rest by reference, as `update` does.
@@ -156,7 +158,7 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
         fns.extend(quote! {
             fn patch(conn: &mut &Connection, key: #key, patch: &Patch) -> rusqlite::Result<bool> {
                 let set = #set;
-                let sql = ::storegen::__private::sqlite::patch_sql(TABLE, VALUE_COLUMNS, &set, KEY_COLUMNS, PATCH_ONE);
+                let sql = #patch_sql;
                 let bind = move |stmt: &mut Statement<'_>| -> rusqlite::Result<()> {
                     let mut index = 0;
                     #(#binds)*
@@ -208,7 +210,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         quote!(#field: #value)
     });
 
-    let bind_new = store.fields.iter().filter(|f| !f.generated).map(|f| {
+    let bind_new = store.fields.iter().filter(|f| !f.assigned()).map(|f| {
         let field = ident(&f.name);
         if f.default.is_some() {
             let value = param(cx, f, quote!(value));
@@ -227,7 +229,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         }
     });
 
-    let insertable: Vec<_> = store.fields.iter().filter(|f| !f.generated).collect();
+    let insertable: Vec<_> = store.fields.iter().filter(|f| !f.assigned()).collect();
     let bind_fn = if insertable.is_empty() {
         quote! {
             fn bind(_stmt: &mut Statement<'_>, _new: &New) -> rusqlite::Result<()> {
@@ -313,9 +315,11 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         None => (TokenStream::new(), TokenStream::new()),
         Some(update) => {
             let update = raw(update);
+            // The value fields, the key, then the version it must still hold.
             let binds = store
                 .value_fields()
                 .chain(store.key_fields())
+                .chain(store.version_field())
                 .enumerate()
                 .map(|(i, f)| {
                     let n = Literal::usize_unsuffixed(i + 1);
@@ -394,6 +398,11 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                 }
 
                 fn get(conn: &mut &Connection, key: #key) -> rusqlite::Result<Option<Record>> {
+                    sq::one(conn, GET, &move |stmt| bind_key(stmt, key), read)
+                }
+
+                // SQLite's transactions hold the write lock: reading is enough.
+                fn get_for_update(conn: &mut &Connection, key: #key) -> rusqlite::Result<Option<Record>> {
                     sq::one(conn, GET, &move |stmt| bind_key(stmt, key), read)
                 }
 

@@ -18,6 +18,7 @@ pub const DIALECT: Dialect = Dialect {
     upsert: Upsert::OnConflict,
     nulls_smallest: true,
     null_column_in_order: true,
+    row_locks: false,
 };
 
 #[cfg(feature = "codegen")]

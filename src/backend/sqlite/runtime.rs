@@ -530,5 +530,26 @@ pub fn patch_sql(
     key: &[&str],
     one: &'static [&'static str],
 ) -> std::borrow::Cow<'static, str> {
-    crate::sql::patch_sql(&super::DIALECT, table, columns, set, key, one)
+    crate::sql::patch_sql(&super::DIALECT, table, None, columns, set, key, one)
+}
+
+/// [`patch_sql`] of a store with a version column: a patch raises it too.
+#[doc(hidden)]
+pub fn patch_sql_versioned(
+    table: &str,
+    version: &str,
+    columns: &[&str],
+    set: &[bool],
+    key: &[&str],
+    one: &'static [&'static str],
+) -> std::borrow::Cow<'static, str> {
+    crate::sql::patch_sql(
+        &super::DIALECT,
+        table,
+        Some(version),
+        columns,
+        set,
+        key,
+        one,
+    )
 }

@@ -29,6 +29,7 @@ pub(super) const FIELD_KEYS: &[&str] = &[
     "references",
     "on_delete",
     "rust",
+    "version",
 ];
 
 /// Keys of blueprint v1 that belong to types or features still to come.
@@ -172,6 +173,9 @@ pub(super) fn read_field(
     {
         decl.field.default = read_default(w, &decl.field, v, &context);
     }
+    if let Some((true, span)) = flag(w, "version") {
+        read_version(w, &mut decl, table, span, &context);
+    }
     if decl.field.generated && decl.field.default.is_some() {
         w.push(
             Diagnostic::error(
@@ -183,6 +187,50 @@ pub(super) fn read_field(
     }
     read_reference(w, table, &context, &mut decl);
     decl
+}
+
+/// `version = true`: an integer the database starts at 1 and storegen raises on each
+/// update and patch. Nothing else about the field may say otherwise.
+fn read_version(
+    w: &mut Walker,
+    decl: &mut FieldDecl,
+    table: &DeTable<'_>,
+    span: Span,
+    context: &str,
+) {
+    let field = &decl.field;
+    let problem = if !matches!(field.ty, LogicalType::Int32 | LogicalType::Int64) {
+        Some(format!(
+            "{context} is a version, which must be an int32 or int64, not {}",
+            field.ty.name()
+        ))
+    } else if field.nullable {
+        Some(format!("{context} is a version and `nullable`"))
+    } else if field.generated || decl.key_flag.is_some() {
+        Some(format!("{context} is a version and part of the key"))
+    } else if field.unique {
+        Some(format!("{context} is a version and `unique`"))
+    } else if table.contains_key("default") {
+        Some(format!(
+            "{context} is a version and has a `default`: a version starts at 1"
+        ))
+    } else if table.contains_key("references") || table.contains_key("rust") {
+        Some(format!(
+            "{context} is a version: it can't reference a store or have a `rust` type"
+        ))
+    } else {
+        None
+    };
+    match problem {
+        Some(message) => w.push(
+            Diagnostic::error(Some(span), message)
+                .help("a version is a plain `int64` (or `int32`) field: `rev = { type = \"int64\", version = true }`"),
+        ),
+        None => {
+            decl.field.version = true;
+            decl.field.default = Some(crate::model::DefaultValue::Int(1));
+        }
+    }
 }
 
 /// `rust = "path::Type"`: a type path, on a field whose logical type leaves the

@@ -268,6 +268,7 @@ fn read_document(w: &mut Walker, doc: &DeTable<'_>, span: Span) -> Blueprint {
     }
     rules::check_unsigned_backends(w, &schema, &spans);
     rules::check_json_not_indexed(w, &schema, &spans);
+    rules::check_versions(w, &schema, &spans);
     rules::check_key_types(w, &schema, &spans);
     rules::check_order_fields(w, &schema, &spans);
     rules::check_finder_names(w, &schema, &spans);

@@ -110,6 +110,32 @@ pub(super) fn check_json_not_indexed(w: &mut Walker, schema: &Schema, spans: &su
     }
 }
 
+/// At most one version field a store; and no version in an index (it changes on every
+/// write).
+pub(super) fn check_versions(w: &mut Walker, schema: &Schema, spans: &super::Spans) {
+    for (store, store_spans) in schema.stores.iter().zip(&spans.stores) {
+        let mut first: Option<&str> = None;
+        for (i, field) in store.fields.iter().enumerate() {
+            if !field.version {
+                continue;
+            }
+            match first {
+                Some(other) => w.push(
+                    Diagnostic::error(
+                        store_spans.fields.get(i).cloned(),
+                        format!(
+                            "store `{}` has two version fields, `{other}` and `{}`",
+                            store.name, field.name
+                        ),
+                    )
+                    .help("keep one `version = true` field a store"),
+                ),
+                None => first = Some(&field.name),
+            }
+        }
+    }
+}
+
 /// Each finder method once per store: two declarations that would generate the same
 /// `get_by_…`, `list_by_…` or `count_by_…` are an error at the second.
 pub(super) fn check_finder_names(w: &mut Walker, schema: &Schema, spans: &super::Spans) {

@@ -119,6 +119,20 @@ pub(crate) fn patch_import(store: &Store) -> TokenStream {
 /// What every backend's `patch` shares: the constants it builds its statement from (the
 /// value and key columns, and each single-field patch's statement, written here), and
 /// the expression of which fields the patch gives (`[patch.a.is_some(), …]`).
+/// The expression of a backend's `patch` statement (`module`: the backend's runtime
+/// path), raising the version where the store has one.
+pub(crate) fn patch_sql_call(
+    sql: &crate::sql::statements::StoreSql,
+    module: TokenStream,
+) -> TokenStream {
+    match &sql.version {
+        Some(version) => {
+            quote!(#module::patch_sql_versioned(TABLE, #version, VALUE_COLUMNS, &set, KEY_COLUMNS, PATCH_ONE))
+        }
+        None => quote!(#module::patch_sql(TABLE, VALUE_COLUMNS, &set, KEY_COLUMNS, PATCH_ONE)),
+    }
+}
+
 pub(crate) fn patch_parts(
     store: &Store,
     sql: &crate::sql::statements::StoreSql,

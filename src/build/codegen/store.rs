@@ -33,7 +33,7 @@ pub(super) fn store_items(cx: &Context, store: &Store) -> TokenStream {
         let doc = doc(f.description.as_deref());
         quote! { #doc pub #name: #ty }
     });
-    let new_fields = store.fields.iter().filter(|f| !f.generated).map(|f| {
+    let new_fields = store.fields.iter().filter(|f| !f.assigned()).map(|f| {
         let name = ident(&f.name);
         let ty = new_field_type(cx, f);
         let mut doc = doc(f.description.as_deref());
@@ -51,10 +51,10 @@ pub(super) fn store_items(cx: &Context, store: &Store) -> TokenStream {
         && store
             .fields
             .iter()
-            .any(|f| !f.generated && f.ty.is_temporal() && !f.nullable && f.default.is_none());
+            .any(|f| !f.assigned() && f.ty.is_temporal() && !f.nullable && f.default.is_none());
     let new_default = (!without_default).then(|| quote!(, Default));
     let record_eq = eq_hash(store.fields.iter());
-    let new_eq = eq_hash(store.fields.iter().filter(|f| !f.generated));
+    let new_eq = eq_hash(store.fields.iter().filter(|f| !f.assigned()));
     let patch_item = patch_type(cx, store);
     let aliases = super::rust::override_aliases(cx, store);
     let store_doc = format!(" Operations on table `{table}`; get one with [`{accessor}`].");
@@ -154,7 +154,7 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
     };
     let new_checks = checks(
         &format_ident!("new"),
-        &mut store.fields.iter().filter(|f| !f.generated),
+        &mut store.fields.iter().filter(|f| !f.assigned()),
     );
     let record_checks = checks(&format_ident!("record"), &mut store.fields.iter());
     let (check_fns, check_new, check_many, check_record) = if new_checks.is_empty() {
@@ -209,7 +209,8 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
     } else {
         (TokenStream::new(), TokenStream::new())
     };
-    let generated_key = store.key_fields().any(|f| f.generated);
+    // A store with a version has no upsert: it would overwrite without the check.
+    let generated_key = store.key_fields().any(|f| f.generated) || store.version_field().is_some();
     let (upsert_op, upsert) = if generated_key {
         (TokenStream::new(), TokenStream::new())
     } else {
@@ -232,12 +233,37 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
             quote! {
                 fn update(conn: &mut Self::Raw<'_>, record: &#record) -> Result<bool, Self::DriverError>;
             },
-            quote! {
-                /// Writes every field of `record` to the row with its key; `false` when no
-                /// row has that key.
-                pub fn update(&mut self, record: &#record) -> Result<bool, ::storegen::Error> {
-                    #check_record
-                    ::storegen::__private::store::update::<_B>(#name, Self::FIELDS, || _B::update(&mut self.raw, record))
+            match store.version_field() {
+                None => quote! {
+                    /// Writes every field of `record` to the row with its key; `false` when no
+                    /// row has that key.
+                    pub fn update(&mut self, record: &#record) -> Result<bool, ::storegen::Error> {
+                        #check_record
+                        ::storegen::__private::store::update::<_B>(#name, Self::FIELDS, || _B::update(&mut self.raw, record))
+                    }
+                },
+                Some(version) => {
+                    let version = &version.name;
+                    let key_of_record =
+                        crate::build::codegen::rust::key_of_record(store, &format_ident!("record"));
+                    let doc = format!(
+                        " Writes every field of `record` to the row with its key, where the row's `{version}` still holds the record's, and raises `{version}` by one; `false` when no row has that key. A row whose `{version}` another writer raised since `record` was read is an error, [`is_version_conflict`](::storegen::Error::is_version_conflict), and nothing is written."
+                    );
+                    quote! {
+                        #[doc = #doc]
+                        pub fn update(&mut self, record: &#record) -> Result<bool, ::storegen::Error> {
+                            #check_record
+                            if ::storegen::__private::store::update::<_B>(#name, Self::FIELDS, || _B::update(&mut self.raw, record))? {
+                                return Ok(true);
+                            }
+                            // Nothing had the key and the version: a row with the key
+                            // means another writer was first.
+                            match ::storegen::__private::store::get::<_B, _>(#name, Self::FIELDS, || _B::get(&mut self.raw, #key_of_record))? {
+                                Some(_) => Err(::storegen::Error::VersionConflict { store: #name, operation: "update" }),
+                                None => Ok(false),
+                            }
+                        }
+                    }
                 }
             },
         )
@@ -278,6 +304,19 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
                 ::storegen::__private::store::get::<_B, _>(#name, Self::FIELDS, || _B::get(&mut self.raw, key))
             }
 
+            /// The row with this key, locked until the transaction ends: `SELECT … FOR
+            /// UPDATE` on PostgreSQL and MySQL (another transaction's `get_for_update` or
+            /// write of the row waits); on SQLite the transaction already holds the write
+            /// lock. Only inside a transaction: elsewhere it is an error.
+            pub fn get_for_update(&mut self, key: #key) -> Result<Option<#record>, ::storegen::Error> {
+                if !_B::in_transaction(&mut self.raw) {
+                    return Err(::storegen::Error::Unsupported(
+                        ::std::format!("{}.get_for_update: only inside a transaction: the lock would end with the statement", #name),
+                    ));
+                }
+                ::storegen::__private::store::one::<_B, _>(#name, "get_for_update", Self::FIELDS, || _B::get_for_update(&mut self.raw, key))
+            }
+
             #update
 
             #patch
@@ -308,6 +347,7 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
             fn insert(conn: &mut Self::Raw<'_>, new: &#new) -> Result<Option<#record>, Self::DriverError>;
             fn insert_many(conn: &mut Self::Raw<'_>, rows: &[#new]) -> Result<u64, Self::DriverError>;
             fn get(conn: &mut Self::Raw<'_>, key: #key) -> Result<Option<#record>, Self::DriverError>;
+            fn get_for_update(conn: &mut Self::Raw<'_>, key: #key) -> Result<Option<#record>, Self::DriverError>;
             #update_op
             #patch_op
             #upsert_op
