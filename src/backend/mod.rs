@@ -19,6 +19,11 @@ pub(crate) mod migration;
 pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
+#[cfg(all(
+    any(feature = "postgres", feature = "mysql"),
+    any(feature = "pool", feature = "codegen")
+))]
+pub(crate) mod tls;
 
 pub use crate::model::BackendKind;
 

@@ -17,9 +17,12 @@ pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Introspec
         Some(rest) => format!("mysql://{rest}"),
         None => url.to_owned(),
     };
+    let (url, ssl, _) = crate::backend::tls::mysql_options(&url)
+        .map_err(|why| format!("cannot use MySQL at `{shown}`: {why}"))?;
     let opts =
         mysql::Opts::from_url(&url).map_err(|_| format!("cannot parse the MySQL URL `{shown}`"))?;
     let opts = mysql::OptsBuilder::from_opts(opts)
+        .ssl_opts(ssl)
         .tcp_connect_timeout(Some(timeout))
         .read_timeout(Some(QUERY_TIMEOUT))
         .write_timeout(Some(QUERY_TIMEOUT));

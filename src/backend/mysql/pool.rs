@@ -17,25 +17,32 @@ type Init = Box<dyn Fn(&mut mysql::Conn) -> Result<(), mysql::Error> + Send + Sy
 /// `r2d2::ManageConnection::connect`.
 pub struct MysqlManager {
     opts: mysql::Opts,
+    /// `ssl-mode=prefer`: TLS where the server has it.
+    prefer_tls: bool,
     connect_timeout: Duration,
     statement_timeout: Option<Duration>,
     init: Option<Init>,
 }
 
 impl MysqlManager {
-    /// From a `mysql://` (or `mariadb://`) URL.
+    /// From a `mysql://` (or `mariadb://`) URL. Its `ssl-mode` (`disable` — the
+    /// default —, `prefer`, `require`, `verify-ca`, `verify-full`, or MySQL's
+    /// `DISABLED` … `VERIFY_IDENTITY`) and `ssl-ca` choose TLS (feature `tls`).
     pub fn new(url: &str) -> Result<Self, Error> {
         let url = match url.strip_prefix("mariadb://") {
             Some(rest) => format!("mysql://{rest}"),
             None => url.to_owned(),
         };
-        let opts = mysql::Opts::from_url(&url).map_err(|_| {
-            Error::Unsupported(format!(
-                "cannot parse the MySQL URL `{}`",
-                crate::backend::redact(&url)
-            ))
-        })?;
-        Ok(Self::from_opts(opts))
+        let shown = crate::backend::redact(&url);
+        let (url, ssl, mode) = crate::backend::tls::mysql_options(&url)
+            .map_err(|why| Error::Unsupported(format!("MySQL URL `{shown}`: {why}")))?;
+        let opts = mysql::Opts::from_url(&url)
+            .map_err(|_| Error::Unsupported(format!("cannot parse the MySQL URL `{shown}`")))?;
+        let opts = mysql::OptsBuilder::from_opts(opts).ssl_opts(ssl);
+        Ok(MysqlManager {
+            prefer_tls: mode == crate::backend::tls::SslMode::Prefer,
+            ..Self::from_opts(opts)
+        })
     }
 
     /// From driver options; a `tcp_connect_timeout` in them is the connect timeout.
@@ -46,6 +53,7 @@ impl MysqlManager {
                 .get_tcp_connect_timeout()
                 .unwrap_or(Duration::from_secs(5)),
             opts,
+            prefer_tls: false,
             statement_timeout: None,
             init: None,
         }
@@ -89,7 +97,18 @@ impl MysqlManager {
             .tcp_connect_timeout(Some(left.max(Duration::from_millis(1))))
             .read_timeout(socket_timeout)
             .write_timeout(socket_timeout);
-        let mut conn = bounded::within(left, timeout, move || mysql::Conn::new(opts))??;
+        let prefer_tls = self.prefer_tls;
+        let mut conn = bounded::within(left, timeout, move || {
+            match mysql::Conn::new(opts.clone()) {
+                // `prefer`: without TLS where the server has none.
+                Err(mysql::Error::DriverError(mysql::DriverError::TlsNotSupported))
+                    if prefer_tls =>
+                {
+                    mysql::Conn::new(opts.ssl_opts(None::<mysql::SslOpts>))
+                }
+                other => other,
+            }
+        })??;
         if let Some(limit) = self.statement_timeout {
             // MariaDB reports a MySQL-compatible version to the driver: ask it.
             let mariadb = conn

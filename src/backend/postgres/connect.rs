@@ -13,8 +13,11 @@ pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Introspec
     use std::str::FromStr;
 
     let shown = redact(url);
-    let mut config = postgres::Config::from_str(url)
+    let (url, tls, mode) = crate::backend::tls::PgTls::from_url(url)
+        .map_err(|why| format!("cannot use PostgreSQL at `{shown}`: {why}"))?;
+    let mut config = postgres::Config::from_str(&url)
         .map_err(|_| format!("cannot parse the PostgreSQL URL `{shown}`"))?;
+    crate::backend::tls::PgTls::configure(&mut config, mode);
     config.connect_timeout(timeout);
     let describe = |e: &postgres::Error| -> String {
         let reason = match e.code() {
@@ -43,7 +46,7 @@ pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Introspec
         };
         format!("cannot use PostgreSQL at `{shown}`: {reason}")
     };
-    let mut client = config.connect(postgres::NoTls).map_err(|e| describe(&e))?;
+    let mut client = tls.connect(&config).map_err(|e| describe(&e))?;
     connected();
     // A server that stops answering mid-introspection fails the build instead of
     // hanging it.

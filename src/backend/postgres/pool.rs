@@ -18,6 +18,7 @@ type Init = Box<dyn Fn(&mut postgres::Client) -> Result<(), postgres::Error> + S
 pub struct PostgresManager {
     config: postgres::Config,
     connect_timeout: Duration,
+    tls: crate::backend::tls::PgTls,
     init: Option<Init>,
 }
 
@@ -25,19 +26,28 @@ pub struct PostgresManager {
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl PostgresManager {
-    /// From a `postgres://` URL or a `key=value` string.
+    /// From a `postgres://` URL or a `key=value` string. Its `sslmode` (`disable`,
+    /// `prefer` — the default —, `require`, `verify-ca`, `verify-full`) and
+    /// `sslrootcert` choose TLS (feature `tls`; without it, only `disable` and `prefer`,
+    /// which then connects without).
     pub fn new(url: &str) -> Result<Self, Error> {
+        use crate::backend::tls::PgTls;
         use std::str::FromStr;
-        let config = postgres::Config::from_str(url).map_err(|_| {
-            Error::Unsupported(format!(
-                "cannot parse the PostgreSQL URL `{}`",
-                crate::backend::redact(url)
-            ))
+        let shown = crate::backend::redact(url);
+        let (url, tls, mode) = PgTls::from_url(url)
+            .map_err(|why| Error::Unsupported(format!("PostgreSQL URL `{shown}`: {why}")))?;
+        let mut config = postgres::Config::from_str(&url).map_err(|_| {
+            Error::Unsupported(format!("cannot parse the PostgreSQL URL `{shown}`"))
         })?;
-        Ok(Self::from_config(config))
+        PgTls::configure(&mut config, mode);
+        Ok(PostgresManager {
+            tls,
+            ..Self::from_config(config)
+        })
     }
 
-    /// From a driver config; its `connect_timeout`, if set, bounds the whole attempt.
+    /// From a driver config, without TLS; its `connect_timeout`, if set, bounds the
+    /// whole attempt.
     pub fn from_config(config: postgres::Config) -> Self {
         let connect_timeout = config
             .get_connect_timeout()
@@ -46,6 +56,7 @@ impl PostgresManager {
         PostgresManager {
             config,
             connect_timeout,
+            tls: crate::backend::tls::PgTls::Plain,
             init: None,
         }
     }
@@ -94,6 +105,9 @@ impl PostgresManager {
         let ports = self.config.get_ports();
         if let Some(postgres::config::Host::Tcp(host)) = hosts.first() {
             let port = ports.first().copied().unwrap_or(5432);
+            // `hostaddr` is where the connection goes; the host name stays for TLS.
+            let addr = self.config.get_hostaddrs().first().map(|a| a.to_string());
+            let host = addr.as_deref().unwrap_or(host);
             // SSLRequest: length 8, code 80877103.
             let hello = [0, 0, 0, 8, 4, 210, 22, 47];
             bounded::first_word(host, port, &hello, timeout).map_err(io_failed)?;
@@ -103,7 +117,8 @@ impl PostgresManager {
         if config.get_connect_timeout().is_none_or(|t| *t > left) {
             config.connect_timeout(left.max(Duration::from_millis(1)));
         }
-        bounded::within(left, timeout, move || config.connect(postgres::NoTls))
+        let tls = self.tls.clone();
+        bounded::within(left, timeout, move || tls.connect(&config))
             .map_err(io_failed)?
             .map_err(|e| failed("connect", e))
     }
