@@ -26,4 +26,8 @@ out=build-support/bench/RESULTS.md
     echo "### Build script: custom queries (5 runs, medians)"
     echo
     "$bench" query-cost
+    echo
+    echo "### Pool checkout: with and without the health test"
+    echo
+    "$bench" pool-checkout
 } | tee "$out"

@@ -9,6 +9,8 @@
 //! - `build-cost`: generation time, peak memory and catalog round trips for blueprints
 //!   of 10, 100 and 1,000 stores, against SQLite, PostgreSQL, MariaDB and a snapshot.
 //! - `query-cost`: the same for 10, 100 and 500 custom queries.
+//! - `pool-checkout`: a checkout and a lookup by key through an r2d2 pool, with the
+//!   health test on checkout (r2d2's default) and without.
 
 mod build_cost;
 mod hand;
@@ -29,9 +31,12 @@ fn main() {
         Some("generate") => build_cost::child(&args[1], &args[2]),
         Some("build-cost") => build_cost::run(),
         Some("query-cost") => build_cost::queries(),
+        Some("pool-checkout") => {
+            pool_checkout(args.get(1).and_then(|r| r.parse().ok()).unwrap_or(21))
+        }
         _ => {
             eprintln!(
-                "usage: storegen-bench runtime [rounds] | build-cost | query-cost | generate <blueprint> <url>"
+                "usage: storegen-bench runtime [rounds] | build-cost | query-cost | pool-checkout [rounds] | generate <blueprint> <url>"
             );
             std::process::exit(2);
         }
@@ -401,4 +406,112 @@ fn mysql() -> Option<(storegen::mysql::Conn, Cleanup)> {
         let _ = admin.query_drop(format!("DROP DATABASE {name}"));
     });
     Some((conn, cleanup))
+}
+
+/// A checkout and a `get` through a pool of one connection, 200 times, with r2d2's
+/// health test on checkout and without, interleaved round by round.
+fn pool_checkout(rounds: usize) {
+    use storegen::r2d2::{ManageConnection, Pool};
+
+    fn side<M: ManageConnection>(manager: M, test: bool) -> Pool<M>
+    where
+        M::Connection: storegen::Connection,
+    {
+        Pool::builder()
+            .max_size(1)
+            .test_on_check_out(test)
+            .build(manager)
+            .unwrap()
+    }
+    fn time<M>(pool: &Pool<M>) -> f64
+    where
+        M: ManageConnection,
+        M::Connection: storegen::Connection,
+        <M::Connection as storegen::Connection>::Backend: db::ItemsOps,
+    {
+        let started = Instant::now();
+        for i in 0..200 {
+            let mut conn = pool.get().unwrap();
+            db::items(&mut *conn).get(1 + i % 10).unwrap();
+        }
+        started.elapsed().as_secs_f64() / 200.0
+    }
+    fn run<M>(backend: &str, with: Pool<M>, without: Pool<M>, rounds: usize)
+    where
+        M: ManageConnection,
+        M::Connection: storegen::Connection,
+        <M::Connection as storegen::Connection>::Backend: db::ItemsOps,
+    {
+        db::migrate(&mut *with.get().unwrap()).unwrap();
+        let rows: Vec<db::NewItem> = (0..10).map(new_item).collect();
+        db::items(&mut *with.get().unwrap())
+            .insert_many(&rows)
+            .unwrap();
+        let (mut a, mut b, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for round in 0..rounds {
+            let (x, y) = if round % 2 == 0 {
+                let x = time(&with);
+                (x, time(&without))
+            } else {
+                let y = time(&without);
+                (time(&with), y)
+            };
+            a.push(x);
+            b.push(y);
+            ratios.push(y / x);
+        }
+        println!(
+            "| {backend} | {:.1} µs | {:.1} µs | {:.2} |",
+            median(a) * 1e6,
+            median(b) * 1e6,
+            median(ratios)
+        );
+    }
+
+    println!(
+        "| backend | checkout + get by key, tested on checkout (median) | untested | ratio (untested / tested) |"
+    );
+    println!("|---|---|---|---|");
+    let dir = std::env::temp_dir().join(format!("storegen-bench-pool-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("pool.db");
+    run(
+        "sqlite",
+        side(storegen::pool::SqliteManager::file(&file), true),
+        side(storegen::pool::SqliteManager::file(&file), false),
+        rounds,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let name = format!("storegen_bench_pool_{}", std::process::id());
+    if let Ok(mut admin) = storegen::postgres::Client::connect(PG_URL, storegen::postgres::NoTls) {
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        let url = format!("postgres://postgres@127.0.0.1:5432/{name}");
+        let manager = || storegen::pool::PostgresManager::new(&url).unwrap();
+        run(
+            "postgres",
+            side(manager(), true),
+            side(manager(), false),
+            rounds,
+        );
+        admin
+            .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+            .unwrap();
+    }
+    if let Ok(mut admin) =
+        storegen::mysql::Conn::new(storegen::mysql::Opts::from_url(MYSQL_URL).unwrap())
+    {
+        use storegen::mysql::prelude::Queryable;
+        admin.query_drop(format!("CREATE DATABASE {name}")).unwrap();
+        let url = format!("mysql://root@127.0.0.1:3306/{name}");
+        let manager = || storegen::pool::MysqlManager::new(&url).unwrap();
+        run(
+            "mysql",
+            side(manager(), true),
+            side(manager(), false),
+            rounds,
+        );
+        admin.query_drop(format!("DROP DATABASE {name}")).unwrap();
+    }
 }
