@@ -239,29 +239,75 @@ fn postgres_connections_verify_the_server_as_the_url_says() {
     assert!(error.contains("UnknownIssuer"), "{error}");
 }
 
+/// MariaDB with `build-support/ensure-tls`'s certificate: verified, encrypted, refused.
 #[test]
-fn requiring_tls_of_a_server_without_it_is_a_clear_error() {
+fn mysql_connections_verify_the_server_as_the_url_says() {
+    use storegen::mysql::prelude::Queryable;
     let Some(db) = databases::mysql("tls") else {
         return;
     };
-    let error = storegen::pool::MysqlManager::new(&format!("{}?ssl-mode=REQUIRED", db.url))
-        .unwrap()
-        .connect()
+    let mut admin = db.mysql_conn();
+    let have: Option<String> = admin.query_first("SELECT @@have_ssl").unwrap();
+    if have.as_deref() != Some("YES") {
+        assert!(
+            !databases::required("mysql"),
+            "MariaDB has no TLS: run build-support/ensure-databases (it runs ensure-tls)"
+        );
+        eprintln!(
+            "storegen tests: SKIPPING the MariaDB TLS test: the server has no TLS (build-support/ensure-tls gives it some)"
+        );
+        return;
+    }
+    let dir = "/etc/mysql/storegen-tls";
+    let connect = |params: &str| {
+        storegen::pool::MysqlManager::new(&format!("{}?{params}", db.url))
+            .unwrap()
+            .connect()
+    };
+    let cipher = |conn: &mut storegen::mysql::Conn| -> String {
+        conn.query_first::<(String, String), _>("SHOW SESSION STATUS LIKE 'Ssl_cipher'")
+            .unwrap()
+            .map(|(_, c)| c)
+            .unwrap_or_default()
+    };
+    let mut full = connect(&format!("ssl-mode=VERIFY_IDENTITY&ssl-ca={dir}/ca.pem")).unwrap();
+    assert!(!cipher(&mut full).is_empty());
+    assert!(!cipher(&mut connect("ssl-mode=require").unwrap()).is_empty());
+    assert!(cipher(&mut connect("ssl-mode=disable").unwrap()).is_empty());
+    let error = connect(&format!("ssl-mode=verify-ca&ssl-ca={dir}/other.pem"))
         .err()
         .unwrap()
         .to_string();
-    assert!(
-        error.contains("server does not have this capability"),
-        "{error}"
-    );
-    // `prefer` connects without.
-    let url = format!("{}?ssl-mode=prefer", db.url);
-    assert!(
-        storegen::pool::MysqlManager::new(&url)
-            .unwrap()
-            .connect()
-            .is_ok()
-    );
+    assert!(error.contains("UnknownIssuer"), "{error}");
+}
+
+/// `require` of a server that answers PostgreSQL's SSL request with "no": a clear error,
+/// not a plain connection.
+#[test]
+fn requiring_tls_of_a_server_without_it_is_a_clear_error() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        // The probe's connection, then the driver's: each asks, each hears "no".
+        for stream in listener.incoming().take(2) {
+            let Ok(mut stream) = stream else { break };
+            let mut request = [0u8; 8];
+            if stream.read_exact(&mut request).is_ok() {
+                let _ = stream.write_all(b"N");
+            }
+        }
+    });
+    let error = storegen::pool::PostgresManager::new(&format!(
+        "postgres://app:secret@127.0.0.1:{port}/x?sslmode=require"
+    ))
+    .unwrap()
+    .connect()
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(error.contains("server does not support TLS"), "{error}");
+    assert!(!error.contains("secret"), "{error}");
 }
 
 #[test]

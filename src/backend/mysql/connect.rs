@@ -21,7 +21,11 @@ pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Introspec
         .map_err(|why| format!("cannot use MySQL at `{shown}`: {why}"))?;
     let opts =
         mysql::Opts::from_url(&url).map_err(|_| format!("cannot parse the MySQL URL `{shown}`"))?;
+    // The driver moves a loopback connection to the Unix socket, without TLS: not when
+    // the URL asks for TLS.
+    let socket = ssl.is_none() && opts.get_prefer_socket();
     let opts = mysql::OptsBuilder::from_opts(opts)
+        .prefer_socket(socket)
         .ssl_opts(ssl)
         .tcp_connect_timeout(Some(timeout))
         .read_timeout(Some(QUERY_TIMEOUT))

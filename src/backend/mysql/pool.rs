@@ -38,7 +38,12 @@ impl MysqlManager {
             .map_err(|why| Error::Unsupported(format!("MySQL URL `{shown}`: {why}")))?;
         let opts = mysql::Opts::from_url(&url)
             .map_err(|_| Error::Unsupported(format!("cannot parse the MySQL URL `{shown}`")))?;
-        let opts = mysql::OptsBuilder::from_opts(opts).ssl_opts(ssl);
+        // The driver moves a loopback connection to the Unix socket, without TLS: not
+        // when the URL asks for TLS.
+        let socket = ssl.is_none() && opts.get_prefer_socket();
+        let opts = mysql::OptsBuilder::from_opts(opts)
+            .ssl_opts(ssl)
+            .prefer_socket(socket);
         Ok(MysqlManager {
             prefer_tls: mode == crate::backend::tls::SslMode::Prefer,
             ..Self::from_opts(opts)
