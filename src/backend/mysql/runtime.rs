@@ -793,6 +793,9 @@ pub fn insert_many(
     Ok(count as u64)
 }
 
+/// A connection the server closed under a statement.
+const CLOSED: &str = "the server closed the connection (it ended the session, or a value was larger than its max_allowed_packet)";
+
 impl crate::runtime::DriverError for mysql::Error {
     const BACKEND: crate::backend::BackendKind = crate::backend::BackendKind::Mysql;
 
@@ -815,19 +818,18 @@ impl crate::runtime::DriverError for mysql::Error {
                 Some(c) => violation(server.code, &server.message).message(c),
                 None => format!("{} (error {})", server.message, server.code),
             },
-            // The server closes the connection on a packet larger than its limit.
-            mysql::Error::CodecError(e) => format!(
-                "{e}: the server closed the connection (a value larger than its max_allowed_packet does that)"
-            ),
+            // The server ended the session, or closed it on a packet larger than its
+            // limit: the driver can't tell which.
+            mysql::Error::CodecError(_) => CLOSED.to_owned(),
             mysql::Error::IoError(e)
                 if matches!(
                     e.kind(),
-                    std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
+                    std::io::ErrorKind::BrokenPipe
+                        | std::io::ErrorKind::ConnectionReset
+                        | std::io::ErrorKind::UnexpectedEof
                 ) =>
             {
-                format!(
-                    "{e}: the server closed the connection (a value larger than its max_allowed_packet does that)"
-                )
+                CLOSED.to_owned()
             }
             mysql::Error::IoError(e) => e.to_string(),
             mysql::Error::DriverError(e) => e.to_string(),

@@ -702,6 +702,9 @@ impl crate::runtime::DriverError for postgres::Error {
         if let (Some(constraint), Some(db)) = (constraint(self), self.as_db_error()) {
             return violation(db).message(constraint);
         }
+        if self.is_closed() {
+            return "the server closed the connection".into();
+        }
         match std::error::Error::source(self) {
             Some(cause) => format!("{self}: {cause}"),
             None => self.to_string(),
