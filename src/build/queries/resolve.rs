@@ -268,6 +268,9 @@ pub(crate) fn resolve(
     for (i, c) in described.columns.iter().enumerate() {
         let alias = parse_alias(&c.name);
         let name = alias.name.clone();
+        // Where the column is named in the statement, for its diagnostics.
+        let column_at = column_span(variant, &c.name, false).unwrap_or_else(|| at.span.clone());
+        let error = |message: String| Diagnostic::error(Some(column_at.clone()), message);
         if !is_snake_case(&name) || is_rust_keyword(&name) {
             let help = if name.is_empty() || name.contains(['(', ' ', '*', '.']) {
                 format!(
@@ -290,12 +293,13 @@ pub(crate) fn resolve(
             continue;
         }
         if columns.iter().any(|other| other.name == name) {
+            let last = column_span(variant, &c.name, true).unwrap_or_else(|| at.span.clone());
             found.at(
                 at,
-                error(format!(
-                    "`{}` returns two columns named `{name}`",
-                    query.name
-                ))
+                Diagnostic::error(
+                    Some(last),
+                    format!("`{}` returns two columns named `{name}`", query.name),
+                )
                 .help("give one of them another name with AS"),
             );
             continue;
@@ -416,6 +420,53 @@ pub(crate) fn resolve(
         columns,
         returns,
     })
+}
+
+/// Where a result column's name stands in the statement (as a quoted alias, or as
+/// written): the first place, or the last (a name given twice).
+fn column_span(variant: &super::Variant, name: &str, last: bool) -> Option<std::ops::Range<usize>> {
+    // The select list: up to the first FROM (a RETURNING list: the whole statement).
+    let upper = variant.sql.to_ascii_uppercase();
+    let end = upper
+        .match_indices("FROM")
+        .map(|(i, _)| i)
+        .find(|&i| {
+            let b = upper.as_bytes();
+            (i == 0 || b[i - 1].is_ascii_whitespace())
+                && b.get(i + 4).is_none_or(u8::is_ascii_whitespace)
+        })
+        .unwrap_or(variant.sql.len());
+    let sql = &variant.sql[..end];
+    let find = |needle: &str| {
+        if last {
+            sql.rfind(needle)
+        } else {
+            sql.find(needle)
+        }
+    };
+    let (at, len) = ['"', '`', '\'']
+        .iter()
+        .find_map(|q| {
+            let quoted = format!("{q}{name}{q}");
+            find(&quoted).map(|i| (i, quoted.len()))
+        })
+        .or_else(|| {
+            // As written: the whole word, not inside another name.
+            let bytes = sql.as_bytes();
+            let word = |i: usize| {
+                i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_')
+            };
+            let mut positions: Vec<usize> = sql.match_indices(name).map(|(i, _)| i).collect();
+            if last {
+                positions.reverse();
+            }
+            positions
+                .into_iter()
+                .find(|&i| (i == 0 || !word(i - 1)) && !word(i + name.len()))
+                .map(|i| (i, name.len()))
+        })?;
+    let start = variant.sql_place.span.start + at;
+    Some(start..start + len)
 }
 
 /// `-- returns: Customer`: the store whose record the columns are exactly.
