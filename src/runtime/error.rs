@@ -64,6 +64,8 @@ pub struct DatabaseError {
     source: Box<dyn std::error::Error + Send + Sync + 'static>,
     /// A COMMIT whose answer was lost: the transaction may have committed or not.
     commit_unknown: bool,
+    /// The broken constraint's name, where the database says it.
+    constraint_name: Option<String>,
 }
 
 /// What kind of failure a database error is, the same on every backend (sqlx's
@@ -96,6 +98,10 @@ pub(crate) trait DriverError: std::error::Error + Send + Sync + Sized + 'static 
     fn message(&self) -> String {
         self.to_string()
     }
+    /// A broken constraint's name and columns, as far as the database says them.
+    fn violation(&self) -> Option<super::violation::Violation> {
+        None
+    }
 }
 
 /// The kind of a driver's error, from what its backend reads of it.
@@ -119,7 +125,16 @@ impl DatabaseError {
         source: E,
     ) -> Error {
         let kind = source.kind();
-        let field = source.column().and_then(|i| fields.get(i).copied());
+        let violation = source.violation();
+        // A broken constraint on one column names its field, where the column is one.
+        let violated = violation.as_ref().and_then(|v| match v.columns.as_slice() {
+            [column] => fields.iter().find(|f| **f == column).copied(),
+            _ => None,
+        });
+        let field = source
+            .column()
+            .and_then(|i| fields.get(i).copied())
+            .or(violated);
         Error::Database(DatabaseError {
             backend: E::BACKEND,
             store,
@@ -130,6 +145,7 @@ impl DatabaseError {
             } else {
                 kind
             },
+            constraint_name: violation.and_then(|v| v.name),
             message: source.message(),
             source: Box::new(source),
             commit_unknown: false,
@@ -175,7 +191,15 @@ impl DatabaseError {
             message: source.to_string(),
             source: Box::new(source),
             commit_unknown: false,
+            constraint_name: None,
         })
+    }
+
+    /// The broken constraint's name (or a unique index's), where the database says it:
+    /// `customers_email_key`. Its field, when it is about one column of the store, is
+    /// [`field`](Self::field).
+    pub fn constraint_name(&self) -> Option<&str> {
+        self.constraint_name.as_deref()
     }
 
     /// What kind of failure it is.
@@ -195,9 +219,12 @@ impl fmt::Display for DatabaseError {
             Some(store) => write!(f, "{store}.{}: ", self.operation)?,
             None => write!(f, "{}: ", self.operation)?,
         }
+        // A broken constraint's message names its columns already.
         match self.field {
-            Some(field) => write!(f, "field `{field}`: {}", self.message)?,
-            None => f.write_str(&self.message)?,
+            Some(field) if !matches!(self.kind, ErrorKind::Constraint(_)) => {
+                write!(f, "field `{field}`: {}", self.message)?
+            }
+            _ => f.write_str(&self.message)?,
         }
         if self.commit_unknown {
             f.write_str(" (whether the transaction committed is unknown)")?;

@@ -812,6 +812,14 @@ impl crate::runtime::DriverError for mysql::Error {
     /// The driver's `Display` wraps its variants in their debug names (`MySqlError {
     /// ERROR 1062 … }`, `IoError { … }`, `DriverError { … }`): the message alone, with
     /// the server's error code.
+    fn violation(&self) -> Option<crate::runtime::violation::Violation> {
+        constraint(self)?;
+        match self {
+            mysql::Error::MySqlError(server) => Some(violation(server.code, &server.message)),
+            _ => None,
+        }
+    }
+
     fn message(&self) -> String {
         match self {
             mysql::Error::MySqlError(server) => match constraint(self) {

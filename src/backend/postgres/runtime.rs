@@ -698,6 +698,11 @@ impl crate::runtime::DriverError for postgres::Error {
 
     /// With its cause: the driver's own text is only the kind ("db error", "error
     /// serializing parameter 2"); the cause says what happened.
+    fn violation(&self) -> Option<crate::runtime::violation::Violation> {
+        constraint(self)?;
+        self.as_db_error().map(violation)
+    }
+
     fn message(&self) -> String {
         if let (Some(constraint), Some(db)) = (constraint(self), self.as_db_error()) {
             return violation(db).message(constraint);

@@ -486,37 +486,44 @@ impl crate::runtime::DriverError for rusqlite::Error {
         column_index(self)
     }
 
-    /// A broken constraint as every backend says it; SQLite names the columns
-    /// (`UNIQUE constraint failed: customers.email`) or a CHECK's name or expression.
-    fn message(&self) -> String {
-        if let (Some(constraint), rusqlite::Error::SqliteFailure(_, Some(text))) =
-            (constraint(self), self)
-        {
-            let mut v = crate::runtime::violation::Violation::default();
-            if let Some((_, rest)) = text.split_once("constraint failed: ") {
-                if constraint == crate::runtime::Constraint::Check {
-                    // storegen's own length check, `length("title") <= 200`, says what
-                    // the other backends' column types do.
-                    let length = rest
-                        .strip_prefix("length(\"")
-                        .and_then(|r| r.split_once("\") <= "));
-                    match length {
-                        Some((column, limit)) => {
-                            v.columns = vec![column.to_owned()];
-                            v.too_long = Some(format!("at most {limit} characters"));
-                        }
-                        None => v.name = Some(rest.to_owned()),
+    /// SQLite names a broken constraint's columns (`UNIQUE constraint failed:
+    /// customers.email`), or a CHECK's name or expression.
+    fn violation(&self) -> Option<crate::runtime::violation::Violation> {
+        let constraint = constraint(self)?;
+        let rusqlite::Error::SqliteFailure(_, Some(text)) = self else {
+            return None;
+        };
+        let mut v = crate::runtime::violation::Violation::default();
+        if let Some((_, rest)) = text.split_once("constraint failed: ") {
+            if constraint == crate::runtime::Constraint::Check {
+                // storegen's own length check, `length("title") <= 200`, says what
+                // the other backends' column types do.
+                let length = rest
+                    .strip_prefix("length(\"")
+                    .and_then(|r| r.split_once("\") <= "));
+                match length {
+                    Some((column, limit)) => {
+                        v.columns = vec![column.to_owned()];
+                        v.too_long = Some(format!("at most {limit} characters"));
                     }
-                } else {
-                    v.columns = rest
-                        .split(", ")
-                        .map(|c| c.rsplit_once('.').map_or(c, |(_, c)| c).to_owned())
-                        .collect();
+                    None => v.name = Some(rest.to_owned()),
                 }
+            } else {
+                v.columns = rest
+                    .split(", ")
+                    .map(|c| c.rsplit_once('.').map_or(c, |(_, c)| c).to_owned())
+                    .collect();
             }
-            return v.message(constraint);
         }
-        self.to_string()
+        Some(v)
+    }
+
+    /// A broken constraint as every backend says it.
+    fn message(&self) -> String {
+        match (constraint(self), self.violation()) {
+            (Some(constraint), Some(v)) => v.message(constraint),
+            _ => self.to_string(),
+        }
     }
 }
 
