@@ -205,6 +205,15 @@ fn postgres_connections_verify_the_server_as_the_url_says() {
         error.contains("certificate not valid for name \"127.0.0.1\""),
         "{error}"
     );
+    // verify-ca trusts only the root it is given: without one it is refused.
+    let error = storegen::pool::PostgresManager::new(&url(&db.name, "sslmode=verify-ca"))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.contains("`sslmode=verify-ca` needs `sslrootcert`"),
+        "{error}"
+    );
     let ca_only = wrong_name.replace("verify-full", "verify-ca");
     assert!(encrypted(
         &mut storegen::pool::PostgresManager::new(&ca_only)
@@ -274,11 +283,20 @@ fn mysql_connections_verify_the_server_as_the_url_says() {
     assert!(!cipher(&mut full).is_empty());
     assert!(!cipher(&mut connect("ssl-mode=require").unwrap()).is_empty());
     assert!(cipher(&mut connect("ssl-mode=disable").unwrap()).is_empty());
-    let error = connect(&format!("ssl-mode=verify-ca&ssl-ca={dir}/other.pem"))
+    let error = connect(&format!("ssl-mode=VERIFY_IDENTITY&ssl-ca={dir}/other.pem"))
         .err()
         .unwrap()
         .to_string();
     assert!(error.contains("UnknownIssuer"), "{error}");
+    // The driver trusts the public roots beside `ssl-ca`: a chain-only check is refused.
+    let error = storegen::pool::MysqlManager::new(&format!(
+        "{}?ssl-mode=VERIFY_CA&ssl-ca={dir}/ca.pem",
+        db.url
+    ))
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(error.contains("use VERIFY_IDENTITY"), "{error}");
 }
 
 /// `require` of a server that answers PostgreSQL's SSL request with "no": a clear error,

@@ -1,10 +1,10 @@
 //! Connecting within a deadline, end to end. The drivers' own connect timeouts bound
 //! the TCP connection only: a server that accepts and then says nothing holds their
-//! `connect()` forever (and with it a pool's connecting thread). storegen first asks the
-//! server for its first word on a connection of its own, with a read timeout — MySQL's
-//! greeting, PostgreSQL's answer to an SSL request, both harmless and silent in the
-//! servers' logs — and then runs the driver's connect on a thread of its own, waiting for
-//! it no longer than the time left.
+//! `connect()` forever (and with it a pool's connecting thread). storegen first checks
+//! that the server reacts at all, on a connection of its own with a read timeout —
+//! MySQL sends its greeting; PostgreSQL, sent a cancel request for no session, closes
+//! the connection (and logs nothing at its default level) — and then runs the driver's
+//! connect on a thread of its own, waiting for it no longer than the time left.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -22,8 +22,8 @@ pub(crate) fn timed_out(timeout: Duration) -> io::Error {
     )
 }
 
-/// Connects to `host:port`, sends `hello` and waits for the server's first byte, all
-/// within `timeout`.
+/// Connects to `host:port`, sends `hello` and waits for the server to react — a byte,
+/// or closing the connection — all within `timeout`. Only silence is an error.
 pub(crate) fn first_word(host: &str, port: u16, hello: &[u8], timeout: Duration) -> io::Result<()> {
     let started = Instant::now();
     let left = || {
@@ -52,10 +52,6 @@ pub(crate) fn first_word(host: &str, port: u16, hello: &[u8], timeout: Duration)
         stream.set_read_timeout(Some(left()?))?;
         let mut byte = [0u8; 1];
         return match stream.read(&mut byte) {
-            Ok(0) => Err(io::Error::new(
-                io::ErrorKind::ConnectionAborted,
-                "the server closed the connection at once",
-            )),
             Ok(_) => Ok(()),
             Err(e)
                 if matches!(
@@ -95,7 +91,7 @@ pub(crate) fn within<T: Send + 'static, E: Send + 'static>(
     /// The attempt's result, or that the caller stopped waiting for it.
     enum Slot<R> {
         Waiting,
-        Done(R),
+        Done(io::Result<R>),
         GivenUp,
     }
     let slot = Arc::new((Mutex::new(Slot::Waiting), Condvar::new()));
@@ -103,7 +99,9 @@ pub(crate) fn within<T: Send + 'static, E: Send + 'static>(
     std::thread::Builder::new()
         .name("storegen-connect".into())
         .spawn(move || {
-            let result = connect();
+            // A panicking connect is an error, never a slot left waiting.
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(connect))
+                .map_err(|_| io::Error::other("the driver's connect panicked"));
             let (lock, ready) = &*theirs;
             let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
             if matches!(*state, Slot::GivenUp) {
@@ -119,7 +117,7 @@ pub(crate) fn within<T: Send + 'static, E: Send + 'static>(
         .wait_timeout_while(state, left, |s| matches!(s, Slot::Waiting))
         .unwrap_or_else(|e| e.into_inner());
     match std::mem::replace(&mut *state, Slot::GivenUp) {
-        Slot::Done(result) => Ok(result),
+        Slot::Done(result) => result,
         _ => {
             ABANDONED.fetch_add(1, Ordering::Relaxed);
             Err(timed_out(timeout))

@@ -74,13 +74,16 @@ pub(crate) fn split(url: &str, default: SslMode) -> Result<(String, Tls), String
             _ => Ok(false),
         }
     };
-    if !url.contains("://") {
-        // PostgreSQL's `key=value` form.
+    let scheme = url.split_once("://").map(|(s, _)| s);
+    if !matches!(
+        scheme,
+        Some("postgres" | "postgresql" | "mysql" | "mariadb")
+    ) {
+        // PostgreSQL's `key=value` form, values quoted as libpq quotes them.
         let mut kept = Vec::new();
-        for pair in url.split_whitespace() {
-            match pair.split_once('=') {
-                Some((k, v)) if take(k, v)? => {}
-                _ => kept.push(pair),
+        for (pair, key, value) in key_values(url) {
+            if !take(&key, &value)? {
+                kept.push(pair);
             }
         }
         return Ok((kept.join(" "), tls));
@@ -101,6 +104,58 @@ pub(crate) fn split(url: &str, default: SslMode) -> Result<(String, Tls), String
         format!("{base}?{}", kept.join("&"))
     };
     Ok((url, tls))
+}
+
+/// Each `key=value` of a libpq connection string: the pair as written, its key and its
+/// value unquoted (`key = 'a \\' b'`).
+fn key_values(text: &str) -> Vec<(&str, String, String)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let skip_space = |mut i: usize| {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        i
+    };
+    loop {
+        i = skip_space(i);
+        if i >= bytes.len() {
+            return out;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i] != b'=' && !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let key = text[start..i].to_owned();
+        i = skip_space(i);
+        if bytes.get(i) != Some(&b'=') {
+            out.push((&text[start..i], key, String::new()));
+            continue;
+        }
+        i = skip_space(i + 1);
+        let mut value = String::new();
+        if bytes.get(i) == Some(&b'\'') {
+            i += 1;
+            while i < bytes.len() && bytes[i] != b'\'' {
+                if bytes[i] == b'\\' && i + 1 < bytes.len() {
+                    i += 1;
+                }
+                let c = text[i..].chars().next().unwrap_or(' ');
+                value.push(c);
+                i += c.len_utf8();
+            }
+            i += 1;
+        } else {
+            let value_start = i;
+            while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            value.push_str(&text[value_start..i]);
+        }
+        let end = i.min(text.len());
+        out.push((&text[start..end], key, value));
+    }
 }
 
 /// `%2F` and the like, decoded (a root certificate's path in a URL).
@@ -175,6 +230,10 @@ mod with_rustls {
         )
         .build()
         .map_err(|e| e.to_string())?;
+        if tls.mode == SslMode::VerifyCa && tls.root_cert.is_none() {
+            // Any certificate a public CA signed, for any host, would do: not a check.
+            return Err("`sslmode=verify-ca` needs `sslrootcert`: the certificate of the CA to trust (with the public roots, any of their certificates would pass; use verify-full)".into());
+        }
         let verify = match (tls.mode, &tls.root_cert) {
             (SslMode::VerifyFull, _) => Verify::Full,
             // libpq: `require` with a root certificate checks the chain, as verify-ca.
@@ -377,12 +436,18 @@ pub(crate) fn mysql_options(
     }
     #[cfg(feature = "tls")]
     {
-        let verify_chain = matches!(tls.mode, SslMode::VerifyCa | SslMode::VerifyFull)
-            || (tls.mode == SslMode::Require && tls.root_cert.is_some());
+        // The driver trusts the public roots beside `ssl-ca`: a check of the chain
+        // alone would pass any certificate a public CA signed. Only the full check.
+        if tls.mode == SslMode::VerifyCa {
+            return Err("`ssl-mode=VERIFY_CA` can't be honoured (the MySQL driver trusts the public roots beside `ssl-ca`, so any of their certificates would pass): use VERIFY_IDENTITY".into());
+        }
+        // The driver builds its rustls configuration with the process's provider.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let full = tls.mode == SslMode::VerifyFull;
         let ssl = mysql::SslOpts::default()
             .with_root_cert_path(tls.root_cert.clone())
-            .with_danger_accept_invalid_certs(!verify_chain)
-            .with_danger_skip_domain_validation(tls.mode != SslMode::VerifyFull);
+            .with_danger_accept_invalid_certs(!full)
+            .with_danger_skip_domain_validation(!full);
         Ok((url, Some(ssl), tls.mode))
     }
 }

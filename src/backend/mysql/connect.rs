@@ -17,7 +17,7 @@ pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Introspec
         Some(rest) => format!("mysql://{rest}"),
         None => url.to_owned(),
     };
-    let (url, ssl, _) = crate::backend::tls::mysql_options(&url)
+    let (url, ssl, mode) = crate::backend::tls::mysql_options(&url)
         .map_err(|why| format!("cannot use MySQL at `{shown}`: {why}"))?;
     let opts =
         mysql::Opts::from_url(&url).map_err(|_| format!("cannot parse the MySQL URL `{shown}`"))?;
@@ -59,7 +59,15 @@ pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Introspec
         };
         format!("cannot use MySQL at `{shown}`: {reason}")
     };
-    let mut conn = mysql::Conn::new(opts).map_err(|e| describe(&e))?;
+    let prefer = mode == crate::backend::tls::SslMode::Prefer;
+    let mut conn = match mysql::Conn::new(opts.clone()) {
+        // `prefer`: without TLS where the server has none.
+        Err(mysql::Error::DriverError(mysql::DriverError::TlsNotSupported)) if prefer => {
+            mysql::Conn::new(opts.ssl_opts(None::<mysql::SslOpts>))
+        }
+        other => other,
+    }
+    .map_err(|e| describe(&e))?;
     connected();
     let database = match target.schema.as_deref() {
         Some(schema) => schema.to_owned(),

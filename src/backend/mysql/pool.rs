@@ -98,10 +98,14 @@ impl MysqlManager {
         let left = timeout.saturating_sub(started.elapsed());
         // The socket's timeouts outlive the connect: the statement timeout's, if any.
         let socket_timeout = self.statement_timeout.map(|t| t + Duration::from_secs(1));
-        let opts = mysql::OptsBuilder::from_opts(self.opts.clone())
-            .tcp_connect_timeout(Some(left.max(Duration::from_millis(1))))
-            .read_timeout(socket_timeout)
-            .write_timeout(socket_timeout);
+        let mut opts = mysql::OptsBuilder::from_opts(self.opts.clone())
+            .tcp_connect_timeout(Some(left.max(Duration::from_millis(1))));
+        // The options' own timeouts stay unless a statement timeout replaces them.
+        if socket_timeout.is_some() {
+            opts = opts
+                .read_timeout(socket_timeout)
+                .write_timeout(socket_timeout);
+        }
         let prefer_tls = self.prefer_tls;
         let mut conn = bounded::within(left, timeout, move || {
             match mysql::Conn::new(opts.clone()) {

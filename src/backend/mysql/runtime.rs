@@ -828,7 +828,20 @@ impl crate::runtime::DriverError for mysql::Error {
             },
             // The server ended the session, or closed it on a packet larger than its
             // limit: the driver can't tell which.
-            mysql::Error::CodecError(_) => CLOSED.to_owned(),
+            // The codec wraps an I/O error: a closed connection, or (TLS) a refusal.
+            mysql::Error::CodecError(e) => {
+                let text = e.to_string();
+                let inner = crate::runtime::violation::between(&text, "`", "'").unwrap_or(&text);
+                let lower = inner.to_ascii_lowercase();
+                if ["broken pipe", "connection reset", "unexpected end", "eof"]
+                    .iter()
+                    .any(|w| lower.contains(w))
+                {
+                    CLOSED.to_owned()
+                } else {
+                    inner.to_owned()
+                }
+            }
             mysql::Error::IoError(e)
                 if matches!(
                     e.kind(),

@@ -91,8 +91,8 @@ impl PostgresManager {
 }
 
 impl PostgresManager {
-    /// Connects within the connect timeout: the server must answer an SSL request
-    /// (PostgreSQL's first exchange, harmless and unlogged) on a connection of its own,
+    /// Connects within the connect timeout: the server must react to a cancel request
+    /// for no session (it closes the connection, unlogged) on a connection of its own,
     /// then the driver's connect runs on a thread of its own for the time left.
     fn open(&self) -> Result<postgres::Client, Error> {
         use crate::backend::bounded;
@@ -103,13 +103,15 @@ impl PostgresManager {
         };
         let hosts = self.config.get_hosts();
         let ports = self.config.get_ports();
-        if let Some(postgres::config::Host::Tcp(host)) = hosts.first() {
+        // With several hosts the driver tries each in turn: no probe of the first alone.
+        if let (Some(postgres::config::Host::Tcp(host)), 1) = (hosts.first(), hosts.len()) {
             let port = ports.first().copied().unwrap_or(5432);
             // `hostaddr` is where the connection goes; the host name stays for TLS.
             let addr = self.config.get_hostaddrs().first().map(|a| a.to_string());
             let host = addr.as_deref().unwrap_or(host);
-            // SSLRequest: length 8, code 80877103.
-            let hello = [0, 0, 0, 8, 4, 210, 22, 47];
+            // A CancelRequest for no session (length 16, code 80877102, pid 0, key 0):
+            // the server closes the connection, logging nothing at its default level.
+            let hello = [0, 0, 0, 16, 4, 210, 22, 46, 0, 0, 0, 0, 0, 0, 0, 0];
             bounded::first_word(host, port, &hello, timeout).map_err(io_failed)?;
         }
         let mut config = self.config.clone();

@@ -61,7 +61,11 @@ pub(crate) fn outer_join_nullable(
                     aligned = false;
                     by_origin
                 }
-                Qualifier::Named(q) => nullable.aliases.iter().any(|a| a.eq_ignore_ascii_case(&q)),
+                // A derived table's alias hides where its columns come from: their
+                // origin says too (more `Option`s, never fewer).
+                Qualifier::Named(q) => {
+                    nullable.aliases.iter().any(|a| a.eq_ignore_ascii_case(&q)) || by_origin
+                }
                 // An unqualified column or an expression of several: what its origin says.
                 Qualifier::Unqualified | Qualifier::Expression => by_origin,
             },
@@ -92,6 +96,11 @@ struct Relations {
 
 #[cfg(feature = "queries")]
 fn collect_query(query: &sqlparser::ast::Query, out: &mut Relations) {
+    if let Some(with) = &query.with {
+        for cte in &with.cte_tables {
+            collect_query(&cte.query, out);
+        }
+    }
     collect_set(&query.body, out);
 }
 
@@ -176,15 +185,20 @@ fn names(factor: &sqlparser::ast::TableFactor, out: &mut Relations) {
                 out.tables.push(table);
             }
         }
+        // An alias with no table of its own: an empty name keeps the two lists in step.
         TableFactor::Derived {
             alias: Some(alias), ..
-        } => out.aliases.push(alias.name.value.clone()),
+        } => {
+            out.aliases.push(alias.name.value.clone());
+            out.tables.push(String::new());
+        }
         TableFactor::NestedJoin {
             table_with_joins,
             alias,
         } => {
             if let Some(alias) = alias {
                 out.aliases.push(alias.name.value.clone());
+                out.tables.push(String::new());
             }
             names(&table_with_joins.relation, out);
             for join in &table_with_joins.joins {

@@ -36,7 +36,8 @@ pub(crate) fn parameters(sql: &str, backslash_escapes: bool) -> Vec<Use> {
                         && (i < 2 || !ident_char(bytes[i - 2])));
                 i = skip_quoted(bytes, i, b'\'', escapes);
             }
-            b'"' => i = skip_quoted(bytes, i, b'"', false),
+            // MySQL's double quotes make a string, with backslash escapes.
+            b'"' => i = skip_quoted(bytes, i, b'"', backslash_escapes),
             b'`' => i = skip_quoted(bytes, i, b'`', false),
             b'-' if bytes.get(i + 1) == Some(&b'-') => {
                 i = sql[i..].find('\n').map_or(bytes.len(), |n| i + n + 1);
