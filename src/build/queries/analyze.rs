@@ -271,6 +271,17 @@ mod tests {
             outer_join_nullable(sql, BackendKind::Postgres, &origins[..2]),
             [false, false]
         );
+        // Through a derived table or a CTE: the origin tells.
+        let sql = "SELECT s.email FROM (SELECT u.email FROM issues i LEFT JOIN users u ON u.id = i.author_id) s";
+        assert_eq!(
+            outer_join_nullable(sql, BackendKind::Postgres, &[Some("users".into())]),
+            [true]
+        );
+        let sql = "WITH s AS (SELECT u.email FROM issues i LEFT JOIN users u ON u.id = i.author_id) SELECT email FROM s";
+        assert_eq!(
+            outer_join_nullable(sql, BackendKind::Postgres, &[Some("users".into())]),
+            [true]
+        );
         // Unparseable with an outer join: every column, to be safe.
         let sql = "SELECT i.id FROM issues i LEFT JOIN users u ON WHAT EVER";
         assert_eq!(
