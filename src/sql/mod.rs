@@ -25,3 +25,47 @@ pub fn patch_sql(
         _ => std::borrow::Cow::Owned(dialect.patch_versioned(table, version, columns, set, key)),
     }
 }
+
+/// Each backend's `patch_sql` and `patch_sql_versioned`, which generated code calls
+/// (`__private::<backend>::patch_sql(…)`): [`patch_sql`] with the backend's `DIALECT`.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+macro_rules! patch_sql_fns {
+    () => {
+        /// A store's `patch`: the UPDATE of the fields a patch gives (see
+        /// [`crate::sql::Dialect::patch`]); `one` holds the statement of each field set
+        /// alone.
+        #[doc(hidden)]
+        pub fn patch_sql(
+            table: &str,
+            columns: &[&str],
+            set: &[bool],
+            key: &[&str],
+            one: &'static [&'static str],
+        ) -> std::borrow::Cow<'static, str> {
+            crate::sql::patch_sql(&super::DIALECT, table, None, columns, set, key, one)
+        }
+
+        /// [`patch_sql`] of a store with a version column: a patch raises it too.
+        #[doc(hidden)]
+        pub fn patch_sql_versioned(
+            table: &str,
+            version: &str,
+            columns: &[&str],
+            set: &[bool],
+            key: &[&str],
+            one: &'static [&'static str],
+        ) -> std::borrow::Cow<'static, str> {
+            crate::sql::patch_sql(
+                &super::DIALECT,
+                table,
+                Some(version),
+                columns,
+                set,
+                key,
+                one,
+            )
+        }
+    };
+}
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+pub(crate) use patch_sql_fns;

@@ -527,36 +527,4 @@ impl crate::runtime::DriverError for rusqlite::Error {
     }
 }
 
-/// A store's `patch`: the UPDATE of the fields a patch gives (see
-/// [`crate::sql::Dialect::patch`]); `one` holds the statement of each field set alone.
-#[doc(hidden)]
-pub fn patch_sql(
-    table: &str,
-    columns: &[&str],
-    set: &[bool],
-    key: &[&str],
-    one: &'static [&'static str],
-) -> std::borrow::Cow<'static, str> {
-    crate::sql::patch_sql(&super::DIALECT, table, None, columns, set, key, one)
-}
-
-/// [`patch_sql`] of a store with a version column: a patch raises it too.
-#[doc(hidden)]
-pub fn patch_sql_versioned(
-    table: &str,
-    version: &str,
-    columns: &[&str],
-    set: &[bool],
-    key: &[&str],
-    one: &'static [&'static str],
-) -> std::borrow::Cow<'static, str> {
-    crate::sql::patch_sql(
-        &super::DIALECT,
-        table,
-        Some(version),
-        columns,
-        set,
-        key,
-        one,
-    )
-}
+crate::sql::patch_sql_fns!();
