@@ -833,9 +833,17 @@ impl crate::runtime::DriverError for mysql::Error {
                 let text = e.to_string();
                 let inner = crate::runtime::violation::between(&text, "`", "'").unwrap_or(&text);
                 let lower = inner.to_ascii_lowercase();
-                if ["broken pipe", "connection reset", "unexpected end", "eof"]
-                    .iter()
-                    .any(|w| lower.contains(w))
+                // (Out of sync: the server's error packet, or its closing, came while
+                // the driver was still writing.)
+                if [
+                    "broken pipe",
+                    "connection reset",
+                    "unexpected end",
+                    "eof",
+                    "out of sync",
+                ]
+                .iter()
+                .any(|w| lower.contains(w))
                 {
                     CLOSED.to_owned()
                 } else {
@@ -847,12 +855,17 @@ impl crate::runtime::DriverError for mysql::Error {
                     e.kind(),
                     std::io::ErrorKind::BrokenPipe
                         | std::io::ErrorKind::ConnectionReset
+                        | std::io::ErrorKind::ConnectionAborted
                         | std::io::ErrorKind::UnexpectedEof
                 ) =>
             {
                 CLOSED.to_owned()
             }
             mysql::Error::IoError(e) => e.to_string(),
+            mysql::Error::DriverError(mysql::DriverError::PacketOutOfSync) => CLOSED.to_owned(),
+            mysql::Error::DriverError(mysql::DriverError::PacketTooLarge) => {
+                "a value is larger than the server's max_allowed_packet".into()
+            }
             mysql::Error::DriverError(e) => e.to_string(),
             mysql::Error::UrlError(e) => e.to_string(),
             other => other.to_string(),
