@@ -105,10 +105,15 @@ pub fn check_snake_case(w: &mut Walker, name: &str, span: Span, what: &str) -> b
         }
         return true;
     }
+    // Never suggest a name that is itself refused.
+    let mut suggestion = snake_case(name);
+    if NOT_RAW.contains(&suggestion.as_str()) {
+        suggestion.push_str("_name");
+    }
     w.push(
         Diagnostic::error(Some(span), format!("{what} `{name}` is not snake_case"))
             .label("expected lowercase letters, digits and single underscores")
-            .help(format!("rename it to `{}`", snake_case(name))),
+            .help(format!("rename it to `{suggestion}`")),
     );
     false
 }
@@ -119,7 +124,15 @@ pub fn check_type_name(w: &mut Walker, name: &str, span: Span, context: &str) {
         && name.chars().all(|c| c.is_ascii_alphanumeric())
         && !is_rust_keyword(name);
     if !valid {
-        let suggestion = camel_case(&snake_case(name));
+        // Never suggest a name that is itself refused (a keyword, a prelude variant,
+        // one of the module's own types).
+        let mut suggestion = camel_case(&snake_case(name));
+        if is_rust_keyword(&suggestion)
+            || PRELUDE_VARIANTS.contains(&suggestion.as_str())
+            || MODULE_TYPES.contains(&suggestion.as_str())
+        {
+            suggestion.push_str("Record");
+        }
         w.push(
             Diagnostic::error(
                 Some(span),
