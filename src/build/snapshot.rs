@@ -128,7 +128,11 @@ pub fn blueprint_hash(schema: &Schema) -> String {
             hasher.update(b"\n");
         }
     }
-    let digest = hasher.finalize();
+    sha256_text(&hasher.finalize())
+}
+
+/// `sha256:<hex>` of a digest: how the snapshot writes hashes.
+pub(crate) fn sha256_text(digest: &[u8]) -> String {
     let mut hex = String::with_capacity(71);
     hex.push_str("sha256:");
     for byte in digest {

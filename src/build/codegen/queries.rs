@@ -12,7 +12,8 @@ use crate::build::queries::text::Rewritten;
 use crate::build::queries::{Column, Kind, Query, Shape, ShapeParam};
 use crate::model::{Field, LogicalType, Schema, Store};
 
-/// A query ready to generate: what it is, its signature, and each backend's statement.
+/// A query ready to generate: what it is, and its signature (each backend rewrites its
+/// own statement from the query).
 pub(crate) struct Generated<'a> {
     pub query: &'a Query,
     pub shape: &'a Shape,

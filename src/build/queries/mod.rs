@@ -14,7 +14,6 @@ pub(crate) mod recorded;
 pub(crate) mod resolve;
 pub(crate) mod text;
 
-use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::Path;
 
@@ -915,11 +914,5 @@ fn first_uses(uses: &[text::Use]) -> Vec<String> {
 
 /// `sha256:<hex>`.
 pub(crate) fn hash(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    let mut hex = String::with_capacity(71);
-    hex.push_str("sha256:");
-    for byte in digest {
-        let _ = write!(hex, "{byte:02x}");
-    }
-    hex
+    super::snapshot::sha256_text(&Sha256::digest(text.as_bytes()))
 }
