@@ -18,6 +18,9 @@ pub(crate) struct Target {
     /// The blueprint's folder, which a relative `sqlite:` path starts from.
     pub base_dir: PathBuf,
     pub tables: Vec<String>,
+    /// Read every table of the schema instead (`storegen introspect`): base tables
+    /// only, not views, not storegen's own or the database's.
+    pub all_tables: bool,
     /// `[database] schema`: the PostgreSQL schema or MySQL database, when not the
     /// connection's own.
     pub schema: Option<String>,

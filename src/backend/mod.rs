@@ -58,6 +58,11 @@ pub(crate) trait Rules: Sync {
     /// says why not.
     fn accepts(&self, ty: &LogicalType, column: &CatalogColumn) -> Result<(), String>;
 
+    /// The logical type a column of this backend holds, for `storegen introspect`; the
+    /// error says why it has none. What it returns, `accepts` accepts.
+    #[cfg(feature = "codegen")]
+    fn infer(&self, column: &CatalogColumn) -> Result<LogicalType, String>;
+
     /// Whether two SQL identifiers name the same object. Quoted identifiers, which
     /// storegen always writes, are case-sensitive unless a backend says otherwise.
     fn same_identifier(&self, a: &str, b: &str) -> bool {
@@ -149,6 +154,18 @@ pub(crate) trait Rules: Sync {
     ) -> Result<connect::Introspected, String>;
 }
 
+/// `(p, s)` of `numeric(p,s)` (or `numeric(p)`, scale 0), for the type name `kind`.
+#[cfg(feature = "codegen")]
+pub(crate) fn precision_and_scale(sql_type: &str, kind: &str) -> Option<(u32, u32)> {
+    let inside = sql_type
+        .strip_prefix(kind)?
+        .trim_start()
+        .strip_prefix('(')?
+        .strip_suffix(')')?;
+    let (precision, scale) = inside.split_once(',').unwrap_or((inside, "0"));
+    Some((precision.trim().parse().ok()?, scale.trim().parse().ok()?))
+}
+
 /// A backend's names, for messages and URLs.
 #[derive(Debug)]
 #[cfg_attr(not(feature = "codegen"), allow(dead_code))]
@@ -183,6 +200,14 @@ macro_rules! served_by_folder {
             column: &crate::model::CatalogColumn,
         ) -> Result<(), String> {
             types::accepts(ty, column)
+        }
+
+        #[cfg(feature = "codegen")]
+        fn infer(
+            &self,
+            column: &crate::model::CatalogColumn,
+        ) -> Result<crate::model::LogicalType, String> {
+            types::infer(column)
         }
 
         #[cfg(feature = "codegen")]

@@ -5,6 +5,7 @@
 //! storegen prepare [--blueprint F] [--database URL] [--snapshot F]
 //! storegen diff --sql [--blueprint F] [--database URL] [--allow-destructive]
 //! storegen ddl     [--blueprint F] [--backend sqlite|postgres|mysql]
+//! storegen introspect URL [--schema S] [--tables a,b] [--style snake|keep] [--backends b,c] [--name N]
 //! ```
 
 use std::ffi::OsString;
@@ -14,7 +15,7 @@ use std::path::{Path, PathBuf};
 use super::blueprint::{self, Blueprint};
 use super::diagnostics::{Diagnostic, Report, line_col};
 use super::queries::{self, Found, Query, QueryFile};
-use super::{diff, drift_diagnostics, live, snapshot, validate};
+use super::{diff, drift_diagnostics, introspect, live, snapshot, validate};
 use crate::backend::BackendKind;
 use crate::backend::connect::Introspected;
 use crate::drift::Severity;
@@ -34,6 +35,11 @@ usage:
       columns only as comments unless --allow-destructive.
   storegen ddl [--blueprint F] [--backend sqlite|postgres|mysql]
       the CREATE script for a backend (default: the blueprint's first).
+  storegen introspect URL [--schema S] [--tables a,b] [--style snake|keep]
+                          [--backends sqlite,postgres,mysql] [--name N]
+      print a blueprint for an existing database: every table (or those named) as a
+      store. --style keep: records named as the tables (default snake: singular).
+      --backends: the blueprint's backends (default: the database's).
 
   --blueprint F   default: blueprint.toml in the current directory
   --snapshot F    default: the blueprint's [database] snapshot, else storegen.snapshot.toml
@@ -72,6 +78,13 @@ struct Options {
     sql: bool,
     allow_destructive: bool,
     backend: Option<BackendKind>,
+    /// `introspect`'s URL.
+    url: Option<String>,
+    schema: Option<String>,
+    tables: Option<Vec<String>>,
+    style: introspect::Style,
+    backends: Option<Vec<BackendKind>>,
+    name: Option<String>,
 }
 
 fn parse_args(args: Vec<OsString>) -> Result<Options, Failure> {
@@ -109,6 +122,49 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, Failure> {
                     ))
                 })?);
             }
+            Long("schema") => {
+                options.schema = Some(parser.value().map_err(bad)?.string().map_err(bad)?)
+            }
+            Long("name") => {
+                options.name = Some(parser.value().map_err(bad)?.string().map_err(bad)?)
+            }
+            Long("tables") => {
+                let list = parser.value().map_err(bad)?.string().map_err(bad)?;
+                options.tables = Some(
+                    list.split(',')
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                );
+            }
+            Long("style") => {
+                let style = parser.value().map_err(bad)?.string().map_err(bad)?;
+                options.style = match style.as_str() {
+                    "snake" => introspect::Style::Snake,
+                    "keep" => introspect::Style::Keep,
+                    other => {
+                        return Err(fail(format!(
+                            "error: unknown --style `{other}`: expected snake or keep"
+                        )));
+                    }
+                };
+            }
+            Long("backends") => {
+                let list = parser.value().map_err(bad)?.string().map_err(bad)?;
+                let mut backends = Vec::new();
+                for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                    let backend = BackendKind::from_name(name).ok_or_else(|| {
+                        fail(format!(
+                            "error: unknown backend `{name}`: expected sqlite, postgres or mysql"
+                        ))
+                    })?;
+                    if !backends.contains(&backend) {
+                        backends.push(backend);
+                    }
+                }
+                options.backends = Some(backends);
+            }
             Short('h') | Long("help") => {
                 return Err(Failure {
                     code: 0,
@@ -119,6 +175,9 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, Failure> {
             }
             Value(value) if options.command.is_empty() => {
                 options.command = value.string().map_err(bad)?;
+            }
+            Value(value) if options.command == "introspect" && options.url.is_none() => {
+                options.url = Some(value.string().map_err(bad)?);
             }
             other => return Err(bad(other.unexpected())),
         }
@@ -267,6 +326,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
             write!(out, "{}", diff::ddl(&loaded.blueprint.schema, backend))
                 .map_err(|e| fail(e.to_string()))
         }
+        "introspect" => introspect_command(&options, out),
         "" => Err(fail(USAGE)),
         other => Err(fail(format!("error: unknown command `{other}`\n\n{USAGE}"))),
     });
@@ -287,6 +347,75 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
             let _ = write!(stream, "{}{newline}", failure.text);
             failure.code
         }
+    }
+}
+
+/// `introspect`: the blueprint of an existing database, on stdout. The blueprint is
+/// read back as a build would read it; a problem there is storegen's, and said so.
+fn introspect_command(options: &Options, out: &mut dyn Write) -> Result<(), Failure> {
+    let url = options.url.clone().ok_or_else(|| {
+        fail(format!(
+            "error: `storegen introspect` needs the database's URL\n\n{USAGE}"
+        ))
+    })?;
+    let base = std::env::current_dir().unwrap_or_default();
+    let catalog = live::read_catalog(&url, &base, options.schema.clone(), options.tables.clone())
+        .map_err(|message| fail(format!("error: {message}")))?;
+    if let Some(wanted) = &options.tables {
+        let missing: Vec<&str> = wanted
+            .iter()
+            .filter(|t| catalog.table(t).is_none())
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            return Err(fail(format!(
+                "error: no table {} in the database",
+                missing
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    let name = options.name.clone().unwrap_or_else(|| database_name(&url));
+    let text = introspect::blueprint(
+        &catalog,
+        &introspect::Options {
+            name,
+            backends: options
+                .backends
+                .clone()
+                .unwrap_or_else(|| vec![catalog.backend]),
+            schema: options.schema.clone(),
+            style: options.style,
+        },
+    );
+    if let Err(diagnostics) = blueprint::parse(&text) {
+        let report = Report::new(
+            "(introspected blueprint)".to_owned(),
+            text.clone(),
+            diagnostics,
+        );
+        return Err(fail(format!(
+            "error: storegen wrote a blueprint it can't read back (a bug; please report it):\n{}",
+            report.render()
+        )));
+    }
+    write!(out, "{text}").map_err(|e| fail(e.to_string()))
+}
+
+/// A blueprint name from the database's: the URL's last path part or file stem, in
+/// snake_case.
+fn database_name(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let last = path.rsplit(['/', ':']).next().unwrap_or("");
+    let stem = last.rsplit_once('.').map_or(last, |(stem, _)| stem);
+    let name = blueprint::names::snake_case(stem);
+    if blueprint::names::is_snake_case(&name) && !stem.is_empty() {
+        name
+    } else {
+        "database".into()
     }
 }
 

@@ -69,6 +69,7 @@ pub(crate) fn introspect(
         url: url.to_owned(),
         base_dir: base_dir.to_owned(),
         tables: schema.stores.iter().map(|s| s.table.clone()).collect(),
+        all_tables: false,
         schema: database.schema.clone(),
         timeout: database.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
         queries: queries(backend),
@@ -79,6 +80,33 @@ pub(crate) fn introspect(
         rules.introspect(&target, connected)
     })
     .map(|introspected| (backend, introspected))
+}
+
+/// Connects to the database `url` names and reads the catalog of the tables named, or of
+/// every table in the schema: what `storegen introspect` reads.
+pub(crate) fn read_catalog(
+    url: &str,
+    base_dir: &Path,
+    schema: Option<String>,
+    tables: Option<Vec<String>>,
+) -> Result<crate::model::Catalog, String> {
+    let backend = backend_of(url)?;
+    let rules = backend.rules();
+    let target = Target {
+        url: url.to_owned(),
+        base_dir: base_dir.to_owned(),
+        all_tables: tables.is_none(),
+        tables: tables.unwrap_or_default(),
+        schema,
+        timeout: DEFAULT_CONNECT_TIMEOUT,
+        queries: Vec::new(),
+        enums: Vec::new(),
+    };
+    let shown = format!("{} at `{}`", rules.about().display_name, redact(url));
+    within(target.timeout, &shown, move |connected| {
+        rules.introspect(&target, connected)
+    })
+    .map(|introspected| introspected.catalog)
 }
 
 /// The schema's enum types, once each.

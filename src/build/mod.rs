@@ -11,6 +11,7 @@ pub mod codegen;
 pub mod diagnostics;
 pub mod diff;
 mod error;
+pub mod introspect;
 mod live;
 pub(crate) mod queries;
 pub mod snapshot;

@@ -81,8 +81,15 @@ pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Introspec
                 )
             })?,
     };
-    let catalog = super::introspect::introspect(&mut conn, &database, &target.tables())
-        .map_err(|e| describe(&e))?;
+    let all;
+    let tables = if target.all_tables {
+        all = super::introspect::table_names(&mut conn, &database).map_err(|e| describe(&e))?;
+        all.iter().map(String::as_str).collect()
+    } else {
+        target.tables()
+    };
+    let catalog =
+        super::introspect::introspect(&mut conn, &database, &tables).map_err(|e| describe(&e))?;
     let mut described = Vec::with_capacity(target.queries.len());
     for query in &target.queries {
         described.push(super::describe::describe(&mut conn, query).map_err(|e| describe(&e))?);

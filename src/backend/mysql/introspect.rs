@@ -17,6 +17,20 @@ fn marks(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
 
+/// The names of the database's base tables (views left out), sorted.
+pub fn table_names(client: &mut dyn MyClient, schema: &str) -> Result<Vec<String>, mysql::Error> {
+    client
+        .exec_rows(
+            "SELECT TABLE_NAME AS table_name FROM information_schema.TABLES \
+             WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' \
+             AND TABLE_NAME <> 'storegen_migrations' ORDER BY TABLE_NAME",
+            vec![Value::from(schema)],
+        )?
+        .iter()
+        .map(|row| text(row, 0))
+        .collect()
+}
+
 /// Introspects the named tables of database `schema`; absent tables are left out.
 pub fn introspect(
     client: &mut dyn MyClient,

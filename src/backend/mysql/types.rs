@@ -193,6 +193,62 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
     }
 }
 
+/// The logical type of a column, as introspection normalised its type.
+#[cfg(feature = "codegen")]
+pub fn infer(column: &CatalogColumn) -> Result<LogicalType, String> {
+    let (sql_type, _) = column
+        .sql_type
+        .split_once(" charset ")
+        .unwrap_or((column.sql_type.as_str(), ""));
+    if let Some(values) = column.enum_values.clone() {
+        return Ok(LogicalType::Enum {
+            name: String::new(),
+            values,
+            native: true,
+        });
+    }
+    let ty = match sql_type {
+        "tinyint(1)" => LogicalType::Bool,
+        "smallint" => LogicalType::Int16,
+        "int" => LogicalType::Int32,
+        "bigint" => LogicalType::Int64,
+        "smallint unsigned" => LogicalType::UInt16,
+        "int unsigned" => LogicalType::UInt32,
+        "bigint unsigned" => LogicalType::UInt64,
+        "float" => LogicalType::Float32,
+        "double" => LogicalType::Float64,
+        "date" => LogicalType::Date,
+        "binary(16)" => LogicalType::Uuid,
+        "char(36)" => LogicalType::UuidText,
+        "json" => LogicalType::Json,
+        t if t.starts_with("time") && !t.starts_with("timestamp") => LogicalType::Time,
+        t if t.starts_with("datetime") || t.starts_with("timestamp") => LogicalType::Timestamp,
+        t if t.ends_with("blob") => LogicalType::Bytes,
+        // utf8mb4: up to 4 bytes a character.
+        t if t.ends_with("text") => LogicalType::Text {
+            max_length: long_capacity(t)
+                .filter(|&capacity| capacity < SIXTEEN_MIB)
+                .map(|capacity| u32::try_from(capacity / 4).unwrap_or(u32::MAX)),
+        },
+        t => {
+            if let Some(length) = varchar_length(t) {
+                LogicalType::Text {
+                    max_length: Some(length),
+                }
+            } else if let Some((precision, scale)) =
+                crate::backend::precision_and_scale(t, "decimal")
+            {
+                LogicalType::Decimal { precision, scale }
+            } else {
+                return Err(format!("`{t}` has no logical type"));
+            }
+        }
+    };
+    // The refusal says why (a narrow blob, a TIMESTAMP, a character set).
+    accepts(&ty, column)?;
+    Ok(ty)
+}
+
 /// `time(6)` or `datetime(6)`: a smaller precision rounds microseconds away.
 fn microseconds(sql_type: &str, kind: &str, ty: &LogicalType) -> Result<(), String> {
     if sql_type == format!("{kind}(6)") {

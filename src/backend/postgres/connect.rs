@@ -64,7 +64,14 @@ pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Introspec
             .map_err(|e| describe(&e))?
             .unwrap_or_else(|| "public".to_owned()),
     };
-    let catalog = super::introspect::introspect(&mut client, &namespace, &target.tables())
+    let all;
+    let tables = if target.all_tables {
+        all = super::introspect::table_names(&mut client, &namespace).map_err(|e| describe(&e))?;
+        all.iter().map(String::as_str).collect()
+    } else {
+        target.tables()
+    };
+    let catalog = super::introspect::introspect(&mut client, &namespace, &tables)
         .map_err(|e| describe(&e))?;
     let described = super::describe::describe_all(&mut client, &target.queries, &target.enums)
         .map_err(|e| describe(&e))?;

@@ -50,6 +50,24 @@ const FOREIGN_KEYS: &str = "SELECT con.conrelid, \
      FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class ft ON ft.oid = con.confrelid \
      WHERE con.contype = 'f' AND con.conrelid = ANY($1) ORDER BY con.conrelid, con.conname";
 
+const ALL_TABLES: &str = "SELECT c.relname::text FROM pg_catalog.pg_class c \
+     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+     WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
+     AND c.relname <> 'storegen_migrations' ORDER BY 1";
+
+/// The names of the schema's tables (partitions left out: their parent is the table),
+/// sorted.
+pub fn table_names(
+    client: &mut dyn PgClient,
+    schema: &str,
+) -> Result<Vec<String>, postgres::Error> {
+    client
+        .query(ALL_TABLES, &[&schema])?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect()
+}
+
 /// An enum type's labels, or the values of a CHECK that lists them: PostgreSQL keeps
 /// `c IN ('a', 'b')` as `(c = ANY (ARRAY['a'::text, 'b'::text]))`, and a list of one
 /// as `(c = 'a'::text)`.

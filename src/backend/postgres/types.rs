@@ -148,6 +148,84 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
     }
 }
 
+/// The logical type of a column, as `format_type` spells its type.
+#[cfg(feature = "codegen")]
+pub fn infer(column: &CatalogColumn) -> Result<LogicalType, String> {
+    let actual = column.sql_type.as_str();
+    let text_like = actual == "text" || actual.starts_with("character varying");
+    if let Some(values) = column.enum_values.clone() {
+        if text_like {
+            return Ok(LogicalType::Enum {
+                name: String::new(),
+                values,
+                native: false,
+            });
+        }
+        // `format_type` names the schema of a type outside the search path, and quotes a
+        // name that needs it.
+        let name = actual.rsplit_once('.').map_or(actual, |(_, name)| name);
+        let name = name.trim_matches('"');
+        let ty = LogicalType::Enum {
+            name: crate::build::blueprint::names::camel_case(name),
+            values,
+            native: true,
+        };
+        if ty.enum_type_name().as_deref() != Some(name) {
+            return Err(format!(
+                "the enum type `{name}` can't be named: storegen names a PostgreSQL enum type after its Rust enum, in snake_case"
+            ));
+        }
+        return Ok(ty);
+    }
+    Ok(match actual {
+        "boolean" => LogicalType::Bool,
+        "smallint" => LogicalType::Int16,
+        "integer" => LogicalType::Int32,
+        "bigint" => LogicalType::Int64,
+        "real" => LogicalType::Float32,
+        "double precision" => LogicalType::Float64,
+        "text" | "character varying" => LogicalType::Text { max_length: None },
+        "bytea" => LogicalType::Bytes,
+        "date" => LogicalType::Date,
+        "uuid" => LogicalType::Uuid,
+        "json" | "jsonb" => LogicalType::Json,
+        "time without time zone" | "time(6) without time zone" => LogicalType::Time,
+        "timestamp without time zone" | "timestamp(6) without time zone" => LogicalType::Timestamp,
+        "timestamp with time zone" | "timestamp(6) with time zone" => LogicalType::TimestampTz,
+        _ => {
+            if let Some(length) = varchar_length(actual) {
+                return Ok(LogicalType::Text {
+                    max_length: Some(length),
+                });
+            }
+            if let Some((precision, scale)) = crate::backend::precision_and_scale(actual, "numeric")
+            {
+                return Ok(LogicalType::Decimal { precision, scale });
+            }
+            let ty = if actual.starts_with("time") {
+                let zone = actual.contains("with time zone");
+                match (actual.starts_with("timestamp"), zone) {
+                    (false, _) => LogicalType::Time,
+                    (true, false) => LogicalType::Timestamp,
+                    (true, true) => LogicalType::TimestampTz,
+                }
+            } else if actual.starts_with("character(") {
+                LogicalType::Text { max_length: None }
+            } else if actual == "numeric" {
+                LogicalType::Decimal {
+                    precision: 38,
+                    scale: 0,
+                }
+            } else {
+                return Err(format!("`{actual}` has no logical type"));
+            };
+            // The refusal says why.
+            accepts(&ty, column)?;
+            ty
+        }
+    })
+}
+
 /// `time`/`timestamp` types, with a precision of 6 or none.
 fn temporal(actual: &str, wanted: &str, ty: &LogicalType) -> Result<(), String> {
     let (kind, zone) = wanted.split_once(' ').unwrap_or((wanted, ""));

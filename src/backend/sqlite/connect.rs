@@ -18,7 +18,15 @@ pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Introspec
     let conn = Connection::open_with_flags(&path, flags)
         .map_err(|e| format!("cannot open SQLite database `{shown}`: {e}"))?;
     connected();
-    let catalog = super::introspect::introspect(&conn, &target.tables()).map_err(|e| {
+    let all;
+    let tables = if target.all_tables {
+        all = super::introspect::table_names(&conn)
+            .map_err(|e| format!("cannot read the schema of SQLite database `{shown}`: {e}"))?;
+        all.iter().map(String::as_str).collect()
+    } else {
+        target.tables()
+    };
+    let catalog = super::introspect::introspect(&conn, &tables).map_err(|e| {
         if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) {
             format!("`{shown}` is not an SQLite database")
         } else {

@@ -10,6 +10,17 @@ use crate::model::{
     Catalog, CatalogColumn, CatalogForeignKey, CatalogIndex, CatalogTable, OnDelete,
 };
 
+/// The names of the database's tables (SQLite's own and storegen's left out), sorted.
+pub fn table_names(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT name FROM pragma_table_list WHERE type = 'table' AND schema = 'main' \
+         AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'storegen_migrations' \
+         ORDER BY name",
+    )?;
+    let names = stmt.query_map([], |row| row.get(0))?;
+    names.collect()
+}
+
 /// Introspects the named tables; a table that doesn't exist is left out of the catalog.
 ///
 /// The list of tables and their SQL are read once for all: looked up per table, each

@@ -122,6 +122,55 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
     ))
 }
 
+/// The logical type of a column, from its declared type: its affinity, and within the
+/// affinity the name other databases give the type (`SMALLINT`, `DATE`, `BOOLEAN`).
+#[cfg(feature = "codegen")]
+pub fn infer(column: &CatalogColumn) -> Result<LogicalType, String> {
+    if let Some(values) = column.enum_values.clone() {
+        return Ok(LogicalType::Enum {
+            name: String::new(),
+            values,
+            native: true,
+        });
+    }
+    let upper = column.sql_type.to_ascii_uppercase();
+    let (base, size) = match upper.split_once('(') {
+        Some((base, rest)) => (base.trim(), rest.split(')').next().map(str::trim)),
+        None => (upper.trim(), None),
+    };
+    let length = size.and_then(|n| n.parse::<u32>().ok());
+    let ty = match Affinity::of(&upper) {
+        Affinity::Integer => match base {
+            "TINYINT" if length == Some(1) => LogicalType::Bool,
+            "SMALLINT" | "INT2" | "TINYINT" => LogicalType::Int16,
+            "INT" | "INT4" | "MEDIUMINT" => LogicalType::Int32,
+            _ => LogicalType::Int64,
+        },
+        Affinity::Real => LogicalType::Float64,
+        Affinity::Text => LogicalType::Text {
+            max_length: length.filter(|_| base.contains("CHAR")),
+        },
+        Affinity::Blob if upper.trim().is_empty() => {
+            return Err("a column with no declared type holds values of any kind".into());
+        }
+        Affinity::Blob => LogicalType::Bytes,
+        Affinity::Numeric => match base {
+            "BOOLEAN" | "BOOL" => LogicalType::Bool,
+            "DATE" => LogicalType::Date,
+            "TIME" => LogicalType::Time,
+            "DATETIME" | "TIMESTAMP" => LogicalType::Timestamp,
+            _ => {
+                return Err(format!(
+                    "`{}` has NUMERIC affinity, which keeps a value as an integer, a float or text as it looks",
+                    column.sql_type
+                ));
+            }
+        },
+    };
+    accepts(&ty, column)?;
+    Ok(ty)
+}
+
 /// The declared type storegen's DDL writes for a logical type.
 pub fn ddl_type(ty: &LogicalType) -> &'static str {
     match ty {
