@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use storegen::rusqlite::Connection;
-use support::databases::{self, TestDb};
+use support::databases;
 
 const BLUEPRINT: &str = "fixtures/drift/blueprint.toml";
 /// What `check` says of the drift fixture's blueprint itself, above its verdict.
@@ -40,35 +40,6 @@ fn storegen(args: &[&str]) -> Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-/// A database on `backend` made by `script`: its URL, and what keeps it alive.
-fn database(
-    backend: &str,
-    name: &str,
-    dir: &Path,
-    script: &str,
-) -> Option<(String, Option<TestDb>)> {
-    match backend {
-        "sqlite" => {
-            let path = dir.join(format!("{name}.db"));
-            Connection::open(&path)
-                .unwrap()
-                .execute_batch(script)
-                .unwrap();
-            Some((format!("sqlite:{}", path.display()), None))
-        }
-        "postgres" => {
-            let db = databases::postgres(name)?;
-            db.execute(script);
-            Some((db.url.clone(), Some(db)))
-        }
-        _ => {
-            let db = databases::mysql(name)?;
-            db.execute(script);
-            Some((db.url.clone(), Some(db)))
-        }
     }
 }
 
@@ -123,10 +94,11 @@ fn prepare_then_check_round_trips_and_snapshots_are_identical_for_equivalent_dat
     for backend in BACKENDS {
         let dir = tempfile::tempdir().unwrap();
         let script = ddl(backend);
-        let Some((url, _a)) = database(backend, "prepare_a", dir.path(), &script) else {
+        let Some((url, _a)) = databases::made_by(backend, "prepare_a", dir.path(), &script) else {
             continue;
         };
-        let Some((url_b, _b)) = database(backend, "prepare_b", dir.path(), &script) else {
+        let Some((url_b, _b)) = databases::made_by(backend, "prepare_b", dir.path(), &script)
+        else {
             continue;
         };
         let snap_a = dir.path().join("a.toml");
@@ -201,7 +173,7 @@ fn diff_sql_brings_a_drifted_database_to_a_clean_check() {
         let script =
             std::fs::read_to_string(support::root().join(format!("fixtures/diff/{backend}.sql")))
                 .unwrap();
-        let Some((url, _db)) = database(backend, "diff", dir.path(), &script) else {
+        let Some((url, _db)) = databases::made_by(backend, "diff", dir.path(), &script) else {
             continue;
         };
 
@@ -417,7 +389,7 @@ fn check_answers_in_json_whatever_goes_wrong() {
 fn check_reports_drift_as_exit_2_and_json_and_errors_as_exit_1() {
     let dir = tempfile::tempdir().unwrap();
     let script = std::fs::read_to_string(support::root().join("fixtures/diff/sqlite.sql")).unwrap();
-    let (url, _) = database("sqlite", "json", dir.path(), &script).unwrap();
+    let (url, _) = databases::made_by("sqlite", "json", dir.path(), &script).unwrap();
     let run = storegen(&[
         "check",
         "--blueprint",
@@ -501,7 +473,7 @@ fn a_stale_snapshot_says_what_changed() {
     let dir = tempfile::tempdir().unwrap();
     let original = std::fs::read_to_string(support::root().join(BLUEPRINT)).unwrap();
     let blueprint = write_blueprint(dir.path(), &original);
-    let (url, _) = database("sqlite", "stale", dir.path(), &ddl("sqlite")).unwrap();
+    let (url, _) = databases::made_by("sqlite", "stale", dir.path(), &ddl("sqlite")).unwrap();
     let snap = dir.path().join("snap.toml");
     let bp = blueprint.to_str().unwrap();
     let s = snap.to_str().unwrap();
@@ -551,7 +523,7 @@ fn diff_sql_notes_a_required_column_nothing_can_fill() {
     for backend in BACKENDS {
         let dir = tempfile::tempdir().unwrap();
         let script = ddl(backend);
-        let Some((url, _db)) = database(backend, "backfill", dir.path(), &script) else {
+        let Some((url, _db)) = databases::made_by(backend, "backfill", dir.path(), &script) else {
             continue;
         };
         apply(backend, &url, "ALTER TABLE orders DROP COLUMN placed;\n");
@@ -584,7 +556,7 @@ fn diff_sql_notes_a_required_column_nothing_can_fill() {
 #[test]
 fn diff_sql_rebuilds_a_composite_key_table_keeping_unknown_columns() {
     let dir = tempfile::tempdir().unwrap();
-    let Some((url, _)) = database("sqlite", "rebuild", dir.path(), &ddl("sqlite")) else {
+    let Some((url, _)) = databases::made_by("sqlite", "rebuild", dir.path(), &ddl("sqlite")) else {
         unreachable!("SQLite needs no server");
     };
     apply(
@@ -669,7 +641,7 @@ fn diff_sql_adds_an_enums_missing_values() {
     ];
     for (backend, script) in scripts {
         let dir = tempfile::tempdir().unwrap();
-        let Some((url, _db)) = database(backend, "diff_enum", dir.path(), script) else {
+        let Some((url, _db)) = databases::made_by(backend, "diff_enum", dir.path(), script) else {
             continue;
         };
         let before = storegen(&["check", "--blueprint", WORKFLOW, "--database", &url]);

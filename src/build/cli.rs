@@ -358,9 +358,14 @@ fn introspect_command(options: &Options, out: &mut dyn Write) -> Result<(), Fail
             "error: `storegen introspect` needs the database's URL\n\n{USAGE}"
         ))
     })?;
-    let base = std::env::current_dir().unwrap_or_default();
-    let catalog = live::read_catalog(&url, &base, options.schema.clone(), options.tables.clone())
-        .map_err(|message| fail(format!("error: {message}")))?;
+    // A relative `sqlite:` path is the working directory's.
+    let catalog = live::read_catalog(
+        &url,
+        Path::new(""),
+        options.schema.clone(),
+        options.tables.clone(),
+    )
+    .map_err(|message| fail(format!("error: {message}")))?;
     if let Some(wanted) = &options.tables {
         let missing: Vec<&str> = wanted
             .iter()

@@ -70,7 +70,7 @@ pub fn blueprint(catalog: &Catalog, options: &Options) -> String {
     let backend = catalog.backend;
     let rules = backend.rules();
     let mut tables: Vec<&CatalogTable> = catalog.tables.iter().collect();
-    tables.sort_by(|a, b| a.name.cmp(&b.name));
+    tables.sort_by_key(|t| (t.name.to_lowercase(), t.name.clone()));
 
     let mut store_names = Names::default();
     let mut records = Names::default();
@@ -131,9 +131,8 @@ pub fn blueprint(catalog: &Catalog, options: &Options) -> String {
     let tables = catalog.tables.len();
     let _ = writeln!(
         out,
-        "# Written by `storegen introspect` from {} {}{}: {tables} table{}.",
+        "# Written by `storegen introspect` from {}{}: {tables} table{}.",
         rules.about().display_name,
-        catalog.server_version,
         options
             .schema
             .as_ref()

@@ -82,6 +82,7 @@ pub(crate) fn introspect(
     .map(|introspected| (backend, introspected))
 }
 
+#[cfg(feature = "cli")]
 /// Connects to the database `url` names and reads the catalog of the tables named, or of
 /// every table in the schema: what `storegen introspect` reads.
 pub(crate) fn read_catalog(

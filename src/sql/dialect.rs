@@ -79,6 +79,11 @@ pub struct Dialect {
     /// (PostgreSQL, MySQL); SQLite has no row locks, and its transactions already hold
     /// the write lock.
     pub row_locks: bool,
+    /// Reads a native enum column as text (`"status"::text`). PostgreSQL's driver looks
+    /// an enum type up in the middle of a query run without preparing it, and a result
+    /// longer than its buffer then deadlocks the connection (tokio-postgres's
+    /// `query_typed`); as text the value needs no lookup, and reads the same.
+    pub enum_reads_as_text: bool,
 }
 
 impl Dialect {
@@ -305,6 +310,21 @@ impl Dialect {
             (true, true) => " NULLS LAST",
         };
         format!("{column}{}{nulls}", if descending { " DESC" } else { "" })
+    }
+
+    /// The quoted columns a row of `store` is read from, for SELECT and RETURNING.
+    pub fn read_columns(&self, store: &crate::model::Store) -> String {
+        let mut out = String::new();
+        for (i, field) in store.fields.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            self.push_quoted(&mut out, &field.column);
+            if self.enum_reads_as_text && field.ty.enum_type_name().is_some() {
+                out.push_str("::text");
+            }
+        }
+        out
     }
 
     /// ` LIMIT <the nth parameter>`.

@@ -46,12 +46,7 @@ impl StoreSql {
     pub fn new(store: &Store, dialect: &Dialect) -> StoreSql {
         let q = |name: &str| dialect.quote(name);
         let table = q(&store.table);
-        let columns = store
-            .fields
-            .iter()
-            .map(|f| q(&f.column))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let columns = dialect.read_columns(store);
         let insert_columns: Vec<String> = store
             .fields
             .iter()
@@ -229,12 +224,7 @@ impl FinderSql {
     pub fn new(store: &Store, finder: &Finder<'_>, dialect: &Dialect) -> FinderSql {
         let q = |i: usize| dialect.quote(&store.fields[i].column);
         let table = dialect.quote(&store.table);
-        let columns = store
-            .fields
-            .iter()
-            .map(|f| dialect.quote(&f.column))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let columns = dialect.read_columns(store);
         let new_args = || Args {
             dialect,
             order: Vec::new(),

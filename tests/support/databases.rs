@@ -252,3 +252,34 @@ pub fn admin_execute(server: Server, statements: &[&str]) {
         }
     }
 }
+
+/// A database on `backend` (`sqlite`, `postgres`, `mysql`) made by `script`: its URL,
+/// and what keeps it alive (an SQLite file lives in `dir`). `None` when the server is
+/// skipped.
+pub fn made_by(
+    backend: &str,
+    name: &str,
+    dir: &std::path::Path,
+    script: &str,
+) -> Option<(String, Option<TestDb>)> {
+    match backend {
+        "sqlite" => {
+            let path = dir.join(format!("{name}.db"));
+            storegen::rusqlite::Connection::open(&path)
+                .unwrap()
+                .execute_batch(script)
+                .unwrap_or_else(|e| panic!("{e}\n{script}"));
+            Some((format!("sqlite:{}", path.display()), None))
+        }
+        "postgres" => {
+            let db = postgres(name)?;
+            db.execute(script);
+            Some((db.url.clone(), Some(db)))
+        }
+        _ => {
+            let db = mysql(name)?;
+            db.execute(script);
+            Some((db.url.clone(), Some(db)))
+        }
+    }
+}

@@ -453,9 +453,19 @@ impl crate::build::codegen::queries::Runner for Queries {
             quote!(&#name)
         });
         let (types, values) = (quote!(&[#(#types),*]), quote!(&[#(#values),*]));
+        // A native enum in the rows: the driver must know its type before they come.
+        let query = if shape
+            .columns
+            .iter()
+            .any(|c| c.ty.enum_type_name().is_some())
+        {
+            quote!(query_prepared)
+        } else {
+            quote!(query)
+        };
         match kind {
-            Kind::One => quote!(pg::first(&__conn.query(SQL, #types, #values)?, __read)),
-            Kind::Many => quote!(pg::all(&__conn.query(SQL, #types, #values)?, __read)),
+            Kind::One => quote!(pg::first(&__conn.#query(SQL, #types, #values)?, __read)),
+            Kind::Many => quote!(pg::all(&__conn.#query(SQL, #types, #values)?, __read)),
             Kind::Exec => quote!(__conn.execute(SQL, #types, #values)),
         }
     }

@@ -18,6 +18,7 @@ pub const DIALECT: Dialect = Dialect {
     nulls_smallest: false,
     null_column_in_order: true,
     row_locks: true,
+    enum_reads_as_text: true,
 };
 
 #[cfg(feature = "codegen")]

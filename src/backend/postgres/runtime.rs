@@ -221,6 +221,23 @@ impl<'c> PgConn<'c> {
         }
     }
 
+    /// Runs a query whose rows hold a type the driver may not know yet (a native enum):
+    /// prepared first where the connection has no cache, so the driver looks the type
+    /// up before the rows arrive rather than in their midst, where a long result
+    /// deadlocks it (tokio-postgres's `query_typed`). One round trip more there.
+    pub fn query_prepared(
+        &mut self,
+        sql: &str,
+        types: &[Type],
+        params: &[Param<'_>],
+    ) -> Result<Vec<Row>, postgres::Error> {
+        let statement = match self.statement(sql, types)? {
+            Some(statement) => statement,
+            None => self.client.prepare_typed(sql, types)?,
+        };
+        self.client.query_statement(&statement, params)
+    }
+
     /// Runs a statement and returns the number of rows it changed.
     pub fn execute(
         &mut self,
