@@ -84,6 +84,39 @@ fn legacy_schemas_introspect_to_the_committed_blueprints_which_check_clean() {
             ),
             "{backend}: no error and no warning"
         );
+
+        // With its snapshot: the blueprint names it, and checks clean offline.
+        let offline = tempfile::tempdir().unwrap();
+        let run = storegen(
+            offline.path(),
+            &[
+                "introspect",
+                &url,
+                "--name",
+                &name,
+                "--snapshot",
+                "db.snapshot.toml",
+            ],
+        );
+        assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{backend}");
+        assert!(
+            run.stdout
+                .contains("url = \"${DATABASE_URL}\"\nsnapshot = \"db.snapshot.toml\"\n"),
+            "{}",
+            run.stdout
+        );
+        std::fs::write(offline.path().join("blueprint.toml"), &run.stdout).unwrap();
+        let check = storegen(offline.path(), &["check", "--offline"]);
+        assert_eq!(
+            (check.code, check.stdout.as_str(), check.stderr.as_str()),
+            (
+                0,
+                format!("blueprint.toml: clean: the {backend} database matches the blueprint\n")
+                    .as_str(),
+                ""
+            ),
+            "{backend}: offline, from the snapshot"
+        );
     }
     expectations.finish();
 }

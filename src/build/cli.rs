@@ -5,7 +5,7 @@
 //! storegen prepare [--blueprint F] [--database URL] [--snapshot F]
 //! storegen diff --sql [--blueprint F] [--database URL] [--allow-destructive]
 //! storegen ddl     [--blueprint F] [--backend sqlite|postgres|mysql]
-//! storegen introspect URL [--schema S] [--tables a,b] [--style snake|keep] [--backends b,c] [--name N]
+//! storegen introspect URL [--schema S] [--tables a,b] [--style snake|keep] [--backends b,c] [--name N] [--snapshot F]
 //! ```
 
 use std::ffi::OsString;
@@ -36,10 +36,11 @@ usage:
   storegen ddl [--blueprint F] [--backend sqlite|postgres|mysql]
       the CREATE script for a backend (default: the blueprint's first).
   storegen introspect URL [--schema S] [--tables a,b] [--style snake|keep]
-                          [--backends sqlite,postgres,mysql] [--name N]
+                          [--backends sqlite,postgres,mysql] [--name N] [--snapshot F]
       print a blueprint for an existing database: every table (or those named) as a
       store. --style keep: records named as the tables (default snake: singular).
-      --backends: the blueprint's backends (default: the database's).
+      --backends: the blueprint's backends (default: the database's). --snapshot:
+      also write its snapshot to F (and name F in the blueprint).
 
   --blueprint F   default: blueprint.toml in the current directory
   --snapshot F    default: the blueprint's [database] snapshot, else storegen.snapshot.toml
@@ -394,18 +395,35 @@ fn introspect_command(options: &Options, out: &mut dyn Write) -> Result<(), Fail
                 .unwrap_or_else(|| vec![catalog.backend]),
             schema: options.schema.clone(),
             style: options.style,
+            snapshot: options.snapshot.as_ref().map(|p| p.display().to_string()),
         },
     );
-    if let Err(diagnostics) = blueprint::parse(&text) {
-        let report = Report::new(
-            "(introspected blueprint)".to_owned(),
-            text.clone(),
-            diagnostics,
-        );
-        return Err(fail(format!(
-            "error: storegen wrote a blueprint it can't read back (a bug; please report it):\n{}",
-            report.render()
-        )));
+    let printed = match blueprint::parse(&text) {
+        Ok((printed, _)) => printed,
+        Err(diagnostics) => {
+            let report = Report::new(
+                "(introspected blueprint)".to_owned(),
+                text.clone(),
+                diagnostics,
+            );
+            return Err(fail(format!(
+                "error: storegen wrote a blueprint it can't read back (a bug; please report it):\n{}",
+                report.render()
+            )));
+        }
+    };
+    if let Some(path) = &options.snapshot {
+        // The snapshot of the printed blueprint's tables, as `prepare` would take it.
+        let mut catalog = catalog.clone();
+        let schema = &printed.schema;
+        catalog.tables.retain(|t| {
+            schema
+                .stores
+                .iter()
+                .any(|s| catalog.backend.same_identifier(&s.table, &t.name))
+        });
+        super::write_if_changed(path, &snapshot::render(schema, &catalog))
+            .map_err(|e| fail(format!("error: {e}")))?;
     }
     write!(out, "{text}").map_err(|e| fail(e.to_string()))
 }

@@ -39,6 +39,8 @@ pub struct Options {
     pub schema: Option<String>,
     /// How names are written.
     pub style: Style,
+    /// `[database] snapshot`: where `--snapshot` wrote the snapshot.
+    pub snapshot: Option<String>,
 }
 
 /// A column as a field, or why it is left out.
@@ -150,6 +152,9 @@ pub fn blueprint(catalog: &Catalog, options: &Options) -> String {
     out.push_str("url = \"${DATABASE_URL}\"\n");
     if let Some(schema) = &options.schema {
         let _ = writeln!(out, "schema = {}", literal(schema));
+    }
+    if let Some(snapshot) = &options.snapshot {
+        let _ = writeln!(out, "snapshot = {}", literal(snapshot));
     }
 
     for store in &stores {
