@@ -170,11 +170,12 @@ fn unmappable(backend: &str) -> (&'static str, Vec<&'static str>) {
             ],
         ),
         _ => (
-            "CREATE TABLE things (id INTEGER PRIMARY KEY, anything, price NUMERIC(10,2), doc JSON, label TEXT NOT NULL);
+            "CREATE TABLE things (id INTEGER PRIMARY KEY, anything, price NUMERIC(20,2), amount NUMERIC, doc JSON, label TEXT NOT NULL);
              CREATE TABLE logs (line TEXT);",
             vec![
                 "# column `anything` (no declared type) left out: a column with no declared type holds values of any kind",
-                "# column `price` (`NUMERIC(10,2)`) left out: `NUMERIC(10,2)` has NUMERIC affinity, which keeps a value as an integer, a float or text as it looks",
+                "# column `price` (`NUMERIC(20,2)`) left out: `NUMERIC(20,2)` has NUMERIC affinity, which keeps a decimal as a float of 15 significant digits; decimal(20, 2) needs TEXT affinity",
+                "# column `amount` (`NUMERIC`) left out: `NUMERIC` has NUMERIC affinity, which keeps a value as an integer, a float or text as it looks",
                 "# column `doc` (`JSON`) left out: `JSON` has NUMERIC affinity, which keeps a value as an integer, a float or text as it looks",
                 "label = \"text\"",
                 "# table `logs` left out: it has no primary key, and a store needs one",

@@ -64,11 +64,13 @@ fn read_column(store: Option<&Store>, field: &Field, index: Literal) -> TokenStr
         };
     }
     match (&field.ty, field.nullable) {
-        (LogicalType::Decimal { .. }, false) => {
-            quote!(row.get::<_, ::storegen::__private::sqlite::DecimalText>(#index)?.0)
+        // Text at the field's scale as storegen writes it; a NUMERIC or REAL column (or
+        // arithmetic) holds a float, rounded back to the scale.
+        (LogicalType::Decimal { scale, .. }, false) => {
+            quote!(row.get::<_, ::storegen::__private::sqlite::DecimalComputed<#scale>>(#index)?.0)
         }
-        (LogicalType::Decimal { .. }, true) => {
-            quote!(row.get::<_, Option<::storegen::__private::sqlite::DecimalText>>(#index)?.map(|d| d.0))
+        (LogicalType::Decimal { scale, .. }, true) => {
+            quote!(row.get::<_, Option<::storegen::__private::sqlite::DecimalComputed<#scale>>>(#index)?.map(|d| d.0))
         }
         (LogicalType::UuidText, false) => {
             quote!(row.get::<_, ::storegen::__private::sqlite::UuidText>(#index)?.0)
@@ -478,15 +480,6 @@ impl crate::build::codegen::queries::Runner for Queries {
     fn read_value(&self, _: &Context, store: Option<&Store>, f: &Field, i: usize) -> TokenStream {
         let index = Literal::usize_unsuffixed(i);
         match (&f.ty, store) {
-            // Computed by the query: perhaps in floating point.
-            (LogicalType::Decimal { scale, .. }, None) => {
-                let wrapper = quote!(::storegen::__private::sqlite::DecimalComputed<#scale>);
-                if f.nullable {
-                    quote!(row.get::<_, Option<#wrapper>>(#index)?.map(|d| d.0))
-                } else {
-                    quote!(row.get::<_, #wrapper>(#index)?.0)
-                }
-            }
             _ => read_column(store, f, index),
         }
     }

@@ -385,10 +385,11 @@ impl rusqlite::types::FromSql for DecimalText {
     }
 }
 
-/// A decimal a custom query computes: SQLite keeps decimals as text, but arithmetic and
-/// aggregates over them (`SUM`, `AVG`) answer in floating point. Text and integers are
-/// read exactly; a real is rounded to the declared scale (exact while the value has
-/// fewer than 15 significant digits).
+/// A decimal at its field's scale. storegen keeps decimals as text, but a NUMERIC or REAL
+/// column (an existing database's), arithmetic and aggregates (`SUM`, `AVG`) hold them
+/// as floats. Text and integers are read exactly; a real is rounded to the scale (exact
+/// while the value has at most 15 significant digits, which is why such columns take
+/// decimals of 15 digits at most).
 #[cfg(feature = "decimal")]
 #[doc(hidden)]
 pub struct DecimalComputed<const SCALE: u32>(pub rust_decimal::Decimal);
@@ -401,7 +402,8 @@ impl<const SCALE: u32> rusqlite::types::FromSql for DecimalComputed<SCALE> {
             ValueRef::Real(x) => rust_decimal::Decimal::from_f64_retain(x)
                 .map(|d| DecimalComputed(d.round_dp(SCALE).normalize_to_scale(SCALE)))
                 .ok_or_else(|| FromSqlError::Other(format!("{x} is not a decimal").into())),
-            other => DecimalText::column_result(other).map(|d| DecimalComputed(d.0)),
+            other => DecimalText::column_result(other)
+                .map(|d| DecimalComputed(d.0.normalize_to_scale(SCALE))),
         }
     }
 }
@@ -528,3 +530,32 @@ impl crate::runtime::DriverError for rusqlite::Error {
 }
 
 crate::sql::patch_sql_fns!();
+
+#[cfg(all(test, feature = "decimal"))]
+mod tests {
+    use super::DecimalComputed;
+
+    /// Every float SQLite may hold for a decimal of up to 15 digits reads back as that
+    /// decimal, at the field's scale.
+    #[test]
+    fn decimals_kept_as_floats_read_back_exactly_up_to_15_digits() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let read = |sql: &str| -> String {
+            conn.query_row(sql, [], |row| row.get::<_, DecimalComputed<2>>(0))
+                .unwrap()
+                .0
+                .to_string()
+        };
+        assert_eq!(
+            read("SELECT CAST('1234567890123.45' AS REAL)"),
+            "1234567890123.45"
+        );
+        assert_eq!(
+            read("SELECT CAST('-9999999999999.99' AS REAL)"),
+            "-9999999999999.99"
+        );
+        assert_eq!(read("SELECT 0.1 + 0.2"), "0.30");
+        assert_eq!(read("SELECT 10"), "10.00");
+        assert_eq!(read("SELECT '7.5'"), "7.50");
+    }
+}

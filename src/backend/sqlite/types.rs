@@ -81,6 +81,21 @@ pub fn accepted_affinities(ty: &LogicalType) -> &'static [Affinity] {
 /// Whether the column's declared type accepts the logical type; the error says why not.
 pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
     let affinity = Affinity::of(&column.sql_type);
+    // An existing database's NUMERIC(p, s) or REAL column keeps a decimal as a float:
+    // exact after rounding to the scale while it has at most 15 significant digits.
+    if let LogicalType::Decimal { precision, .. } = ty
+        && matches!(affinity, Affinity::Numeric | Affinity::Real)
+    {
+        return if *precision <= 15 {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{}` has {} affinity, which keeps a decimal as a float of 15 significant digits; {ty} needs TEXT affinity",
+                column.sql_type,
+                affinity.name()
+            ))
+        };
+    }
     let accepted = accepted_affinities(ty);
     if accepted.contains(&affinity) {
         return Ok(());
@@ -146,7 +161,6 @@ pub fn infer(column: &CatalogColumn) -> Result<LogicalType, String> {
             "INT" | "INT4" | "MEDIUMINT" => LogicalType::Int32,
             _ => LogicalType::Int64,
         },
-        Affinity::Real => LogicalType::Float64,
         Affinity::Text => LogicalType::Text {
             max_length: length.filter(|_| base.contains("CHAR")),
         },
@@ -154,6 +168,15 @@ pub fn infer(column: &CatalogColumn) -> Result<LogicalType, String> {
             return Err("a column with no declared type holds values of any kind".into());
         }
         Affinity::Blob => LogicalType::Bytes,
+        Affinity::Numeric | Affinity::Real
+            if matches!(base, "NUMERIC" | "DECIMAL")
+                && crate::backend::precision_and_scale(&upper, base).is_some() =>
+        {
+            let (precision, scale) =
+                crate::backend::precision_and_scale(&upper, base).unwrap_or_default();
+            LogicalType::Decimal { precision, scale }
+        }
+        Affinity::Real => LogicalType::Float64,
         Affinity::Numeric => match base {
             "BOOLEAN" | "BOOL" => LogicalType::Bool,
             "DATE" => LogicalType::Date,
@@ -232,6 +255,22 @@ mod tests {
             auto_increment: false,
             enum_values: None,
         }
+    }
+
+    #[test]
+    fn a_numeric_column_holds_decimals_of_15_digits_at_most() {
+        let decimal = |precision| LogicalType::Decimal {
+            precision,
+            scale: 2,
+        };
+        assert_eq!(accepts(&decimal(10), &column("NUMERIC(10,2)")), Ok(()));
+        assert_eq!(accepts(&decimal(15), &column("REAL")), Ok(()));
+        assert_eq!(accepts(&decimal(38), &column("TEXT")), Ok(()));
+        assert_eq!(
+            accepts(&decimal(20), &column("NUMERIC(20,2)")),
+            Err("`NUMERIC(20,2)` has NUMERIC affinity, which keeps a decimal as a float of 15 significant digits; decimal(20, 2) needs TEXT affinity".into())
+        );
+        assert!(accepts(&decimal(10), &column("INTEGER")).is_err());
     }
 
     #[test]
