@@ -478,10 +478,7 @@ impl crate::build::codegen::queries::Runner for Queries {
     }
 
     fn read_value(&self, _: &Context, store: Option<&Store>, f: &Field, i: usize) -> TokenStream {
-        let index = Literal::usize_unsuffixed(i);
-        match (&f.ty, store) {
-            _ => read_column(store, f, index),
-        }
+        read_column(store, f, Literal::usize_unsuffixed(i))
     }
 
     fn body(
