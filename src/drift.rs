@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::model::{Catalog, CatalogTable, Field, LogicalType, OnDelete, Schema, Store};
+use crate::model::{Catalog, CatalogTable, Charset, Field, LogicalType, OnDelete, Schema, Store};
 
 /// How bad a drift is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -163,6 +163,14 @@ pub enum DriftKind {
         /// The column holds any text, so there is no list to compare.
         unchecked: bool,
     },
+    /// A text column of MySQL's utf8mb3, which can't hold 4-byte characters (emoji), for
+    /// a field that doesn't say `charset = "utf8mb3"`: a write of one fails.
+    Charset {
+        /// The column's SQL name.
+        column: String,
+        /// The column's character set.
+        charset: String,
+    },
     /// The foreign key exists but does something else when the referenced row goes.
     OnDelete {
         /// The referencing column.
@@ -187,7 +195,8 @@ impl Drift {
             | DriftKind::MissingForeignKey { .. }
             | DriftKind::EnumValues {
                 unchecked: true, ..
-            } => Severity::Warning,
+            }
+            | DriftKind::Charset { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -224,6 +233,9 @@ impl Drift {
             DriftKind::EnumValues { .. } => {
                 "make the blueprint's `values` and the column's the same (`storegen diff --sql` adds missing ones)".into()
             }
+            DriftKind::Charset { charset, .. } => format!(
+                "declare `charset = \"{charset}\"` on the field to accept it, or convert the column to utf8mb4 (`storegen diff --sql`)"
+            ),
             _ => return None,
         })
     }
@@ -248,6 +260,10 @@ impl fmt::Display for Drift {
             DriftKind::MissingTable { table } => {
                 write!(f, "{subject}: table `{table}` does not exist")
             }
+            DriftKind::Charset { column, charset } => write!(
+                f,
+                "{subject}: column `{column}` is {charset}, which has no 4-byte characters: writing an emoji (or any character beyond the Basic Multilingual Plane) fails"
+            ),
             DriftKind::EnumValues {
                 column,
                 missing,
@@ -435,7 +451,22 @@ fn compare_table(catalog: &Catalog, store: &Store, table: &CatalogTable, out: &m
             });
             continue;
         };
-        if let Err(reason) = backend.accepts(&field.ty, column) {
+        let accepted = backend.accepts(&field.ty, column);
+        if accepted.is_ok()
+            && matches!(field.ty, LogicalType::Text { .. })
+            && let Some(charset) = column.charset()
+            && Charset::from_name(charset) == Some(Charset::Utf8mb3)
+            && field.charset != Some(Charset::Utf8mb3)
+        {
+            out.push(Drift {
+                location: field_at(field),
+                kind: DriftKind::Charset {
+                    column: column.name.clone(),
+                    charset: charset.to_owned(),
+                },
+            });
+        }
+        if let Err(reason) = accepted {
             out.push(Drift {
                 location: field_at(field),
                 kind: DriftKind::Type {

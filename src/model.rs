@@ -214,6 +214,37 @@ pub struct Field {
     /// it at 1; `update` writes it one higher where it still holds the record's, and
     /// `patch` raises it too.
     pub version: bool,
+    /// `charset`: the MySQL character set a text column may have, when not utf8mb4.
+    pub charset: Option<Charset>,
+}
+
+/// A MySQL character set of text columns (`charset = "utf8mb3"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charset {
+    /// `utf8mb3` (MySQL's old `utf8`): UTF-8 of at most three bytes a character, so no
+    /// emoji or other characters beyond the Basic Multilingual Plane.
+    Utf8mb3,
+    /// `utf8mb4`: every character; what storegen creates.
+    Utf8mb4,
+}
+
+impl Charset {
+    /// The name MySQL gives it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Charset::Utf8mb3 => "utf8mb3",
+            Charset::Utf8mb4 => "utf8mb4",
+        }
+    }
+
+    /// The character set MySQL names so (`utf8` is `utf8mb3`).
+    pub fn from_name(name: &str) -> Option<Charset> {
+        match name {
+            "utf8mb3" | "utf8" => Some(Charset::Utf8mb3),
+            "utf8mb4" => Some(Charset::Utf8mb4),
+            _ => None,
+        }
+    }
 }
 
 impl Field {
@@ -233,6 +264,7 @@ impl Field {
             description: None,
             rust: None,
             version: false,
+            charset: None,
         }
     }
 
@@ -709,6 +741,14 @@ pub struct CatalogColumn {
     /// The database assigns a value when an insert leaves the column out
     /// (rowid alias, identity, serial, AUTO_INCREMENT).
     pub auto_increment: bool,
+}
+
+impl CatalogColumn {
+    /// A MySQL text column's character set, where it isn't utf8mb4: introspection writes
+    /// it after the type (`varchar(20) charset utf8mb3`).
+    pub fn charset(&self) -> Option<&str> {
+        self.sql_type.split_once(" charset ").map(|(_, c)| c)
+    }
 }
 
 /// One index as the database holds it.

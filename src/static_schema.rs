@@ -94,6 +94,8 @@ pub enum StaticType {
     Of(LogicalType),
     /// `enum`: its Rust name, its values, and whether it is the database's own type.
     Enum(&'static str, &'static [&'static str], bool),
+    /// Text with a `charset` of its own (MySQL's `utf8mb3`).
+    Text(Option<u32>, crate::model::Charset),
 }
 
 /// A [`DefaultValue`] as static data.
@@ -159,6 +161,7 @@ impl StaticField {
     fn to_field(&self) -> Field {
         let ty = match &self.ty {
             StaticType::Of(ty) => ty.clone(),
+            &StaticType::Text(max_length, _) => LogicalType::Text { max_length },
             StaticType::Enum(name, values, native) => LogicalType::Enum {
                 name: (*name).into(),
                 values: values.iter().map(|v| (*v).to_owned()).collect(),
@@ -166,6 +169,9 @@ impl StaticField {
             },
         };
         let mut field = Field::new(self.name, ty).with_column(self.column);
+        if let StaticType::Text(_, charset) = self.ty {
+            field.charset = Some(charset);
+        }
         field.nullable = self.nullable;
         field.generated = self.generated;
         field.unique = self.unique;

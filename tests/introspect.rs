@@ -323,3 +323,52 @@ fn an_unreachable_server_is_said_without_the_password() {
         )
     );
 }
+
+#[test]
+fn a_utf8mb3_column_is_text_with_a_warning_unless_the_field_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((url, _db)) = databases::made_by(
+        "mysql",
+        "introspect_utf8mb3",
+        dir.path(),
+        "CREATE TABLE notes (id int PRIMARY KEY, body varchar(20) NOT NULL) DEFAULT CHARSET=utf8",
+    ) else {
+        return;
+    };
+    let run = storegen(dir.path(), &["introspect", &url, "--name", "notes"]);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    let declared = "body = { type = \"text\", max_length = 20, charset = \"utf8mb3\" }\n";
+    assert!(run.stdout.contains(declared), "{}", run.stdout);
+    let check = |blueprint: &str| {
+        std::fs::write(dir.path().join("blueprint.toml"), blueprint).unwrap();
+        storegen(
+            dir.path(),
+            &["check", "--blueprint", "blueprint.toml", "--database", &url],
+        )
+    };
+    let clean = check(&run.stdout);
+    assert_eq!(
+        (clean.code, clean.stdout.as_str()),
+        (
+            0,
+            "blueprint.toml: clean: the mysql database matches the blueprint\n"
+        )
+    );
+    let unsaid = run.stdout.replace(", charset = \"utf8mb3\"", "");
+    let warned = check(&unsaid);
+    assert_eq!(warned.code, 0, "a warning: {}", warned.stdout);
+    assert!(
+        warned.stdout.starts_with(
+            "warning: `notes.body`: column `body` is utf8mb3, which has no 4-byte characters: writing an emoji (or any character beyond the Basic Multilingual Plane) fails\n"
+        ),
+        "{}",
+        warned.stdout
+    );
+    assert!(
+        warned.stdout.contains(
+            "= help: declare `charset = \"utf8mb3\"` on the field to accept it, or convert the column to utf8mb4 (`storegen diff --sql`)\n"
+        ),
+        "{}",
+        warned.stdout
+    );
+}

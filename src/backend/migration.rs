@@ -307,7 +307,8 @@ pub(crate) fn plan(
             DriftKind::Type { .. }
             | DriftKind::Nullable { .. }
             | DriftKind::Generated { .. }
-            | DriftKind::EnumValues { .. } => match field {
+            | DriftKind::EnumValues { .. }
+            | DriftKind::Charset { .. } => match field {
                 Some(field) => m.change_column(&table, field, &drift.kind),
                 None => Vec::new(),
             },

@@ -22,6 +22,9 @@ pub(crate) struct Violation {
     pub referenced: bool,
     /// A value longer than its column allows (a CHECK in the wide sense).
     pub too_long: Option<String>,
+    /// Characters the column's character set can't hold (MySQL's utf8mb3 and an emoji),
+    /// as the database wrote them.
+    pub bad_characters: Option<String>,
 }
 
 impl Violation {
@@ -97,6 +100,13 @@ impl Violation {
                 Some(column) => format!("not null: {column} has no value"),
                 None => "not null: a column has no value".into(),
             },
+            Constraint::Check if self.bad_characters.is_some() => {
+                let characters = self.bad_characters.as_deref().unwrap_or_default();
+                format!(
+                    "check: {} can't hold {characters}: the column's character set has no 4-byte characters (MySQL's utf8mb3); emoji and other characters beyond the Basic Multilingual Plane need utf8mb4",
+                    self.columns().unwrap_or_else(|| "the column".into())
+                )
+            }
             Constraint::Check => match (&self.too_long, self.columns(), &self.name) {
                 (Some(limit), _, _) => {
                     let limit = if limit.is_empty() {

@@ -118,6 +118,12 @@ impl MysqlManager {
                 other => other,
             }
         })??;
+        // Strict: a value a column can't hold (too long, a character its character set
+        // lacks) is an error, never stored cut short or as `?` — whatever the server's
+        // own `sql_mode` says.
+        conn.query_drop(
+            "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_ALL_TABLES')",
+        )?;
         if let Some(limit) = self.statement_timeout {
             // MariaDB reports a MySQL-compatible version to the driver: ask it.
             let mariadb = conn

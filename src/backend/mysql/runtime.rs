@@ -482,6 +482,9 @@ pub(crate) fn constraint(error: &mysql::Error) -> Option<Constraint> {
         1451 | 1452 | 1216 | 1217 => Constraint::ForeignKey,
         1048 | 1364 => Constraint::NotNull,
         3819 | 4025 | 1406 => Constraint::Check,
+        // A character the column's character set lacks (strict mode; without it the
+        // server would store `?`).
+        1366 if e.message.starts_with("Incorrect string value") => Constraint::Check,
         _ => return None,
     })
 }
@@ -528,6 +531,19 @@ fn violation(code: u16, message: &str) -> crate::runtime::violation::Violation {
                 .map(|c| vec![c.to_owned()])
                 .unwrap_or_default();
             v.too_long = Some(String::new());
+        }
+        // MySQL: `… for column 'name' at row 1`; MariaDB: `… for column `db`.`t`.`name``.
+        1366 => {
+            v.bad_characters =
+                between(message, "Incorrect string value: ", " for column").map(str::to_owned);
+            let column = between(message, "for column '", "'").or_else(|| {
+                let rest = message.split_once("for column ")?.1;
+                rest.rsplit_once("` at row")
+                    .map(|(path, _)| path)
+                    .and_then(|path| path.rsplit("`.`").next())
+                    .map(|c| c.trim_matches('`'))
+            });
+            v.columns = column.map(|c| vec![c.to_owned()]).unwrap_or_default();
         }
         _ => {
             v.name = between(message, "CONSTRAINT `", "`")
@@ -884,5 +900,19 @@ mod tests {
         assert_eq!(matched("Rows matched: 3  Changed: 0  Warnings: 0"), Some(3));
         assert_eq!(matched(""), None);
         assert_eq!(matched("Records: 2  Duplicates: 0  Warnings: 0"), None);
+    }
+
+    #[test]
+    fn a_character_the_columns_set_lacks_names_the_column_on_both_servers() {
+        let expected = "check: Name can't hold '\\xF0\\x9F\\x98\\x80': the column's character set has no 4-byte characters (MySQL's utf8mb3); emoji and other characters beyond the Basic Multilingual Plane need utf8mb4";
+        for message in [
+            "Incorrect string value: '\\xF0\\x9F\\x98\\x80' for column `shop`.`Artist`.`Name` at row 1",
+            "Incorrect string value: '\\xF0\\x9F\\x98\\x80' for column 'Name' at row 1",
+        ] {
+            assert_eq!(
+                violation(1366, message).message(Constraint::Check),
+                expected
+            );
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! ([`normalize`]): display widths go (`int(11)` is `int`) except `tinyint(1)`, which
 //! both servers use for booleans.
 
-use crate::model::{CatalogColumn, LogicalType};
+use crate::model::{CatalogColumn, Charset, LogicalType};
 
 /// The type storegen's DDL declares.
 pub fn ddl_type(ty: &LogicalType) -> String {
@@ -154,13 +154,18 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
             _ => Err("bytes needs `longblob`".into()),
         },
         LogicalType::Text { max_length } => {
-            if let Some(charset) = charset
-                && charset != "utf8mb4"
-            {
-                return Err(format!(
-                    "the column's character set is {charset}, which cannot hold every character; text needs utf8mb4"
-                ));
-            }
+            // utf8mb3 holds every character but the 4-byte ones: accepted, with a
+            // warning (the drift check's) unless the field says `charset = "utf8mb3"`.
+            let bytes_per_character = match charset.map(Charset::from_name) {
+                None | Some(Some(Charset::Utf8mb4)) => 4,
+                Some(Some(Charset::Utf8mb3)) => 3,
+                Some(None) => {
+                    return Err(format!(
+                        "the column's character set is {}, which cannot hold every character; text needs utf8mb4 (or utf8mb3, with `charset = \"utf8mb3\"`)",
+                        charset.unwrap_or_default()
+                    ));
+                }
+            };
             if let Some(length) = varchar_length(sql_type) {
                 return match max_length {
                     Some(max) if length >= *max => Ok(()),
@@ -174,9 +179,8 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
             }
             match long_capacity(sql_type) {
                 Some(capacity) if sql_type.ends_with("text") => {
-                    // utf8mb4: up to 4 bytes a character.
                     let needed = match max_length {
-                        Some(max) => 4 * u64::from(*max),
+                        Some(max) => bytes_per_character * u64::from(*max),
                         None => SIXTEEN_MIB,
                     };
                     if capacity >= needed {
@@ -224,12 +228,18 @@ pub fn infer(column: &CatalogColumn) -> Result<LogicalType, String> {
         t if t.starts_with("time") && !t.starts_with("timestamp") => LogicalType::Time,
         t if t.starts_with("datetime") || t.starts_with("timestamp") => LogicalType::Timestamp,
         t if t.ends_with("blob") => LogicalType::Bytes,
-        // utf8mb4: up to 4 bytes a character.
-        t if t.ends_with("text") => LogicalType::Text {
-            max_length: long_capacity(t)
-                .filter(|&capacity| capacity < SIXTEEN_MIB)
-                .map(|capacity| u32::try_from(capacity / 4).unwrap_or(u32::MAX)),
-        },
+        // Up to 4 bytes a character (utf8mb3: 3).
+        t if t.ends_with("text") => {
+            let width = match column.charset().and_then(Charset::from_name) {
+                Some(Charset::Utf8mb3) => 3,
+                _ => 4,
+            };
+            LogicalType::Text {
+                max_length: long_capacity(t)
+                    .filter(|&capacity| capacity < SIXTEEN_MIB)
+                    .map(|capacity| u32::try_from(capacity / width).unwrap_or(u32::MAX)),
+            }
+        }
         t => {
             if let Some(length) = varchar_length(t) {
                 LogicalType::Text {

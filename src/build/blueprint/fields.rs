@@ -23,6 +23,7 @@ pub(super) const FIELD_KEYS: &[&str] = &[
     "nullable",
     "default",
     "max_length",
+    "charset",
     "unsigned",
     "column",
     "description",
@@ -110,6 +111,7 @@ pub(super) fn read_field(
             .map(|b| (b, v.span()))
     };
     let max_length = read_max_length(w, table, &context, type_name.as_ref());
+    decl.field.charset = read_charset(w, table, &context, type_name.as_ref());
     let mut typed = false;
     if let Some((type_name, span)) = &type_name
         && let Some(ty) = parse_type(
@@ -302,6 +304,37 @@ pub(super) fn read_max_length(
                 Some(v.span()),
                 format!("{context}: `max_length` must be a positive integer, found {n}"),
             ));
+            None
+        }
+    }
+}
+
+/// `charset = "utf8mb3"`: the MySQL character set a text column may have.
+fn read_charset(
+    w: &mut Walker,
+    table: &DeTable<'_>,
+    context: &str,
+    type_name: Option<&(String, Span)>,
+) -> Option<crate::model::Charset> {
+    let v = table.get("charset")?;
+    let name = w.string(v, &format!("{context}: `charset`"))?;
+    if type_name.is_some_and(|(t, _)| t != "text") {
+        w.push(Diagnostic::error(
+            Some(v.span()),
+            format!("{context}: `charset` applies to text fields only"),
+        ));
+        return None;
+    }
+    match crate::model::Charset::from_name(&name) {
+        Some(charset) => Some(charset),
+        None => {
+            w.push(
+                Diagnostic::error(
+                    Some(v.span()),
+                    format!("{context}: unknown `charset = \"{name}\"`"),
+                )
+                .help("MySQL's text columns are `utf8mb4` (storegen's) or `utf8mb3`"),
+            );
             None
         }
     }

@@ -91,7 +91,13 @@ fn field_value(field: &Field) -> TokenStream {
                 Some(n) => quote!(Some(#n)),
                 None => quote!(None),
             };
-            quote!(s::StaticType::Of(m::LogicalType::Text { max_length: #max }))
+            match field.charset {
+                Some(charset) => {
+                    let charset = variant_ident(&charset);
+                    quote!(s::StaticType::Text(#max, m::Charset::#charset))
+                }
+                None => quote!(s::StaticType::Of(m::LogicalType::Text { max_length: #max })),
+            }
         }
         LogicalType::Decimal { precision, scale } => {
             quote!(s::StaticType::Of(m::LogicalType::Decimal { precision: #precision, scale: #scale }))
