@@ -451,7 +451,7 @@ fn compare_table(catalog: &Catalog, store: &Store, table: &CatalogTable, out: &m
             });
             continue;
         };
-        let accepted = backend.accepts(&field.ty, column);
+        let accepted = backend.accepts(field, column);
         if accepted.is_ok()
             && matches!(field.ty, LogicalType::Text { .. })
             && let Some(charset) = column.charset()

@@ -58,6 +58,7 @@ pub mod __private {
     pub use crate::backend::postgres;
     #[cfg(feature = "sqlite")]
     pub use crate::backend::sqlite;
+    pub use crate::runtime::fraction;
     pub use crate::runtime::store;
     pub use crate::static_schema;
     pub use crate::{

@@ -216,6 +216,9 @@ pub struct Field {
     pub version: bool,
     /// `charset`: the MySQL character set a text column may have, when not utf8mb4.
     pub charset: Option<Charset>,
+    /// `precision`: the digits of a second a time or timestamp keeps, 0 to 6, when
+    /// fewer than microseconds (6). A value written with more is truncated to them.
+    pub precision: Option<u8>,
 }
 
 /// A MySQL character set of text columns (`charset = "utf8mb3"`).
@@ -265,7 +268,13 @@ impl Field {
             rust: None,
             version: false,
             charset: None,
+            precision: None,
         }
+    }
+
+    /// The digits of a second the field keeps: its `precision`, else 6 (microseconds).
+    pub fn fraction_digits(&self) -> u8 {
+        self.precision.unwrap_or(6)
     }
 
     /// Whether the database assigns the value on insert: a generated key, or a version

@@ -96,6 +96,8 @@ pub enum StaticType {
     Enum(&'static str, &'static [&'static str], bool),
     /// Text with a `charset` of its own (MySQL's `utf8mb3`).
     Text(Option<u32>, crate::model::Charset),
+    /// A time or timestamp with a `precision` below 6.
+    Time(LogicalType, u8),
 }
 
 /// A [`DefaultValue`] as static data.
@@ -162,6 +164,7 @@ impl StaticField {
         let ty = match &self.ty {
             StaticType::Of(ty) => ty.clone(),
             &StaticType::Text(max_length, _) => LogicalType::Text { max_length },
+            StaticType::Time(ty, _) => ty.clone(),
             StaticType::Enum(name, values, native) => LogicalType::Enum {
                 name: (*name).into(),
                 values: values.iter().map(|v| (*v).to_owned()).collect(),
@@ -169,8 +172,10 @@ impl StaticField {
             },
         };
         let mut field = Field::new(self.name, ty).with_column(self.column);
-        if let StaticType::Text(_, charset) = self.ty {
-            field.charset = Some(charset);
+        match self.ty {
+            StaticType::Text(_, charset) => field.charset = Some(charset),
+            StaticType::Time(_, precision) => field.precision = Some(precision),
+            _ => {}
         }
         field.nullable = self.nullable;
         field.generated = self.generated;

@@ -142,7 +142,6 @@ fn unmappable(backend: &str) -> (&'static str, Vec<&'static str>) {
                 "# column `addr` (`inet`) left out: `inet` has no logical type",
                 "# column `code` (`character(3)`) left out: text needs `text` or `character varying`; `character(n)` pads values with spaces",
                 "# column `amount` (`numeric`) left out: decimal(38, 0) needs `numeric(38,0)`; an unconstrained numeric holds values a decimal of 38 digits can't",
-                "# column `at` (`time(0) without time zone`) left out: time keeps microseconds; `time(0) without time zone` rounds them away",
                 "# column `total` (`integer`) left out: the database computes it (a generated column)",
                 "# column `counter` (`integer`) left out: the database assigns it, and only a single-column key can be `generated`",
                 "# `slug`: the database's default `lower('X'::text)` has no blueprint form",

@@ -54,12 +54,13 @@ pub(crate) trait Rules: Sync {
     /// The SQL type the backend's DDL declares for the logical type.
     fn ddl_type(&self, ty: &LogicalType) -> String;
 
-    /// Whether a column of this SQL type holds the logical type without loss; the error
-    /// says why not.
-    fn accepts(&self, ty: &LogicalType, column: &CatalogColumn) -> Result<(), String>;
+    /// Whether a column of this SQL type holds the logical type without loss, a time or
+    /// timestamp keeping `digits` of a second; the error says why not.
+    fn accepts(&self, ty: &LogicalType, digits: u8, column: &CatalogColumn) -> Result<(), String>;
 
     /// The logical type a column of this backend holds, for `storegen introspect`; the
-    /// error says why it has none. What it returns, `accepts` accepts.
+    /// error says why it has none. What it returns, `accepts` accepts (a time or
+    /// timestamp with the digits of a second the column keeps).
     #[cfg(feature = "codegen")]
     fn infer(&self, column: &CatalogColumn) -> Result<LogicalType, String>;
 
@@ -197,9 +198,10 @@ macro_rules! served_by_folder {
         fn accepts(
             &self,
             ty: &crate::model::LogicalType,
+            digits: u8,
             column: &crate::model::CatalogColumn,
         ) -> Result<(), String> {
-            types::accepts(ty, column)
+            types::accepts_with(ty, digits, column)
         }
 
         #[cfg(feature = "codegen")]
@@ -295,10 +297,15 @@ impl BackendKind {
         self.rules().same_on_delete(a, b)
     }
 
-    /// Whether a column of this SQL type holds the logical type without loss; the error
-    /// says why not.
-    pub fn accepts(self, ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
-        self.rules().accepts(ty, column)
+    /// Whether a column of this SQL type holds the field's type without loss (a time or
+    /// timestamp to its `precision`); the error says why not.
+    pub fn accepts(
+        self,
+        field: &crate::model::Field,
+        column: &CatalogColumn,
+    ) -> Result<(), String> {
+        self.rules()
+            .accepts(&field.ty, field.fraction_digits(), column)
     }
 
     /// The SQL type the backend's DDL declares for the logical type.

@@ -48,6 +48,8 @@ struct FieldDraft<'c> {
     column: &'c CatalogColumn,
     name: String,
     ty: Result<LogicalType, String>,
+    /// A time's digits of a second, when fewer than 6.
+    precision: Option<u8>,
 }
 
 /// A table as a store: its names and fields, or why it is left out.
@@ -101,10 +103,25 @@ pub fn blueprint(catalog: &Catalog, options: &Options) -> String {
                 } else {
                     rules.infer(column)
                 };
+                // A time keeps the digits of a second its column does.
+                let (ty, precision) = match ty {
+                    Ok(ty) if ty.is_temporal() && ty != LogicalType::Date => {
+                        match (0..=6)
+                            .rev()
+                            .find(|&d| rules.accepts(&ty, d, column).is_ok())
+                        {
+                            Some(6) => (Ok(ty), None),
+                            Some(d) => (Ok(ty), Some(d)),
+                            None => (rules.accepts(&ty, 6, column).map(|()| ty), None),
+                        }
+                    }
+                    other => (other, None),
+                };
                 FieldDraft {
                     column,
                     name: field_names.take(&rust_name(&column.name)),
                     ty,
+                    precision,
                 }
             })
             .collect();
@@ -223,6 +240,9 @@ fn write_store(
         let mut parts: Vec<String> = Vec::new();
         let mut notes: Vec<String> = Vec::new();
         type_parts(ty, &mut parts);
+        if let Some(digits) = field.precision {
+            parts.push(format!("precision = {digits}"));
+        }
         // A MySQL utf8mb3 text column: said, so the check accepts it without a warning.
         if matches!(ty, LogicalType::Text { .. })
             && let Some(charset) = column.charset().and_then(crate::model::Charset::from_name)
@@ -512,6 +532,7 @@ fn default_value(ty: &LogicalType, sql: &str, backend: BackendKind) -> Option<St
         "current_time()",
         "curtime()",
         "localtimestamp",
+        "localtime",
         "(datetime('now'))",
         "(date('now'))",
         "(time('now'))",
@@ -519,8 +540,15 @@ fn default_value(ty: &LogicalType, sql: &str, backend: BackendKind) -> Option<St
     ];
     if ty.is_temporal()
         && (now.contains(&lower.as_str())
-            || lower.starts_with("current_timestamp(")
-            || lower.starts_with("now("))
+            || [
+                "current_timestamp(",
+                "current_time(",
+                "localtimestamp(",
+                "localtime(",
+                "now(",
+            ]
+            .iter()
+            .any(|p| lower.starts_with(p)))
     {
         return Some("\"now\"".into());
     }

@@ -7,6 +7,8 @@ pub mod decimal;
 mod enums;
 mod error;
 mod features;
+#[doc(hidden)]
+pub mod fraction;
 mod health;
 mod migrate;
 pub mod observe;

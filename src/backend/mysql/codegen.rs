@@ -29,6 +29,15 @@ fn value_of(cx: &Context, field: &Field, place: TokenStream) -> TokenStream {
             quote!(my::json_typed(&#place)?)
         };
     }
+    // Fewer digits of a second than microseconds: rounded here, as MySQL would and
+    // MariaDB wouldn't.
+    let place = match field.precision {
+        Some(digits) => quote!({
+            use ::storegen::__private::fraction::RoundFraction as _;
+            (#place).round_fraction(#digits)
+        }),
+        None => place,
+    };
     match (&field.ty, field.nullable) {
         (LogicalType::UuidText, _) => quote!(my::uuid_text(#place)),
         (LogicalType::TimestampTz, false) if cx.time_crate() => quote!(my::utc_datetime(#place)),

@@ -11,7 +11,6 @@ use crate::backend::migration::{Group, Migrate, Table, foreign_key};
 use crate::drift::{Drift, DriftKind};
 use crate::model::{Catalog, DefaultValue, Field, LogicalType, Schema, Store};
 
-use super::types::ddl_type;
 use crate::backend::ddl::{Statement, create_index, create_table};
 
 /// The SQL spelling of every statement here.
@@ -58,7 +57,11 @@ fn column(field: &Field) -> String {
 /// A column's definition; `unique` adds its UNIQUE (MODIFY COLUMN must not: it would
 /// add a second unique index).
 fn column_def(field: &Field, unique: bool) -> String {
-    let mut sql = format!("{} {}", D.quote(&field.column), ddl_type(&field.ty));
+    let mut sql = format!(
+        "{} {}",
+        D.quote(&field.column),
+        super::types::column_type(field)
+    );
     if !field.nullable {
         sql.push_str(" NOT NULL");
     }
@@ -83,12 +86,12 @@ fn column_def(field: &Field, unique: bool) -> String {
             }
             DefaultValue::Text(text) => D.literal(text),
             // In UTC, as the instants are.
+            // The clock read to the digits of a second the column keeps.
             DefaultValue::Now => match field.ty {
-                LogicalType::Date => "(UTC_DATE())",
-                LogicalType::Time => "(UTC_TIME(6))",
-                _ => "(UTC_TIMESTAMP(6))",
-            }
-            .to_owned(),
+                LogicalType::Date => "(UTC_DATE())".to_owned(),
+                LogicalType::Time => format!("(UTC_TIME({}))", field.fraction_digits()),
+                _ => format!("(UTC_TIMESTAMP({}))", field.fraction_digits()),
+            },
         });
     }
     sql

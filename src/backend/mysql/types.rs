@@ -41,6 +41,16 @@ pub fn ddl_type(ty: &LogicalType) -> String {
     }
 }
 
+/// The column type storegen's DDL declares for a field: its type's, with the digits of
+/// a second a time keeps.
+pub fn column_type(field: &crate::model::Field) -> String {
+    match (&field.ty, field.precision) {
+        (LogicalType::Time, Some(p)) => format!("TIME({p})"),
+        (LogicalType::Timestamp | LogicalType::TimestampTz, Some(p)) => format!("DATETIME({p})"),
+        (ty, _) => ddl_type(ty),
+    }
+}
+
 /// `int(11) unsigned` → `int unsigned`; `tinyint(1)` stays.
 pub fn normalize(column_type: &str) -> String {
     let lower = column_type.trim().to_ascii_lowercase();
@@ -73,6 +83,12 @@ const SIXTEEN_MIB: u64 = 16 * 1024 * 1024;
 /// Whether the column holds the logical type; the error says why not. Text columns must
 /// be utf8mb4 (`sql_type` carries the character set after a space: `varchar(20) utf8mb4`).
 pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
+    accepts_with(ty, 6, column)
+}
+
+/// Whether the column holds the logical type, a time or timestamp keeping `digits` of
+/// a second; the error says why not.
+pub fn accepts_with(ty: &LogicalType, digits: u8, column: &CatalogColumn) -> Result<(), String> {
     let (sql_type, charset) = match column.sql_type.split_once(" charset ") {
         Some((t, c)) => (t, Some(c)),
         None => (column.sql_type.as_str(), None),
@@ -136,7 +152,7 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
         // Its values are compared apart.
         LogicalType::Enum { .. } if sql_type.starts_with("enum(") => Ok(()),
         LogicalType::Enum { .. } => Err("enum needs an `enum(...)` column".into()),
-        LogicalType::Time => microseconds(sql_type, "time", ty),
+        LogicalType::Time => fraction(sql_type, "time", ty, digits),
         LogicalType::Timestamp | LogicalType::TimestampTz => {
             if sql_type.starts_with("timestamp") {
                 return Err(format!(
@@ -144,7 +160,7 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
                     ty.name()
                 ));
             }
-            microseconds(sql_type, "datetime", ty)
+            fraction(sql_type, "datetime", ty, digits)
         }
         LogicalType::Bytes => match long_capacity(sql_type) {
             Some(capacity) if sql_type.ends_with("blob") && capacity >= SIXTEEN_MIB => Ok(()),
@@ -254,22 +270,36 @@ pub fn infer(column: &CatalogColumn) -> Result<LogicalType, String> {
             }
         }
     };
-    // The refusal says why (a narrow blob, a TIMESTAMP, a character set).
-    accepts(&ty, column)?;
+    // The refusal says why (a narrow blob, a TIMESTAMP, a character set); a time's
+    // digits of a second are the caller's to find.
+    let time = ty.is_temporal() && ty != LogicalType::Date;
+    if !time || sql_type.starts_with("timestamp") {
+        accepts(&ty, column)?;
+    }
     Ok(ty)
 }
 
-/// `time(6)` or `datetime(6)`: a smaller precision rounds microseconds away.
-fn microseconds(sql_type: &str, kind: &str, ty: &LogicalType) -> Result<(), String> {
-    if sql_type == format!("{kind}(6)") {
-        Ok(())
-    } else if sql_type == kind || sql_type.starts_with(&format!("{kind}(")) {
-        Err(format!(
-            "{} keeps microseconds; `{sql_type}` drops them: use `{kind}(6)`",
-            ty.name()
-        ))
+/// `time(p)` or `datetime(p)` keeping `digits` of a second (MySQL shows `datetime(0)`
+/// as `datetime`).
+fn fraction(sql_type: &str, kind: &str, ty: &LogicalType, digits: u8) -> Result<(), String> {
+    let held = if sql_type == kind {
+        Some(0)
     } else {
-        Err(format!("{} needs `{kind}(6)`", ty.name()))
+        sql_type
+            .strip_prefix(&format!("{kind}("))
+            .and_then(|rest| rest.strip_suffix(')'))
+            .and_then(|n| n.parse::<u8>().ok())
+    };
+    let wanted = match digits {
+        0 => kind.to_owned(),
+        n => format!("{kind}({n})"),
+    };
+    match held {
+        Some(held) if held == digits => Ok(()),
+        Some(held) => Err(crate::backend::postgres::types::mismatch(
+            ty, digits, held, sql_type,
+        )),
+        None => Err(format!("{} needs `{wanted}`", ty.name())),
     }
 }
 

@@ -7,8 +7,8 @@ use quote::{format_ident, quote};
 
 use crate::build::codegen::finders::{self, Param, Shape};
 use crate::build::codegen::rust::{
-    Context, child_value_type, ident, key_parts, key_type, new_ident, ops_impl_head, patch_import,
-    record_ident, typed_json,
+    Context, child_value_type, ident, key_parts, key_type, new_ident, ops_impl_head, overridden,
+    patch_import, record_ident, typed_json, value_type,
 };
 use crate::model::{Field, LogicalType, Store};
 use crate::sql::statements::StoreSql;
@@ -49,13 +49,44 @@ impl finders::Runner for Runner {
     }
 }
 
-/// A record's field as a parameter (typed JSON in its `Json` wrapper).
+/// Whether a field's parameter goes in a wrapper made before the parameters borrow it:
+/// typed JSON in `Json`, a time with a `precision` in `Rounded`.
+fn wrapped(f: &Field) -> bool {
+    typed_json(f) || (f.precision.is_some() && !overridden(f))
+}
+
+/// The wrapper's constructor, a function of a reference to the value.
+fn wrapper(f: &Field) -> TokenStream {
+    match f.precision {
+        Some(digits) if !typed_json(f) => {
+            quote!(::storegen::__private::postgres::Rounded::<_, #digits>)
+        }
+        _ => quote!(::storegen::postgres::types::Json),
+    }
+}
+
+/// The wrapper's type, borrowing for `'a`.
+fn wrapper_type(cx: &Context, store: &Store, f: &Field) -> TokenStream {
+    match f.precision {
+        Some(digits) if !typed_json(f) => {
+            let ty = value_type(cx, f);
+            quote!(::storegen::__private::postgres::Rounded<'a, #ty, #digits>)
+        }
+        _ => {
+            let ty = child_value_type(store, f);
+            quote!(::storegen::postgres::types::Json<&'a #ty>)
+        }
+    }
+}
+
+/// A record's field as a parameter (in its wrapper, if it has one).
 fn record_param(f: &Field) -> TokenStream {
     let field = ident(&f.name);
-    if typed_json(f) && f.nullable {
-        quote!(&record.#field.as_ref().map(::storegen::postgres::types::Json))
-    } else if typed_json(f) {
-        quote!(&::storegen::postgres::types::Json(&record.#field))
+    let wrap = wrapper(f);
+    if wrapped(f) && f.nullable {
+        quote!(&record.#field.as_ref().map(#wrap))
+    } else if wrapped(f) {
+        quote!(&#wrap(&record.#field))
     } else {
         quote!(&record.#field)
     }
@@ -69,20 +100,22 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
     if store.fields.len() > store.primary_key.len() {
         let (patch_consts, set) = crate::build::codegen::rust::patch_parts(store, sql);
         let patch_sql = crate::build::codegen::rust::patch_sql_call(sql, quote!(pg));
-        // Typed JSON goes in a `Json` wrapper, made before the parameters borrow it.
-        let wrappers = store.value_fields().filter(|f| typed_json(f)).map(|f| {
-            let (name, local) = (ident(&f.name), format_ident!("json_{}", f.name));
+        // Wrapped values (typed JSON, rounded times), made before the parameters borrow
+        // them.
+        let wrappers = store.value_fields().filter(|f| wrapped(f)).map(|f| {
+            let (name, local) = (ident(&f.name), format_ident!("wrapped_{}", f.name));
+            let wrap = wrapper(f);
             if f.nullable {
-                quote!(let #local = patch.#name.as_ref().map(|v| v.as_ref().map(::storegen::postgres::types::Json));)
+                quote!(let #local = patch.#name.as_ref().map(|v| v.as_ref().map(#wrap));)
             } else {
-                quote!(let #local = patch.#name.as_ref().map(::storegen::postgres::types::Json);)
+                quote!(let #local = patch.#name.as_ref().map(#wrap);)
             }
         });
         let pushes = store.value_fields().map(|f| {
             let name = ident(&f.name);
             let ty = pg_type(&f.ty);
-            let source = if typed_json(f) {
-                let local = format_ident!("json_{}", f.name);
+            let source = if wrapped(f) {
+                let local = format_ident!("wrapped_{}", f.name);
                 quote!(&#local)
             } else {
                 quote!(&patch.#name)
@@ -174,17 +207,22 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     let insert_columns = &sql.insert_columns;
     let insert_types = insertable.iter().map(|f| pg_type(&f.ty));
     let width = Literal::usize_unsuffixed(insertable.len());
-    // Typed JSON fields go as `Json` wrappers made before `values` borrows them.
-    let typed: Vec<_> = insertable.iter().filter(|f| typed_json(f)).collect();
+    // Wrapped values (typed JSON, rounded times) made before `values` borrows them.
+    let typed: Vec<_> = insertable.iter().filter(|f| wrapped(f)).collect();
     let mut typed_index = 0;
     let values: Vec<TokenStream> = insertable
         .iter()
         .map(|f| {
             let field = ident(&f.name);
-            if typed_json(f) {
+            if wrapped(f) {
                 let k = syn::Index::from(typed_index);
                 typed_index += 1;
-                return quote!(Some(&json.#k as Param<'_>));
+                // A default's `None` leaves the column to it.
+                return if f.default.is_some() {
+                    quote!(json.#k.as_ref().map(|value| value as Param<'_>))
+                } else {
+                    quote!(Some(&json.#k as Param<'_>))
+                };
             }
             if f.default.is_some() {
                 quote!(new.#field.as_ref().map(|value| value as Param<'_>))
@@ -252,19 +290,20 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             format_ident!("new")
         };
         let json_types = typed.iter().map(|f| {
-            let ty = child_value_type(store, f);
-            if f.nullable {
-                quote!(Option<::storegen::postgres::types::Json<&'a #ty>>)
-            } else {
-                quote!(::storegen::postgres::types::Json<&'a #ty>)
+            let ty = wrapper_type(cx, store, f);
+            match (f.nullable, f.default.is_some()) {
+                (false, false) => ty,
+                (true, true) => quote!(Option<Option<#ty>>),
+                _ => quote!(Option<#ty>),
             }
         });
         let json_values = typed.iter().map(|f| {
             let field = ident(&f.name);
-            if f.nullable {
-                quote!(new.#field.as_ref().map(::storegen::postgres::types::Json))
-            } else {
-                quote!(::storegen::postgres::types::Json(&new.#field))
+            let wrap = wrapper(f);
+            match (f.nullable, f.default.is_some()) {
+                (false, false) => quote!(#wrap(&new.#field)),
+                (true, true) => quote!(new.#field.as_ref().map(|v| v.as_ref().map(#wrap))),
+                _ => quote!(new.#field.as_ref().map(#wrap)),
             }
         });
         (

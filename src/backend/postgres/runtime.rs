@@ -522,6 +522,33 @@ pub(crate) fn column_index(error: &postgres::Error) -> Option<usize> {
 #[doc(hidden)]
 pub use bytes::BytesMut;
 
+/// A time or timestamp parameter of a field with a `precision`, rounded to its `DIGITS`
+/// of a second as it is sent: PostgreSQL would round it too, but symmetrically about
+/// 2000-01-01 (a half before then rounds down), where storegen rounds every half up,
+/// as on the other backends.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Rounded<'a, T, const DIGITS: u8>(pub &'a T);
+
+impl<T, const DIGITS: u8> ToSql for Rounded<'_, T, DIGITS>
+where
+    T: ToSql + crate::runtime::fraction::RoundFraction + std::fmt::Debug,
+{
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        self.0.round_fraction(DIGITS).to_sql(ty, out)
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        T::accepts(ty)
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
 /// Whether a generated enum converts to and from a column of this type: an enum type,
 /// or text.
 #[doc(hidden)]

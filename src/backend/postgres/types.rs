@@ -10,6 +10,17 @@ pub fn ddl_type(ty: &LogicalType) -> String {
     type_of(ty).0.into_owned()
 }
 
+/// The column type storegen's DDL declares for a field: its type's, with the digits of
+/// a second a time keeps.
+pub fn column_type(field: &crate::model::Field) -> String {
+    match (&field.ty, field.precision) {
+        (LogicalType::Time, Some(p)) => format!("TIME({p})"),
+        (LogicalType::Timestamp, Some(p)) => format!("TIMESTAMP({p})"),
+        (LogicalType::TimestampTz, Some(p)) => format!("TIMESTAMPTZ({p})"),
+        (ty, _) => ddl_type(ty),
+    }
+}
+
 /// The `postgres::types::Type` constant a parameter of the logical type is sent as.
 pub fn param_type(ty: &LogicalType) -> &'static str {
     type_of(ty).1
@@ -55,8 +66,15 @@ fn type_of(ty: &LogicalType) -> (Cow<'static, str>, &'static str) {
     }
 }
 
-/// Whether the column holds the logical type; the error says why not.
+/// Whether the column holds the logical type (a time or timestamp to microseconds);
+/// the error says why not.
 pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
+    accepts_with(ty, 6, column)
+}
+
+/// Whether the column holds the logical type, a time or timestamp keeping `digits` of
+/// a second; the error says why not.
+pub fn accepts_with(ty: &LogicalType, digits: u8, column: &CatalogColumn) -> Result<(), String> {
     let actual = column.sql_type.as_str();
     let exact = |wanted: &str| -> Result<(), String> {
         if actual == wanted {
@@ -122,9 +140,9 @@ pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
         }
         // Without a precision, time and timestamps keep microseconds; with one below 6
         // they round them away.
-        LogicalType::Time => temporal(actual, "time without time zone", ty),
-        LogicalType::Timestamp => temporal(actual, "timestamp without time zone", ty),
-        LogicalType::TimestampTz => temporal(actual, "timestamp with time zone", ty),
+        LogicalType::Time => temporal(actual, "time without time zone", ty, digits),
+        LogicalType::Timestamp => temporal(actual, "timestamp without time zone", ty, digits),
+        LogicalType::TimestampTz => temporal(actual, "timestamp with time zone", ty, digits),
         LogicalType::Text { max_length } => {
             if actual == "text" || actual == "character varying" {
                 return Ok(());
@@ -202,14 +220,16 @@ pub fn infer(column: &CatalogColumn) -> Result<LogicalType, String> {
             {
                 return Ok(LogicalType::Decimal { precision, scale });
             }
-            let ty = if actual.starts_with("time") {
+            // A time of other digits of a second: the caller finds which it keeps.
+            if actual.starts_with("time") {
                 let zone = actual.contains("with time zone");
-                match (actual.starts_with("timestamp"), zone) {
+                return Ok(match (actual.starts_with("timestamp"), zone) {
                     (false, _) => LogicalType::Time,
                     (true, false) => LogicalType::Timestamp,
                     (true, true) => LogicalType::TimestampTz,
-                }
-            } else if actual.starts_with("character(") {
+                });
+            }
+            let ty = if actual.starts_with("character(") {
                 LogicalType::Text { max_length: None }
             } else if actual == "numeric" {
                 LogicalType::Decimal {
@@ -226,19 +246,48 @@ pub fn infer(column: &CatalogColumn) -> Result<LogicalType, String> {
     })
 }
 
-/// `time`/`timestamp` types, with a precision of 6 or none.
-fn temporal(actual: &str, wanted: &str, ty: &LogicalType) -> Result<(), String> {
+/// `time`/`timestamp` types keeping `digits` of a second: `time(3) without time zone`,
+/// or with 6 `time without time zone` (or `time(6) …`).
+fn temporal(actual: &str, wanted: &str, ty: &LogicalType, digits: u8) -> Result<(), String> {
     let (kind, zone) = wanted.split_once(' ').unwrap_or((wanted, ""));
-    if actual == wanted || actual == format!("{kind}(6) {zone}") {
-        return Ok(());
+    let held = if actual == wanted {
+        Some(6)
+    } else {
+        actual
+            .strip_prefix(&format!("{kind}("))
+            .and_then(|rest| rest.strip_suffix(&format!(") {zone}")))
+            .and_then(|n| n.parse::<u8>().ok())
+    };
+    match held {
+        Some(held) if held == digits => Ok(()),
+        Some(held) => Err(mismatch(ty, digits, held, actual)),
+        None if digits == 6 => Err(format!("{} needs `{wanted}`", ty.name())),
+        None => Err(format!("{} needs `{kind}({digits}) {zone}`", ty.name())),
     }
-    if actual.starts_with(&format!("{kind}(")) && actual.ends_with(zone) {
-        return Err(format!(
-            "{} keeps microseconds; `{actual}` rounds them away",
-            ty.name()
-        ));
+}
+
+/// A time column keeping other digits of a second than the field.
+pub(crate) fn mismatch(ty: &LogicalType, digits: u8, held: u8, actual: &str) -> String {
+    let keeps = |n: u8| match n {
+        6 => "microseconds".to_owned(),
+        0 => "whole seconds".to_owned(),
+        n => format!("{n} digits of a second"),
+    };
+    if held < digits {
+        format!(
+            "{} keeps {}; `{actual}` rounds them to {} (say `precision = {held}` if that is what the field keeps)",
+            ty.name(),
+            keeps(digits),
+            keeps(held)
+        )
+    } else {
+        format!(
+            "{} keeps {} (`precision = {digits}`); `{actual}` keeps {}",
+            ty.name(),
+            keeps(digits),
+            keeps(held)
+        )
     }
-    Err(format!("{} needs `{wanted}`", ty.name()))
 }
 
 /// `n` of `character varying(n)`.

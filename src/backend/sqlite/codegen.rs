@@ -27,6 +27,14 @@ fn param(cx: &Context, field: &Field, value: TokenStream) -> TokenStream {
             quote!(::storegen::__private::sqlite::json_typed(#value)?)
         };
     }
+    // Fewer digits of a second than microseconds: rounded here, as the servers round.
+    let value = match field.precision {
+        Some(digits) => quote!({
+            use ::storegen::__private::fraction::RoundFraction as _;
+            (#value).round_fraction(#digits)
+        }),
+        None => value,
+    };
     match field.ty {
         LogicalType::Float32 | LogicalType::Float64 => {
             let name = &field.name;

@@ -5,7 +5,6 @@ use crate::backend::migration::{Group, Migrate, Table};
 use crate::drift::{Drift, DriftKind};
 use crate::model::{Catalog, DefaultValue, Field, LogicalType, OnDelete, Schema, Store};
 
-use super::types::ddl_type;
 use crate::backend::ddl::{Statement, create_index, create_table};
 
 /// The SQL spelling of every statement here.
@@ -30,7 +29,7 @@ fn column(field: &Field, sole_key: bool) -> String {
         // Exactly "INTEGER PRIMARY KEY": an alias for the rowid, assigned by SQLite.
         return format!("{name} INTEGER PRIMARY KEY");
     }
-    let mut sql = format!("{name} {}", ddl_type(&field.ty));
+    let mut sql = format!("{name} {}", super::types::column_type(field));
     if !field.nullable {
         sql.push_str(" NOT NULL");
     }
@@ -42,7 +41,7 @@ fn column(field: &Field, sole_key: bool) -> String {
     }
     if let Some(default) = &field.default {
         sql.push_str(" DEFAULT ");
-        sql.push_str(&default_sql(default, &field.ty));
+        sql.push_str(&default_sql(default, field));
     }
     if let LogicalType::Text {
         max_length: Some(max),
@@ -66,7 +65,8 @@ fn column(field: &Field, sole_key: bool) -> String {
     sql
 }
 
-fn default_sql(default: &DefaultValue, ty: &LogicalType) -> String {
+fn default_sql(default: &DefaultValue, field: &Field) -> String {
+    let ty = &field.ty;
     match default {
         DefaultValue::Bool(b) => u8::from(*b).to_string(),
         DefaultValue::Int(n) => n.to_string(),
@@ -80,14 +80,33 @@ fn default_sql(default: &DefaultValue, ty: &LogicalType) -> String {
         DefaultValue::DateTime(d) => D.literal(d),
         DefaultValue::Text(text) => D.literal(text),
         // The same text rusqlite writes for chrono's types, in UTC, to the millisecond
-        // (SQLite's clock).
-        DefaultValue::Now => match ty {
-            LogicalType::Date => "(strftime('%Y-%m-%d', 'now'))",
-            LogicalType::Time => "(strftime('%H:%M:%f', 'now'))",
-            LogicalType::TimestampTz => "(strftime('%Y-%m-%d %H:%M:%f+00:00', 'now'))",
-            _ => "(strftime('%Y-%m-%d %H:%M:%f', 'now'))",
+        // (SQLite's clock), or to the fewer digits of a second the field keeps.
+        DefaultValue::Now => {
+            // `%f` is the seconds with three digits: cut to the field's, if fewer.
+            let (format, zone, seconds_end) = match ty {
+                LogicalType::Date => return "(strftime('%Y-%m-%d', 'now'))".to_owned(),
+                LogicalType::Time => ("%H:%M:%f", "", 8),
+                LogicalType::TimestampTz => ("%Y-%m-%d %H:%M:%f", "+00:00", 19),
+                _ => ("%Y-%m-%d %H:%M:%f", "", 19),
+            };
+            match field.fraction_digits() {
+                digits @ 0..=2 => {
+                    let keep = seconds_end
+                        + if digits > 0 {
+                            1 + usize::from(digits)
+                        } else {
+                            0
+                        };
+                    let cut = format!("substr(strftime('{format}', 'now'), 1, {keep})");
+                    if zone.is_empty() {
+                        format!("({cut})")
+                    } else {
+                        format!("({cut} || '{zone}')")
+                    }
+                }
+                _ => format!("(strftime('{format}{zone}', 'now'))"),
+            }
         }
-        .to_owned(),
     }
 }
 

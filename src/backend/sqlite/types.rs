@@ -78,6 +78,17 @@ pub fn accepted_affinities(ty: &LogicalType) -> &'static [Affinity] {
     }
 }
 
+/// Whether the column's declared type accepts the logical type, whatever the digits of
+/// a second a time keeps (the text holds any).
+pub fn accepts_with(ty: &LogicalType, _digits: u8, column: &CatalogColumn) -> Result<(), String> {
+    accepts(ty, column)
+}
+
+/// The column type storegen's DDL declares for a field.
+pub fn column_type(field: &crate::model::Field) -> String {
+    ddl_type(&field.ty).to_owned()
+}
+
 /// Whether the column's declared type accepts the logical type; the error says why not.
 pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
     let affinity = Affinity::of(&column.sql_type);

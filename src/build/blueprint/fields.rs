@@ -101,6 +101,7 @@ pub(super) fn read_field(
         Some("enum") => allowed.extend(ENUM_KEYS),
         Some("decimal") => allowed.extend(DECIMAL_KEYS),
         Some("uuid") => allowed.extend(UUID_KEYS),
+        Some("time" | "timestamp" | "timestamp_tz") => allowed.push("precision"),
         _ => {}
     }
     w.check_keys(table, &allowed, FIELD_LATER, &format!("in {context}"));
@@ -112,6 +113,12 @@ pub(super) fn read_field(
     };
     let max_length = read_max_length(w, table, &context, type_name.as_ref());
     decl.field.charset = read_charset(w, table, &context, type_name.as_ref());
+    if matches!(
+        type_name.as_ref().map(|(n, _)| n.as_str()),
+        Some("time" | "timestamp" | "timestamp_tz")
+    ) {
+        decl.field.precision = read_time_precision(w, table, &context);
+    }
     let mut typed = false;
     if let Some((type_name, span)) = &type_name
         && let Some(ty) = parse_type(
@@ -174,6 +181,27 @@ pub(super) fn read_field(
         && typed
     {
         decl.field.default = read_default(w, &decl.field, v, &context);
+        // A literal time keeps no more digits of a second than the field.
+        if let (Some(digits), Some(crate::model::DefaultValue::DateTime(text))) =
+            (decl.field.precision, &decl.field.default)
+        {
+            let given = text
+                .rsplit_once('.')
+                .map_or(0, |(_, fraction)| fraction.trim_end_matches('0').len());
+            if given > usize::from(digits) {
+                w.push(
+                    Diagnostic::error(
+                        Some(v.span()),
+                        format!(
+                            "{context}: the default `{text}` has {given} digit{} of a second, more than `precision = {digits}` keeps",
+                            if given == 1 { "" } else { "s" }
+                        ),
+                    )
+                    .help("round the default to the field's precision"),
+                );
+                decl.field.default = None;
+            }
+        }
     }
     if let Some((true, span)) = flag(w, "version") {
         read_version(w, &mut decl, table, span, &context);
@@ -334,6 +362,26 @@ fn read_charset(
                     format!("{context}: unknown `charset = \"{name}\"`"),
                 )
                 .help("MySQL's text columns are `utf8mb4` (storegen's) or `utf8mb3`"),
+            );
+            None
+        }
+    }
+}
+
+/// `precision = 0..6` on a time or timestamp: the digits of a second it keeps.
+fn read_time_precision(w: &mut Walker, table: &DeTable<'_>, context: &str) -> Option<u8> {
+    let v = table.get("precision")?;
+    let n = w.integer(v, &format!("{context}: `precision`"))?;
+    match u8::try_from(n) {
+        Ok(6) => None,
+        Ok(n) if n < 6 => Some(n),
+        _ => {
+            w.push(
+                Diagnostic::error(
+                    Some(v.span()),
+                    format!("{context}: `precision = {n}`: a time keeps 0 to 6 digits of a second"),
+                )
+                .help("0 for whole seconds, 3 for milliseconds, 6 (the default) for microseconds"),
             );
             None
         }

@@ -109,7 +109,12 @@ fn field_value(field: &Field) -> TokenStream {
         } => quote!(s::StaticType::Enum(#name, &[#(#values),*], #native)),
         other => {
             let variant = variant_ident(other);
-            quote!(s::StaticType::Of(m::LogicalType::#variant))
+            match field.precision {
+                Some(precision) => {
+                    quote!(s::StaticType::Time(m::LogicalType::#variant, #precision))
+                }
+                None => quote!(s::StaticType::Of(m::LogicalType::#variant)),
+            }
         }
     };
     let (nullable, generated, unique) = (field.nullable, field.generated, field.unique);
