@@ -149,7 +149,7 @@ fn unmappable(backend: &str) -> (&'static str, Vec<&'static str>) {
                 "label = \"text\"",
                 "# table `logs` left out: it has no primary key, and a store needs one",
                 "# `a`: the foreign key `refs_a_b_fkey` spans 2 columns; a reference is one field's",
-                "# index `things_label_desc` left out: it sorts a column descending; declare it with `order`",
+                "# index `things_label_desc` left out: its columns and their order are no index a blueprint declares",
                 "# column `m` (`\"Weird Mood\"`) left out: the enum type `Weird Mood` can't be named: storegen names a PostgreSQL enum type after its Rust enum, in snake_case",
             ],
         ),

@@ -349,26 +349,41 @@ fn indexes(store: &StoreDraft<'_>, catalog: &Catalog) -> Vec<String> {
             .map(|c| store.field_of(c, catalog).filter(|f| f.ty.is_ok()))
             .collect();
         let mut text = String::new();
-        match fields {
-            Some(fields) if !index.descending.iter().any(|d| *d) => {
-                let names: Vec<String> = fields.iter().map(|f| literal(&f.name)).collect();
+        let Some(fields) = fields else {
+            let _ = writeln!(
+                text,
+                "\n# index `{}` left out: it holds a column that is no field",
+                index.name
+            );
+            out.push(text);
+            continue;
+        };
+        match index_shape(store, catalog, index, &fields) {
+            Some((equal, order)) => {
+                let names: Vec<String> = equal.iter().map(|f| literal(&f.name)).collect();
                 let _ = writeln!(text, "\n[[stores.{key}.indexes]]");
                 let _ = writeln!(text, "fields = [{}]", names.join(", "));
+                if !order.is_empty() {
+                    let order: Vec<String> = order
+                        .iter()
+                        .map(|(f, descending)| {
+                            literal(&format!(
+                                "{}{}",
+                                f.name,
+                                if *descending { " desc" } else { "" }
+                            ))
+                        })
+                        .collect();
+                    let _ = writeln!(text, "order = [{}]", order.join(", "));
+                }
                 if index.unique {
                     text.push_str("unique = true\n");
                 }
             }
-            Some(_) => {
-                let _ = writeln!(
-                    text,
-                    "\n# index `{}` left out: it sorts a column descending; declare it with `order`",
-                    index.name
-                );
-            }
             None => {
                 let _ = writeln!(
                     text,
-                    "\n# index `{}` left out: it holds a column that is no field",
+                    "\n# index `{}` left out: its columns and their order are no index a blueprint declares",
                     index.name
                 );
             }
@@ -376,6 +391,63 @@ fn indexes(store: &StoreDraft<'_>, catalog: &Catalog) -> Vec<String> {
         out.push(text);
     }
     out
+}
+
+/// An index as a blueprint declares it: the fields compared for equality, then the
+/// `order` fields with their direction — the first such split whose index (fields,
+/// order, then the key in the last order field's direction, as storegen makes it) is
+/// exactly the database's, NULLs placed as storegen places them included.
+#[allow(clippy::type_complexity)]
+fn index_shape<'f, 'c>(
+    store: &StoreDraft<'c>,
+    catalog: &Catalog,
+    index: &crate::model::CatalogIndex,
+    fields: &[&'f FieldDraft<'c>],
+) -> Option<(Vec<&'f FieldDraft<'c>>, Vec<(&'f FieldDraft<'c>, bool)>)> {
+    let backend = catalog.backend;
+    let n = fields.len();
+    let desc = |i: usize| index.descending.get(i).copied().unwrap_or(false);
+    let key: Vec<&FieldDraft<'_>> = store
+        .table
+        .primary_key
+        .iter()
+        .filter_map(|k| store.field_of(k, catalog))
+        .collect();
+    for k in 1..=n {
+        if (0..k).any(desc) {
+            break;
+        }
+        for m in k..=n {
+            // The shape storegen makes: equality fields ascending, the order fields,
+            // then the key's other fields in the last order field's direction.
+            let mut shape: Vec<(&FieldDraft<'_>, bool, bool)> =
+                fields[..k].iter().map(|f| (*f, false, false)).collect();
+            shape.extend((k..m).map(|i| (fields[i], desc(i), fields[i].column.nullable)));
+            if m > k {
+                let last = desc(m - 1);
+                for f in &key {
+                    if !shape.iter().any(|(s, _, _)| std::ptr::eq(*s, *f)) {
+                        shape.push((f, last, false));
+                    }
+                }
+            }
+            let same = shape.len() == index.columns.len()
+                && shape
+                    .iter()
+                    .enumerate()
+                    .all(|(i, (f, descending, nulls_matter))| {
+                        backend.same_identifier(&f.column.name, &index.columns[i])
+                            && desc(i) == *descending
+                            && (!nulls_matter
+                                || index.nulls_first.get(i).copied() == Some(!descending))
+                    });
+            if same {
+                let order = (k..m).map(|i| (fields[i], desc(i))).collect();
+                return Some((fields[..k].to_vec(), order));
+            }
+        }
+    }
+    None
 }
 
 /// The `references` target (`store.field`) and ON DELETE of the field's foreign key, or
