@@ -144,6 +144,11 @@ pub fn introspect(
             } else if unique && !partial && !expression {
                 table.unique.push(columns.clone());
             }
+            // A partial index covers some rows, and an expression's part has no column:
+            // read as its columns alone, either would pass for an index it isn't.
+            if partial || expression {
+                continue;
+            }
             // Each key column's options: bit 1 DESC, bit 2 NULLS FIRST.
             let options: Vec<i16> = row.try_get(7)?;
             let option = |i: usize, bit: i16| options.get(i).is_some_and(|o| o & bit != 0);

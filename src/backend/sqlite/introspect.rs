@@ -152,17 +152,20 @@ fn indexes(
     let mut indexes = Vec::with_capacity(found.len());
     let mut unique = Vec::new();
     for (name, is_unique, origin, partial) in found {
-        let parts: Vec<(String, bool)> = info
+        let parts: Vec<(Option<String>, bool)> = info
             .query_map(params![name], |row| {
                 Ok((row.get::<_, Option<String>>(0)?, row.get::<_, bool>(1)?))
             })?
-            // An expression in an index has no column name.
-            .filter_map(|part| match part {
-                Ok((Some(column), descending)) => Some(Ok((column, descending))),
-                Ok((None, _)) => None,
-                Err(e) => Some(Err(e)),
-            })
             .collect::<rusqlite::Result<_>>()?;
+        // An expression in an index has no column name: read as its columns alone, the
+        // index (or a partial one, which covers some rows) would pass for one it isn't.
+        if partial || parts.iter().any(|(column, _)| column.is_none()) {
+            continue;
+        }
+        let parts: Vec<(String, bool)> = parts
+            .into_iter()
+            .filter_map(|(column, descending)| Some((column?, descending)))
+            .collect();
         let (columns, descending): (Vec<String>, Vec<bool>) = parts.into_iter().unzip();
         if is_unique && !partial && origin != "pk" {
             unique.push(columns.clone());
