@@ -217,8 +217,11 @@ pub struct Field {
     /// `charset`: the MySQL character set a text column may have, when not utf8mb4.
     pub charset: Option<Charset>,
     /// `precision`: the digits of a second a time or timestamp keeps, 0 to 6, when
-    /// fewer than microseconds (6). A value written with more is truncated to them.
+    /// fewer than microseconds (6). A value written with more is rounded to them.
     pub precision: Option<u8>,
+    /// `padded = true`: a text field in a fixed-length `CHAR(max_length)` column, which
+    /// the database pads with spaces; read without them.
+    pub padded: bool,
 }
 
 /// A MySQL character set of text columns (`charset = "utf8mb3"`).
@@ -269,6 +272,7 @@ impl Field {
             version: false,
             charset: None,
             precision: None,
+            padded: false,
         }
     }
 

@@ -94,8 +94,8 @@ pub enum StaticType {
     Of(LogicalType),
     /// `enum`: its Rust name, its values, and whether it is the database's own type.
     Enum(&'static str, &'static [&'static str], bool),
-    /// Text with a `charset` of its own (MySQL's `utf8mb3`).
-    Text(Option<u32>, crate::model::Charset),
+    /// Text with a `charset` of its own (MySQL's `utf8mb3`), or `padded`.
+    Text(Option<u32>, Option<crate::model::Charset>, bool),
     /// A time or timestamp with a `precision` below 6.
     Time(LogicalType, u8),
 }
@@ -163,7 +163,7 @@ impl StaticField {
     fn to_field(&self) -> Field {
         let ty = match &self.ty {
             StaticType::Of(ty) => ty.clone(),
-            &StaticType::Text(max_length, _) => LogicalType::Text { max_length },
+            &StaticType::Text(max_length, ..) => LogicalType::Text { max_length },
             StaticType::Time(ty, _) => ty.clone(),
             StaticType::Enum(name, values, native) => LogicalType::Enum {
                 name: (*name).into(),
@@ -173,7 +173,10 @@ impl StaticField {
         };
         let mut field = Field::new(self.name, ty).with_column(self.column);
         match self.ty {
-            StaticType::Text(_, charset) => field.charset = Some(charset),
+            StaticType::Text(_, charset, padded) => {
+                field.charset = charset;
+                field.padded = padded;
+            }
             StaticType::Time(_, precision) => field.precision = Some(precision),
             _ => {}
         }

@@ -54,13 +54,14 @@ pub(crate) trait Rules: Sync {
     /// The SQL type the backend's DDL declares for the logical type.
     fn ddl_type(&self, ty: &LogicalType) -> String;
 
-    /// Whether a column of this SQL type holds the logical type without loss, a time or
-    /// timestamp keeping `digits` of a second; the error says why not.
-    fn accepts(&self, ty: &LogicalType, digits: u8, column: &CatalogColumn) -> Result<(), String>;
+    /// Whether a column of this SQL type holds the field's logical type without loss (a
+    /// time or timestamp to its digits of a second, padded text in a `CHAR(n)`); the
+    /// error says why not.
+    fn accepts(&self, field: &crate::model::Field, column: &CatalogColumn) -> Result<(), String>;
 
     /// The logical type a column of this backend holds, for `storegen introspect`; the
-    /// error says why it has none. What it returns, `accepts` accepts (a time or
-    /// timestamp with the digits of a second the column keeps).
+    /// error says why it has none. What it returns, `accepts` accepts (a time with the
+    /// digits of a second its column keeps, text in a `CHAR(n)` as padded).
     #[cfg(feature = "codegen")]
     fn infer(&self, column: &CatalogColumn) -> Result<LogicalType, String>;
 
@@ -197,11 +198,10 @@ macro_rules! served_by_folder {
 
         fn accepts(
             &self,
-            ty: &crate::model::LogicalType,
-            digits: u8,
+            field: &crate::model::Field,
             column: &crate::model::CatalogColumn,
         ) -> Result<(), String> {
-            types::accepts_with(ty, digits, column)
+            types::accepts_field(field, column)
         }
 
         #[cfg(feature = "codegen")]
@@ -304,8 +304,7 @@ impl BackendKind {
         field: &crate::model::Field,
         column: &CatalogColumn,
     ) -> Result<(), String> {
-        self.rules()
-            .accepts(&field.ty, field.fraction_digits(), column)
+        self.rules().accepts(field, column)
     }
 
     /// The SQL type the backend's DDL declares for the logical type.

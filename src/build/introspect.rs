@@ -50,6 +50,8 @@ struct FieldDraft<'c> {
     ty: Result<LogicalType, String>,
     /// A time's digits of a second, when fewer than 6.
     precision: Option<u8>,
+    /// Text in a fixed-length `CHAR(n)` column.
+    padded: bool,
 }
 
 /// A table as a store: its names and fields, or why it is left out.
@@ -103,25 +105,46 @@ pub fn blueprint(catalog: &Catalog, options: &Options) -> String {
                 } else {
                     rules.infer(column)
                 };
-                // A time keeps the digits of a second its column does.
-                let (ty, precision) = match ty {
+                // A time keeps the digits of a second its column does; text in a
+                // fixed-length column is padded.
+                let probe = |ty: &LogicalType, digits: u8, padded: bool| {
+                    let mut field = crate::model::Field::new("probe", ty.clone());
+                    field.precision = (digits < 6).then_some(digits);
+                    field.padded = padded;
+                    rules.accepts(&field, column)
+                };
+                let (ty, precision, padded) = match ty {
                     Ok(ty) if ty.is_temporal() && ty != LogicalType::Date => {
-                        match (0..=6)
-                            .rev()
-                            .find(|&d| rules.accepts(&ty, d, column).is_ok())
-                        {
-                            Some(6) => (Ok(ty), None),
-                            Some(d) => (Ok(ty), Some(d)),
-                            None => (rules.accepts(&ty, 6, column).map(|()| ty), None),
+                        match (0..=6).rev().find(|&d| probe(&ty, d, false).is_ok()) {
+                            Some(6) => (Ok(ty), None, false),
+                            Some(d) => (Ok(ty), Some(d), false),
+                            None => (probe(&ty, 6, false).map(|()| ty), None, false),
                         }
                     }
-                    other => (other, None),
+                    Ok(ty) => match probe(&ty, 6, false) {
+                        Ok(()) => (Ok(ty), None, false),
+                        Err(why) => match probe(&ty, 6, true) {
+                            Ok(())
+                                if matches!(
+                                    ty,
+                                    LogicalType::Text {
+                                        max_length: Some(_)
+                                    }
+                                ) =>
+                            {
+                                (Ok(ty), None, true)
+                            }
+                            _ => (Err(why), None, false),
+                        },
+                    },
+                    Err(why) => (Err(why), None, false),
                 };
                 FieldDraft {
                     column,
                     name: field_names.take(&rust_name(&column.name)),
                     ty,
                     precision,
+                    padded,
                 }
             })
             .collect();
@@ -242,6 +265,9 @@ fn write_store(
         type_parts(ty, &mut parts);
         if let Some(digits) = field.precision {
             parts.push(format!("precision = {digits}"));
+        }
+        if field.padded {
+            parts.push("padded = true".into());
         }
         // A MySQL utf8mb3 text column: said, so the check accepts it without a warning.
         if matches!(ty, LogicalType::Text { .. })

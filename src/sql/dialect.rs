@@ -320,7 +320,8 @@ impl Dialect {
                 out.push_str(", ");
             }
             self.push_quoted(&mut out, &field.column);
-            if self.enum_reads_as_text && field.ty.enum_type_name().is_some() {
+            // (A padded CHAR's text comes without its padding, too.)
+            if self.enum_reads_as_text && (field.ty.enum_type_name().is_some() || field.padded) {
                 out.push_str("::text");
             }
         }

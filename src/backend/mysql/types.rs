@@ -45,6 +45,12 @@ pub fn ddl_type(ty: &LogicalType) -> String {
 /// a second a time keeps.
 pub fn column_type(field: &crate::model::Field) -> String {
     match (&field.ty, field.precision) {
+        (
+            LogicalType::Text {
+                max_length: Some(n),
+            },
+            _,
+        ) if field.padded => format!("CHAR({n})"),
         (LogicalType::Time, Some(p)) => format!("TIME({p})"),
         (LogicalType::Timestamp | LogicalType::TimestampTz, Some(p)) => format!("DATETIME({p})"),
         (ty, _) => ddl_type(ty),
@@ -84,6 +90,29 @@ const SIXTEEN_MIB: u64 = 16 * 1024 * 1024;
 /// be utf8mb4 (`sql_type` carries the character set after a space: `varchar(20) utf8mb4`).
 pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
     accepts_with(ty, 6, column)
+}
+
+/// Whether the column holds the field: its logical type, a time to its digits of a
+/// second, padded text in `char(max_length)`; the error says why not.
+pub fn accepts_field(field: &crate::model::Field, column: &CatalogColumn) -> Result<(), String> {
+    if let LogicalType::Text { max_length } = field.ty
+        && field.padded
+    {
+        let wanted = format!("char({})", max_length.unwrap_or_default());
+        let sql_type = column
+            .sql_type
+            .split(" charset ")
+            .next()
+            .unwrap_or_default();
+        if sql_type != wanted {
+            return Err(format!("text with `padded = true` needs `{wanted}`"));
+        }
+        // The character set, as for any text.
+        let mut as_text = column.clone();
+        as_text.sql_type = column.sql_type.replacen(&wanted, "longtext", 1);
+        return accepts_with(&LogicalType::Text { max_length: None }, 6, &as_text);
+    }
+    accepts_with(&field.ty, field.fraction_digits(), column)
 }
 
 /// Whether the column holds the logical type, a time or timestamp keeping `digits` of
@@ -207,6 +236,7 @@ pub fn accepts_with(ty: &LogicalType, digits: u8, column: &CatalogColumn) -> Res
                         ))
                     }
                 }
+                _ if sql_type.starts_with("char(") => Err("text needs `varchar(n)` or `longtext`; `char(n)` is fixed-length (say `padded = true` and `max_length = n`)".into()),
                 _ => Err("text needs `varchar(n)` or `longtext`".into()),
             }
         }
@@ -261,6 +291,15 @@ pub fn infer(column: &CatalogColumn) -> Result<LogicalType, String> {
                 LogicalType::Text {
                     max_length: Some(length),
                 }
+            } else if let Some(n) = t
+                .strip_prefix("char(")
+                .and_then(|rest| rest.strip_suffix(')'))
+                .and_then(|n| n.parse().ok())
+            {
+                // Padded: the caller says so.
+                return Ok(LogicalType::Text {
+                    max_length: Some(n),
+                });
             } else if let Some((precision, scale)) =
                 crate::backend::precision_and_scale(t, "decimal")
             {

@@ -14,6 +14,12 @@ pub fn ddl_type(ty: &LogicalType) -> String {
 /// a second a time keeps.
 pub fn column_type(field: &crate::model::Field) -> String {
     match (&field.ty, field.precision) {
+        (
+            LogicalType::Text {
+                max_length: Some(n),
+            },
+            _,
+        ) if field.padded => format!("CHAR({n})"),
         (LogicalType::Time, Some(p)) => format!("TIME({p})"),
         (LogicalType::Timestamp, Some(p)) => format!("TIMESTAMP({p})"),
         (LogicalType::TimestampTz, Some(p)) => format!("TIMESTAMPTZ({p})"),
@@ -70,6 +76,22 @@ fn type_of(ty: &LogicalType) -> (Cow<'static, str>, &'static str) {
 /// the error says why not.
 pub fn accepts(ty: &LogicalType, column: &CatalogColumn) -> Result<(), String> {
     accepts_with(ty, 6, column)
+}
+
+/// Whether the column holds the field: its logical type, a time to its digits of a
+/// second, padded text in `character(max_length)`; the error says why not.
+pub fn accepts_field(field: &crate::model::Field, column: &CatalogColumn) -> Result<(), String> {
+    if let LogicalType::Text { max_length } = field.ty
+        && field.padded
+    {
+        let wanted = format!("character({})", max_length.unwrap_or_default());
+        return if column.sql_type == wanted {
+            Ok(())
+        } else {
+            Err(format!("text with `padded = true` needs `{wanted}`"))
+        };
+    }
+    accepts_with(&field.ty, field.fraction_digits(), column)
 }
 
 /// Whether the column holds the logical type, a time or timestamp keeping `digits` of
@@ -149,7 +171,7 @@ pub fn accepts_with(ty: &LogicalType, digits: u8, column: &CatalogColumn) -> Res
             }
             let Some(length) = varchar_length(actual) else {
                 return Err(match actual.strip_prefix("character(") {
-                    Some(_) => "text needs `text` or `character varying`; `character(n)` pads values with spaces".into(),
+                    Some(_) => "text needs `text` or `character varying`; `character(n)` pads values with spaces (say `padded = true` and `max_length = n` to read them without)".into(),
                     None => "text needs `text` or `character varying`".into(),
                 });
             };
@@ -229,9 +251,17 @@ pub fn infer(column: &CatalogColumn) -> Result<LogicalType, String> {
                     (true, true) => LogicalType::TimestampTz,
                 });
             }
-            let ty = if actual.starts_with("character(") {
-                LogicalType::Text { max_length: None }
-            } else if actual == "numeric" {
+            if let Some(n) = actual
+                .strip_prefix("character(")
+                .and_then(|rest| rest.strip_suffix(')'))
+                .and_then(|n| n.parse().ok())
+            {
+                // Padded: the caller says so.
+                return Ok(LogicalType::Text {
+                    max_length: Some(n),
+                });
+            }
+            let ty = if actual == "numeric" {
                 LogicalType::Decimal {
                     precision: 38,
                     scale: 0,

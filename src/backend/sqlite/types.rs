@@ -78,10 +78,11 @@ pub fn accepted_affinities(ty: &LogicalType) -> &'static [Affinity] {
     }
 }
 
-/// Whether the column's declared type accepts the logical type, whatever the digits of
-/// a second a time keeps (the text holds any).
-pub fn accepts_with(ty: &LogicalType, _digits: u8, column: &CatalogColumn) -> Result<(), String> {
-    accepts(ty, column)
+/// Whether the column's declared type accepts the field's logical type, whatever the
+/// digits of a second a time keeps (the text holds any) and whether text is padded
+/// (SQLite pads nothing).
+pub fn accepts_field(field: &crate::model::Field, column: &CatalogColumn) -> Result<(), String> {
+    accepts(&field.ty, column)
 }
 
 /// The column type storegen's DDL declares for a field.

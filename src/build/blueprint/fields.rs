@@ -24,6 +24,7 @@ pub(super) const FIELD_KEYS: &[&str] = &[
     "default",
     "max_length",
     "charset",
+    "padded",
     "unsigned",
     "column",
     "description",
@@ -113,6 +114,22 @@ pub(super) fn read_field(
     };
     let max_length = read_max_length(w, table, &context, type_name.as_ref());
     decl.field.charset = read_charset(w, table, &context, type_name.as_ref());
+    if let Some((true, span)) = flag(w, "padded") {
+        match (type_name.as_ref().map(|(n, _)| n.as_str()), max_length) {
+            (Some("text"), Some(_)) => decl.field.padded = true,
+            (Some("text"), None) => w.push(
+                Diagnostic::error(
+                    Some(span),
+                    format!("{context}: `padded` needs `max_length`: the column's fixed length"),
+                )
+                .help("a `CHAR(n)` column is `max_length = n, padded = true`"),
+            ),
+            _ => w.push(Diagnostic::error(
+                Some(span),
+                format!("{context}: `padded` applies to text fields only"),
+            )),
+        }
+    }
     if matches!(
         type_name.as_ref().map(|(n, _)| n.as_str()),
         Some("time" | "timestamp" | "timestamp_tz")

@@ -91,12 +91,16 @@ fn field_value(field: &Field) -> TokenStream {
                 Some(n) => quote!(Some(#n)),
                 None => quote!(None),
             };
+            let padded = field.padded;
             match field.charset {
+                None if !padded => {
+                    quote!(s::StaticType::Of(m::LogicalType::Text { max_length: #max }))
+                }
+                None => quote!(s::StaticType::Text(#max, None, #padded)),
                 Some(charset) => {
                     let charset = variant_ident(&charset);
-                    quote!(s::StaticType::Text(#max, m::Charset::#charset))
+                    quote!(s::StaticType::Text(#max, Some(m::Charset::#charset), #padded))
                 }
-                None => quote!(s::StaticType::Of(m::LogicalType::Text { max_length: #max })),
             }
         }
         LogicalType::Decimal { precision, scale } => {
