@@ -72,6 +72,13 @@ fn read_column(store: Option<&Store>, field: &Field, index: Literal) -> TokenStr
         };
     }
     match (&field.ty, field.nullable) {
+        // ISO-8601 text, or unix seconds another program wrote to a NUMERIC column.
+        (LogicalType::Timestamp, false) => {
+            quote!(row.get::<_, ::storegen::__private::sqlite::UnixOr<_>>(#index)?.0)
+        }
+        (LogicalType::Timestamp, true) => {
+            quote!(row.get::<_, Option<::storegen::__private::sqlite::UnixOr<_>>>(#index)?.map(|t| t.0))
+        }
         // Text at the field's scale as storegen writes it; a NUMERIC or REAL column (or
         // arithmetic) holds a float, rounded back to the scale.
         (LogicalType::Decimal { scale, .. }, false) => {

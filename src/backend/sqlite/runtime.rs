@@ -431,6 +431,44 @@ pub fn uuid_text<T: crate::runtime::uuids::AsUuid>(value: T) -> Option<String> {
     crate::runtime::uuids::text(value)
 }
 
+/// A timestamp read from ISO-8601 text, as storegen writes it, or from unix seconds in
+/// an INTEGER cell (what some programs write to a `DATETIME` column), taken in UTC.
+#[doc(hidden)]
+pub struct UnixOr<T>(pub T);
+
+/// A timestamp type that unix seconds convert to.
+#[doc(hidden)]
+pub trait FromUnix: Sized {
+    /// The UTC date and time `seconds` after 1970-01-01 00:00:00.
+    fn from_unix(seconds: i64) -> Option<Self>;
+}
+
+#[cfg(feature = "chrono")]
+impl FromUnix for chrono::NaiveDateTime {
+    fn from_unix(seconds: i64) -> Option<Self> {
+        chrono::DateTime::from_timestamp(seconds, 0).map(|t| t.naive_utc())
+    }
+}
+
+#[cfg(feature = "time")]
+impl FromUnix for time::PrimitiveDateTime {
+    fn from_unix(seconds: i64) -> Option<Self> {
+        let t = time::OffsetDateTime::from_unix_timestamp(seconds).ok()?;
+        Some(time::PrimitiveDateTime::new(t.date(), t.time()))
+    }
+}
+
+impl<T: rusqlite::types::FromSql + FromUnix> rusqlite::types::FromSql for UnixOr<T> {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        match value {
+            rusqlite::types::ValueRef::Integer(seconds) => T::from_unix(seconds)
+                .map(UnixOr)
+                .ok_or(rusqlite::types::FromSqlError::OutOfRange(seconds)),
+            other => T::column_result(other).map(UnixOr),
+        }
+    }
+}
+
 /// A uuid column kept as text, read (or the 16 bytes, if another program wrote those).
 #[cfg(feature = "uuid")]
 #[doc(hidden)]
