@@ -179,7 +179,7 @@ pub(crate) trait Migrate {
             table
                 .alter(format!(
                     "ADD {}",
-                    foreign_key(self.dialect(), column, reference)
+                    foreign_key(self.dialect(), &table.store.table, column, reference)
                 ))
                 .into(),
         ]
@@ -210,7 +210,7 @@ pub(crate) trait Migrate {
                 table.alter(self.drop_foreign_key(&existing.name)),
                 table.alter(format!(
                     "ADD {}",
-                    foreign_key(self.dialect(), column, reference)
+                    foreign_key(self.dialect(), &table.store.table, column, reference)
                 )),
             ]
             .into(),
@@ -231,14 +231,32 @@ pub(crate) trait Migrate {
     }
 }
 
-/// `FOREIGN KEY (<column>) REFERENCES <table> (<column>) [ON DELETE …]`.
-pub(crate) fn foreign_key(d: &Dialect, column: &str, reference: &Reference) -> String {
-    let mut sql = format!(
+/// `FOREIGN KEY (<column>) REFERENCES <table> (<column>) [ON DELETE …]` for a foreign key
+/// of `table`. Where the name the server would give it (`<table>_ibfk_<n>` on MySQL) is
+/// longer than the dialect's names may be, the constraint gets one of its own:
+/// `<table, cut>_<8 hex digits of table and column>_fk`.
+pub(crate) fn foreign_key(d: &Dialect, table: &str, column: &str, reference: &Reference) -> String {
+    let mut sql = String::new();
+    if let Some(limit) = d.long_foreign_key_names
+        && table.chars().count() + "_ibfk_".len() + 3 > limit
+    {
+        // FNV-1a: stable across builds and platforms.
+        let mut hash: u32 = 0x811c_9dc5;
+        for byte in table.bytes().chain([0]).chain(column.bytes()) {
+            hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+        }
+        let cut: String = table.chars().take(limit - "_00000000_fk".len()).collect();
+        sql.push_str(&format!(
+            "CONSTRAINT {} ",
+            d.quote(&format!("{cut}_{hash:08x}_fk"))
+        ));
+    }
+    sql.push_str(&format!(
         "FOREIGN KEY ({}) REFERENCES {} ({})",
         d.quote(column),
         d.quote(&reference.table),
         d.quote(&reference.column)
-    );
+    ));
     if reference.on_delete != crate::model::OnDelete::NoAction {
         sql.push_str(" ON DELETE ");
         sql.push_str(reference.on_delete.sql());

@@ -414,7 +414,7 @@ impl<'s> Deferred<'s> {
                     format!(
                         "ALTER TABLE {} ADD {};\n",
                         dialect.quote(&store.table),
-                        migration::foreign_key(dialect, &field.column, reference)
+                        migration::foreign_key(dialect, &store.table, &field.column, reference)
                     )
                 })
             })

@@ -84,6 +84,9 @@ pub struct Dialect {
     /// longer than its buffer then deadlocks the connection (tokio-postgres's
     /// `query_typed`); as text the value needs no lookup, and reads the same.
     pub enum_reads_as_text: bool,
+    /// The longest name the server gives a foreign key itself (`<table>_ibfk_<n>`) may
+    /// have, if it doesn't shorten it: past it, storegen names the constraint.
+    pub long_foreign_key_names: Option<usize>,
 }
 
 impl Dialect {

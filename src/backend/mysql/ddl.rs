@@ -36,7 +36,7 @@ fn table(store: &Store, deferred: &[&str]) -> String {
         if let Some(reference) = &field.references
             && !deferred.contains(&field.name.as_str())
         {
-            extra.push(foreign_key(D, &field.column, reference));
+            extra.push(foreign_key(D, &store.table, &field.column, reference));
         }
     }
     create_table(
@@ -124,7 +124,10 @@ impl Migrate for Mysql {
         step.note = crate::backend::ddl::needs_backfill(&table.store.table, field);
         let mut steps = vec![step];
         if let Some(reference) = &field.references {
-            steps.push(table.alter(format!("ADD {}", foreign_key(D, &field.column, reference))));
+            steps.push(table.alter(format!(
+                "ADD {}",
+                foreign_key(D, &table.store.table, &field.column, reference)
+            )));
         }
         vec![steps.into()]
     }

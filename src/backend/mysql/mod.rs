@@ -22,6 +22,7 @@ pub const DIALECT: Dialect = Dialect {
     nulls_smallest: true,
     null_column_in_order: false,
     row_locks: true,
+    long_foreign_key_names: Some(64),
     enum_reads_as_text: false,
 };
 

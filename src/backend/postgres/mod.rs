@@ -18,6 +18,7 @@ pub const DIALECT: Dialect = Dialect {
     nulls_smallest: false,
     null_column_in_order: true,
     row_locks: true,
+    long_foreign_key_names: None,
     enum_reads_as_text: true,
 };
 

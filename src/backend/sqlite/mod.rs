@@ -19,6 +19,7 @@ pub const DIALECT: Dialect = Dialect {
     nulls_smallest: true,
     null_column_in_order: true,
     row_locks: false,
+    long_foreign_key_names: None,
     enum_reads_as_text: false,
 };
 
