@@ -58,6 +58,7 @@ pub(super) fn read_field(
     record: &str,
     key: &Spanned<Cow<'_, str>>,
     value: &Spanned<DeValue<'_>>,
+    siblings: &[&str],
 ) -> FieldDecl {
     let name = key.get_ref().to_string();
     let context = format!("field `{store}.{name}`");
@@ -67,6 +68,7 @@ pub(super) fn read_field(
         &name,
         key.span(),
         &format!("store `{store}`: field name"),
+        siblings,
     );
     let mut decl = FieldDecl {
         // The type is a placeholder until `type` is read.

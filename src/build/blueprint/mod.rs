@@ -228,8 +228,9 @@ fn read_document(w: &mut Walker, doc: &DeTable<'_>, span: Span) -> Blueprint {
     match doc.get("stores") {
         Some(section) => {
             if let Some(table) = w.table(section, "`stores`") {
+                let names: Vec<&str> = table.keys().map(|k| k.get_ref().as_ref()).collect();
                 for (key, value) in table.iter() {
-                    let (store, store_spans, pending) = read_store(w, key, value);
+                    let (store, store_spans, pending) = read_store(w, key, value, &names);
                     references.extend(
                         pending
                             .into_iter()
@@ -332,7 +333,7 @@ fn read_blueprint_section(
     let name = match table.get("name") {
         Some(value) => match w.string(value, "`[blueprint] name`") {
             Some(name) => {
-                check_snake_case(w, &name, value.span(), "blueprint name");
+                check_snake_case(w, &name, value.span(), "blueprint name", &[]);
                 name
             }
             None => String::new(),
@@ -445,10 +446,11 @@ fn read_store(
     w: &mut Walker,
     key: &Spanned<std::borrow::Cow<'_, str>>,
     value: &Spanned<DeValue<'_>>,
+    siblings: &[&str],
 ) -> (Store, StoreSpans, PendingReferences) {
     let name = key.get_ref().to_string();
     let name_span = key.span();
-    check_snake_case(w, &name, name_span.clone(), "store name");
+    check_snake_case(w, &name, name_span.clone(), "store name", siblings);
     names::check_store_name(w, &name, name_span.clone());
     let mut spans = StoreSpans {
         name: name_span.clone(),
@@ -491,8 +493,17 @@ fn read_store(
     match table.get("fields") {
         Some(fields_value) => {
             if let Some(fields_table) = w.table(fields_value, &format!("{context}: `fields`")) {
+                let siblings: Vec<&str> =
+                    fields_table.keys().map(|k| k.get_ref().as_ref()).collect();
                 for (field_key, field_value) in fields_table.iter() {
-                    let decl = fields::read_field(w, &name, &store.record, field_key, field_value);
+                    let decl = fields::read_field(
+                        w,
+                        &name,
+                        &store.record,
+                        field_key,
+                        field_value,
+                        &siblings,
+                    );
                     let position = store.fields.len();
                     if let Some(flag) = decl.key_flag {
                         key_flags.push((position, flag));

@@ -91,7 +91,15 @@ pub fn camel_case(name: &str) -> String {
         .collect()
 }
 
-pub fn check_snake_case(w: &mut Walker, name: &str, span: Span, what: &str) -> bool {
+/// Whether `name` is snake_case; if not, an error that suggests a name neither refused
+/// nor among `taken` (the names beside it).
+pub fn check_snake_case(
+    w: &mut Walker,
+    name: &str,
+    span: Span,
+    what: &str,
+    taken: &[&str],
+) -> bool {
     if is_snake_case(name) {
         if NOT_RAW.contains(&name) {
             w.push(
@@ -105,10 +113,16 @@ pub fn check_snake_case(w: &mut Walker, name: &str, span: Span, what: &str) -> b
         }
         return true;
     }
-    // Never suggest a name that is itself refused.
+    // Never suggest a name that is itself refused, or one already taken.
     let mut suggestion = snake_case(name);
     if NOT_RAW.contains(&suggestion.as_str()) {
         suggestion.push_str("_name");
+    }
+    let wanted = suggestion.clone();
+    let mut n = 2;
+    while taken.contains(&suggestion.as_str()) {
+        suggestion = format!("{wanted}_{n}");
+        n += 1;
     }
     w.push(
         Diagnostic::error(Some(span), format!("{what} `{name}` is not snake_case"))
