@@ -380,3 +380,43 @@ fn a_utf8mb3_column_is_text_with_a_warning_unless_the_field_says_so() {
         warned.stdout
     );
 }
+
+#[test]
+fn a_postgres_schema_other_than_the_connections_is_read_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((url, _db)) = databases::made_by(
+        "postgres",
+        "introspect_schema",
+        dir.path(),
+        "CREATE TABLE invoices (id bigint PRIMARY KEY);
+         CREATE SCHEMA billing;
+         CREATE TABLE billing.invoices (id bigserial PRIMARY KEY, total numeric(12, 2) NOT NULL);",
+    ) else {
+        return;
+    };
+    let run = storegen(dir.path(), &["introspect", &url, "--schema", "billing"]);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    assert!(
+        run.stdout.contains("schema = \"billing\"\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("total = { type = \"decimal\", precision = 12, scale = 2 }\n"),
+        "{}",
+        run.stdout
+    );
+    std::fs::write(dir.path().join("blueprint.toml"), &run.stdout).unwrap();
+    let check = storegen(
+        dir.path(),
+        &["check", "--blueprint", "blueprint.toml", "--database", &url],
+    );
+    assert_eq!(
+        (check.code, check.stdout.as_str()),
+        (
+            0,
+            "blueprint.toml: clean: the postgres database matches the blueprint\n"
+        )
+    );
+}
