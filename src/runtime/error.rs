@@ -126,9 +126,24 @@ impl DatabaseError {
     ) -> Error {
         let kind = source.kind();
         let violation = source.violation();
-        // A broken constraint on one column names its field, where the column is one.
+        // A broken constraint on one column names its field, where the column is one:
+        // the same name, or the one name it is once case and underscores are set aside
+        // (`ArtistId` is `artist_id`).
         let violated = violation.as_ref().and_then(|v| match v.columns.as_slice() {
-            [column] => fields.iter().find(|f| **f == column).copied(),
+            [column] => fields.iter().find(|f| **f == column).copied().or_else(|| {
+                let loose = |name: &str| -> String {
+                    name.chars()
+                        .filter(|c| *c != '_')
+                        .flat_map(char::to_lowercase)
+                        .collect()
+                };
+                let wanted = loose(column);
+                let mut alike = fields.iter().filter(|f| loose(f) == wanted);
+                match (alike.next(), alike.next()) {
+                    (Some(one), None) => Some(*one),
+                    _ => None,
+                }
+            }),
             _ => None,
         });
         let field = source
