@@ -330,6 +330,25 @@ fn an_unreachable_server_is_said_without_the_password() {
             "error: SQLite database file `nowhere.db` does not exist\n"
         )
     );
+    std::fs::create_dir(dir.path().join("folder")).unwrap();
+    let folder = storegen(dir.path(), &["introspect", "sqlite:folder"]);
+    assert_eq!(
+        (folder.code, folder.stderr.as_str()),
+        (
+            1,
+            "error: `folder` is a directory, not an SQLite database file\n"
+        )
+    );
+    std::fs::write(
+        dir.path().join("notes.txt"),
+        "not a database, but long enough for SQLite to read as a header and refuse",
+    )
+    .unwrap();
+    let text = storegen(dir.path(), &["introspect", "sqlite:notes.txt"]);
+    assert_eq!(
+        (text.code, text.stderr.as_str()),
+        (1, "error: `notes.txt` is not an SQLite database\n")
+    );
 }
 
 #[test]

@@ -10,6 +10,11 @@ pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Introspec
 
     let path = sqlite_path(&target.url, &target.base_dir);
     let shown = path.display();
+    if path.is_dir() {
+        return Err(format!(
+            "`{shown}` is a directory, not an SQLite database file"
+        ));
+    }
     if !path.is_file() {
         return Err(format!("SQLite database file `{shown}` does not exist"));
     }
@@ -18,21 +23,21 @@ pub(crate) fn catalog(target: &Target, connected: &dyn Fn()) -> Result<Introspec
     let conn = Connection::open_with_flags(&path, flags)
         .map_err(|e| format!("cannot open SQLite database `{shown}`: {e}"))?;
     connected();
-    let all;
-    let tables = if target.all_tables {
-        all = super::introspect::table_names(&conn)
-            .map_err(|e| format!("cannot read the schema of SQLite database `{shown}`: {e}"))?;
-        all.iter().map(String::as_str).collect()
-    } else {
-        target.tables()
-    };
-    let catalog = super::introspect::introspect(&conn, &tables).map_err(|e| {
+    let unreadable = |e: rusqlite::Error| {
         if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) {
             format!("`{shown}` is not an SQLite database")
         } else {
             format!("cannot read the schema of SQLite database `{shown}`: {e}")
         }
-    })?;
+    };
+    let all;
+    let tables = if target.all_tables {
+        all = super::introspect::table_names(&conn).map_err(unreadable)?;
+        all.iter().map(String::as_str).collect()
+    } else {
+        target.tables()
+    };
+    let catalog = super::introspect::introspect(&conn, &tables).map_err(unreadable)?;
     let described = target
         .queries
         .iter()
