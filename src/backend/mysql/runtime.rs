@@ -355,8 +355,35 @@ impl Backend for Mysql {
                     "MySQL commits DDL implicitly: run migrate outside a transaction".into(),
                 ));
             }
+            // Tables compare text as the other backends do: binary, and without padding
+            // (`utf8mb4_bin` pads, so `'k'` and `'k '` would be one key): the server's
+            // NO PAD binary collation where it has one (MariaDB 10.2+, MySQL 8).
+            let no_pad = if run.is_empty() {
+                None
+            } else {
+                conn.query(
+                    "SELECT COLLATION_NAME FROM information_schema.COLLATIONS \
+                     WHERE COLLATION_NAME IN ('utf8mb4_0900_bin', 'utf8mb4_nopad_bin') \
+                     ORDER BY COLLATION_NAME LIMIT 1",
+                    Vec::new(),
+                )
+                .map_err(fail)?
+                .into_iter()
+                .next()
+                .map(|mut row| take::<String>(&mut row, 0))
+                .transpose()
+                .map_err(fail)?
+            };
             for statement in run {
-                conn.client.query_drop(statement.sql).map_err(fail)?;
+                match &no_pad {
+                    Some(collation) if statement.sql.contains("COLLATE=utf8mb4_bin") => {
+                        let sql = statement
+                            .sql
+                            .replace("COLLATE=utf8mb4_bin", &format!("COLLATE={collation}"));
+                        conn.client.query_drop(&sql).map_err(fail)?;
+                    }
+                    _ => conn.client.query_drop(statement.sql).map_err(fail)?,
+                }
             }
             if !recorded_before {
                 conn.client.query_drop(MIGRATIONS_TABLE).map_err(fail)?;
