@@ -439,3 +439,61 @@ fn a_postgres_schema_other_than_the_connections_is_read_and_named() {
         )
     );
 }
+
+/// Every golden blueprint's tables, as storegen's own DDL makes them on each backend it
+/// lists, introspect to a blueprint that checks without an error: what storegen makes,
+/// it reads back (indexes' names and orders, enums, keys, every type).
+#[test]
+fn the_goldens_own_tables_introspect_to_blueprints_that_check_clean() {
+    let blueprints = support::files("fixtures/golden/blueprints", "toml");
+    for backend in BACKENDS {
+        for path in &blueprints {
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            let source = std::fs::read_to_string(path).unwrap();
+            if stem.starts_with("legacy_") || !source.contains(&format!("\"{backend}\"")) {
+                continue;
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let ddl = storegen(
+                &root(),
+                &[
+                    "ddl",
+                    "--blueprint",
+                    &path.to_string_lossy(),
+                    "--backend",
+                    backend,
+                ],
+            );
+            assert_eq!(ddl.code, 0, "{stem}: {}", ddl.stderr);
+            let Some((url, _db)) =
+                databases::made_by(backend, &format!("golden_{stem}"), dir.path(), &ddl.stdout)
+            else {
+                continue;
+            };
+            let run = storegen(dir.path(), &["introspect", &url]);
+            assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{backend} {stem}");
+            std::fs::write(dir.path().join("blueprint.toml"), &run.stdout).unwrap();
+            let check = storegen(
+                dir.path(),
+                &["check", "--blueprint", "blueprint.toml", "--database", &url],
+            );
+            assert_eq!(
+                check.code, 0,
+                "{backend} {stem}:\n{}{}",
+                check.stdout, check.stderr
+            );
+            assert!(
+                check.stdout.ends_with(&format!(
+                    "clean: the {backend} database matches the blueprint\n"
+                )),
+                "{backend} {stem}:\n{}",
+                check.stdout
+            );
+            assert!(
+                !check.stdout.contains("\nerror") && !check.stdout.starts_with("error"),
+                "{backend} {stem}:\n{}",
+                check.stdout
+            );
+        }
+    }
+}

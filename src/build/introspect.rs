@@ -349,6 +349,8 @@ fn indexes(store: &StoreDraft<'_>, catalog: &Catalog) -> Vec<String> {
         a.len() == b.len() && a.iter().zip(b).all(|(x, y)| backend.same_identifier(x, y))
     };
     let mut seen: BTreeSet<(Vec<String>, bool)> = BTreeSet::new();
+    // The finders the indexes so far give: `(fields joined, unique)`.
+    let mut finders: BTreeSet<(String, bool)> = BTreeSet::new();
     let mut out = Vec::new();
     let key = bare_or_quoted(&store.name);
     let mut sorted: Vec<_> = table.indexes.iter().collect();
@@ -384,10 +386,35 @@ fn indexes(store: &StoreDraft<'_>, catalog: &Catalog) -> Vec<String> {
             out.push(text);
             continue;
         };
-        match index_shape(store, catalog, index, &fields) {
+        // The first split a blueprint may declare whose finder no earlier index has.
+        let chosen = index_shapes(store, catalog, index, &fields)
+            .into_iter()
+            .filter(|(_, order)| valid_order(order))
+            .find(|(equal, _)| {
+                let suffix: Vec<&str> = equal.iter().map(|f| f.name.as_str()).collect();
+                !finders.contains(&(suffix.join("_and_"), index.unique))
+            });
+        match chosen {
             Some((equal, order)) => {
+                let suffix: Vec<&str> = equal.iter().map(|f| f.name.as_str()).collect();
+                finders.insert((suffix.join("_and_"), index.unique));
                 let names: Vec<String> = equal.iter().map(|f| literal(&f.name)).collect();
                 let _ = writeln!(text, "\n[[stores.{key}.indexes]]");
+                // Its own name, where the blueprint's default would be another.
+                let columns: Vec<&str> = equal
+                    .iter()
+                    .map(|f| f.column.name.as_str())
+                    .chain(order.iter().map(|(f, _)| f.column.name.as_str()))
+                    .collect();
+                let default = format!(
+                    "{}_{}_{}",
+                    table.name,
+                    columns.join("_"),
+                    if index.unique { "key" } else { "idx" }
+                );
+                if index.name != default {
+                    let _ = writeln!(text, "name = {}", literal(&index.name));
+                }
                 let _ = writeln!(text, "fields = [{}]", names.join(", "));
                 if !order.is_empty() {
                     let order: Vec<String> = order
@@ -420,16 +447,20 @@ fn indexes(store: &StoreDraft<'_>, catalog: &Catalog) -> Vec<String> {
 }
 
 /// An index as a blueprint declares it: the fields compared for equality, then the
-/// `order` fields with their direction — the first such split whose index (fields,
-/// order, then the key in the last order field's direction, as storegen makes it) is
-/// exactly the database's, NULLs placed as storegen places them included.
-#[allow(clippy::type_complexity)]
-fn index_shape<'f, 'c>(
+/// `order` fields with their direction — a split whose index (fields, order, then the
+/// key in the last order field's direction, as storegen makes it) is exactly the
+/// database's, NULLs placed as storegen places them included. Of the splits that are,
+/// those with an `order` come first, most equality fields first and then the shortest
+/// order (`(a, b, c DESC, id DESC)` is `fields = [a, b], order = [c desc]`), then the
+/// one without.
+type Split<'f, 'c> = (Vec<&'f FieldDraft<'c>>, Vec<(&'f FieldDraft<'c>, bool)>);
+
+fn index_shapes<'f, 'c>(
     store: &StoreDraft<'c>,
     catalog: &Catalog,
     index: &crate::model::CatalogIndex,
     fields: &[&'f FieldDraft<'c>],
-) -> Option<(Vec<&'f FieldDraft<'c>>, Vec<(&'f FieldDraft<'c>, bool)>)> {
+) -> Vec<Split<'f, 'c>> {
     let backend = catalog.backend;
     let n = fields.len();
     let desc = |i: usize| index.descending.get(i).copied().unwrap_or(false);
@@ -439,6 +470,8 @@ fn index_shape<'f, 'c>(
         .iter()
         .filter_map(|k| store.field_of(k, catalog))
         .collect();
+    let mut ordered = Vec::new();
+    let mut plain = Vec::new();
     for k in 1..=n {
         if (0..k).any(desc) {
             break;
@@ -468,12 +501,43 @@ fn index_shape<'f, 'c>(
                                 || index.nulls_first.get(i).copied() == Some(!descending))
                     });
             if same {
-                let order = (k..m).map(|i| (fields[i], desc(i))).collect();
-                return Some((fields[..k].to_vec(), order));
+                let split = (
+                    fields[..k].to_vec(),
+                    (k..m).map(|i| (fields[i], desc(i))).collect::<Vec<_>>(),
+                );
+                if m > k {
+                    ordered.push((k, m, split));
+                } else {
+                    plain.push(split);
+                }
             }
         }
     }
-    None
+    // Most equality fields first; then the shortest order (the key is implied).
+    ordered.sort_by_key(|(k, m, _)| (std::cmp::Reverse(*k), *m));
+    ordered
+        .into_iter()
+        .map(|(_, _, split)| split)
+        .chain(plain)
+        .collect()
+}
+
+/// Whether a blueprint may declare the split: an `order` of neither enums nor decimals
+/// (backends order them apart), with at most one nullable field, first.
+fn valid_order(order: &[(&FieldDraft<'_>, bool)]) -> bool {
+    let orderable = order.iter().all(|(f, _)| {
+        !matches!(
+            f.ty,
+            Ok(LogicalType::Enum { .. } | LogicalType::Decimal { .. })
+        )
+    });
+    let nullable: Vec<usize> = order
+        .iter()
+        .enumerate()
+        .filter(|(_, (f, _))| f.column.nullable)
+        .map(|(i, _)| i)
+        .collect();
+    orderable && (nullable.is_empty() || nullable == [0])
 }
 
 /// The `references` target (`store.field`) and ON DELETE of the field's foreign key, or
