@@ -214,3 +214,26 @@ pub fn enum_check(field: &crate::model::Field, dialect: &Dialect) -> String {
         _ => String::new(),
     }
 }
+
+/// The column type storegen's DDL declares for a field: its logical type's (`ddl_type`),
+/// a padded text's `CHAR(n)`, or a time's with the digits of a second it keeps — `names`
+/// are the backend's time, timestamp and instant types.
+pub(crate) fn column_type(
+    field: &crate::model::Field,
+    names: [&str; 3],
+    ddl_type: impl Fn(&crate::model::LogicalType) -> String,
+) -> String {
+    use crate::model::LogicalType;
+    match (&field.ty, field.precision) {
+        (
+            LogicalType::Text {
+                max_length: Some(n),
+            },
+            _,
+        ) if field.padded => format!("CHAR({n})"),
+        (LogicalType::Time, Some(p)) => format!("{}({p})", names[0]),
+        (LogicalType::Timestamp, Some(p)) => format!("{}({p})", names[1]),
+        (LogicalType::TimestampTz, Some(p)) => format!("{}({p})", names[2]),
+        (ty, _) => ddl_type(ty),
+    }
+}

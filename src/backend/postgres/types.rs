@@ -12,19 +12,9 @@ pub fn ddl_type(ty: &LogicalType) -> String {
 
 /// The column type storegen's DDL declares for a field: its type's, with the digits of
 /// a second a time keeps.
+#[cfg(feature = "codegen")]
 pub fn column_type(field: &crate::model::Field) -> String {
-    match (&field.ty, field.precision) {
-        (
-            LogicalType::Text {
-                max_length: Some(n),
-            },
-            _,
-        ) if field.padded => format!("CHAR({n})"),
-        (LogicalType::Time, Some(p)) => format!("TIME({p})"),
-        (LogicalType::Timestamp, Some(p)) => format!("TIMESTAMP({p})"),
-        (LogicalType::TimestampTz, Some(p)) => format!("TIMESTAMPTZ({p})"),
-        (ty, _) => ddl_type(ty),
-    }
+    crate::backend::ddl::column_type(field, ["TIME", "TIMESTAMP", "TIMESTAMPTZ"], ddl_type)
 }
 
 /// The `postgres::types::Type` constant a parameter of the logical type is sent as.
