@@ -760,7 +760,15 @@ impl CatalogColumn {
     /// A MySQL text column's character set, where it isn't utf8mb4: introspection writes
     /// it after the type (`varchar(20) charset utf8mb3`).
     pub fn charset(&self) -> Option<&str> {
-        self.sql_type.split_once(" charset ").map(|(_, c)| c)
+        self.type_and_charset().1
+    }
+
+    /// The type without a MySQL character set written after it, and that set.
+    pub fn type_and_charset(&self) -> (&str, Option<&str>) {
+        match self.sql_type.split_once(" charset ") {
+            Some((ty, charset)) => (ty, Some(charset)),
+            None => (&self.sql_type, None),
+        }
     }
 }
 

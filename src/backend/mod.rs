@@ -168,6 +168,30 @@ pub(crate) fn precision_and_scale(sql_type: &str, kind: &str) -> Option<(u32, u3
     Some((precision.trim().parse().ok()?, scale.trim().parse().ok()?))
 }
 
+/// A time column keeping other digits of a second than the field.
+pub(crate) fn fraction_mismatch(ty: &LogicalType, digits: u8, held: u8, actual: &str) -> String {
+    let keeps = |n: u8| match n {
+        6 => "microseconds".to_owned(),
+        0 => "whole seconds".to_owned(),
+        n => format!("{n} digits of a second"),
+    };
+    if held < digits {
+        format!(
+            "{} keeps {}; `{actual}` rounds them to {} (say `precision = {held}` if that is what the field keeps)",
+            ty.name(),
+            keeps(digits),
+            keeps(held)
+        )
+    } else {
+        format!(
+            "{} keeps {} (`precision = {digits}`); `{actual}` keeps {}",
+            ty.name(),
+            keeps(digits),
+            keeps(held)
+        )
+    }
+}
+
 /// A backend's names, for messages and URLs.
 #[derive(Debug)]
 #[cfg_attr(not(feature = "codegen"), allow(dead_code))]

@@ -79,11 +79,12 @@ pub struct Dialect {
     /// (PostgreSQL, MySQL); SQLite has no row locks, and its transactions already hold
     /// the write lock.
     pub row_locks: bool,
-    /// Reads a native enum column as text (`"status"::text`). PostgreSQL's driver looks
-    /// an enum type up in the middle of a query run without preparing it, and a result
-    /// longer than its buffer then deadlocks the connection (tokio-postgres's
-    /// `query_typed`); as text the value needs no lookup, and reads the same.
-    pub enum_reads_as_text: bool,
+    /// Reads native enum and padded `CHAR(n)` columns as text (`"status"::text`).
+    /// PostgreSQL's driver looks an enum type up in the middle of a query run without
+    /// preparing it, and a result longer than its buffer then deadlocks the connection
+    /// (tokio-postgres's `query_typed`); as text the value needs no lookup, and reads the
+    /// same. A `character(n)` as text comes without its padding.
+    pub reads_as_text: bool,
     /// The longest name the server gives a foreign key itself (`<table>_ibfk_<n>`) may
     /// have, if it doesn't shorten it: past it, storegen names the constraint.
     pub long_foreign_key_names: Option<usize>,
@@ -323,8 +324,7 @@ impl Dialect {
                 out.push_str(", ");
             }
             self.push_quoted(&mut out, &field.column);
-            // (A padded CHAR's text comes without its padding, too.)
-            if self.enum_reads_as_text && (field.ty.enum_type_name().is_some() || field.padded) {
+            if self.reads_as_text && (field.ty.enum_type_name().is_some() || field.padded) {
                 out.push_str("::text");
             }
         }

@@ -23,7 +23,7 @@ pub const DIALECT: Dialect = Dialect {
     null_column_in_order: false,
     row_locks: true,
     long_foreign_key_names: Some(64),
-    enum_reads_as_text: false,
+    reads_as_text: false,
 };
 
 #[cfg(feature = "codegen")]

@@ -90,29 +90,32 @@ pub fn accepts_field(field: &crate::model::Field, column: &CatalogColumn) -> Res
         && field.padded
     {
         let wanted = format!("char({})", max_length.unwrap_or_default());
-        let sql_type = column
-            .sql_type
-            .split(" charset ")
-            .next()
-            .unwrap_or_default();
+        let (sql_type, charset) = column.type_and_charset();
         if sql_type != wanted {
             return Err(format!("text with `padded = true` needs `{wanted}`"));
         }
-        // The character set, as for any text.
-        let mut as_text = column.clone();
-        as_text.sql_type = column.sql_type.replacen(&wanted, "longtext", 1);
-        return accepts_with(&LogicalType::Text { max_length: None }, 6, &as_text);
+        return text_bytes_per_character(charset).map(drop);
     }
     accepts_with(&field.ty, field.fraction_digits(), column)
+}
+
+/// The bytes a character of text takes in a column of this character set (none
+/// written: utf8mb4), or why text can't be kept there.
+fn text_bytes_per_character(charset: Option<&str>) -> Result<u64, String> {
+    match charset.map(Charset::from_name) {
+        None | Some(Some(Charset::Utf8mb4)) => Ok(4),
+        Some(Some(Charset::Utf8mb3)) => Ok(3),
+        Some(None) => Err(format!(
+            "the column's character set is {}, which cannot hold every character; text needs utf8mb4 (or utf8mb3, with `charset = \"utf8mb3\"`)",
+            charset.unwrap_or_default()
+        )),
+    }
 }
 
 /// Whether the column holds the logical type, a time or timestamp keeping `digits` of
 /// a second; the error says why not.
 pub fn accepts_with(ty: &LogicalType, digits: u8, column: &CatalogColumn) -> Result<(), String> {
-    let (sql_type, charset) = match column.sql_type.split_once(" charset ") {
-        Some((t, c)) => (t, Some(c)),
-        None => (column.sql_type.as_str(), None),
-    };
+    let (sql_type, charset) = column.type_and_charset();
     if sql_type.ends_with(" unsigned") && ty.is_integer() && !ty.is_unsigned() {
         return Err(format!(
             "{} is signed: an unsigned column holds values above its maximum and none below zero",
@@ -192,16 +195,7 @@ pub fn accepts_with(ty: &LogicalType, digits: u8, column: &CatalogColumn) -> Res
         LogicalType::Text { max_length } => {
             // utf8mb3 holds every character but the 4-byte ones: accepted, with a
             // warning (the drift check's) unless the field says `charset = "utf8mb3"`.
-            let bytes_per_character = match charset.map(Charset::from_name) {
-                None | Some(Some(Charset::Utf8mb4)) => 4,
-                Some(Some(Charset::Utf8mb3)) => 3,
-                Some(None) => {
-                    return Err(format!(
-                        "the column's character set is {}, which cannot hold every character; text needs utf8mb4 (or utf8mb3, with `charset = \"utf8mb3\"`)",
-                        charset.unwrap_or_default()
-                    ));
-                }
-            };
+            let bytes_per_character = text_bytes_per_character(charset)?;
             if let Some(length) = varchar_length(sql_type) {
                 return match max_length {
                     Some(max) if length >= *max => Ok(()),
@@ -237,10 +231,7 @@ pub fn accepts_with(ty: &LogicalType, digits: u8, column: &CatalogColumn) -> Res
 /// The logical type of a column, as introspection normalised its type.
 #[cfg(feature = "codegen")]
 pub fn infer(column: &CatalogColumn) -> Result<LogicalType, String> {
-    let (sql_type, _) = column
-        .sql_type
-        .split_once(" charset ")
-        .unwrap_or((column.sql_type.as_str(), ""));
+    let (sql_type, _) = column.type_and_charset();
     if let Some(values) = column.enum_values.clone() {
         return Ok(LogicalType::Enum {
             name: String::new(),
@@ -326,7 +317,7 @@ fn fraction(sql_type: &str, kind: &str, ty: &LogicalType, digits: u8) -> Result<
     };
     match held {
         Some(held) if held == digits => Ok(()),
-        Some(held) => Err(crate::backend::postgres::types::mismatch(
+        Some(held) => Err(crate::backend::fraction_mismatch(
             ty, digits, held, sql_type,
         )),
         None => Err(format!("{} needs `{wanted}`", ty.name())),

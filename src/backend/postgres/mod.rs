@@ -19,7 +19,7 @@ pub const DIALECT: Dialect = Dialect {
     null_column_in_order: true,
     row_locks: true,
     long_foreign_key_names: None,
-    enum_reads_as_text: true,
+    reads_as_text: true,
 };
 
 #[cfg(feature = "codegen")]

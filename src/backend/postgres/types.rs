@@ -280,33 +280,9 @@ fn temporal(actual: &str, wanted: &str, ty: &LogicalType, digits: u8) -> Result<
     };
     match held {
         Some(held) if held == digits => Ok(()),
-        Some(held) => Err(mismatch(ty, digits, held, actual)),
+        Some(held) => Err(crate::backend::fraction_mismatch(ty, digits, held, actual)),
         None if digits == 6 => Err(format!("{} needs `{wanted}`", ty.name())),
         None => Err(format!("{} needs `{kind}({digits}) {zone}`", ty.name())),
-    }
-}
-
-/// A time column keeping other digits of a second than the field.
-pub(crate) fn mismatch(ty: &LogicalType, digits: u8, held: u8, actual: &str) -> String {
-    let keeps = |n: u8| match n {
-        6 => "microseconds".to_owned(),
-        0 => "whole seconds".to_owned(),
-        n => format!("{n} digits of a second"),
-    };
-    if held < digits {
-        format!(
-            "{} keeps {}; `{actual}` rounds them to {} (say `precision = {held}` if that is what the field keeps)",
-            ty.name(),
-            keeps(digits),
-            keeps(held)
-        )
-    } else {
-        format!(
-            "{} keeps {} (`precision = {digits}`); `{actual}` keeps {}",
-            ty.name(),
-            keeps(digits),
-            keeps(held)
-        )
     }
 }
 

@@ -20,7 +20,7 @@ pub const DIALECT: Dialect = Dialect {
     null_column_in_order: true,
     row_locks: false,
     long_foreign_key_names: None,
-    enum_reads_as_text: false,
+    reads_as_text: false,
 };
 
 #[cfg(feature = "codegen")]
