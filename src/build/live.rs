@@ -64,7 +64,6 @@ pub(crate) fn introspect(
             listed.join(", ")
         ));
     }
-    let rules = backend.rules();
     let target = Target {
         url: url.to_owned(),
         base_dir: base_dir.to_owned(),
@@ -75,11 +74,20 @@ pub(crate) fn introspect(
         queries: queries(backend),
         enums: enums(schema),
     };
-    let shown = format!("{} at `{}`", rules.about().display_name, redact(url));
+    read(backend, target).map(|introspected| (backend, introspected))
+}
+
+/// Connects to the target's database and reads it, within the target's timeout.
+fn read(backend: BackendKind, target: Target) -> Result<Introspected, String> {
+    let rules = backend.rules();
+    let shown = format!(
+        "{} at `{}`",
+        rules.about().display_name,
+        redact(&target.url)
+    );
     within(target.timeout, &shown, move |connected| {
         rules.introspect(&target, connected)
     })
-    .map(|introspected| (backend, introspected))
 }
 
 #[cfg(feature = "cli")]
@@ -92,7 +100,6 @@ pub(crate) fn read_catalog(
     tables: Option<Vec<String>>,
 ) -> Result<crate::model::Catalog, String> {
     let backend = backend_of(url)?;
-    let rules = backend.rules();
     let target = Target {
         url: url.to_owned(),
         base_dir: base_dir.to_owned(),
@@ -103,11 +110,7 @@ pub(crate) fn read_catalog(
         queries: Vec::new(),
         enums: Vec::new(),
     };
-    let shown = format!("{} at `{}`", rules.about().display_name, redact(url));
-    within(target.timeout, &shown, move |connected| {
-        rules.introspect(&target, connected)
-    })
-    .map(|introspected| introspected.catalog)
+    read(backend, target).map(|introspected| introspected.catalog)
 }
 
 /// The schema's enum types, once each.
