@@ -43,6 +43,46 @@ impl From<Step> for Group {
     }
 }
 
+/// What a versioned migration does beyond the drift between two schemas: renames
+/// (before anything else), the values new required columns get for existing rows, and
+/// drops (after everything else). `storegen diff --sql` has none.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Evolve {
+    /// Renames, in order.
+    pub renames: Vec<Rename>,
+    /// (store, field, value): a NOT NULL column added to a table with rows gets `value`.
+    pub backfills: Vec<(String, String, crate::model::DefaultValue)>,
+    /// Indexes to drop: (table, index).
+    pub drop_indexes: Vec<(String, String)>,
+    /// Tables to drop, in order (referencing tables first).
+    pub drop_tables: Vec<String>,
+}
+
+/// One rename a migration makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Rename {
+    /// `ALTER TABLE <from> RENAME TO <to>`.
+    Table { from: String, to: String },
+    /// `ALTER TABLE <table> RENAME COLUMN <from> TO <to>`.
+    Column {
+        table: String,
+        from: String,
+        to: String,
+    },
+    /// An index the server named after its table, renamed as the new table's would be.
+    Index {
+        table: String,
+        from: String,
+        to: String,
+    },
+    /// A constraint the server named after its table (a foreign key), likewise.
+    Constraint {
+        table: String,
+        from: String,
+        to: String,
+    },
+}
+
 /// What a backend writes for each change.
 pub(crate) trait Migrate {
     /// The backend it writes for: its dialect and identifier rules are its `Rules`'.
@@ -168,6 +208,43 @@ pub(crate) trait Migrate {
         Step::safe(format!("DROP INDEX {}", self.dialect().quote(name)))
     }
 
+    /// Drops an index a table may have lost already (a rebuilt SQLite table loses them).
+    fn drop_index_if_exists(&self, _table: &Table<'_>, name: &str) -> Step {
+        Step::safe(format!(
+            "DROP INDEX IF EXISTS {}",
+            self.dialect().quote(name)
+        ))
+    }
+
+    /// Renames an index; `None` where the backend names it itself (SQLite).
+    fn rename_index(&self, table: &str, from: &str, to: &str) -> Option<Step> {
+        let d = self.dialect();
+        Some(Step::safe(format!(
+            "ALTER TABLE {} RENAME INDEX {} TO {}",
+            d.quote(table),
+            d.quote(from),
+            d.quote(to)
+        )))
+    }
+
+    /// Renames a constraint; `None` where the backend can't (MySQL's foreign keys, SQLite).
+    fn rename_constraint(&self, _table: &str, _from: &str, _to: &str) -> Option<Step> {
+        None
+    }
+
+    /// The default a backfilled column was added with, dropped again; nothing where the
+    /// column keeps it (SQLite can't drop a default without rebuilding the table).
+    fn drop_default(&self, table: &Table<'_>, column: &str) -> Vec<Group> {
+        vec![
+            table
+                .alter(format!(
+                    "ALTER COLUMN {} DROP DEFAULT",
+                    self.dialect().quote(column)
+                ))
+                .into(),
+        ]
+    }
+
     /// A foreign key the table lacks.
     fn add_foreign_key(
         &self,
@@ -237,19 +314,8 @@ pub(crate) trait Migrate {
 /// `<table, cut>_<8 hex digits of table and column>_fk`.
 pub(crate) fn foreign_key(d: &Dialect, table: &str, column: &str, reference: &Reference) -> String {
     let mut sql = String::new();
-    if let Some(limit) = d.long_foreign_key_names
-        && table.chars().count() + "_ibfk_".len() + 3 > limit
-    {
-        // FNV-1a: stable across builds and platforms.
-        let mut hash: u32 = 0x811c_9dc5;
-        for byte in table.bytes().chain([0]).chain(column.bytes()) {
-            hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
-        }
-        let cut: String = table.chars().take(limit - "_00000000_fk".len()).collect();
-        sql.push_str(&format!(
-            "CONSTRAINT {} ",
-            d.quote(&format!("{cut}_{hash:08x}_fk"))
-        ));
+    if let Some(name) = own_foreign_key_name(d, table, column) {
+        sql.push_str(&format!("CONSTRAINT {} ", d.quote(&name)));
     }
     sql.push_str(&format!(
         "FOREIGN KEY ({}) REFERENCES {} ({})",
@@ -264,6 +330,42 @@ pub(crate) fn foreign_key(d: &Dialect, table: &str, column: &str, reference: &Re
     sql
 }
 
+/// The name storegen gives a foreign key of `table` where the server's own name for it
+/// would be too long (see [`foreign_key`]).
+pub(crate) fn own_foreign_key_name(d: &Dialect, table: &str, column: &str) -> Option<String> {
+    let limit = d.long_foreign_key_names?;
+    if table.chars().count() + "_ibfk_".len() + 3 <= limit {
+        return None;
+    }
+    // FNV-1a: stable across builds and platforms.
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in table.bytes().chain([0]).chain(column.bytes()) {
+        hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+    }
+    let cut: String = table.chars().take(limit - "_00000000_fk".len()).collect();
+    Some(format!("{cut}_{hash:08x}_fk"))
+}
+
+/// `store` with the backfill of each column `table` lacks as its default.
+fn with_backfills(
+    store: &Store,
+    table: Option<&CatalogTable>,
+    backfills: &[(String, String, crate::model::DefaultValue)],
+) -> Store {
+    let mut filled = store.clone();
+    for (s, name, value) in backfills {
+        if *s != store.name {
+            continue;
+        }
+        if let Some(field) = filled.fields.iter_mut().find(|f| f.name == *name)
+            && !table.is_some_and(|t| t.columns.iter().any(|c| c.name == field.column))
+        {
+            field.default = Some(value.clone());
+        }
+    }
+    filled
+}
+
 /// The statements that bring a database to the blueprint, from the drift between
 /// them: missing tables first where the backend wants them so, then each change in the
 /// drift's order (blueprint order).
@@ -272,8 +374,28 @@ pub(crate) fn plan(
     schema: &Schema,
     catalog: &Catalog,
     drifts: &[Drift],
+    evolve: &Evolve,
 ) -> Vec<Step> {
-    let mut steps = Vec::new();
+    let d = m.dialect();
+    let mut steps: Vec<Step> = evolve
+        .renames
+        .iter()
+        .filter_map(|rename| match rename {
+            Rename::Table { from, to } => Some(Step::safe(format!(
+                "ALTER TABLE {} RENAME TO {}",
+                d.quote(from),
+                d.quote(to)
+            ))),
+            Rename::Column { table, from, to } => Some(Step::safe(format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                d.quote(table),
+                d.quote(from),
+                d.quote(to)
+            ))),
+            Rename::Index { table, from, to } => m.rename_index(table, from, to),
+            Rename::Constraint { table, from, to } => m.rename_constraint(table, from, to),
+        })
+        .collect();
     let missing: Vec<&str> = drifts
         .iter()
         .filter(|d| matches!(d.kind, DriftKind::MissingTable { .. }))
@@ -309,8 +431,19 @@ pub(crate) fn plan(
         else {
             continue;
         };
+        // A table that gains backfilled columns: the store with each backfill as the
+        // column's default, so whichever change adds them (a rebuild adds them all) fills
+        // existing rows.
+        let filled = with_backfills(store, catalog_table, &evolve.backfills);
+        let backfilled = field.filter(|f| {
+            matches!(drift.kind, DriftKind::MissingColumn { .. })
+                && evolve
+                    .backfills
+                    .iter()
+                    .any(|(s, name, _)| *s == store.name && *name == f.name)
+        });
         let table = Table {
-            store,
+            store: &filled,
             catalog: catalog_table,
             alter: format!("ALTER TABLE {} ", m.dialect().quote(&store.table)),
         };
@@ -319,6 +452,13 @@ pub(crate) fn plan(
             DriftKind::MissingTable { .. } if m.creates_first() => Vec::new(),
             DriftKind::MissingTable { .. } => vec![m.create_table(store, &[]).into()],
             DriftKind::MissingColumn { .. } => match field {
+                // Added with its backfill as the default, which is then dropped.
+                Some(field) if backfilled.is_some() => {
+                    let mut groups =
+                        m.add_column(&table, filled.field(&field.name).unwrap_or(field));
+                    groups.extend(m.drop_default(&table, &field.column));
+                    groups
+                }
                 Some(field) => m.add_column(&table, field),
                 None => Vec::new(),
             },
@@ -372,6 +512,24 @@ pub(crate) fn plan(
             }
             steps.extend(group.steps);
         }
+    }
+    for (table, index) in &evolve.drop_indexes {
+        let Some(store) = schema
+            .stores
+            .iter()
+            .find(|s| m.same_identifier(&s.table, table))
+        else {
+            continue;
+        };
+        let table = Table {
+            store,
+            catalog: catalog.table(table),
+            alter: format!("ALTER TABLE {} ", d.quote(table)),
+        };
+        steps.push(m.drop_index_if_exists(&table, index));
+    }
+    for table in &evolve.drop_tables {
+        steps.push(Step::destructive(format!("DROP TABLE {}", d.quote(table))));
     }
     steps
 }

@@ -13,6 +13,8 @@ pub(crate) mod bounded;
 #[cfg(feature = "codegen")]
 pub(crate) mod connect;
 #[cfg(feature = "codegen")]
+pub(crate) mod created;
+#[cfg(feature = "codegen")]
 pub(crate) mod ddl;
 #[cfg(feature = "codegen")]
 pub(crate) mod migration;
@@ -114,6 +116,11 @@ pub(crate) trait Rules: Sync {
     #[cfg(feature = "codegen")]
     fn create_statements(&self, schema: &crate::model::Schema) -> Vec<ddl::Statement>;
 
+    /// The catalog the backend's CREATE script makes for the schema, as introspection
+    /// would read it: the schema a chain of migrations ends in.
+    #[cfg(feature = "codegen")]
+    fn created_catalog(&self, schema: &crate::model::Schema) -> crate::model::Catalog;
+
     /// The statements that bring a database to the blueprint, from the drift between
     /// them.
     #[cfg(feature = "codegen")]
@@ -122,6 +129,7 @@ pub(crate) trait Rules: Sync {
         schema: &crate::model::Schema,
         catalog: &crate::model::Catalog,
         drifts: &[crate::drift::Drift],
+        evolve: &migration::Evolve,
     ) -> Vec<ddl::Step>;
 
     /// A store's operations on this backend: its `impl <Store>Ops` and what that uses.
@@ -245,13 +253,19 @@ macro_rules! served_by_folder {
         }
 
         #[cfg(feature = "codegen")]
+        fn created_catalog(&self, schema: &crate::model::Schema) -> crate::model::Catalog {
+            crate::backend::created::catalog(schema, &ddl::NAMING)
+        }
+
+        #[cfg(feature = "codegen")]
         fn migration(
             &self,
             schema: &crate::model::Schema,
             catalog: &crate::model::Catalog,
             drifts: &[crate::drift::Drift],
+            evolve: &crate::backend::migration::Evolve,
         ) -> Vec<crate::backend::ddl::Step> {
-            ddl::migration(schema, catalog, drifts)
+            ddl::migration(schema, catalog, drifts, evolve)
         }
 
         #[cfg(feature = "codegen")]

@@ -6,6 +6,7 @@
 //! storegen diff --sql [--blueprint F] [--database URL] [--allow-destructive]
 //! storegen ddl     [--blueprint F] [--backend sqlite|postgres|mysql]
 //! storegen introspect URL [--schema S] [--tables a,b] [--style snake|keep] [--backends b,c] [--name N] [--snapshot F]
+//! storegen migration new NAME [--blueprint F] [--dir D]
 //! ```
 
 use std::ffi::OsString;
@@ -41,6 +42,10 @@ usage:
       store. --style keep: records named as the tables (default snake: singular).
       --backends: the blueprint's backends (default: the database's). --snapshot:
       also write its snapshot to F (and name F in the blueprint).
+  storegen migration new NAME [--blueprint F] [--dir D]
+      write the next versioned migration: <dir>/<NNNN>_NAME/ with a script for each
+      backend the blueprint lists and the blueprint it ends in. No database needed.
+      --dir: default the blueprint's [database] migrations, else migrations/ beside it.
 
   --blueprint F   default: blueprint.toml in the current directory
   --snapshot F    default: the blueprint's [database] snapshot, else storegen.snapshot.toml
@@ -86,6 +91,10 @@ struct Options {
     style: introspect::Style,
     backends: Option<Vec<BackendKind>>,
     name: Option<String>,
+    /// `migration`'s words after the command: `new NAME`.
+    words: Vec<String>,
+    /// `migration new --dir`.
+    dir: Option<PathBuf>,
 }
 
 fn parse_args(args: Vec<OsString>) -> Result<Options, Failure> {
@@ -100,6 +109,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, Failure> {
                 options.database = Some(parser.value().map_err(bad)?.string().map_err(bad)?)
             }
             Long("snapshot") => options.snapshot = Some(parser.value().map_err(bad)?.into()),
+            Long("dir") => options.dir = Some(parser.value().map_err(bad)?.into()),
             Long("offline") => options.offline = true,
             Long("sql") => options.sql = true,
             Long("allow-destructive") => options.allow_destructive = true,
@@ -176,6 +186,9 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, Failure> {
             }
             Value(value) if options.command.is_empty() => {
                 options.command = value.string().map_err(bad)?;
+            }
+            Value(value) if options.command == "migration" => {
+                options.words.push(value.string().map_err(bad)?);
             }
             Value(value) if options.command == "introspect" && options.url.is_none() => {
                 options.url = Some(value.string().map_err(bad)?);
@@ -328,6 +341,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
                 .map_err(|e| fail(e.to_string()))
         }
         "introspect" => introspect_command(&options, out),
+        "migration" => migration_command(&options, out, err),
         "" => Err(fail(USAGE)),
         other => Err(fail(format!("error: unknown command `{other}`\n\n{USAGE}"))),
     });
@@ -347,6 +361,77 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
             };
             let _ = write!(stream, "{}{newline}", failure.text);
             failure.code
+        }
+    }
+}
+
+/// `migration new NAME`: the next migration's folder; what it loses, on stderr.
+fn migration_command(
+    options: &Options,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let name = match options.words.as_slice() {
+        [new, name] if new == "new" => name,
+        [new] if new == "new" => {
+            return Err(fail(
+                "error: `storegen migration new` needs a name: `storegen migration new add_phone`",
+            ));
+        }
+        _ => {
+            return Err(fail(format!(
+                "error: expected `migration new NAME`\n\n{USAGE}"
+            )));
+        }
+    };
+    let loaded = load(options)?;
+    let dir = match (&options.dir, &loaded.blueprint.database.migrations) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some((dir, _))) => loaded.dir.join(dir),
+        (None, None) => loaded.dir.join("migrations"),
+    };
+    let path = options
+        .blueprint
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("blueprint.toml"));
+    let source = std::fs::read_to_string(&path).map_err(|e| {
+        fail(format!(
+            "error: cannot read the blueprint `{}`: {e}",
+            path.display()
+        ))
+    })?;
+    let created = super::migrations::create(&dir, name, &source, &loaded.blueprint)
+        .map_err(|e| fail(format!("error: {e}")))?;
+    let io = |e: std::io::Error| fail(e.to_string());
+    match created {
+        super::migrations::Created::Nothing { last } => {
+            let since = last.map_or_else(
+                || "the blueprint declares nothing to create".to_owned(),
+                |l| format!("the blueprint is as migration {l} left it"),
+            );
+            writeln!(out, "nothing to do: {since}; no migration written").map_err(io)
+        }
+        super::migrations::Created::Written {
+            dir,
+            label,
+            files,
+            destructive,
+        } => {
+            writeln!(out, "wrote migration {label} in {}:", dir.display()).map_err(io)?;
+            for file in files {
+                writeln!(out, "  {}", file.display()).map_err(io)?;
+            }
+            if !destructive.is_empty() {
+                writeln!(
+                    err,
+                    "migration {label} loses data; review these before you commit it:"
+                )
+                .map_err(io)?;
+                for line in destructive {
+                    writeln!(err, "  destructive: {line}").map_err(io)?;
+                }
+            }
+            Ok(())
         }
     }
 }

@@ -10,7 +10,12 @@ use crate::model::{Catalog, Schema};
 /// columns) are comments unless allowed. Empty when there is nothing to do.
 pub fn sql(schema: &Schema, catalog: &Catalog, allow_destructive: bool) -> String {
     let drifts = drift::compare(schema, catalog);
-    let steps: Vec<Step> = catalog.backend.rules().migration(schema, catalog, &drifts);
+    let steps: Vec<Step> = catalog.backend.rules().migration(
+        schema,
+        catalog,
+        &drifts,
+        &crate::backend::migration::Evolve::default(),
+    );
     render_steps(&steps, allow_destructive)
 }
 

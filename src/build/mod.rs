@@ -13,6 +13,7 @@ pub mod diff;
 mod error;
 pub mod introspect;
 mod live;
+pub mod migrations;
 pub(crate) mod queries;
 pub mod snapshot;
 pub(crate) mod validate;

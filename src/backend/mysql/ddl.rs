@@ -16,6 +16,20 @@ use crate::backend::ddl::{Statement, create_index, create_table};
 /// The SQL spelling of every statement here.
 const D: &crate::sql::Dialect = &super::DIALECT;
 
+/// MySQL's names: `PRIMARY`, a UNIQUE column's index named as the column, foreign keys
+/// `<table>_ibfk_<n>` (or storegen's own name where that is too long); types as
+/// `COLUMN_TYPE` spells them.
+pub(crate) const NAMING: crate::backend::created::Naming = crate::backend::created::Naming {
+    backend: crate::model::BackendKind::Mysql,
+    column_type: super::types::catalog_type,
+    primary_index: |_| Some("PRIMARY".into()),
+    unique_index: |_, column, _| column.to_owned(),
+    foreign_key: |table, column, nth| {
+        crate::backend::migration::own_foreign_key_name(D, table, column)
+            .unwrap_or_else(|| format!("{table}_ibfk_{nth}"))
+    },
+};
+
 /// The CREATE script's statements, each with what it creates.
 pub fn statements(schema: &Schema) -> Vec<Statement> {
     let deferred = crate::backend::Deferred::new(schema);
@@ -100,8 +114,13 @@ fn column_def(field: &Field, unique: bool) -> String {
 /// The statements that bring a MySQL database to the blueprint, from the drift between
 /// them: missing tables first (referenced ones first), then each table's changes.
 /// MySQL commits each DDL statement on its own: a failed step leaves those before it.
-pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<Step> {
-    crate::backend::migration::plan(&Mysql, schema, catalog, drifts)
+pub(crate) fn migration(
+    schema: &Schema,
+    catalog: &Catalog,
+    drifts: &[Drift],
+    evolve: &crate::backend::migration::Evolve,
+) -> Vec<Step> {
+    crate::backend::migration::plan(&Mysql, schema, catalog, drifts, evolve)
 }
 
 struct Mysql;
@@ -189,6 +208,10 @@ impl Migrate for Mysql {
 
     fn drop_index(&self, table: &Table<'_>, name: &str) -> Step {
         table.alter(format!("DROP INDEX {}", D.quote(name)))
+    }
+
+    fn drop_index_if_exists(&self, table: &Table<'_>, name: &str) -> Step {
+        self.drop_index(table, name)
     }
 
     fn drop_foreign_key(&self, name: &str) -> String {

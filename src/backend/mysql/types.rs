@@ -48,6 +48,27 @@ pub fn column_type(field: &crate::model::Field) -> String {
     crate::backend::ddl::column_type(field, ["TIME", "DATETIME", "DATETIME"], ddl_type)
 }
 
+/// The column type storegen's DDL declares for a field, as `COLUMN_TYPE` reports it
+/// (lower case; `tinyint(1)` for a bool; a character set other than utf8mb4 after it).
+#[cfg(feature = "codegen")]
+pub fn catalog_type(field: &crate::model::Field) -> String {
+    let declared = match &field.ty {
+        LogicalType::Bool => "tinyint(1)".to_owned(),
+        LogicalType::Enum { values, .. } => {
+            let list: Vec<String> = values.iter().map(|v| super::DIALECT.literal(v)).collect();
+            format!("enum({})", list.join(","))
+        }
+        LogicalType::Decimal { precision, scale } => format!("decimal({precision},{scale})"),
+        _ => normalize(&column_type(field)),
+    };
+    match field.charset {
+        Some(charset) if matches!(field.ty, LogicalType::Text { .. }) => {
+            format!("{declared} charset {}", charset.name())
+        }
+        _ => declared,
+    }
+}
+
 /// `int(11) unsigned` → `int unsigned`; `tinyint(1)` stays.
 pub fn normalize(column_type: &str) -> String {
     let lower = column_type.trim().to_ascii_lowercase();

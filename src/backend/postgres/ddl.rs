@@ -10,6 +10,16 @@ use crate::backend::ddl::{Statement, create_index, create_table};
 /// The SQL spelling of every statement here.
 const D: &crate::sql::Dialect = &super::DIALECT;
 
+/// PostgreSQL's names: `<table>_pkey`, `<table>_<column>_key`, `<table>_<column>_fkey`;
+/// types as `format_type` spells them.
+pub(crate) const NAMING: crate::backend::created::Naming = crate::backend::created::Naming {
+    backend: crate::model::BackendKind::Postgres,
+    column_type: super::types::catalog_type,
+    primary_index: |table| Some(format!("{table}_pkey")),
+    unique_index: |table, column, _| format!("{table}_{column}_key"),
+    foreign_key: |table, column, _| format!("{table}_{column}_fkey"),
+};
+
 /// `CREATE TABLE IF NOT EXISTS` for every store — referenced tables first, since
 /// PostgreSQL checks a foreign key's table when the key is created — then
 /// `CREATE INDEX IF NOT EXISTS` for every index.
@@ -132,13 +142,35 @@ fn column_with(field: &Field, sole_key: bool, with_reference: bool) -> String {
 /// The statements that bring a PostgreSQL database to the blueprint, from the drift
 /// between them: missing tables first (referenced ones first), then each table's
 /// changes in blueprint order.
-pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<Step> {
-    crate::backend::migration::plan(&Postgres, schema, catalog, drifts)
+pub(crate) fn migration(
+    schema: &Schema,
+    catalog: &Catalog,
+    drifts: &[Drift],
+    evolve: &crate::backend::migration::Evolve,
+) -> Vec<Step> {
+    crate::backend::migration::plan(&Postgres, schema, catalog, drifts, evolve)
 }
 
 struct Postgres;
 
 impl Migrate for Postgres {
+    fn rename_index(&self, _table: &str, from: &str, to: &str) -> Option<Step> {
+        Some(Step::safe(format!(
+            "ALTER INDEX {} RENAME TO {}",
+            D.quote(from),
+            D.quote(to)
+        )))
+    }
+
+    fn rename_constraint(&self, table: &str, from: &str, to: &str) -> Option<Step> {
+        Some(Step::safe(format!(
+            "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
+            D.quote(table),
+            D.quote(from),
+            D.quote(to)
+        )))
+    }
+
     fn backend(&self) -> crate::model::BackendKind {
         crate::model::BackendKind::Postgres
     }

@@ -17,6 +17,28 @@ pub fn column_type(field: &crate::model::Field) -> String {
     crate::backend::ddl::column_type(field, ["TIME", "TIMESTAMP", "TIMESTAMPTZ"], ddl_type)
 }
 
+/// The column type storegen's DDL declares for a field, as `format_type` reports it
+/// (`character varying(40)`, `timestamp(3) with time zone`, the enum type's name).
+#[cfg(feature = "codegen")]
+pub fn catalog_type(field: &crate::model::Field) -> String {
+    if let LogicalType::Enum { native: true, .. } = field.ty {
+        return field.ty.enum_type_name().unwrap_or_default();
+    }
+    let declared = column_type(field).to_ascii_lowercase();
+    let (name, digits) = match declared.split_once('(') {
+        Some((name, rest)) => (name, format!("({}", rest.replace(' ', ""))),
+        None => (declared.as_str(), String::new()),
+    };
+    match name {
+        "varchar" => format!("character varying{digits}"),
+        "char" => format!("character{digits}"),
+        "time" => format!("time{digits} without time zone"),
+        "timestamp" => format!("timestamp{digits} without time zone"),
+        "timestamptz" => format!("timestamp{digits} with time zone"),
+        _ => format!("{name}{digits}"),
+    }
+}
+
 /// The `postgres::types::Type` constant a parameter of the logical type is sent as.
 pub fn param_type(ty: &LogicalType) -> &'static str {
     type_of(ty).1

@@ -10,6 +10,22 @@ use crate::backend::ddl::{Statement, create_index, create_table};
 /// The SQL spelling of every statement here.
 const D: &crate::sql::Dialect = &super::DIALECT;
 
+/// SQLite's names: `sqlite_autoindex_<table>_<n>` for UNIQUE columns, unnamed foreign
+/// keys, the type as declared.
+pub(crate) const NAMING: crate::backend::created::Naming = crate::backend::created::Naming {
+    backend: crate::model::BackendKind::Sqlite,
+    column_type: |field| {
+        if field.generated {
+            "INTEGER".into()
+        } else {
+            super::types::column_type(field)
+        }
+    },
+    primary_index: |_| None,
+    unique_index: |table, _, nth| format!("sqlite_autoindex_{table}_{nth}"),
+    foreign_key: |_, _, _| String::new(),
+};
+
 /// `CREATE TABLE IF NOT EXISTS` for every store, then `CREATE INDEX IF NOT EXISTS` for
 /// every index, in blueprint order. SQLite resolves foreign keys when rows are written,
 /// not when tables are created, so declaration order is enough.
@@ -116,8 +132,13 @@ fn default_sql(default: &DefaultValue, field: &Field) -> String {
 /// column types), the old table dropped, the new one renamed — in one transaction,
 /// with foreign keys off while it runs. Columns the blueprint doesn't declare are kept
 /// (made nullable) unless destructive steps are allowed.
-pub fn migration(schema: &Schema, catalog: &Catalog, drifts: &[Drift]) -> Vec<Step> {
-    crate::backend::migration::plan(&Sqlite, schema, catalog, drifts)
+pub(crate) fn migration(
+    schema: &Schema,
+    catalog: &Catalog,
+    drifts: &[Drift],
+    evolve: &crate::backend::migration::Evolve,
+) -> Vec<Step> {
+    crate::backend::migration::plan(&Sqlite, schema, catalog, drifts, evolve)
 }
 
 struct Sqlite;
@@ -140,6 +161,16 @@ impl Sqlite {
 }
 
 impl Migrate for Sqlite {
+    /// SQLite names a UNIQUE column's index after its table, and renames it with it.
+    fn rename_index(&self, _table: &str, _from: &str, _to: &str) -> Option<Step> {
+        None
+    }
+
+    /// The column keeps the backfill as its default: dropping it takes a rebuild.
+    fn drop_default(&self, _table: &Table<'_>, _column: &str) -> Vec<Group> {
+        Vec::new()
+    }
+
     fn backend(&self) -> crate::model::BackendKind {
         crate::model::BackendKind::Sqlite
     }

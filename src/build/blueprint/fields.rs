@@ -32,6 +32,8 @@ pub(super) const FIELD_KEYS: &[&str] = &[
     "on_delete",
     "rust",
     "version",
+    "renamed_from",
+    "backfill",
 ];
 
 /// Keys of blueprint v1 that belong to types or features still to come.
@@ -43,6 +45,10 @@ pub(super) struct FieldDecl {
     /// Where `primary_key = true` was set, if it was.
     pub key_flag: Option<Span>,
     pub reference: Option<PendingReference>,
+    /// `renamed_from`: the field's previous name.
+    pub renamed_from: Option<String>,
+    /// `backfill`: the value existing rows get when the field is added.
+    pub backfill: Option<crate::model::DefaultValue>,
 }
 
 /// A `references = "store.field"` still to be resolved.
@@ -75,6 +81,8 @@ pub(super) fn read_field(
         field: Field::new(&name, LogicalType::Bool),
         key_flag: None,
         reference: None,
+        renamed_from: None,
+        backfill: None,
     };
     // Shorthand: `name = "text"`.
     if let Some(type_name) = value.get_ref().as_str() {
@@ -224,6 +232,25 @@ pub(super) fn read_field(
     }
     if let Some((true, span)) = flag(w, "version") {
         read_version(w, &mut decl, table, span, &context);
+    }
+    if let Some(v) = table.get("renamed_from") {
+        decl.renamed_from = w.string(v, &format!("{context}: `renamed_from`"));
+    }
+    // A backfill is a value of the field's type, as a default is.
+    if let Some(v) = table.get("backfill")
+        && typed
+    {
+        decl.backfill = read_default(w, &decl.field, v, &format!("{context}: `backfill`"));
+        if decl.backfill == Some(crate::model::DefaultValue::Now) {
+            w.push(
+                Diagnostic::error(
+                    Some(v.span()),
+                    format!("{context}: `backfill` must be a value, not `now`"),
+                )
+                .help("write the time existing rows get, e.g. `backfill = 2024-01-31T00:00:00Z`"),
+            );
+            decl.backfill = None;
+        }
     }
     if decl.field.generated && decl.field.default.is_some() {
         w.push(

@@ -42,6 +42,8 @@ pub struct Blueprint {
     /// `[queries] files`: the query files' glob patterns, relative to the blueprint,
     /// each with where it was written.
     pub queries: Vec<(String, Span)>,
+    /// Renames and backfills, for the next migration.
+    pub evolution: Evolution,
 }
 
 /// The `[database]` section's build-time settings.
@@ -58,6 +60,21 @@ pub struct Database {
     pub schema: Option<String>,
     /// `connect_timeout`, in seconds; default 5.
     pub connect_timeout: Option<std::time::Duration>,
+    /// `migrations`: the folder of versioned migrations, relative to the blueprint,
+    /// and where it was written.
+    pub migrations: Option<(String, Span)>,
+}
+
+/// What a blueprint says about where its schema came from, for `storegen migration new`:
+/// it changes nothing the generated code does.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evolution {
+    /// `renamed_from` on stores: (store name, its previous name).
+    pub stores: Vec<(String, String)>,
+    /// `renamed_from` on fields: (store name, field name, the field's previous name).
+    pub fields: Vec<(String, String, String)>,
+    /// `backfill`: (store name, field name, the value existing rows get).
+    pub backfills: Vec<(String, String, crate::model::DefaultValue)>,
 }
 
 /// Where each part of the schema was declared, for locating diagnostics.
@@ -119,11 +136,13 @@ const DATABASE_KEYS: &[&str] = &[
     "validate",
     "schema",
     "connect_timeout",
+    "migrations",
 ];
 const STORE_KEYS: &[&str] = &[
     "table",
     "record",
     "description",
+    "renamed_from",
     "primary_key",
     "fields",
     "indexes",
@@ -225,12 +244,14 @@ fn read_document(w: &mut Walker, doc: &DeTable<'_>, span: Span) -> Blueprint {
 
     let mut stores = Vec::new();
     let mut references = Vec::new();
+    let mut evolution = Evolution::default();
     match doc.get("stores") {
         Some(section) => {
             if let Some(table) = w.table(section, "`stores`") {
                 let names: Vec<&str> = table.keys().map(|k| k.get_ref().as_ref()).collect();
                 for (key, value) in table.iter() {
-                    let (store, store_spans, pending) = read_store(w, key, value, &names);
+                    let (store, store_spans, pending) =
+                        read_store(w, key, value, &names, &mut evolution);
                     references.extend(
                         pending
                             .into_iter()
@@ -281,6 +302,7 @@ fn read_document(w: &mut Walker, doc: &DeTable<'_>, span: Span) -> Blueprint {
         database,
         spans,
         queries,
+        evolution,
     }
 }
 
@@ -394,6 +416,11 @@ fn read_database_section(
     if let Some(url) = table.get("url") {
         database.url = w.string(url, "`[database] url`").map(|u| (u, url.span()));
     }
+    if let Some(migrations) = table.get("migrations") {
+        database.migrations = w
+            .string(migrations, "`[database] migrations`")
+            .map(|s| (s, migrations.span()));
+    }
     if let Some(snapshot) = table.get("snapshot") {
         database.snapshot = w
             .string(snapshot, "`[database] snapshot`")
@@ -447,6 +474,7 @@ fn read_store(
     key: &Spanned<std::borrow::Cow<'_, str>>,
     value: &Spanned<DeValue<'_>>,
     siblings: &[&str],
+    evolution: &mut Evolution,
 ) -> (Store, StoreSpans, PendingReferences) {
     let name = key.get_ref().to_string();
     let name_span = key.span();
@@ -487,6 +515,11 @@ fn read_store(
     if let Some(v) = table.get("description") {
         store.description = w.string(v, &format!("{context}: `description`"));
     }
+    if let Some(v) = table.get("renamed_from")
+        && let Some(old) = w.string(v, &format!("{context}: `renamed_from`"))
+    {
+        evolution.stores.push((name.clone(), old));
+    }
 
     let mut key_flags = Vec::new();
     let mut references = Vec::new();
@@ -510,6 +543,16 @@ fn read_store(
                     }
                     if let Some(reference) = decl.reference {
                         references.push((position, reference));
+                    }
+                    if let Some(old) = decl.renamed_from {
+                        evolution
+                            .fields
+                            .push((name.clone(), decl.field.name.clone(), old));
+                    }
+                    if let Some(value) = decl.backfill {
+                        evolution
+                            .backfills
+                            .push((name.clone(), decl.field.name.clone(), value));
                     }
                     spans.fields.push(field_key.span());
                     store.fields.push(decl.field);
