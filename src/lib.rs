@@ -42,9 +42,11 @@ pub mod build;
 
 pub use backend::BackendKind;
 pub use runtime::{
-    Backend, Connection, Constraint, DatabaseError, Ddl, DdlStatement, Enum, Error, ErrorKind,
-    FromRow, Health, Isolation, Migration, Page, Retry, Retryable, SchemaHealth, health, migrate,
-    observe, transaction, transaction_retry, transaction_with, verify,
+    AppliedMigration, Backend, Connection, Constraint, DatabaseError, Ddl, DdlStatement,
+    EmbeddedMigration, Enum, Error, ErrorKind, FromRow, Health, Isolation, MigrateOptions,
+    Migration, MigrationScript, MigrationStatus, Migrations, Page, Retry, Retryable, SchemaHealth,
+    health, migrate, migrate_versioned, migration_status, observe, transaction, transaction_retry,
+    transaction_with, verify,
 };
 
 /// Every entry point generated code calls that isn't public API: the backends' glue,

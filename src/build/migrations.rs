@@ -521,6 +521,62 @@ pub fn unrecorded(
     Ok((changes > 0).then(|| (last.label(), changes)))
 }
 
+/// What a build embeds of the blueprint's migrations, with the files it read (for
+/// `rerun-if-changed`); `Err` is the diagnostic's message and help.
+pub fn embedded(
+    dir: &Path,
+    blueprint: &Blueprint,
+    read: &mut Vec<PathBuf>,
+) -> Result<Vec<super::codegen::EmbeddedData>, (String, String)> {
+    use sha2::{Digest, Sha256};
+    read.push(dir.to_path_buf());
+    let entries = list(dir).map_err(|e| (e, "fix the migrations folder".to_owned()))?;
+    let mut out = Vec::new();
+    for entry in &entries {
+        read.push(entry.dir.clone());
+        let mut scripts = Vec::new();
+        for &backend in &blueprint.schema.backends {
+            let path = entry.script(backend);
+            read.push(path.clone());
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                (
+                    format!("migration {} has no readable {} script `{}`: {e}", entry.label(), backend.name(), path.display()),
+                    format!("every migration needs a script for each backend the blueprint lists; write it, or remove the backend"),
+                )
+            })?;
+            let checksum = super::snapshot::sha256_text(&Sha256::digest(text.as_bytes()));
+            scripts.push((backend, checksum, statements(&text, backend)));
+        }
+        out.push(super::codegen::EmbeddedData {
+            version: entry.version,
+            name: entry.name.clone(),
+            scripts,
+        });
+    }
+    match entries.last() {
+        None => Err((
+            format!(
+                "`[database] migrations` names `{}`, which holds no migrations yet",
+                dir.display()
+            ),
+            "write the first with `storegen migration new init`".to_owned(),
+        )),
+        Some(last) => {
+            read.push(last.dir.join(ENDS_IN));
+            match unrecorded(&entries, blueprint).map_err(|e| (e, String::new()))? {
+                Some((label, _)) => Err((
+                    format!(
+                        "the blueprint changed since migration {label}: the migrations no longer end in it"
+                    ),
+                    "write the migration for the change with `storegen migration new <name>`"
+                        .to_owned(),
+                )),
+                None => Ok(out),
+            }
+        }
+    }
+}
+
 /// Splits a script into its statements: `;` ends one outside quotes, comments and
 /// PostgreSQL's dollar quotes. Comment-only pieces are left out; each statement keeps
 /// the comments before it.

@@ -239,10 +239,34 @@ impl Builder {
             .blueprint
             .file_name()
             .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
+        // Versioned migrations: embedded, and the last must end in this blueprint.
+        let embedded = match &blueprint.database.migrations {
+            Some((dir, span)) => {
+                let mut read = Vec::new();
+                let result = migrations::embedded(&blueprint_dir.join(dir), &blueprint, &mut read);
+                for path in read {
+                    directives.push(format!("cargo:rerun-if-changed={}", path.display()));
+                }
+                match result {
+                    Ok(embedded) => Some(embedded),
+                    Err((message, help)) => {
+                        let mut diagnostic = Diagnostic::error(Some(span.clone()), message);
+                        if !help.is_empty() {
+                            diagnostic = diagnostic.help(help);
+                        }
+                        diagnostics.push(diagnostic);
+                        Some(Vec::new())
+                    }
+                }
+            }
+            None => None,
+        };
+        let versioned = embedded.is_some();
         // Generation needs only the parsed schema: it runs while validation waits on the
         // database, and is dropped if validation finds errors.
         let (outcome, code) = std::thread::scope(|scope| {
-            let generation = scope.spawn(|| codegen::generate(&blueprint.schema, &file_name));
+            let generation =
+                scope.spawn(|| codegen::generate_with(&blueprint.schema, &file_name, versioned));
             let outcome = validate::check(&plan, directives);
             let code = generation.join().unwrap_or_else(|_| {
                 Err("storegen's code generator panicked; please report this".into())
@@ -273,6 +297,12 @@ impl Builder {
         code.push_str(
             &codegen::queries_part(&blueprint.schema, &generated).map_err(BuildError::Internal)?,
         );
+        if let Some(embedded) = &embedded {
+            code.push_str(
+                &codegen::migrations_part(embedded, &blueprint.schema)
+                    .map_err(BuildError::Internal)?,
+            );
+        }
         let out_dir = match &self.out_dir {
             Some(dir) => manifest_dir.join(dir),
             None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| {

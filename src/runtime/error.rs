@@ -38,6 +38,16 @@ pub enum Error {
         /// The operation: `update`.
         operation: &'static str,
     },
+    /// A versioned migration can't be applied: its script changed since it was applied,
+    /// the database has migrations this build doesn't know, or a statement failed.
+    Migration {
+        /// The migration (`0004_add_phone`), or the unknown ones.
+        migration: String,
+        /// What is wrong, and what to do.
+        message: String,
+        /// The database's error, when a statement failed.
+        source: Option<Box<Error>>,
+    },
     /// The database answered something the generated code cannot use.
     Unexpected(String),
     /// A call storegen cannot make as asked.
@@ -376,6 +386,17 @@ impl fmt::Display for Error {
                 f,
                 "{store}.{operation}: version conflict: the row changed since the record was read"
             ),
+            Error::Migration {
+                migration,
+                message,
+                source,
+            } => {
+                write!(f, "migration {migration}: {message}")?;
+                match source {
+                    Some(source) => write!(f, ": {source}"),
+                    None => Ok(()),
+                }
+            }
             Error::Unexpected(message) | Error::Unsupported(message) => f.write_str(message),
         }
     }
@@ -385,6 +406,10 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Database(e) => e.source(),
+            Error::Migration {
+                source: Some(source),
+                ..
+            } => Some(source.as_ref()),
             _ => None,
         }
     }

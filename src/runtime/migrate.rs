@@ -55,6 +55,8 @@ pub struct Migration {
     pub created_tables: Vec<String>,
     /// The indexes it created (SQL names), in creation order.
     pub created_indexes: Vec<String>,
+    /// The versioned migrations it applied (`0004_add_phone`), in order.
+    pub applied: Vec<String>,
     /// Whether it wrote a row to `storegen_migrations`: it created something, or this
     /// schema hash had no row yet.
     pub recorded: bool,
@@ -66,7 +68,9 @@ pub struct Migration {
 impl Migration {
     /// Whether it created anything.
     pub fn changed(&self) -> bool {
-        !self.created_tables.is_empty() || !self.created_indexes.is_empty()
+        !self.created_tables.is_empty()
+            || !self.created_indexes.is_empty()
+            || !self.applied.is_empty()
     }
 
     /// A one-line summary, as `storegen_migrations.created` records it.
@@ -78,6 +82,9 @@ impl Migration {
         if !self.created_indexes.is_empty() {
             parts.push(format!("indexes {}", self.created_indexes.join(", ")));
         }
+        if !self.applied.is_empty() {
+            parts.push(format!("migrations {}", self.applied.join(", ")));
+        }
         if parts.is_empty() {
             "nothing".into()
         } else {
@@ -88,7 +95,9 @@ impl Migration {
 
 impl fmt::Display for Migration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.changed() {
+        if !self.applied.is_empty() && self.created_tables.is_empty() {
+            write!(f, "applied {}", self.summary())
+        } else if self.changed() {
             write!(f, "created {}", self.summary())
         } else {
             f.write_str("the schema was in place: nothing to create")

@@ -22,6 +22,7 @@ mod transaction;
 #[doc(hidden)]
 pub mod uuids;
 mod verify;
+mod versioned;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub(crate) mod violation;
 
@@ -40,6 +41,12 @@ pub use transaction::{
     Isolation, Retry, Retryable, transaction, transaction_retry, transaction_with,
 };
 pub use verify::verify;
+#[doc(hidden)]
+pub use versioned::Ledger;
+pub use versioned::{
+    AppliedMigration, EmbeddedMigration, MigrateOptions, MigrationScript, MigrationStatus,
+    Migrations, migrate_versioned, migration_status,
+};
 
 /// A database backend as the runtime sees it: how to reach a connection's driver handle
 /// and how to run transactions on it. Each generated store has a trait of its own
@@ -91,6 +98,23 @@ pub trait Backend: Sized + 'static {
         raw: Self::Raw<'_>,
         schema: &crate::model::Schema,
     ) -> Result<crate::model::Catalog, Error>;
+
+    /// The ledger of versioned migrations: its SQL, and how a migration runs.
+    #[doc(hidden)]
+    const LEDGER: Ledger;
+    /// Runs one statement (or a batch, where the driver takes one) of a migration.
+    #[doc(hidden)]
+    fn execute(raw: Self::Raw<'_>, sql: &str) -> Result<(), Error>;
+    /// Runs a query of migration bookkeeping; each value as its text.
+    #[doc(hidden)]
+    fn query_text(raw: Self::Raw<'_>, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error>;
+    /// Waits until no other session migrates (SQLite: nothing; each migration's
+    /// `BEGIN IMMEDIATE` serializes).
+    #[doc(hidden)]
+    fn lock_migrations(raw: Self::Raw<'_>) -> Result<(), Error>;
+    /// Lets other sessions migrate.
+    #[doc(hidden)]
+    fn unlock_migrations(raw: Self::Raw<'_>) -> Result<(), Error>;
 }
 
 /// A generated record read from a driver's row — of your own SQL, run on the driver (see

@@ -317,21 +317,7 @@ impl Backend for Mysql {
         // One migrating session at a time. MySQL commits DDL statement by statement, so
         // no transaction can hold it: a failed run leaves what it created, and the next
         // run creates the rest.
-        // 1 when taken; 0 after the timeout, NULL on an error.
-        let locked = conn
-            .query("SELECT GET_LOCK('storegen_migrate', 60)", Vec::new())
-            .map_err(fail)?
-            .into_iter()
-            .next()
-            .map(|mut row| take::<Option<i64>>(&mut row, 0))
-            .transpose()
-            .map_err(fail)?
-            .flatten();
-        if locked != Some(1) {
-            return Err(Error::Unexpected(
-                "migrate: another session held the MySQL lock `storegen_migrate` for 60 s".into(),
-            ));
-        }
+        take_migrate_lock(conn.reborrow())?;
         let result = (|| {
             let catalog = Mysql::introspect(conn.reborrow(), schema)?;
             let (run, mut report) = plan(schema, &catalog, statements)?;
@@ -420,6 +406,61 @@ impl Backend for Mysql {
         result
     }
 
+    const LEDGER: crate::runtime::Ledger = crate::runtime::Ledger {
+        create: MIGRATIONS_TABLE,
+        has_version: "SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
+                      AND TABLE_NAME = 'storegen_migrations' AND COLUMN_NAME = 'version'",
+        add_columns: &[
+            "ALTER TABLE storegen_migrations ADD COLUMN version BIGINT, \
+             ADD COLUMN name VARCHAR(255), ADD COLUMN checksum VARCHAR(100), \
+             ADD COLUMN statements_done BIGINT, ADD COLUMN finished TINYINT",
+        ],
+        read: "SELECT version, name, checksum, statements_done, finished, applied_at \
+               FROM storegen_migrations WHERE version IS NOT NULL ORDER BY version",
+        transactional: false,
+        before: &[],
+        check: None,
+        after: &[],
+    };
+
+    fn execute(conn: MyConn<'_>, sql: &str) -> Result<(), Error> {
+        conn.client
+            .query_drop(sql)
+            .map_err(|e| unscoped("migrate", e))
+    }
+
+    fn query_text(conn: MyConn<'_>, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
+        let rows = conn
+            .client
+            .exec_rows(sql, Vec::new())
+            .map_err(|e| unscoped("migrate", e))?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                row.unwrap()
+                    .into_iter()
+                    .map(|value| match value {
+                        Value::NULL => None,
+                        Value::Bytes(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+                        Value::Int(n) => Some(n.to_string()),
+                        Value::UInt(n) => Some(n.to_string()),
+                        other => Some(other.as_sql(true).trim_matches('\'').to_owned()),
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+
+    fn lock_migrations(conn: MyConn<'_>) -> Result<(), Error> {
+        take_migrate_lock(conn)
+    }
+
+    fn unlock_migrations(conn: MyConn<'_>) -> Result<(), Error> {
+        conn.client
+            .query_drop("DO RELEASE_LOCK('storegen_migrate')")
+            .map_err(|e| unscoped("migrate", e))
+    }
+
     fn ping(conn: MyConn<'_>) -> Result<(), Error> {
         conn.client
             .query_drop("SELECT 1")
@@ -444,6 +485,28 @@ impl Backend for Mysql {
         })?;
         super::introspect::introspect(conn.client, &database, &tables)
             .map_err(|e| unscoped("verify", e))
+    }
+}
+
+/// Waits (up to 60 s) for the session lock migrating sessions share.
+fn take_migrate_lock(mut conn: MyConn<'_>) -> Result<(), Error> {
+    let fail = |e| unscoped("migrate", e);
+    // 1 when taken; 0 after the timeout, NULL on an error.
+    let locked = conn
+        .query("SELECT GET_LOCK('storegen_migrate', 60)", Vec::new())
+        .map_err(fail)?
+        .into_iter()
+        .next()
+        .map(|mut row| take::<Option<i64>>(&mut row, 0))
+        .transpose()
+        .map_err(fail)?
+        .flatten();
+    if locked == Some(1) {
+        Ok(())
+    } else {
+        Err(Error::Unexpected(
+            "migrate: another session held the MySQL lock `storegen_migrate` for 60 s".into(),
+        ))
     }
 }
 
@@ -486,7 +549,12 @@ const MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS storegen_migrations (
      schema_hash VARCHAR(100) NOT NULL, \
      storegen_version VARCHAR(40) NOT NULL, \
      applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), \
-     created LONGTEXT NOT NULL\
+     created LONGTEXT NOT NULL, \
+     version BIGINT, \
+     name VARCHAR(255), \
+     checksum VARCHAR(100), \
+     statements_done BIGINT, \
+     finished TINYINT\
      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
 
 /// Whether running the transaction again may succeed: a deadlock or a lock wait timeout

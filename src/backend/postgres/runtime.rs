@@ -416,6 +416,60 @@ impl Backend for Postgres {
         Ok(report)
     }
 
+    const LEDGER: crate::runtime::Ledger = crate::runtime::Ledger {
+        create: MIGRATIONS_TABLE,
+        has_version: "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() \
+                      AND table_name = 'storegen_migrations' AND column_name = 'version'",
+        add_columns: &[
+            "ALTER TABLE storegen_migrations ADD COLUMN IF NOT EXISTS version BIGINT, \
+             ADD COLUMN IF NOT EXISTS name TEXT, ADD COLUMN IF NOT EXISTS checksum TEXT, \
+             ADD COLUMN IF NOT EXISTS statements_done BIGINT, ADD COLUMN IF NOT EXISTS finished SMALLINT",
+        ],
+        read: "SELECT version::text, name, checksum, statements_done::text, finished::text, applied_at::text \
+               FROM storegen_migrations WHERE version IS NOT NULL ORDER BY version",
+        transactional: true,
+        before: &[],
+        check: None,
+        after: &[],
+    };
+
+    fn execute(mut conn: PgConn<'_>, sql: &str) -> Result<(), Error> {
+        conn.batch_execute(sql).map_err(|e| unscoped("migrate", e))
+    }
+
+    fn query_text(conn: PgConn<'_>, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
+        let fail = |e| unscoped("migrate", e);
+        let rows = conn.client.query(sql, &[]).map_err(fail)?;
+        // Text, integers and booleans: what the ledger holds.
+        let value = |row: &Row, i: usize| -> Result<Option<String>, postgres::Error> {
+            match row.columns()[i].type_() {
+                &Type::INT2 => Ok(row.try_get::<_, Option<i16>>(i)?.map(|n| n.to_string())),
+                &Type::INT4 => Ok(row.try_get::<_, Option<i32>>(i)?.map(|n| n.to_string())),
+                &Type::INT8 => Ok(row.try_get::<_, Option<i64>>(i)?.map(|n| n.to_string())),
+                &Type::BOOL => Ok(row.try_get::<_, Option<bool>>(i)?.map(|b| b.to_string())),
+                _ => row.try_get::<_, Option<String>>(i),
+            }
+        };
+        rows.iter()
+            .map(|row| {
+                (0..row.len())
+                    .map(|i| value(row, i).map_err(fail))
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn lock_migrations(mut conn: PgConn<'_>) -> Result<(), Error> {
+        // The key `migrate`'s transaction-scoped lock takes too.
+        conn.batch_execute("SELECT pg_advisory_lock(7461646) /* storegen migrate */")
+            .map_err(|e| unscoped("migrate", e))
+    }
+
+    fn unlock_migrations(mut conn: PgConn<'_>) -> Result<(), Error> {
+        conn.batch_execute("SELECT pg_advisory_unlock(7461646)")
+            .map_err(|e| unscoped("migrate", e))
+    }
+
     fn ping(mut conn: PgConn<'_>) -> Result<(), Error> {
         conn.batch_execute("SELECT 1")
             .map_err(|e| unscoped("ping", e))
@@ -475,7 +529,12 @@ const MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS storegen_migrations (
      schema_hash TEXT NOT NULL, \
      storegen_version TEXT NOT NULL, \
      applied_at TIMESTAMPTZ NOT NULL DEFAULT now(), \
-     created TEXT NOT NULL)";
+     created TEXT NOT NULL, \
+     version BIGINT, \
+     name TEXT, \
+     checksum TEXT, \
+     statements_done BIGINT, \
+     finished SMALLINT)";
 
 /// Whether running the transaction again may succeed: a serialization failure or a
 /// deadlock.

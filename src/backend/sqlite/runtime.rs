@@ -154,6 +154,66 @@ impl Backend for Sqlite {
         Ok(report)
     }
 
+    const LEDGER: crate::runtime::Ledger = crate::runtime::Ledger {
+        create: MIGRATIONS_TABLE,
+        has_version: "SELECT 1 FROM pragma_table_info('storegen_migrations') WHERE name = 'version'",
+        add_columns: &[
+            "ALTER TABLE storegen_migrations ADD COLUMN version INTEGER",
+            "ALTER TABLE storegen_migrations ADD COLUMN name TEXT",
+            "ALTER TABLE storegen_migrations ADD COLUMN checksum TEXT",
+            "ALTER TABLE storegen_migrations ADD COLUMN statements_done INTEGER",
+            "ALTER TABLE storegen_migrations ADD COLUMN finished INTEGER",
+        ],
+        read: "SELECT version, name, checksum, statements_done, finished, applied_at \
+               FROM storegen_migrations WHERE version IS NOT NULL ORDER BY version",
+        transactional: true,
+        // A table rebuild drops tables others reference: foreign keys are off while the
+        // migration runs (the pragma is a no-op inside a transaction), and checked before
+        // it commits.
+        before: &["PRAGMA foreign_keys = OFF"],
+        check: Some("PRAGMA foreign_key_check"),
+        after: &["PRAGMA foreign_keys = ON"],
+    };
+
+    fn execute(conn: &rusqlite::Connection, sql: &str) -> Result<(), Error> {
+        conn.execute_batch(sql).map_err(|e| unscoped("migrate", e))
+    }
+
+    fn query_text(
+        conn: &rusqlite::Connection,
+        sql: &str,
+    ) -> Result<Vec<Vec<Option<String>>>, Error> {
+        use rusqlite::types::ValueRef;
+        let fail = |e| unscoped("migrate", e);
+        let mut statement = conn.prepare(sql).map_err(fail)?;
+        let columns = statement.column_count();
+        let mut rows = statement.query([]).map_err(fail)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(fail)? {
+            let mut values = Vec::with_capacity(columns);
+            for i in 0..columns {
+                values.push(match row.get_ref(i).map_err(fail)? {
+                    ValueRef::Null => None,
+                    ValueRef::Integer(n) => Some(n.to_string()),
+                    ValueRef::Real(x) => Some(x.to_string()),
+                    ValueRef::Text(t) | ValueRef::Blob(t) => {
+                        Some(String::from_utf8_lossy(t).into_owned())
+                    }
+                });
+            }
+            out.push(values);
+        }
+        Ok(out)
+    }
+
+    fn lock_migrations(_conn: &rusqlite::Connection) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn unlock_migrations(_conn: &rusqlite::Connection) -> Result<(), Error> {
+        Ok(())
+    }
+
     fn ping(conn: &rusqlite::Connection) -> Result<(), Error> {
         conn.execute_batch("SELECT 1")
             .map_err(|e| unscoped("ping", e))
@@ -215,7 +275,12 @@ const MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS storegen_migrations (
      schema_hash TEXT NOT NULL, \
      storegen_version TEXT NOT NULL, \
      applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), \
-     created TEXT NOT NULL)";
+     created TEXT NOT NULL, \
+     version INTEGER, \
+     name TEXT, \
+     checksum TEXT, \
+     statements_done INTEGER, \
+     finished INTEGER)";
 
 /// Whether running the transaction again may succeed: the database was busy or locked.
 pub(crate) fn retryable(error: &rusqlite::Error) -> bool {

@@ -38,11 +38,26 @@ fn header(source_name: &str) -> String {
 /// finishes one; the runs are joined in order, so the output is the same whatever the
 /// number of threads.
 pub fn generate(schema: &Schema, source_name: &str) -> Result<String, String> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    generate_on(schema, source_name, threads)
+    generate_with(schema, source_name, false)
 }
 
-fn generate_on(schema: &Schema, source_name: &str, threads: usize) -> Result<String, String> {
+/// [`generate`], for a blueprint with versioned migrations (`versioned`): its
+/// `migrate` is then [`migrations_part`]'s, which applies them.
+pub fn generate_with(
+    schema: &Schema,
+    source_name: &str,
+    versioned: bool,
+) -> Result<String, String> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    generate_on(schema, source_name, threads, versioned)
+}
+
+fn generate_on(
+    schema: &Schema,
+    source_name: &str,
+    threads: usize,
+    versioned: bool,
+) -> Result<String, String> {
     let parts = 2 + schema.stores.len();
     let runs = parts.div_ceil(PARTS_PER_RUN);
     let threads = threads.min(runs);
@@ -50,6 +65,7 @@ fn generate_on(schema: &Schema, source_name: &str, threads: usize) -> Result<Str
         format_parts(
             schema,
             i * PARTS_PER_RUN..((i + 1) * PARTS_PER_RUN).min(parts),
+            versioned,
         )
     };
     let formatted: Vec<Result<String, String>> = if threads <= 1 {
@@ -98,7 +114,11 @@ const PARTS_PER_RUN: usize = 16;
 
 /// Parts `range` of the module, formatted: 0 is the module's items, 1 `schema()`, and
 /// `2 + i` store `i` with its backends.
-fn format_parts(schema: &Schema, range: std::ops::Range<usize>) -> Result<String, String> {
+fn format_parts(
+    schema: &Schema,
+    range: std::ops::Range<usize>,
+    versioned: bool,
+) -> Result<String, String> {
     let cx = Context {
         datetime: schema.datetime,
     };
@@ -114,7 +134,7 @@ fn format_parts(schema: &Schema, range: std::ops::Range<usize>) -> Result<String
             }
             _ if part <= schema.stores.len() => store_part(&cx, schema, &schema.stores[part - 1]),
             _ => {
-                let mut tokens = module_tail(schema);
+                let mut tokens = module_tail(schema, versioned);
                 tokens.extend(schema_value::schema_fn(schema));
                 tokens
             }
@@ -152,7 +172,7 @@ fn module_head(schema: &Schema) -> TokenStream {
 }
 
 /// The schema's DDL for each backend and `migrate`, which runs it.
-fn module_tail(schema: &Schema) -> TokenStream {
+fn module_tail(schema: &Schema, versioned: bool) -> TokenStream {
     let name = &schema.name;
     let ddl = schema.backends.iter().map(|&backend| {
         let statements = backend
@@ -183,6 +203,11 @@ fn module_tail(schema: &Schema) -> TokenStream {
     let ddl_doc = format!(
         " The `{name}` schema's CREATE statements for each backend it was generated for: `DDL.script(backend)` joins them."
     );
+    let migrate = if versioned {
+        TokenStream::new()
+    } else {
+        create_missing_migrate()
+    };
     quote! {
         #schema_doc
         #[doc = #ddl_doc]
@@ -193,6 +218,13 @@ fn module_tail(schema: &Schema) -> TokenStream {
             backends: &[#(#ddl),*],
         };
 
+        #migrate
+    }
+}
+
+/// The legacy `migrate`: creates what the database lacks.
+fn create_missing_migrate() -> TokenStream {
+    quote! {
         /// Creates the tables and indexes of the blueprint that the database lacks, in
         /// one transaction where the backend allows it, and records the run in
         /// `storegen_migrations`; changes nothing, and returns the drift, when existing
@@ -204,6 +236,96 @@ fn module_tail(schema: &Schema) -> TokenStream {
             ::storegen::migrate(conn, &DDL, &schema())
         }
     }
+}
+
+/// One embedded migration: its version, name, and each backend's checksum and
+/// statements.
+pub struct EmbeddedData {
+    /// The number its folder starts with.
+    pub version: u32,
+    /// The rest of its folder's name.
+    pub name: String,
+    /// Each backend's script: its checksum and its statements.
+    pub scripts: Vec<(crate::model::BackendKind, String, Vec<String>)>,
+}
+
+/// The versioned migrations' part of the module, formatted: `MIGRATIONS`, `migrate`
+/// (which applies them), `migrate_with`, `migrations()` and `migration_status`.
+pub fn migrations_part(embedded: &[EmbeddedData], schema: &Schema) -> Result<String, String> {
+    let name = &schema.name;
+    let list = embedded.iter().map(|m| {
+        let version = m.version;
+        let label = &m.name;
+        let scripts = m.scripts.iter().map(|(backend, checksum, statements)| {
+            let variant = variant_ident(backend);
+            let statements = statements.iter().map(|s| raw_string(s));
+            quote! {
+                ::storegen::MigrationScript {
+                    backend: ::storegen::BackendKind::#variant,
+                    checksum: #checksum,
+                    statements: &[#(#statements),*],
+                }
+            }
+        });
+        quote! {
+            ::storegen::EmbeddedMigration {
+                version: #version,
+                name: #label,
+                scripts: &[#(#scripts),*],
+            }
+        }
+    });
+    let tokens = quote! {
+        /// The blueprint's versioned migrations, embedded from its `[database] migrations`
+        /// folder at build time, in version order.
+        #[allow(dead_code)]
+        pub const MIGRATIONS: ::storegen::Migrations = ::storegen::Migrations {
+            schema: #name,
+            list: &[#(#list),*],
+        };
+
+        /// Applies the migrations the database lacks, in order, each once, under a lock,
+        /// and records each in `storegen_migrations`. An applied migration whose script
+        /// changed since, or migrations the database has that this build doesn't know,
+        /// are errors (see `migrate_with`).
+        #[allow(dead_code)]
+        pub fn migrate<_C: ::storegen::Connection + ?::core::marker::Sized>(
+            conn: &mut _C,
+        ) -> Result<::storegen::Migration, ::storegen::Error> {
+            ::storegen::migrate_versioned(conn, &MIGRATIONS, ::storegen::MigrateOptions::default())
+        }
+
+        /// `migrate`, with options: `MigrateOptions::allow_newer()` proceeds past
+        /// migrations this build doesn't know (a rolling deploy).
+        #[allow(dead_code)]
+        pub fn migrate_with<_C: ::storegen::Connection + ?::core::marker::Sized>(
+            conn: &mut _C,
+            options: ::storegen::MigrateOptions,
+        ) -> Result<::storegen::Migration, ::storegen::Error> {
+            ::storegen::migrate_versioned(conn, &MIGRATIONS, options)
+        }
+
+        /// The embedded migrations, in version order.
+        #[allow(dead_code)]
+        pub fn migrations() -> &'static [::storegen::EmbeddedMigration] {
+            MIGRATIONS.list
+        }
+
+        /// Which migrations the database has applied and which are pending.
+        #[allow(dead_code)]
+        pub fn migration_status<_C: ::storegen::Connection + ?::core::marker::Sized>(
+            conn: &mut _C,
+        ) -> Result<::storegen::MigrationStatus, ::storegen::Error> {
+            ::storegen::migration_status(conn, &MIGRATIONS)
+        }
+
+        #[allow(unused_imports)]
+        pub use ::storegen::MigrateOptions;
+    };
+    let file: syn::File = syn::parse2(rust::qualify_std(tokens)).map_err(|e| {
+        format!("storegen generated code that does not parse ({e}); please report this")
+    })?;
+    Ok(prettyplease::unparse(&file))
 }
 
 /// The runtime's features the module needs (its backends', its fields' types), each once, in a fixed order:
@@ -292,9 +414,9 @@ mod tests {
             ));
         }
         let (parsed, _) = crate::build::blueprint::parse(&text).unwrap();
-        let one = super::generate_on(&parsed.schema, "many.toml", 1).unwrap();
+        let one = super::generate_on(&parsed.schema, "many.toml", 1, false).unwrap();
         for threads in [2, 3, 8] {
-            let many = super::generate_on(&parsed.schema, "many.toml", threads).unwrap();
+            let many = super::generate_on(&parsed.schema, "many.toml", threads, false).unwrap();
             assert!(one == many, "{threads} threads wrote something else");
         }
         // Every store is there once, in blueprint order.

@@ -1,0 +1,395 @@
+//! Versioned migrations on every backend: a history of nine blueprint changes written by
+//! `migration new` (create; add a nullable field; add a NOT NULL field with a backfill;
+//! rename a field; rename a store; add an index; widen types; add an enum value; drop a
+//! field), applied one at a time to a database with rows (every row keeps its values,
+//! `verify` finds no drift after each), and the whole chain to an empty database; two
+//! migrators at once; a migration that fails half-way; an edited applied migration and
+//! one this build doesn't know.
+
+mod support;
+
+use std::path::Path;
+
+use storegen::build::blueprint;
+use storegen::build::migrations::{self, Created};
+use storegen::{
+    Backend, BackendKind, Connection, EmbeddedMigration, MigrateOptions, MigrationScript,
+    Migrations,
+};
+use support::databases;
+
+const STAGES: [&str; 9] = [
+    "init",
+    "add_phone",
+    "add_score",
+    "rename_age",
+    "rename_orders",
+    "index_years",
+    "widen",
+    "add_vip",
+    "drop_phone",
+];
+
+/// The blueprint after stage `n` (1-based) of the history.
+fn blueprint_at(n: usize) -> String {
+    let has = |stage: usize| n >= stage;
+    let mut customers = String::from("id = { type = \"int64\", generated = true }\n");
+    customers.push_str(&format!(
+        "email = {{ type = \"text\", max_length = {}, unique = true }}\n",
+        if has(7) { 200 } else { 100 }
+    ));
+    if has(4) {
+        customers.push_str("years = { type = \"int32\", renamed_from = \"age\" }\n");
+    } else {
+        customers.push_str("age = \"int32\"\n");
+    }
+    customers.push_str(&format!(
+        "status = {{ type = \"enum\", values = [{}] }}\n",
+        if has(8) {
+            "\"new\", \"old\", \"vip\""
+        } else {
+            "\"new\", \"old\""
+        }
+    ));
+    if has(2) && !has(9) {
+        customers.push_str("phone = { type = \"text\", nullable = true }\n");
+    }
+    if has(3) {
+        customers.push_str("score = { type = \"int32\", backfill = 7 }\n");
+    }
+    let index = if has(6) {
+        "indexes = [{ fields = [\"years\"] }]\n"
+    } else {
+        ""
+    };
+    let (orders, renamed) = if has(5) {
+        ("purchases", "renamed_from = \"orders\"\n")
+    } else {
+        ("orders", "")
+    };
+    format!(
+        "[blueprint]\nname = \"history\"\n\n[database]\nbackends = [\"sqlite\", \"postgres\", \"mysql\"]\nmigrations = \"migrations\"\n\n\
+         [stores.customers]\nprimary_key = [\"id\"]\n{index}[stores.customers.fields]\n{customers}\n\
+         [stores.{orders}]\n{renamed}primary_key = [\"id\"]\nindexes = [{{ fields = [\"customer_id\"] }}]\n[stores.{orders}.fields]\n\
+         id = {{ type = \"int64\", generated = true }}\n\
+         customer_id = {{ type = \"int64\", references = \"customers.id\", on_delete = \"cascade\" }}\n\
+         total = \"{}\"\n",
+        if has(7) { "int64" } else { "int32" }
+    )
+}
+
+fn parse(source: &str) -> blueprint::Blueprint {
+    match blueprint::parse(source) {
+        Ok((b, _)) => b,
+        Err(d) => panic!("{d:?}\n{source}"),
+    }
+}
+
+/// Writes the history's migrations into `dir/migrations`, one `migration new` a stage.
+fn write_history(dir: &Path) -> Vec<blueprint::Blueprint> {
+    let folder = dir.join("migrations");
+    let mut blueprints = Vec::new();
+    for (i, name) in STAGES.iter().enumerate() {
+        let source = blueprint_at(i + 1);
+        let parsed = parse(&source);
+        match migrations::create(&folder, name, &source, &parsed).unwrap() {
+            Created::Written { label, .. } => assert_eq!(label, format!("{:04}_{name}", i + 1)),
+            Created::Nothing { .. } => panic!("stage {name} wrote nothing"),
+        }
+        // Nothing more to write for the same blueprint.
+        assert!(matches!(
+            migrations::create(&folder, "again", &source, &parsed).unwrap(),
+            Created::Nothing { .. }
+        ));
+        blueprints.push(parsed);
+    }
+    blueprints
+}
+
+/// The first `count` migrations in `dir`, embedded as a build would (leaked: `'static`).
+fn embedded(dir: &Path, count: usize) -> Migrations {
+    let blueprint = parse(&blueprint_at(STAGES.len()));
+    let mut data = Vec::new();
+    for entry in migrations::list(&dir.join("migrations"))
+        .unwrap()
+        .into_iter()
+        .take(count)
+    {
+        let mut scripts = Vec::new();
+        for &backend in &blueprint.schema.backends {
+            let text = std::fs::read_to_string(entry.script(backend)).unwrap();
+            let statements: Vec<&'static str> = migrations::statements(&text, backend)
+                .into_iter()
+                .map(|s| &*Box::leak(s.into_boxed_str()))
+                .collect();
+            let checksum = format!(
+                "{:x}",
+                text.len() * 31 + text.bytes().map(usize::from).sum::<usize>()
+            );
+            scripts.push(MigrationScript {
+                backend,
+                checksum: Box::leak(checksum.into_boxed_str()),
+                statements: Box::leak(statements.into_boxed_slice()),
+            });
+        }
+        data.push(EmbeddedMigration {
+            version: entry.version,
+            name: Box::leak(entry.name.into_boxed_str()),
+            scripts: Box::leak(scripts.into_boxed_slice()),
+        });
+    }
+    Migrations {
+        schema: "history",
+        list: Box::leak(data.into_boxed_slice()),
+    }
+}
+
+/// One text value of a query, through the backend's own bookkeeping reader.
+fn text<C: Connection>(conn: &mut C, sql: &str) -> Vec<Vec<Option<String>>> {
+    C::Backend::query_text(conn.raw(), sql).unwrap()
+}
+
+fn run<C: Connection>(conn: &mut C, sql: &str) {
+    C::Backend::execute(conn.raw(), sql).unwrap();
+}
+
+fn quote(backend: BackendKind, name: &str) -> String {
+    match backend {
+        BackendKind::Mysql => format!("`{name}`"),
+        _ => format!("\"{name}\""),
+    }
+}
+
+/// Every row, with the values the stage's blueprint names them by.
+fn rows<C: Connection>(conn: &mut C, stage: usize) -> Vec<String> {
+    let b = <C::Backend as Backend>::KIND;
+    let q = |n: &str| quote(b, n);
+    let age = if stage >= 4 { "years" } else { "age" };
+    let orders = if stage >= 5 { "purchases" } else { "orders" };
+    let score = if stage >= 3 {
+        format!(", {}", q("score"))
+    } else {
+        String::new()
+    };
+    let mut out = Vec::new();
+    for row in text(
+        conn,
+        &format!(
+            "SELECT {}, {}, CAST({} AS {}){score} FROM {} ORDER BY {}",
+            q("email"),
+            q(age),
+            q("status"),
+            if b == BackendKind::Mysql {
+                "CHAR"
+            } else {
+                "TEXT"
+            },
+            q("customers"),
+            q("id")
+        ),
+    ) {
+        out.push(format!("{row:?}"));
+    }
+    for row in text(
+        conn,
+        &format!(
+            "SELECT {}, {} FROM {} ORDER BY {}",
+            q("customer_id"),
+            q("total"),
+            q(orders),
+            q("id")
+        ),
+    ) {
+        out.push(format!("{row:?}"));
+    }
+    out
+}
+
+fn seed<C: Connection>(conn: &mut C) {
+    let b = <C::Backend as Backend>::KIND;
+    let q = |n: &str| quote(b, n);
+    run(
+        conn,
+        &format!(
+            "INSERT INTO {} ({}, {}, {}) VALUES ('ann@example.com', 41, 'new')",
+            q("customers"),
+            q("email"),
+            q("age"),
+            q("status")
+        ),
+    );
+    run(
+        conn,
+        &format!(
+            "INSERT INTO {} ({}, {}, {}) VALUES ('bo@example.com', 29, 'old')",
+            q("customers"),
+            q("email"),
+            q("age"),
+            q("status")
+        ),
+    );
+    for (customer, total) in [(1, 500), (1, 1200), (2, 75)] {
+        run(
+            conn,
+            &format!(
+                "INSERT INTO {} ({}, {}) VALUES ({customer}, {total})",
+                q("orders"),
+                q("customer_id"),
+                q("total")
+            ),
+        );
+    }
+}
+
+fn expected_rows(stage: usize) -> Vec<String> {
+    let score = |v: &str| {
+        if stage >= 3 {
+            format!(", Some(\"{v}\")")
+        } else {
+            String::new()
+        }
+    };
+    vec![
+        format!(
+            "[Some(\"ann@example.com\"), Some(\"41\"), Some(\"new\"){}]",
+            score("7")
+        ),
+        format!(
+            "[Some(\"bo@example.com\"), Some(\"29\"), Some(\"old\"){}]",
+            score("7")
+        ),
+        "[Some(\"1\"), Some(\"500\")]".to_owned(),
+        "[Some(\"1\"), Some(\"1200\")]".to_owned(),
+        "[Some(\"2\"), Some(\"75\")]".to_owned(),
+    ]
+}
+
+/// The history, one migration at a time with rows present, then the whole chain on an
+/// empty database: the rows keep their values, and the schema is the blueprint's.
+fn history<C: Connection>(
+    conn: &mut C,
+    empty: &mut C,
+    dir: &Path,
+    blueprints: &[blueprint::Blueprint],
+) {
+    let backend = <C::Backend as Backend>::KIND;
+    for stage in 1..=STAGES.len() {
+        let set = embedded(dir, stage);
+        let report = storegen::migrate_versioned(conn, &set, MigrateOptions::default())
+            .unwrap_or_else(|e| panic!("{backend}: stage {stage}: {e}"));
+        assert_eq!(
+            report.applied,
+            vec![format!("{:04}_{}", stage, STAGES[stage - 1])],
+            "{backend}"
+        );
+        if stage == 1 {
+            seed(conn);
+        }
+        assert_eq!(
+            rows(conn, stage),
+            expected_rows(stage),
+            "{backend}: stage {stage}"
+        );
+        let drift = storegen::verify(conn, &blueprints[stage - 1].schema)
+            .unwrap_or_else(|e| panic!("{backend}: stage {stage}: {e}"));
+        assert_eq!(drift, Vec::new(), "{backend}: stage {stage}");
+        // Again: nothing to do.
+        let again = storegen::migrate_versioned(conn, &set, MigrateOptions::default()).unwrap();
+        assert!(again.applied.is_empty(), "{backend}");
+    }
+    let status = storegen::migration_status(conn, &embedded(dir, STAGES.len())).unwrap();
+    assert_eq!(
+        (status.applied.len(), status.pending.len()),
+        (9, 0),
+        "{backend}"
+    );
+
+    let all = embedded(dir, STAGES.len());
+    let report = storegen::migrate_versioned(empty, &all, MigrateOptions::default()).unwrap();
+    assert_eq!(report.applied.len(), 9, "{backend}");
+    let last = &blueprints[STAGES.len() - 1].schema;
+    assert_eq!(
+        storegen::verify(empty, last).unwrap(),
+        Vec::new(),
+        "{backend}"
+    );
+
+    // An applied migration edited since: an error naming it.
+    let mut edited: Vec<EmbeddedMigration> = all.list.to_vec();
+    let scripts: Vec<MigrationScript> = edited[2]
+        .scripts
+        .iter()
+        .map(|s| MigrationScript {
+            checksum: "sha256:edited",
+            ..*s
+        })
+        .collect();
+    edited[2].scripts = Box::leak(scripts.into_boxed_slice());
+    let edited = Migrations {
+        list: Box::leak(edited.into_boxed_slice()),
+        ..all
+    };
+    let error = storegen::migrate_versioned(conn, &edited, MigrateOptions::default()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "migration 0003_add_score: its script changed since it was applied (its checksum differs): \
+         restore the applied script, and put the change in a new migration",
+        "{backend}"
+    );
+    // A build that knows fewer migrations than the database has.
+    let older = embedded(dir, 7);
+    let error = storegen::migrate_versioned(conn, &older, MigrateOptions::default()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "migration 0008_add_vip, 0009_drop_phone: the database has migrations this build doesn't know: \
+         newer code migrated it. Deploy that code, or migrate with `MigrateOptions::allow_newer()` to proceed",
+        "{backend}"
+    );
+    let allowed = storegen::migrate_versioned(conn, &older, MigrateOptions::allow_newer()).unwrap();
+    assert!(allowed.applied.is_empty(), "{backend}");
+}
+
+#[test]
+fn the_history_writes_once_and_applies_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let blueprints = write_history(dir.path());
+    let mut conn = storegen::rusqlite::Connection::open(dir.path().join("a.db")).unwrap();
+    let mut empty = storegen::rusqlite::Connection::open(dir.path().join("b.db")).unwrap();
+    history(&mut conn, &mut empty, dir.path(), &blueprints);
+}
+
+#[test]
+fn the_history_applies_on_postgres() {
+    let Some(db) = databases::postgres("migrations_history") else {
+        return;
+    };
+    let Some(other) = databases::postgres("migrations_history_empty") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let blueprints = write_history(dir.path());
+    history(
+        &mut db.postgres_client(),
+        &mut other.postgres_client(),
+        dir.path(),
+        &blueprints,
+    );
+}
+
+#[test]
+fn the_history_applies_on_mysql() {
+    let Some(db) = databases::mysql("migrations_history") else {
+        return;
+    };
+    let Some(other) = databases::mysql("migrations_history_empty") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let blueprints = write_history(dir.path());
+    history(
+        &mut db.mysql_conn(),
+        &mut other.mysql_conn(),
+        dir.path(),
+        &blueprints,
+    );
+}
