@@ -393,3 +393,172 @@ fn the_history_applies_on_mysql() {
         &blueprints,
     );
 }
+
+/// Two migrators on their own connections at once: each migration is applied exactly
+/// once, and the ledger holds each version once.
+fn concurrently<C: Connection + Send>(mut a: C, mut b: C, dir: &Path) {
+    let all = embedded(dir, STAGES.len());
+    let (first, second) = std::thread::scope(|scope| {
+        let one =
+            scope.spawn(|| storegen::migrate_versioned(&mut a, &all, MigrateOptions::default()));
+        let two =
+            scope.spawn(|| storegen::migrate_versioned(&mut b, &all, MigrateOptions::default()));
+        (one.join().unwrap().unwrap(), two.join().unwrap().unwrap())
+    });
+    let mut applied = first.applied.clone();
+    applied.extend(second.applied.clone());
+    applied.sort();
+    let expected: Vec<String> = STAGES
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{:04}_{s}", i + 1))
+        .collect();
+    assert_eq!(
+        applied, expected,
+        "{:?} / {:?}",
+        first.applied, second.applied
+    );
+    let ledger = text(
+        &mut a,
+        "SELECT version FROM storegen_migrations WHERE version IS NOT NULL ORDER BY version",
+    );
+    assert_eq!(ledger.len(), STAGES.len());
+}
+
+/// A migration whose second statement fails on the rows present (a UNIQUE two rows
+/// break): PostgreSQL and SQLite keep nothing of it; MySQL keeps the first statement,
+/// records it, and resumes at the second once the rows are fixed.
+fn half_way<C: Connection>(conn: &mut C, dir: &Path) {
+    let backend = <C::Backend as Backend>::KIND;
+    let all = embedded(dir, STAGES.len());
+    storegen::migrate_versioned(conn, &all, MigrateOptions::default()).unwrap();
+    let q = |n: &str| quote(backend, n);
+    for email in ["ann@example.com", "bo@example.com"] {
+        run(
+            conn,
+            &format!(
+                "INSERT INTO {} ({}, {}, {}, {}) VALUES ('{email}', 30, 'new', 7)",
+                q("customers"),
+                q("email"),
+                q("years"),
+                q("status"),
+                q("score")
+            ),
+        );
+    }
+    // Stage 10: a nullable nickname, and `score` unique (both rows hold 7).
+    let mut source = blueprint_at(STAGES.len());
+    source = source.replace(
+        "score = { type = \"int32\", backfill = 7 }\n",
+        "nickname = { type = \"text\", nullable = true }\nscore = { type = \"int32\", unique = true }\n",
+    );
+    let parsed = parse(&source);
+    migrations::create(&dir.join("migrations"), "unique_score", &source, &parsed).unwrap();
+    let ten = embedded(dir, 10);
+    let error = storegen::migrate_versioned(conn, &ten, MigrateOptions::default()).unwrap_err();
+    let message = error.to_string();
+    let status = storegen::migration_status(conn, &ten).unwrap();
+    assert_eq!(status.pending.len(), 1, "{backend}");
+    match backend {
+        BackendKind::Mysql => {
+            assert!(
+                message.starts_with(
+                    "migration 0010_unique_score: statement 2 of 2 failed; the 1 before it ran and are recorded: \
+                     fix it (or the data it tripped on) and migrate again to resume from it: "
+                ),
+                "{message}"
+            );
+            // The column the first statement added is there, and recorded.
+            let nickname = text(
+                conn,
+                &format!(
+                    "SELECT COUNT(*) FROM {} WHERE {} IS NULL",
+                    q("customers"),
+                    q("nickname")
+                ),
+            );
+            assert_eq!(nickname, vec![vec![Some("2".to_owned())]]);
+            let ledger = text(
+                conn,
+                "SELECT statements_done, finished FROM storegen_migrations WHERE version = 10",
+            );
+            assert_eq!(
+                ledger,
+                vec![vec![Some("1".to_owned()), Some("0".to_owned())]]
+            );
+        }
+        _ => {
+            assert!(
+                message.starts_with("migration 0010_unique_score: statement")
+                    && message.contains("failed; nothing of the migration was kept"),
+                "{backend}: {message}"
+            );
+            // Nothing of it was kept: verify against stage 9 finds no drift.
+            let last = parse(&blueprint_at(STAGES.len()));
+            assert_eq!(
+                storegen::verify(conn, &last.schema).unwrap(),
+                Vec::new(),
+                "{backend}"
+            );
+        }
+    }
+    // Fix the rows; migrate again: the rest runs, and the schema is stage 10's.
+    run(
+        conn,
+        &format!(
+            "UPDATE {} SET {} = 8 WHERE {} = 'bo@example.com'",
+            q("customers"),
+            q("score"),
+            q("email")
+        ),
+    );
+    let report = storegen::migrate_versioned(conn, &ten, MigrateOptions::default())
+        .unwrap_or_else(|e| panic!("{backend}: {e}"));
+    assert_eq!(
+        report.applied,
+        vec!["0010_unique_score".to_owned()],
+        "{backend}"
+    );
+    assert_eq!(
+        storegen::verify(conn, &parsed.schema).unwrap(),
+        Vec::new(),
+        "{backend}"
+    );
+}
+
+#[test]
+fn two_migrators_apply_each_migration_once_and_a_failure_half_way_is_as_documented_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    write_history(dir.path());
+    let path = dir.path().join("c.db");
+    let open = || {
+        let conn = storegen::rusqlite::Connection::open(&path).unwrap();
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .unwrap();
+        conn
+    };
+    concurrently(open(), open(), dir.path());
+    half_way(&mut open(), dir.path());
+}
+
+#[test]
+fn two_migrators_apply_each_migration_once_and_a_failure_half_way_is_as_documented_on_postgres() {
+    let Some(db) = databases::postgres("migrations_concurrent") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write_history(dir.path());
+    concurrently(db.postgres_client(), db.postgres_client(), dir.path());
+    half_way(&mut db.postgres_client(), dir.path());
+}
+
+#[test]
+fn two_migrators_apply_each_migration_once_and_a_failure_half_way_is_as_documented_on_mysql() {
+    let Some(db) = databases::mysql("migrations_concurrent") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write_history(dir.path());
+    concurrently(db.mysql_conn(), db.mysql_conn(), dir.path());
+    half_way(&mut db.mysql_conn(), dir.path());
+}
