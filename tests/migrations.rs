@@ -562,3 +562,49 @@ fn two_migrators_apply_each_migration_once_and_a_failure_half_way_is_as_document
     concurrently(db.mysql_conn(), db.mysql_conn(), dir.path());
     half_way(&mut db.mysql_conn(), dir.path());
 }
+
+#[test]
+fn the_build_embeds_the_migrations_and_fails_when_the_blueprint_moved_past_the_last() {
+    let dir = tempfile::tempdir().unwrap();
+    write_history(dir.path());
+    let path = dir.path().join("blueprint.toml");
+    let build = || {
+        storegen::Builder::new()
+            .blueprint(&path)
+            .validate(storegen::Validate::Off)
+            .out_dir(dir.path().join("out"))
+            .emit_cargo_directives(false)
+            .generate()
+            .into_result()
+    };
+    std::fs::write(&path, blueprint_at(STAGES.len())).unwrap();
+    let generated = build().unwrap();
+    let code = std::fs::read_to_string(&generated.path).unwrap();
+    assert!(code.contains("pub const MIGRATIONS: ::storegen::Migrations"));
+    assert!(code.contains("name: \"drop_phone\""));
+    assert!(code.contains("pub fn migration_status"));
+    assert!(!code.contains("::storegen::migrate(conn, &DDL"));
+    assert!(
+        generated
+            .directives
+            .iter()
+            .any(|d| d.ends_with("0009_drop_phone/mysql.sql")),
+        "{:?}",
+        generated.directives
+    );
+
+    std::fs::write(
+        &path,
+        blueprint_at(STAGES.len()).replace(
+            "total = \"int64\"",
+            "total = \"int64\"\nnote = { type = \"text\", nullable = true }",
+        ),
+    )
+    .unwrap();
+    let error = storegen::build::render_error(&build().unwrap_err());
+    assert!(
+        error.contains("error: the blueprint changed since migration 0009_drop_phone: the migrations no longer end in it")
+            && error.contains("help: write the migration for the change with `storegen migration new <name>`"),
+        "{error}"
+    );
+}

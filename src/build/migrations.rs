@@ -541,7 +541,7 @@ pub fn embedded(
             let text = std::fs::read_to_string(&path).map_err(|e| {
                 (
                     format!("migration {} has no readable {} script `{}`: {e}", entry.label(), backend.name(), path.display()),
-                    format!("every migration needs a script for each backend the blueprint lists; write it, or remove the backend"),
+                    "every migration needs a script for each backend the blueprint lists; write it, or remove the backend".to_owned(),
                 )
             })?;
             let checksum = super::snapshot::sha256_text(&Sha256::digest(text.as_bytes()));

@@ -442,11 +442,11 @@ impl Backend for Postgres {
         let rows = conn.client.query(sql, &[]).map_err(fail)?;
         // Text, integers and booleans: what the ledger holds.
         let value = |row: &Row, i: usize| -> Result<Option<String>, postgres::Error> {
-            match row.columns()[i].type_() {
-                &Type::INT2 => Ok(row.try_get::<_, Option<i16>>(i)?.map(|n| n.to_string())),
-                &Type::INT4 => Ok(row.try_get::<_, Option<i32>>(i)?.map(|n| n.to_string())),
-                &Type::INT8 => Ok(row.try_get::<_, Option<i64>>(i)?.map(|n| n.to_string())),
-                &Type::BOOL => Ok(row.try_get::<_, Option<bool>>(i)?.map(|b| b.to_string())),
+            match *row.columns()[i].type_() {
+                Type::INT2 => Ok(row.try_get::<_, Option<i16>>(i)?.map(|n| n.to_string())),
+                Type::INT4 => Ok(row.try_get::<_, Option<i32>>(i)?.map(|n| n.to_string())),
+                Type::INT8 => Ok(row.try_get::<_, Option<i64>>(i)?.map(|n| n.to_string())),
+                Type::BOOL => Ok(row.try_get::<_, Option<bool>>(i)?.map(|b| b.to_string())),
                 _ => row.try_get::<_, Option<String>>(i),
             }
         };
