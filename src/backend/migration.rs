@@ -208,6 +208,12 @@ pub(crate) trait Migrate {
         Step::safe(format!("DROP INDEX {}", self.dialect().quote(name)))
     }
 
+    /// The plan's steps, last touches: SQLite leaves out columns added in place to a
+    /// table it then rebuilds (the rebuild makes them).
+    fn finish(&self, steps: Vec<Step>) -> Vec<Step> {
+        steps
+    }
+
     /// Drops an index a table may have lost already (a rebuilt SQLite table loses them).
     fn drop_index_if_exists(&self, _table: &Table<'_>, name: &str) -> Step {
         Step::safe(format!(
@@ -531,5 +537,5 @@ pub(crate) fn plan(
     for table in &evolve.drop_tables {
         steps.push(Step::destructive(format!("DROP TABLE {}", d.quote(table))));
     }
-    steps
+    m.finish(steps)
 }

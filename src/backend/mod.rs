@@ -265,7 +265,7 @@ macro_rules! served_by_folder {
             drifts: &[crate::drift::Drift],
             evolve: &crate::backend::migration::Evolve,
         ) -> Vec<crate::backend::ddl::Step> {
-            ddl::migration(schema, catalog, drifts, evolve)
+            crate::backend::migration::plan(ddl::PLANNER, schema, catalog, drifts, evolve)
         }
 
         #[cfg(feature = "codegen")]

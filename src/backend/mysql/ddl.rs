@@ -8,8 +8,8 @@
 
 use crate::backend::ddl::Step;
 use crate::backend::migration::{Group, Migrate, Table, foreign_key};
-use crate::drift::{Drift, DriftKind};
-use crate::model::{Catalog, DefaultValue, Field, LogicalType, Schema, Store};
+use crate::drift::DriftKind;
+use crate::model::{DefaultValue, Field, LogicalType, Schema, Store};
 
 use crate::backend::ddl::{Statement, create_index, create_table};
 
@@ -111,17 +111,10 @@ fn column_def(field: &Field, unique: bool) -> String {
     sql
 }
 
-/// The statements that bring a MySQL database to the blueprint, from the drift between
+/// The planner of the statements that bring a MySQL database to the blueprint, from the drift between
 /// them: missing tables first (referenced ones first), then each table's changes.
 /// MySQL commits each DDL statement on its own: a failed step leaves those before it.
-pub(crate) fn migration(
-    schema: &Schema,
-    catalog: &Catalog,
-    drifts: &[Drift],
-    evolve: &crate::backend::migration::Evolve,
-) -> Vec<Step> {
-    crate::backend::migration::plan(&Mysql, schema, catalog, drifts, evolve)
-}
+pub(crate) const PLANNER: &dyn Migrate = &Mysql;
 
 struct Mysql;
 

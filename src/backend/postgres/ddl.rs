@@ -2,8 +2,8 @@
 
 use crate::backend::ddl::Step;
 use crate::backend::migration::{Group, Migrate, Table};
-use crate::drift::{Drift, DriftKind};
-use crate::model::{Catalog, DefaultValue, Field, LogicalType, OnDelete, Schema, Store};
+use crate::drift::DriftKind;
+use crate::model::{DefaultValue, Field, LogicalType, OnDelete, Schema, Store};
 
 use crate::backend::ddl::{Statement, create_index, create_table};
 
@@ -139,17 +139,10 @@ fn column_with(field: &Field, sole_key: bool, with_reference: bool) -> String {
     sql
 }
 
-/// The statements that bring a PostgreSQL database to the blueprint, from the drift
+/// The planner of the statements that bring a PostgreSQL database to the blueprint, from the drift
 /// between them: missing tables first (referenced ones first), then each table's
 /// changes in blueprint order.
-pub(crate) fn migration(
-    schema: &Schema,
-    catalog: &Catalog,
-    drifts: &[Drift],
-    evolve: &crate::backend::migration::Evolve,
-) -> Vec<Step> {
-    crate::backend::migration::plan(&Postgres, schema, catalog, drifts, evolve)
-}
+pub(crate) const PLANNER: &dyn Migrate = &Postgres;
 
 struct Postgres;
 

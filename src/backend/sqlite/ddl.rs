@@ -2,8 +2,8 @@
 
 use crate::backend::ddl::Step;
 use crate::backend::migration::{Group, Migrate, Table};
-use crate::drift::{Drift, DriftKind};
-use crate::model::{Catalog, DefaultValue, Field, LogicalType, OnDelete, Schema, Store};
+use crate::drift::DriftKind;
+use crate::model::{DefaultValue, Field, LogicalType, OnDelete, Schema, Store};
 
 use crate::backend::ddl::{Statement, create_index, create_table};
 
@@ -126,20 +126,13 @@ fn default_sql(default: &DefaultValue, field: &Field) -> String {
     }
 }
 
-/// The statements that bring an SQLite database to the blueprint. SQLite alters little
+/// The planner of the statements that bring an SQLite database to the blueprint. SQLite alters little
 /// in place, so a table with any drift but a missing index is rebuilt: a new table as
 /// the blueprint declares it, the rows copied across (SQLite converts them to the new
 /// column types), the old table dropped, the new one renamed — in one transaction,
 /// with foreign keys off while it runs. Columns the blueprint doesn't declare are kept
 /// (made nullable) unless destructive steps are allowed.
-pub(crate) fn migration(
-    schema: &Schema,
-    catalog: &Catalog,
-    drifts: &[Drift],
-    evolve: &crate::backend::migration::Evolve,
-) -> Vec<Step> {
-    crate::backend::migration::plan(&Sqlite, schema, catalog, drifts, evolve)
-}
+pub(crate) const PLANNER: &dyn Migrate = &Sqlite;
 
 struct Sqlite;
 
@@ -196,8 +189,47 @@ impl Migrate for Sqlite {
         steps
     }
 
-    fn add_column(&self, table: &Table<'_>, _: &Field) -> Vec<Group> {
-        Sqlite::rebuilt(table, None)
+    fn finish(&self, steps: Vec<Step>) -> Vec<Step> {
+        let rebuilt: Vec<String> = steps
+            .iter()
+            .filter_map(|s| {
+                let rest = s
+                    .sql
+                    .strip_prefix("CREATE TABLE IF NOT EXISTS \"storegen_rebuild_")?;
+                Some(format!(
+                    "ALTER TABLE \"{}\" ADD COLUMN ",
+                    rest.split_once('"')?.0
+                ))
+            })
+            .collect();
+        steps
+            .into_iter()
+            .filter(|s| {
+                !rebuilt
+                    .iter()
+                    .any(|prefix| s.sql.starts_with(prefix.as_str()))
+            })
+            .collect()
+    }
+
+    /// In place where SQLite's ADD COLUMN allows it (not UNIQUE, a constant default or
+    /// none, NOT NULL only with a default, a foreign key only with NULL for the rows
+    /// there); otherwise the table is rebuilt.
+    fn add_column(&self, table: &Table<'_>, field: &Field) -> Vec<Group> {
+        let in_place = !field.unique
+            && !field.generated
+            && !matches!(field.default, Some(DefaultValue::Now))
+            && (field.nullable || field.default.is_some())
+            && (field.references.is_none() || (field.nullable && field.default.is_none()));
+        if in_place && table.catalog.is_some() {
+            vec![
+                table
+                    .alter(format!("ADD COLUMN {}", column(field, false)))
+                    .into(),
+            ]
+        } else {
+            Sqlite::rebuilt(table, None)
+        }
     }
 
     fn change_column(&self, table: &Table<'_>, _: &Field, change: &DriftKind) -> Vec<Group> {
