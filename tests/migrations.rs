@@ -608,3 +608,137 @@ fn the_build_embeds_the_migrations_and_fails_when_the_blueprint_moved_past_the_l
         "{error}"
     );
 }
+
+struct Cli {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn storegen_cli(dir: &Path, args: &[&str]) -> Cli {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_storegen"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("running storegen");
+    Cli {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn migration_new_on_the_command_line_refuses_a_required_field_without_backfill_and_lists_what_loses_data()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("blueprint.toml");
+    std::fs::write(&path, blueprint_at(2)).unwrap();
+    let first = storegen_cli(dir.path(), &["migration", "new", "init"]);
+    assert_eq!((first.code, first.stderr.as_str()), (0, ""));
+    assert!(
+        first.stdout.starts_with("wrote migration 0001_init in "),
+        "{}",
+        first.stdout
+    );
+    let again = storegen_cli(dir.path(), &["migration", "new", "again"]);
+    assert_eq!(
+        (again.code, again.stdout.as_str()),
+        (
+            0,
+            "nothing to do: the blueprint is as migration 0001_init left it; no migration written\n"
+        )
+    );
+    let bad = storegen_cli(dir.path(), &["migration", "new", "Add-Score"]);
+    assert_eq!(
+        (bad.code, bad.stderr.as_str()),
+        (
+            1,
+            "error: `Add-Score` can't name a migration: use lower-case letters, digits and `_` (e.g. `add_phone`)\n"
+        )
+    );
+
+    // A new required field without a backfill: refused, nothing written.
+    std::fs::write(&path, blueprint_at(3).replace(", backfill = 7", "")).unwrap();
+    let refused = storegen_cli(dir.path(), &["migration", "new", "add_score"]);
+    assert_eq!(
+        (refused.code, refused.stderr.as_str()),
+        (
+            1,
+            "error: the migration can't be written as the blueprint stands:\n  - `customers.score` is a new NOT NULL field \
+             without a default, and `customers` may have rows: give it `backfill = <value>` (what existing rows get) or a \
+             `default`, or make it nullable\n"
+        )
+    );
+    assert!(!dir.path().join("migrations/0002_add_score").exists());
+
+    // Dropping a field: the scripts mark it, and stderr lists it for each backend.
+    std::fs::write(&path, blueprint_at(1)).unwrap();
+    let dropped = storegen_cli(dir.path(), &["migration", "new", "drop_phone"]);
+    assert_eq!(dropped.code, 0, "{}", dropped.stderr);
+    assert_eq!(
+        dropped.stderr,
+        "migration 0002_drop_phone loses data; review these before you commit it:\n  \
+         destructive: sqlite: drops the column and its values (ALTER TABLE \"customers\" DROP COLUMN \"phone\")\n  \
+         destructive: postgres: drops the column and its values (ALTER TABLE \"customers\" DROP COLUMN \"phone\")\n  \
+         destructive: mysql: drops the column and its values (ALTER TABLE `customers` DROP COLUMN `phone`)\n"
+    );
+    let script =
+        std::fs::read_to_string(dir.path().join("migrations/0002_drop_phone/postgres.sql"))
+            .unwrap();
+    assert!(
+        script.ends_with(
+            "\n-- destructive: drops the column and its values (ALTER TABLE \"customers\" DROP COLUMN \"phone\")\n\
+             ALTER TABLE \"customers\" DROP COLUMN \"phone\";\n"
+        ),
+        "{script}"
+    );
+}
+
+#[test]
+fn migration_check_applies_the_chain_to_scratch_databases_and_reports_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    write_history(dir.path());
+    std::fs::write(
+        dir.path().join("blueprint.toml"),
+        blueprint_at(STAGES.len()),
+    )
+    .unwrap();
+    let clean = storegen_cli(dir.path(), &["migration", "check"]);
+    assert_eq!(
+        (clean.code, clean.stdout.as_str(), clean.stderr.as_str()),
+        (
+            0,
+            "SQLite, in memory: 9 migrations applied; the result matches the blueprint\n",
+            ""
+        )
+    );
+    for server in [databases::Server::Postgres, databases::Server::Mysql] {
+        let Some(url) = databases::server(server) else {
+            continue;
+        };
+        let run = storegen_cli(dir.path(), &["migration", "check", "--database", &url]);
+        assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+        let line = run.stdout.lines().nth(1).unwrap_or_default().to_owned();
+        assert!(
+            line.ends_with("(dropped): 9 migrations applied; the result matches the blueprint"),
+            "{line}"
+        );
+    }
+    // A hand edit that breaks the schema: the chain no longer ends in the blueprint.
+    let last = dir.path().join("migrations/0009_drop_phone/sqlite.sql");
+    let mut script = std::fs::read_to_string(&last).unwrap();
+    script.push_str("\nALTER TABLE \"customers\" DROP COLUMN \"score\";\n");
+    std::fs::write(&last, script).unwrap();
+    let drifted = storegen_cli(dir.path(), &["migration", "check"]);
+    assert_eq!(drifted.code, 2, "{}{}", drifted.stdout, drifted.stderr);
+    assert!(
+        drifted.stdout.starts_with(
+            "SQLite, in memory: the migrations end in a schema that differs from the blueprint:\n\
+             error: `customers.score`: column `score` does not exist in table `customers`"
+        ),
+        "{}",
+        drifted.stdout
+    );
+}

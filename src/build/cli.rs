@@ -7,6 +7,7 @@
 //! storegen ddl     [--blueprint F] [--backend sqlite|postgres|mysql]
 //! storegen introspect URL [--schema S] [--tables a,b] [--style snake|keep] [--backends b,c] [--name N] [--snapshot F]
 //! storegen migration new NAME [--blueprint F] [--dir D]
+//! storegen migration check [--blueprint F] [--dir D] [--database URL]
 //! ```
 
 use std::ffi::OsString;
@@ -46,6 +47,11 @@ usage:
       write the next versioned migration: <dir>/<NNNN>_NAME/ with a script for each
       backend the blueprint lists and the blueprint it ends in. No database needed.
       --dir: default the blueprint's [database] migrations, else migrations/ beside it.
+  storegen migration check [--blueprint F] [--dir D] [--database URL]
+      apply every migration to a scratch database (SQLite in memory; with --database a
+      PostgreSQL or MySQL server URL, a throwaway database there, dropped after) and
+      report any drift between the result and the blueprint: exit 0 when clean, 2 on
+      drift, 1 on any other error.
 
   --blueprint F   default: blueprint.toml in the current directory
   --snapshot F    default: the blueprint's [database] snapshot, else storegen.snapshot.toml
@@ -373,6 +379,7 @@ fn migration_command(
 ) -> Result<(), Failure> {
     let name = match options.words.as_slice() {
         [new, name] if new == "new" => name,
+        [check] if check == "check" => return migration_check(options, out),
         [new] if new == "new" => {
             return Err(fail(
                 "error: `storegen migration new` needs a name: `storegen migration new add_phone`",
@@ -380,16 +387,12 @@ fn migration_command(
         }
         _ => {
             return Err(fail(format!(
-                "error: expected `migration new NAME`\n\n{USAGE}"
+                "error: expected `migration new NAME` or `migration check`\n\n{USAGE}"
             )));
         }
     };
     let loaded = load(options)?;
-    let dir = match (&options.dir, &loaded.blueprint.database.migrations) {
-        (Some(dir), _) => dir.clone(),
-        (None, Some((dir, _))) => loaded.dir.join(dir),
-        (None, None) => loaded.dir.join("migrations"),
-    };
+    let dir = migrations_dir(options, &loaded);
     let path = options
         .blueprint
         .clone()
@@ -433,6 +436,181 @@ fn migration_command(
             }
             Ok(())
         }
+    }
+}
+
+/// The migrations folder: `--dir`, else the blueprint's `[database] migrations`, else
+/// `migrations/` beside the blueprint.
+fn migrations_dir(options: &Options, loaded: &Loaded) -> PathBuf {
+    match (&options.dir, &loaded.blueprint.database.migrations) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some((dir, _))) => loaded.dir.join(dir),
+        (None, None) => loaded.dir.join("migrations"),
+    }
+}
+
+/// `migration check`: the whole chain applied to scratch databases, compared with the
+/// blueprint.
+fn migration_check(options: &Options, out: &mut dyn Write) -> Result<(), Failure> {
+    use crate::runtime::{EmbeddedMigration, MigrationScript, Migrations};
+    let loaded = load(options)?;
+    let dir = migrations_dir(options, &loaded);
+    let blueprint = &loaded.blueprint;
+    let embedded = super::migrations::embedded(&dir, blueprint, &mut Vec::new())
+        .map_err(|(message, help)| fail(format!("error: {message}\n  = help: {help}")))?;
+    // A command runs once: the embedded scripts may live as long as it does.
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let list: Vec<EmbeddedMigration> = embedded
+        .into_iter()
+        .map(|m| EmbeddedMigration {
+            version: m.version,
+            name: leak(m.name),
+            scripts: Box::leak(
+                m.scripts
+                    .into_iter()
+                    .map(|(backend, checksum, statements)| MigrationScript {
+                        backend,
+                        checksum: leak(checksum),
+                        statements: Box::leak(
+                            statements
+                                .into_iter()
+                                .map(leak)
+                                .collect::<Vec<_>>()
+                                .into_boxed_slice(),
+                        ),
+                    })
+                    .collect::<Vec<_>>()
+                    .into_boxed_slice(),
+            ),
+        })
+        .collect();
+    let set = Migrations {
+        schema: leak(blueprint.schema.name.clone()),
+        list: Box::leak(list.into_boxed_slice()),
+    };
+    let mut runs: Vec<(String, Result<Vec<crate::drift::Drift>, String>)> = Vec::new();
+    if blueprint.schema.backends.contains(&BackendKind::Sqlite) {
+        let result = rusqlite::Connection::open_in_memory()
+            .map_err(|e| e.to_string())
+            .and_then(|mut conn| apply_and_verify(&mut conn, &set, blueprint));
+        runs.push(("SQLite, in memory".to_owned(), result));
+    }
+    if let Some(url) = &options.database {
+        runs.push(scratch_server(url, &set, blueprint)?);
+    }
+    let mut text = String::new();
+    let mut drifted = false;
+    let mut failed = false;
+    for (place, result) in runs {
+        match result {
+            Ok(drifts) if drifts.is_empty() => text.push_str(&format!(
+                "{place}: {} migration{} applied; the result matches the blueprint\n",
+                set.list.len(),
+                if set.list.len() == 1 { "" } else { "s" }
+            )),
+            Ok(drifts) => {
+                drifted = true;
+                let report = Report::new(
+                    loaded.report.path.clone(),
+                    loaded.report.source.clone(),
+                    super::diagnostics_of(blueprint, drifts),
+                );
+                text.push_str(&format!(
+                    "{place}: the migrations end in a schema that differs from the blueprint:\n{}",
+                    report.render()
+                ));
+            }
+            Err(message) => {
+                failed = true;
+                text.push_str(&format!("{place}: {message}\n"));
+            }
+        }
+    }
+    if failed || drifted {
+        return Err(Failure {
+            code: if failed { 1 } else { 2 },
+            text,
+            report: None,
+            json: false,
+        });
+    }
+    write!(out, "{text}").map_err(|e| fail(e.to_string()))
+}
+
+/// Applies `set` on `conn` and reads back the drift from the blueprint.
+fn apply_and_verify<C: crate::runtime::Connection>(
+    conn: &mut C,
+    set: &crate::runtime::Migrations,
+    blueprint: &Blueprint,
+) -> Result<Vec<crate::drift::Drift>, String> {
+    crate::runtime::migrate_versioned(conn, set, crate::runtime::MigrateOptions::default())
+        .map_err(|e| e.to_string())?;
+    match crate::runtime::verify(conn, &blueprint.schema) {
+        Ok(warnings) => Ok(warnings),
+        Err(crate::runtime::Error::Drift(drifts)) => Ok(drifts),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A throwaway database on the server `url` names: created, migrated, compared, dropped.
+fn scratch_server(
+    url: &str,
+    set: &crate::runtime::Migrations,
+    blueprint: &Blueprint,
+) -> Result<(String, Result<Vec<crate::drift::Drift>, String>), Failure> {
+    let shown = crate::backend::redact(url);
+    let name = format!(
+        "storegen_check_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos())
+    );
+    let cannot = |e: &dyn std::fmt::Display| fail(format!("error: cannot use `{shown}`: {e}"));
+    let scheme = url.split_once("://").map_or("", |(scheme, _)| scheme);
+    match scheme {
+        "postgres" | "postgresql" => {
+            let config: postgres::Config = url.parse().map_err(|e| cannot(&e))?;
+            let mut admin = config.connect(postgres::NoTls).map_err(|e| cannot(&e))?;
+            admin
+                .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+                .map_err(|e| cannot(&e))?;
+            let result = (|| {
+                let mut scratch = config.clone();
+                scratch.dbname(&name);
+                let mut conn = scratch
+                    .connect(postgres::NoTls)
+                    .map_err(|e| e.to_string())?;
+                apply_and_verify(&mut conn, set, blueprint)
+            })();
+            let dropped = admin.batch_execute(&format!("DROP DATABASE \"{name}\""));
+            dropped.map_err(|e| cannot(&e))?;
+            Ok((
+                format!("PostgreSQL, scratch database {name} (dropped)"),
+                result,
+            ))
+        }
+        "mysql" | "mariadb" => {
+            use mysql::prelude::Queryable;
+            let url = url.replacen("mariadb://", "mysql://", 1);
+            let opts = mysql::Opts::from_url(&url).map_err(|e| cannot(&e))?;
+            let mut admin = mysql::Conn::new(opts.clone()).map_err(|e| cannot(&e))?;
+            admin
+                .query_drop(format!("CREATE DATABASE `{name}`"))
+                .map_err(|e| cannot(&e))?;
+            let result = (|| {
+                let scratch = mysql::OptsBuilder::from_opts(opts.clone()).db_name(Some(&name));
+                let mut conn = mysql::Conn::new(scratch).map_err(|e| e.to_string())?;
+                apply_and_verify(&mut conn, set, blueprint)
+            })();
+            admin
+                .query_drop(format!("DROP DATABASE `{name}`"))
+                .map_err(|e| cannot(&e))?;
+            Ok((format!("MySQL, scratch database {name} (dropped)"), result))
+        }
+        _ => Err(fail(format!(
+            "error: `migration check --database` takes a PostgreSQL or MySQL server URL (SQLite is checked in memory always), not `{shown}`"
+        ))),
     }
 }
 

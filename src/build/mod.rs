@@ -334,7 +334,12 @@ fn env_flag(name: &str, directives: &mut Vec<String>) -> bool {
 
 /// Drift between blueprint and database, as diagnostics located in the blueprint.
 pub fn drift_diagnostics(blueprint: &Blueprint, catalog: &Catalog) -> Vec<Diagnostic> {
-    drift::compare(&blueprint.schema, catalog)
+    diagnostics_of(blueprint, drift::compare(&blueprint.schema, catalog))
+}
+
+/// Drifts as diagnostics located in the blueprint.
+pub fn diagnostics_of(blueprint: &Blueprint, drifts: Vec<drift::Drift>) -> Vec<Diagnostic> {
+    drifts
         .into_iter()
         .map(|d| Diagnostic {
             severity: d.severity(),
