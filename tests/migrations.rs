@@ -742,3 +742,129 @@ fn migration_check_applies_the_chain_to_scratch_databases_and_reports_drift() {
         drifted.stdout
     );
 }
+
+const WITH_TAGS: &str = r#"[blueprint]
+name = "refs"
+
+[database]
+backends = ["sqlite", "postgres", "mysql"]
+
+[stores.tags.fields]
+id = { type = "int64", primary_key = true, generated = true }
+label = "text"
+
+[stores.customers.fields]
+id = { type = "int64", primary_key = true, generated = true }
+name = "text"
+
+[stores.orders]
+indexes = [{ fields = ["customer_id"] }, { fields = ["tag_id"] }]
+[stores.orders.fields]
+id = { type = "int64", primary_key = true, generated = true }
+customer_id = { type = "int64", references = "customers.id" }
+tag_id = { type = "int64", references = "tags.id" }
+"#;
+
+/// The blueprint without `tags`, `orders.tag_id` and the reference of `customer_id`.
+fn without_tags() -> String {
+    WITH_TAGS
+        .replace(
+            "[stores.tags.fields]\nid = { type = \"int64\", primary_key = true, generated = true }\nlabel = \"text\"\n\n",
+            "",
+        )
+        .replace(", { fields = [\"tag_id\"] }", "")
+        .replace("tag_id = { type = \"int64\", references = \"tags.id\" }\n", "")
+        .replace(
+            "customer_id = { type = \"int64\", references = \"customers.id\" }",
+            "customer_id = \"int64\"",
+        )
+}
+
+/// A reference dropped, a referencing column dropped, a referenced store dropped: the
+/// foreign keys go first, and the rows that stay keep their values.
+fn dropping_references<C: Connection>(conn: &mut C, dir: &Path) {
+    let backend = <C::Backend as Backend>::KIND;
+    let folder = dir.join("migrations");
+    for (name, source) in [
+        ("init", WITH_TAGS.to_owned()),
+        ("drop_tags", without_tags()),
+    ] {
+        let parsed = parse(&source);
+        migrations::create(&folder, name, &source, &parsed).unwrap();
+    }
+    let q = |n: &str| quote(backend, n);
+    storegen::migrate_versioned(conn, &embedded(dir, 1), MigrateOptions::default()).unwrap();
+    run(
+        conn,
+        &format!("INSERT INTO {} ({}) VALUES ('t')", q("tags"), q("label")),
+    );
+    run(
+        conn,
+        &format!(
+            "INSERT INTO {} ({}) VALUES ('c')",
+            q("customers"),
+            q("name")
+        ),
+    );
+    run(
+        conn,
+        &format!(
+            "INSERT INTO {} ({}, {}) VALUES (1, 1)",
+            q("orders"),
+            q("customer_id"),
+            q("tag_id")
+        ),
+    );
+    let report = storegen::migrate_versioned(conn, &embedded(dir, 2), MigrateOptions::default())
+        .unwrap_or_else(|e| panic!("{backend}: {e}"));
+    assert_eq!(
+        report.applied,
+        vec!["0002_drop_tags".to_owned()],
+        "{backend}"
+    );
+    let schema = parse(&without_tags()).schema;
+    assert_eq!(
+        storegen::verify(conn, &schema).unwrap(),
+        Vec::new(),
+        "{backend}"
+    );
+    // No foreign key is left: an order of a customer that doesn't exist goes in.
+    run(
+        conn,
+        &format!(
+            "INSERT INTO {} ({}) VALUES (99)",
+            q("orders"),
+            q("customer_id")
+        ),
+    );
+    assert_eq!(
+        text(
+            conn,
+            &format!(
+                "SELECT {} FROM {} ORDER BY {}",
+                q("customer_id"),
+                q("orders"),
+                q("id")
+            )
+        ),
+        vec![vec![Some("1".to_owned())], vec![Some("99".to_owned())]],
+        "{backend}"
+    );
+}
+
+#[test]
+fn dropped_references_columns_and_stores_on_every_backend() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = storegen::rusqlite::Connection::open(dir.path().join("r.db")).unwrap();
+    storegen::rusqlite::Connection::execute_batch(&conn, "PRAGMA foreign_keys = ON").unwrap();
+    dropping_references(&mut conn, dir.path());
+    // SQLite checks foreign keys only with the pragma on, per connection.
+    if let Some(db) = databases::postgres("migrations_references") {
+        let dir = tempfile::tempdir().unwrap();
+        dropping_references(&mut db.postgres_client(), dir.path());
+    }
+    if let Some(db) = databases::mysql("migrations_references") {
+        let dir = tempfile::tempdir().unwrap();
+        dropping_references(&mut db.mysql_conn(), dir.path());
+    }
+}

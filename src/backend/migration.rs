@@ -52,7 +52,14 @@ pub(crate) struct Evolve {
     pub renames: Vec<Rename>,
     /// (store, field, value): a NOT NULL column added to a table with rows gets `value`.
     pub backfills: Vec<(String, String, crate::model::DefaultValue)>,
-    /// Indexes to drop: (table, index).
+    /// Foreign keys the blueprint no longer declares: (table, column).
+    pub drop_foreign_keys: Vec<(String, String)>,
+    /// Indexes to drop before anything else changes (they cover a column that goes:
+    /// MySQL drops an index with its last column, SQLite won't drop an indexed column):
+    /// (table, index).
+    pub drop_indexes_first: Vec<(String, String)>,
+    /// Indexes to drop once everything else is in place (a new index may be needed by a
+    /// foreign key first, on MySQL): (table, index).
     pub drop_indexes: Vec<(String, String)>,
     /// Tables to drop, in order (referencing tables first).
     pub drop_tables: Vec<String>,
@@ -268,6 +275,17 @@ pub(crate) trait Migrate {
         ]
     }
 
+    /// A foreign key on `column` the blueprint no longer declares: dropped.
+    fn remove_foreign_key(&self, table: &Table<'_>, column: &str) -> Vec<Group> {
+        table
+            .catalog
+            .into_iter()
+            .flat_map(|t| &t.foreign_keys)
+            .filter(|k| k.columns.len() == 1 && self.same_identifier(&k.columns[0], column))
+            .map(|k| table.alter(self.drop_foreign_key(&k.name)).into())
+            .collect()
+    }
+
     /// `ALTER TABLE … <this>` drops the foreign key constraint `name`.
     fn drop_foreign_key(&self, name: &str) -> String {
         format!("DROP CONSTRAINT {}", self.dialect().quote(name))
@@ -352,6 +370,32 @@ pub(crate) fn own_foreign_key_name(d: &Dialect, table: &str, column: &str) -> Op
     Some(format!("{cut}_{hash:08x}_fk"))
 }
 
+/// Drops indexes of tables the schema keeps.
+fn drop_indexes(
+    m: &dyn Migrate,
+    schema: &Schema,
+    catalog: &Catalog,
+    indexes: &[(String, String)],
+    steps: &mut Vec<Step>,
+) {
+    let d = m.dialect();
+    for (table, index) in indexes {
+        let Some(store) = schema
+            .stores
+            .iter()
+            .find(|s| m.same_identifier(&s.table, table))
+        else {
+            continue;
+        };
+        let table = Table {
+            store,
+            catalog: catalog.table(table),
+            alter: format!("ALTER TABLE {} ", d.quote(table)),
+        };
+        steps.push(m.drop_index_if_exists(&table, index));
+    }
+}
+
 /// `store` with the backfill of each column `table` lacks as its default.
 fn with_backfills(
     store: &Store,
@@ -432,6 +476,32 @@ pub(crate) fn plan(
         }
     }
     let mut planned: Vec<String> = Vec::new();
+    // Foreign keys the blueprint dropped go first: MySQL won't drop a column (or a
+    // table) a foreign key still needs.
+    for (table_name, column) in &evolve.drop_foreign_keys {
+        let Some(store) = schema
+            .stores
+            .iter()
+            .find(|s| m.same_identifier(&s.table, table_name))
+        else {
+            continue;
+        };
+        let table = Table {
+            store,
+            catalog: catalog.table(table_name),
+            alter: format!("ALTER TABLE {} ", d.quote(table_name)),
+        };
+        for group in m.remove_foreign_key(&table, column) {
+            if let Some(key) = group.key {
+                if planned.contains(&key) {
+                    continue;
+                }
+                planned.push(key);
+            }
+            steps.extend(group.steps);
+        }
+    }
+    drop_indexes(m, schema, catalog, &evolve.drop_indexes_first, &mut steps);
     for drift in drifts {
         let Some((store, field, catalog_table)) = drift_target(schema, catalog, &drift.location)
         else {
@@ -519,21 +589,7 @@ pub(crate) fn plan(
             steps.extend(group.steps);
         }
     }
-    for (table, index) in &evolve.drop_indexes {
-        let Some(store) = schema
-            .stores
-            .iter()
-            .find(|s| m.same_identifier(&s.table, table))
-        else {
-            continue;
-        };
-        let table = Table {
-            store,
-            catalog: catalog.table(table),
-            alter: format!("ALTER TABLE {} ", d.quote(table)),
-        };
-        steps.push(m.drop_index_if_exists(&table, index));
-    }
+    drop_indexes(m, schema, catalog, &evolve.drop_indexes, &mut steps);
     for table in &evolve.drop_tables {
         steps.push(Step::destructive(format!("DROP TABLE {}", d.quote(table))));
     }

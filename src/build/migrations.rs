@@ -327,6 +327,33 @@ fn evolve(old: &Schema, new: &Blueprint, backend: BackendKind) -> (Schema, Evolv
             .backfills
             .push((store.clone(), field.clone(), value.clone()));
     }
+    // Foreign keys the blueprint no longer declares, on tables and columns it keeps.
+    for old_store in &before.stores {
+        let Some(store) = new
+            .schema
+            .stores
+            .iter()
+            .find(|s| same(&s.table, &old_store.table))
+        else {
+            continue;
+        };
+        for old_field in &old_store.fields {
+            let Some(reference) = &old_field.references else {
+                continue;
+            };
+            let kept = store.fields.iter().any(|f| {
+                same(&f.column, &old_field.column)
+                    && f.references.as_ref().is_some_and(|r| {
+                        same(&r.table, &reference.table) && same(&r.column, &reference.column)
+                    })
+            });
+            if !kept {
+                evolve
+                    .drop_foreign_keys
+                    .push((store.table.clone(), old_field.column.clone()));
+            }
+        }
+    }
     // Indexes the blueprint no longer declares (by name) on tables it keeps: dropped at
     // the end, and left out of what the database is taken to hold, so an index of the
     // same shape under its new name is created.
@@ -339,12 +366,27 @@ fn evolve(old: &Schema, new: &Blueprint, backend: BackendKind) -> (Schema, Evolv
         else {
             continue;
         };
+        let fields = old_store.fields.clone();
         old_store.indexes.retain(|index| {
             let kept = store.indexes.iter().any(|i| same(&i.name, &index.name));
             if !kept {
-                evolve
-                    .drop_indexes
-                    .push((store.table.clone(), index.name.clone()));
+                // An index over a column that goes is dropped before it goes.
+                let loses_column = index
+                    .fields
+                    .iter()
+                    .chain(index.order.iter().map(|o| &o.field))
+                    .any(|&i| {
+                        !store
+                            .fields
+                            .iter()
+                            .any(|f| same(&f.column, &fields[i].column))
+                    });
+                let list = if loses_column {
+                    &mut evolve.drop_indexes_first
+                } else {
+                    &mut evolve.drop_indexes
+                };
+                list.push((store.table.clone(), index.name.clone()));
             }
             kept
         });

@@ -275,6 +275,10 @@ impl Migrate for Sqlite {
         Sqlite::rebuilt(table, None)
     }
 
+    fn remove_foreign_key(&self, table: &Table<'_>, _: &str) -> Vec<Group> {
+        Sqlite::rebuilt(table, None)
+    }
+
     fn replace_foreign_key(
         &self,
         table: &Table<'_>,
