@@ -694,6 +694,26 @@ fn migration_new_on_the_command_line_refuses_a_required_field_without_backfill_a
         ),
         "{script}"
     );
+    // A narrower type is marked too; a wider one isn't.
+    std::fs::write(
+        &path,
+        blueprint_at(1).replace("age = \"int32\"", "age = \"int16\""),
+    )
+    .unwrap();
+    let narrowed = storegen_cli(dir.path(), &["migration", "new", "narrow_age"]);
+    assert_eq!(
+        narrowed.stderr,
+        "migration 0003_narrow_age loses data; review these before you commit it:\n  \
+         destructive: postgres: `age` becomes a smaller integer (int32 → int16)\n  \
+         destructive: mysql: `age` becomes a smaller integer (int32 → int16)\n"
+    );
+    std::fs::write(
+        &path,
+        blueprint_at(1).replace("age = \"int32\"", "age = \"int64\""),
+    )
+    .unwrap();
+    let widened = storegen_cli(dir.path(), &["migration", "new", "widen_age"]);
+    assert_eq!((widened.code, widened.stderr.as_str()), (0, ""));
 }
 
 #[test]

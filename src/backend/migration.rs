@@ -52,6 +52,10 @@ pub(crate) struct Evolve {
     pub renames: Vec<Rename>,
     /// (store, field, value): a NOT NULL column added to a table with rows gets `value`.
     pub backfills: Vec<(String, String, crate::model::DefaultValue)>,
+    /// Columns whose new type holds less than the old (fewer digits, a shorter text,
+    /// fewer enum values): (table, column, what is lost). Their changes are marked
+    /// destructive.
+    pub narrowing: Vec<(String, String, String)>,
     /// Foreign keys the blueprint no longer declares: (table, column).
     pub drop_foreign_keys: Vec<(String, String)>,
     /// Indexes to drop before anything else changes (they cover a column that goes:
@@ -543,7 +547,30 @@ pub(crate) fn plan(
             | DriftKind::Generated { .. }
             | DriftKind::EnumValues { .. }
             | DriftKind::Charset { .. } => match field {
-                Some(field) => m.change_column(&table, field, &drift.kind),
+                Some(field) => {
+                    let mut groups = m.change_column(&table, field, &drift.kind);
+                    let narrowed = evolve.narrowing.iter().find(|(t, c, _)| {
+                        m.same_identifier(t, &store.table) && m.same_identifier(c, &field.column)
+                    });
+                    // The statement where values go (a rebuild's copy), else the first
+                    // that runs.
+                    let mut statements = groups.iter_mut().flat_map(|g| g.steps.iter_mut());
+                    let runs = |s: &Step| {
+                        !["--", "PRAGMA", "BEGIN", "COMMIT"]
+                            .iter()
+                            .any(|p| s.sql.starts_with(p))
+                    };
+                    let at = {
+                        let all: Vec<&mut Step> = statements.by_ref().filter(|s| runs(s)).collect();
+                        let copy = all.iter().position(|s| s.sql.starts_with("INSERT INTO"));
+                        all.into_iter().nth(copy.unwrap_or(0))
+                    };
+                    if let (Some((_, _, loss)), Some(step)) = (narrowed, at) {
+                        step.destructive = true;
+                        step.note = Some(loss.clone());
+                    }
+                    groups
+                }
                 None => Vec::new(),
             },
             DriftKind::PrimaryKey { expected, actual } => {

@@ -327,6 +327,29 @@ fn evolve(old: &Schema, new: &Blueprint, backend: BackendKind) -> (Schema, Evolv
             .backfills
             .push((store.clone(), field.clone(), value.clone()));
     }
+    // Columns whose type holds less than before.
+    for old_store in &before.stores {
+        let Some(store) = new
+            .schema
+            .stores
+            .iter()
+            .find(|s| same(&s.table, &old_store.table))
+        else {
+            continue;
+        };
+        for old_field in &old_store.fields {
+            if let Some(field) = store
+                .fields
+                .iter()
+                .find(|f| same(&f.column, &old_field.column))
+                && let Some(loss) = narrowing(old_field, field)
+            {
+                evolve
+                    .narrowing
+                    .push((store.table.clone(), field.column.clone(), loss));
+            }
+        }
+    }
     // Foreign keys the blueprint no longer declares, on tables and columns it keeps.
     for old_store in &before.stores {
         let Some(store) = new
@@ -402,6 +425,72 @@ fn evolve(old: &Schema, new: &Blueprint, backend: BackendKind) -> (Schema, Evolv
     (before, evolve)
 }
 
+/// What a column loses when its field's type changes from `old`'s to `new`'s: values
+/// that don't fit fail the migration, or are rounded or cut, as the backend does.
+fn narrowing(old: &crate::model::Field, new: &crate::model::Field) -> Option<String> {
+    use crate::model::LogicalType as T;
+    let column = &new.column;
+    let rank = |ty: &T| match ty {
+        T::Int16 | T::UInt16 => Some(1),
+        T::Int32 | T::UInt32 => Some(2),
+        T::Int64 | T::UInt64 => Some(3),
+        _ => None,
+    };
+    let why = match (&old.ty, &new.ty) {
+        (a, b) if rank(a).zip(rank(b)).is_some_and(|(a, b)| b < a) => {
+            format!(
+                "`{column}` becomes a smaller integer ({} → {})",
+                a.name(),
+                b.name()
+            )
+        }
+        (T::Float64, T::Float32) => format!("`{column}` becomes float32: values lose precision"),
+        (
+            T::Text { max_length: a },
+            T::Text {
+                max_length: Some(b),
+            },
+        ) if a.is_none_or(|a| a > *b) => {
+            format!("`{column}` holds at most {b} characters now: longer values fail or are cut")
+        }
+        (
+            T::Decimal {
+                precision: p1,
+                scale: s1,
+            },
+            T::Decimal {
+                precision: p2,
+                scale: s2,
+            },
+        ) if s2 < s1 || p2 - s2 < p1 - s1 => format!(
+            "`{column}` keeps fewer digits (decimal({p1}, {s1}) → decimal({p2}, {s2})): values are rounded or fail"
+        ),
+        (T::Enum { values: a, .. }, T::Enum { values: b, .. })
+            if a.iter().any(|v| !b.contains(v)) =>
+        {
+            let gone: Vec<&str> = a
+                .iter()
+                .filter(|v| !b.contains(v))
+                .map(String::as_str)
+                .collect();
+            format!(
+                "`{column}` loses the enum value{} {}: rows holding one make this fail",
+                if gone.len() == 1 { "" } else { "s" },
+                gone.join(", ")
+            )
+        }
+        (a, b) if a.is_temporal() && a == b && new.fraction_digits() < old.fraction_digits() => {
+            format!(
+                "`{column}` keeps {} digits of a second, not {}: values are rounded",
+                new.fraction_digits(),
+                old.fraction_digits()
+            )
+        }
+        _ => return None,
+    };
+    Some(why)
+}
+
 /// A migration's script for one backend, as `migration new` writes it.
 pub fn render(label: &str, schema: &str, script: &Script) -> String {
     let how = match script.backend {
@@ -449,7 +538,7 @@ fn destructive_summary(sql: &str) -> String {
     } else if first.contains("DROP COLUMN") {
         format!("drops the column and its values ({first})")
     } else {
-        format!("loses data ({first})")
+        format!("may lose data ({first})")
     }
 }
 
@@ -526,11 +615,11 @@ pub fn create(
             .map_err(|e| io(&path, e))?;
         files.push(path);
         for step in script.steps.iter().filter(|s| s.destructive) {
-            destructive.push(format!(
-                "{}: {}",
-                script.backend.name(),
-                destructive_summary(step.sql.trim_end().trim_end_matches(';'))
-            ));
+            let what = match &step.note {
+                Some(note) => note.clone(),
+                None => destructive_summary(step.sql.trim_end().trim_end_matches(';')),
+            };
+            destructive.push(format!("{}: {what}", script.backend.name()));
         }
     }
     let path = folder.join(ENDS_IN);
