@@ -508,7 +508,7 @@ pub fn render(label: &str, schema: &str, script: &Script) -> String {
     let mut out = format!(
         "-- storegen migration {label} for {}, of blueprint `{schema}`.\n\
          -- Written by `storegen migration new`: review it, edit it if you must (add a\n\
-         -- backfill UPDATE, say), and commit it. {how}\n",
+         -- backfill UPDATE, say), and commit it.\n-- {how}\n",
         script.backend.rules().about().display_name
     );
     for step in &script.steps {

@@ -1,6 +1,7 @@
 -- storegen migration 0001_init for MySQL, of blueprint `shop`.
 -- Written by `storegen migration new`: review it, edit it if you must (add a
--- backfill UPDATE, say), and commit it. MySQL commits each DDL statement itself: `migrate` runs it statement by
+-- backfill UPDATE, say), and commit it.
+-- MySQL commits each DDL statement itself: `migrate` runs it statement by
 -- statement and records each one that succeeds. After a failure, fix the failing
 -- statement (or the data it tripped on) and run `migrate` again: it resumes there.
 
