@@ -351,6 +351,20 @@ pub(crate) fn check_limits(
             format!("store `{}`: table", store.name),
             table,
         );
+        // Unqualified names are looked up in `pg_catalog` before the schema: a table
+        // named `pg_class` would be the system catalog's.
+        if table.starts_with("pg_") {
+            out.push(
+                Diagnostic::error(
+                    here.clone(),
+                    format!(
+                        "store `{}`: table `{table}` starts with `pg_`: PostgreSQL looks such names up in its system catalog first (`pg_class`, `pg_type`, …)",
+                        store.name
+                    ),
+                )
+                .help("choose another name (`table`)"),
+            );
+        }
         claim(
             &mut out,
             table.to_lowercase(),
@@ -393,6 +407,18 @@ pub(crate) fn check_limits(
         }
         for (index, span) in store.indexes.iter().zip(&store_spans.indexes) {
             let span = Some(span.clone());
+            if index.name.starts_with("pg_") {
+                out.push(
+                    Diagnostic::error(
+                        span.clone(),
+                        format!(
+                            "store `{}`: index `{}` starts with `pg_`: PostgreSQL looks such names up in its system catalog first",
+                            store.name, index.name
+                        ),
+                    )
+                    .help("choose another `name` for the index"),
+                );
+            }
             too_long(
                 &mut out,
                 span.clone(),
