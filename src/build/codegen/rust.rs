@@ -352,7 +352,8 @@ pub(crate) fn ops_impl_head(store: &Store, backend: TokenStream) -> TokenStream 
 
 /// The standard library's names generated code uses, spelled in full: a generated module
 /// is included beside the application's own items (and often `use super::*`), where a
-/// record named `Option` or a crate's `type Result<T>` would take the bare name. Written
+/// record named `Option` or a crate's `type Result<T>` would take the bare name (an
+/// enum's own variants, in its body, excepted). Written
 /// bare in the generators, they are qualified here, token by token:
 /// `Result<`, `Option<`, `Vec<`, `Box<` (a record is never generic, so a bare name followed
 /// by `<` is the standard one) and the variants `Some`, `None`, `Ok`, `Err` (names no
@@ -370,8 +371,20 @@ pub(crate) fn qualify_std(tokens: TokenStream) -> TokenStream {
     };
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     let mut out: Vec<TokenTree> = Vec::with_capacity(trees.len());
+    // An enum's body declares its variants: one named `None` or `Ok` (an enum value
+    // `"none"`) is the enum's own, and stays as written.
+    let mut variants_at = None;
     for (i, tree) in trees.iter().enumerate() {
         match tree {
+            TokenTree::Group(_) if variants_at == Some(i) => out.push(tree.clone()),
+            TokenTree::Ident(ident)
+                if ident == "enum"
+                    && matches!(trees.get(i + 1), Some(TokenTree::Ident(_)))
+                    && matches!(trees.get(i + 2), Some(TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Brace) =>
+            {
+                variants_at = Some(i + 2);
+                out.push(tree.clone());
+            }
             TokenTree::Group(group) => {
                 let mut inner = Group::new(group.delimiter(), qualify_std(group.stream()));
                 inner.set_span(group.span());
@@ -409,4 +422,24 @@ pub(crate) fn qualify_std(tokens: TokenStream) -> TokenStream {
         }
     }
     out.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    #[test]
+    fn an_enums_own_variants_named_like_the_preludes_stay_as_written() {
+        let tokens = quote! {
+            pub enum Mode { None, Some, Ok, Err }
+            fn f(x: bool) -> Option<Mode> { if x { Some(Mode::None) } else { None } }
+        };
+        assert_eq!(
+            super::qualify_std(tokens).to_string(),
+            "pub enum Mode { None , Some , Ok , Err } \
+             fn f (x : bool) -> :: core :: option :: Option < Mode > \
+             { if x { :: core :: option :: Option :: Some (Mode :: None) } \
+             else { :: core :: option :: Option :: None } }"
+        );
+    }
 }
