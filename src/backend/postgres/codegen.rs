@@ -434,7 +434,13 @@ pub(crate) fn enum_impls(ty: &proc_macro2::Ident) -> TokenStream {
                 ::storegen::__private::postgres::enum_accepts(ty)
             }
 
-            ::storegen::postgres::types::to_sql_checked!();
+            fn to_sql_checked(
+                &self,
+                ty: &::storegen::postgres::types::Type,
+                out: &mut ::storegen::__private::postgres::BytesMut,
+            ) -> Result<::storegen::postgres::types::IsNull, Box<dyn ::std::error::Error + ::core::marker::Sync + ::core::marker::Send>> {
+                ::storegen::__private::postgres::enum_to_sql_checked(*self, ty, out)
+            }
         }
 
         impl<'a> ::storegen::postgres::types::FromSql<'a> for #ty {

@@ -636,6 +636,21 @@ pub fn enum_to_sql<T: crate::Enum>(
     Ok(postgres::types::IsNull::No)
 }
 
+/// `ToSql::to_sql_checked` of a generated enum: its type checked with [`enum_accepts`],
+/// then [`enum_to_sql`]. (postgres-types' `to_sql_checked!` names `Box` bare, which a
+/// record named `Box` beside the enum would take.)
+#[doc(hidden)]
+pub fn enum_to_sql_checked<T: crate::Enum>(
+    value: T,
+    ty: &postgres::types::Type,
+    out: &mut BytesMut,
+) -> Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+    if !enum_accepts(ty) {
+        return Err(Box::new(postgres::types::WrongType::new::<T>(ty.clone())));
+    }
+    enum_to_sql(value, ty, out)
+}
+
 /// A generated enum read from its text.
 #[doc(hidden)]
 pub fn enum_from_sql<T: crate::Enum>(
