@@ -284,6 +284,19 @@ fn history<C: Connection>(
         );
         if stage == 1 {
             seed(conn);
+            if backend == BackendKind::Mysql {
+                // The scripts say utf8mb4_bin; migrate makes it the server's NO PAD one.
+                let collation = text(
+                    conn,
+                    "SELECT TABLE_COLLATION FROM information_schema.TABLES \
+                     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'customers'",
+                );
+                let name = collation[0][0].clone().unwrap_or_default();
+                assert!(
+                    ["utf8mb4_nopad_bin", "utf8mb4_0900_bin"].contains(&name.as_str()),
+                    "{name}"
+                );
+            }
         }
         assert_eq!(
             rows(conn, stage),

@@ -502,7 +502,9 @@ pub fn render(label: &str, schema: &str, script: &Script) -> String {
         BackendKind::Mysql => {
             "MySQL commits each DDL statement itself: `migrate` runs it statement by\n\
              -- statement and records each one that succeeds. After a failure, fix the failing\n\
-             -- statement (or the data it tripped on) and run `migrate` again: it resumes there."
+             -- statement (or the data it tripped on) and run `migrate` again: it resumes there.\n\
+             -- Where a table says `COLLATE=utf8mb4_bin`, `migrate` uses the server's NO PAD binary\n\
+             -- collation (utf8mb4_nopad_bin, utf8mb4_0900_bin): 'k' and 'k ' stay two values."
         }
     };
     let mut out = format!(

@@ -344,32 +344,9 @@ impl Backend for Mysql {
             // Tables compare text as the other backends do: binary, and without padding
             // (`utf8mb4_bin` pads, so `'k'` and `'k '` would be one key): the server's
             // NO PAD binary collation where it has one (MariaDB 10.2+, MySQL 8).
-            let no_pad = if run.is_empty() {
-                None
-            } else {
-                conn.query(
-                    "SELECT COLLATION_NAME FROM information_schema.COLLATIONS \
-                     WHERE COLLATION_NAME IN ('utf8mb4_0900_bin', 'utf8mb4_nopad_bin') \
-                     ORDER BY COLLATION_NAME LIMIT 1",
-                    Vec::new(),
-                )
-                .map_err(fail)?
-                .into_iter()
-                .next()
-                .map(|mut row| take::<String>(&mut row, 0))
-                .transpose()
-                .map_err(fail)?
-            };
             for statement in run {
-                match &no_pad {
-                    Some(collation) if statement.sql.contains("COLLATE=utf8mb4_bin") => {
-                        let sql = statement
-                            .sql
-                            .replace("COLLATE=utf8mb4_bin", &format!("COLLATE={collation}"));
-                        conn.client.query_drop(&sql).map_err(fail)?;
-                    }
-                    _ => conn.client.query_drop(statement.sql).map_err(fail)?,
-                }
+                let sql = no_pad(conn.reborrow(), statement.sql)?;
+                conn.client.query_drop(&sql).map_err(fail)?;
             }
             if !recorded_before {
                 conn.client.query_drop(MIGRATIONS_TABLE).map_err(fail)?;
@@ -423,9 +400,10 @@ impl Backend for Mysql {
         after: &[],
     };
 
-    fn execute(conn: MyConn<'_>, sql: &str) -> Result<(), Error> {
+    fn execute(mut conn: MyConn<'_>, sql: &str) -> Result<(), Error> {
+        let sql = no_pad(conn.reborrow(), sql)?;
         conn.client
-            .query_drop(sql)
+            .query_drop(&sql)
             .map_err(|e| unscoped("migrate", e))
     }
 
@@ -486,6 +464,36 @@ impl Backend for Mysql {
         super::introspect::introspect(conn.client, &database, &tables)
             .map_err(|e| unscoped("verify", e))
     }
+}
+
+/// `sql` with storegen's `COLLATE=utf8mb4_bin` made the server's NO PAD binary
+/// collation where it has one (MariaDB 10.2+, MySQL 8): tables compare text as the other
+/// backends do, binary and without padding (`utf8mb4_bin` pads, so `'k'` and `'k '`
+/// would be one key).
+fn no_pad<'s>(mut conn: MyConn<'_>, sql: &'s str) -> Result<std::borrow::Cow<'s, str>, Error> {
+    if !sql.contains("COLLATE=utf8mb4_bin") {
+        return Ok(std::borrow::Cow::Borrowed(sql));
+    }
+    let fail = |e| unscoped("migrate", e);
+    let collation = conn
+        .query(
+            "SELECT COLLATION_NAME FROM information_schema.COLLATIONS \
+             WHERE COLLATION_NAME IN ('utf8mb4_0900_bin', 'utf8mb4_nopad_bin') \
+             ORDER BY COLLATION_NAME LIMIT 1",
+            Vec::new(),
+        )
+        .map_err(fail)?
+        .into_iter()
+        .next()
+        .map(|mut row| take::<String>(&mut row, 0))
+        .transpose()
+        .map_err(fail)?;
+    Ok(match collation {
+        Some(collation) => std::borrow::Cow::Owned(
+            sql.replace("COLLATE=utf8mb4_bin", &format!("COLLATE={collation}")),
+        ),
+        None => std::borrow::Cow::Borrowed(sql),
+    })
 }
 
 /// Waits (up to 60 s) for the session lock migrating sessions share.
