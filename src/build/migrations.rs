@@ -327,7 +327,8 @@ fn evolve(old: &Schema, new: &Blueprint, backend: BackendKind) -> (Schema, Evolv
             .backfills
             .push((store.clone(), field.clone(), value.clone()));
     }
-    // Columns whose type holds less than before.
+    // On the tables the blueprint keeps: columns whose type holds less than before, and
+    // foreign keys it no longer declares.
     for old_store in &before.stores {
         let Some(store) = new
             .schema
@@ -338,37 +339,20 @@ fn evolve(old: &Schema, new: &Blueprint, backend: BackendKind) -> (Schema, Evolv
             continue;
         };
         for old_field in &old_store.fields {
-            if let Some(field) = store
+            let field = store
                 .fields
                 .iter()
-                .find(|f| same(&f.column, &old_field.column))
-                && let Some(loss) = narrowing(old_field, field)
-            {
+                .find(|f| same(&f.column, &old_field.column));
+            if let Some(loss) = field.and_then(|f| narrowing(old_field, f)) {
                 evolve
                     .narrowing
-                    .push((store.table.clone(), field.column.clone(), loss));
+                    .push((store.table.clone(), old_field.column.clone(), loss));
             }
-        }
-    }
-    // Foreign keys the blueprint no longer declares, on tables and columns it keeps.
-    for old_store in &before.stores {
-        let Some(store) = new
-            .schema
-            .stores
-            .iter()
-            .find(|s| same(&s.table, &old_store.table))
-        else {
-            continue;
-        };
-        for old_field in &old_store.fields {
             let Some(reference) = &old_field.references else {
                 continue;
             };
-            let kept = store.fields.iter().any(|f| {
-                same(&f.column, &old_field.column)
-                    && f.references.as_ref().is_some_and(|r| {
-                        same(&r.table, &reference.table) && same(&r.column, &reference.column)
-                    })
+            let kept = field.and_then(|f| f.references.as_ref()).is_some_and(|r| {
+                same(&r.table, &reference.table) && same(&r.column, &reference.column)
             });
             if !kept {
                 evolve
