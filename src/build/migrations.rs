@@ -619,23 +619,18 @@ pub fn create(
     })
 }
 
-/// Whether the blueprint differs from the one the last migration ends in: the label
-/// of that migration and the changes (`None` when there are no migrations or none
-/// differ).
-pub fn unrecorded(
-    entries: &[Entry],
-    blueprint: &Blueprint,
-) -> Result<Option<(String, usize)>, String> {
+/// The last migration, when the blueprint differs from the one it ends in (`None` when
+/// there are no migrations or the blueprint is where the last left it).
+pub fn unrecorded(entries: &[Entry], blueprint: &Blueprint) -> Result<Option<String>, String> {
     let Some(last) = entries.last() else {
         return Ok(None);
     };
     let old = ending(last)?;
-    let scripts = match plan(Some(&old), blueprint) {
-        Ok(scripts) => scripts,
-        Err(problems) => return Ok(Some((last.label(), problems.len()))),
+    let moved = match plan(Some(&old), blueprint) {
+        Ok(scripts) => scripts.iter().any(|s| !s.steps.is_empty()),
+        Err(_) => true,
     };
-    let changes: usize = scripts.iter().map(|s| s.steps.len()).max().unwrap_or(0);
-    Ok((changes > 0).then(|| (last.label(), changes)))
+    Ok(moved.then(|| last.label()))
 }
 
 /// What a build embeds of the blueprint's migrations, with the files it read (for
@@ -681,7 +676,7 @@ pub fn embedded(
         Some(last) => {
             read.push(last.dir.join(ENDS_IN));
             match unrecorded(&entries, blueprint).map_err(|e| (e, String::new()))? {
-                Some((label, _)) => Err((
+                Some(label) => Err((
                     format!(
                         "the blueprint changed since migration {label}: the migrations no longer end in it"
                     ),

@@ -152,8 +152,9 @@ fn failed(migration: String, message: String, source: Option<Error>) -> Error {
     }
 }
 
-/// The recorded migrations, by version.
-fn read_ledger<B: Backend>(raw: &mut B::Raw<'_>) -> Result<Vec<AppliedMigration>, Error> {
+/// Creates `storegen_migrations` if missing, and adds the columns an older storegen's
+/// table lacks.
+fn ensure_ledger<B: Backend>(raw: &mut B::Raw<'_>) -> Result<(), Error> {
     let ledger = B::LEDGER;
     B::execute(B::reborrow(raw), ledger.create)?;
     if B::query_text(B::reborrow(raw), ledger.has_version)?.is_empty() {
@@ -161,7 +162,12 @@ fn read_ledger<B: Backend>(raw: &mut B::Raw<'_>) -> Result<Vec<AppliedMigration>
             B::execute(B::reborrow(raw), sql)?;
         }
     }
-    let rows = B::query_text(B::reborrow(raw), ledger.read)?;
+    Ok(())
+}
+
+/// The recorded migrations, by version.
+fn read_ledger<B: Backend>(raw: &mut B::Raw<'_>) -> Result<Vec<AppliedMigration>, Error> {
+    let rows = B::query_text(B::reborrow(raw), B::LEDGER.read)?;
     let mut out = Vec::new();
     for row in rows {
         let text = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
@@ -215,6 +221,7 @@ pub fn migration_status<C: Connection + ?Sized>(
     migrations: &Migrations,
 ) -> Result<MigrationStatus, Error> {
     let mut raw = conn.raw();
+    ensure_ledger::<C::Backend>(&mut raw)?;
     let recorded = read_ledger::<C::Backend>(&mut raw)?;
     Ok(status_of(
         <C::Backend as Backend>::KIND,
@@ -246,6 +253,7 @@ fn apply<B: Backend>(
     options: MigrateOptions,
 ) -> Result<Migration, Error> {
     let backend = B::KIND;
+    ensure_ledger::<B>(raw)?;
     let recorded = read_ledger::<B>(raw)?;
     let status = status_of(backend, migrations, recorded.clone());
     if let Some(row) = status.changed.first() {
