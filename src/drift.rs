@@ -171,6 +171,19 @@ pub enum DriftKind {
         /// The column's character set.
         charset: String,
     },
+    /// A MySQL text column whose collation ignores trailing spaces, case or accents
+    /// (see [`crate::model::collation_ignores`]): `"k"` and `"k "` (or `"K"`) are one
+    /// value there, so a key lookup finds the other's row and a unique key refuses it,
+    /// where the other backends keep them apart.
+    /// Or the column's collation isn't the one the field's `collation` accepts.
+    Collation {
+        /// The column's SQL name.
+        column: String,
+        /// The column's collation; None: binary and NO PAD, exact.
+        collation: Option<String>,
+        /// The field's `collation`.
+        expected: Option<String>,
+    },
     /// The foreign key exists but does something else when the referenced row goes.
     OnDelete {
         /// The referencing column.
@@ -196,7 +209,8 @@ impl Drift {
             | DriftKind::EnumValues {
                 unchecked: true, ..
             }
-            | DriftKind::Charset { .. } => Severity::Warning,
+            | DriftKind::Charset { .. }
+            | DriftKind::Collation { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -236,6 +250,14 @@ impl Drift {
             DriftKind::Charset { charset, .. } => format!(
                 "declare `charset = \"{charset}\"` on the field to accept it, or convert the column to utf8mb4 (`storegen diff --sql`)"
             ),
+            DriftKind::Collation {
+                collation: Some(collation),
+                expected: None,
+                ..
+            } => format!("convert the column to the server's NO PAD binary collation (`utf8mb4_nopad_bin` on MariaDB, `utf8mb4_0900_bin` on MySQL 8; `storegen diff --sql` writes the statement), or declare `collation = \"{collation}\"` on the field to accept it"),
+            DriftKind::Collation { .. } => {
+                "make the field's `collation` and the column's the same (`storegen diff --sql` converts the column)".into()
+            }
             _ => return None,
         })
     }
@@ -264,6 +286,41 @@ impl fmt::Display for Drift {
                 f,
                 "{subject}: column `{column}` is {charset}, which has no 4-byte characters: writing an emoji (or any character beyond the Basic Multilingual Plane) fails"
             ),
+            DriftKind::Collation {
+                column,
+                collation,
+                expected,
+            } => {
+                let Some(collation) = collation else {
+                    return write!(
+                        f,
+                        "{subject}: column `{column}` compares exactly (binary, NO PAD), not as the field's collation {} says",
+                        expected.as_deref().unwrap_or_default()
+                    );
+                };
+                let ignores = crate::model::collation_ignores(collation);
+                if let Some(expected) = expected {
+                    return write!(
+                        f,
+                        "{subject}: column `{column}` has collation {collation}, which ignores {}, not {expected}, the field's",
+                        ignores.join(" and ")
+                    );
+                }
+                let example = match (
+                    ignores.contains(&"trailing spaces"),
+                    ignores.contains(&"case"),
+                ) {
+                    (true, true) => "`\"k\"`, `\"K\"` and `\"k \"` are one value",
+                    (true, false) => "`\"k\"` and `\"k \"` are one value",
+                    (false, true) => "`\"k\"` and `\"K\"` are one value",
+                    (false, false) => "`\"e\"` and `\"é\"` are one value",
+                };
+                write!(
+                    f,
+                    "{subject}: column `{column}` has collation {collation}, which ignores {} when it compares: {example} there, on no other backend (a lookup by one finds the other's row; a unique key refuses the second)",
+                    ignores.join(" and ")
+                )
+            }
             DriftKind::EnumValues {
                 column,
                 missing,
@@ -466,13 +523,38 @@ fn compare_table(catalog: &Catalog, store: &Store, table: &CatalogTable, out: &m
                 },
             });
         }
+        // (Only MySQL's introspection reads a collation.)
+        if accepted.is_ok()
+            && matches!(field.ty, LogicalType::Text { .. })
+            && backend == crate::backend::BackendKind::Mysql
+        {
+            let collation = column.collation();
+            let same = match (collation, field.collation.as_deref()) {
+                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                (a, b) => a.is_none() && b.is_none(),
+            };
+            if !same {
+                out.push(Drift {
+                    location: field_at(field),
+                    kind: DriftKind::Collation {
+                        column: column.name.clone(),
+                        collation: collation.map(str::to_owned),
+                        expected: field.collation.clone(),
+                    },
+                });
+            }
+        }
         if let Err(reason) = accepted {
             out.push(Drift {
                 location: field_at(field),
                 kind: DriftKind::Type {
                     column: column.name.clone(),
                     expected: field.ty.to_string(),
-                    actual: column.sql_type.clone(),
+                    // (Its collation, if introspection wrote one, is beside the point.)
+                    actual: match column.sql_type.split_once(" collate ") {
+                        Some((ty, _)) => ty.to_owned(),
+                        None => column.sql_type.clone(),
+                    },
                     reason,
                 },
             });

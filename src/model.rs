@@ -216,6 +216,10 @@ pub struct Field {
     pub version: bool,
     /// `charset`: the MySQL character set a text column may have, when not utf8mb4.
     pub charset: Option<Charset>,
+    /// `collation`: the MySQL collation a text column has, when the blueprint accepts
+    /// one that compares inexactly ([`collation_ignores`]); storegen's own columns are
+    /// otherwise binary and NO PAD. The other backends compare exactly regardless.
+    pub collation: Option<String>,
     /// `precision`: the digits of a second a time or timestamp keeps, 0 to 6, when
     /// fewer than microseconds (6). A value written with more is rounded to them.
     pub precision: Option<u8>,
@@ -271,6 +275,7 @@ impl Field {
             rust: None,
             version: false,
             charset: None,
+            collation: None,
             precision: None,
             padded: false,
         }
@@ -765,11 +770,41 @@ impl CatalogColumn {
 
     /// The type without a MySQL character set written after it, and that set.
     pub fn type_and_charset(&self) -> (&str, Option<&str>) {
-        match self.sql_type.split_once(" charset ") {
+        let ty = match self.sql_type.split_once(" collate ") {
+            Some((ty, _)) => ty,
+            None => &self.sql_type,
+        };
+        match ty.split_once(" charset ") {
             Some((ty, charset)) => (ty, Some(charset)),
-            None => (&self.sql_type, None),
+            None => (ty, None),
         }
     }
+
+    /// A MySQL text column's collation, where it compares text inexactly (see
+    /// [`collation_ignores`]): introspection writes it last (`varchar(20) collate
+    /// utf8mb4_general_ci`).
+    pub fn collation(&self) -> Option<&str> {
+        self.sql_type.split_once(" collate ").map(|(_, c)| c)
+    }
+}
+
+/// What a MySQL/MariaDB collation ignores when it compares text, from its name: trailing
+/// spaces (PAD SPACE: every collation but the `_nopad_` ones, MySQL 8's `_0900_` ones
+/// and `binary`), case (`_ci`), accents (`_ai`). Empty: it compares as SQLite's and
+/// PostgreSQL's default collations do, so `"k"`, `"K"` and `"k "` are three values.
+pub fn collation_ignores(collation: &str) -> Vec<&'static str> {
+    let name = collation.to_ascii_lowercase();
+    let mut ignores = Vec::new();
+    if !(name.contains("_nopad_") || name.contains("_0900_") || name == "binary") {
+        ignores.push("trailing spaces");
+    }
+    if name.ends_with("_ci") {
+        ignores.push("case");
+    }
+    if name.contains("_ai_") || name.ends_with("_ai") {
+        ignores.push("accents");
+    }
+    ignores
 }
 
 /// One index as the database holds it.

@@ -96,6 +96,13 @@ pub enum StaticType {
     Enum(&'static str, &'static [&'static str], bool),
     /// Text with a `charset` of its own (MySQL's `utf8mb3`), or `padded`.
     Text(Option<u32>, Option<crate::model::Charset>, bool),
+    /// Text with a `collation` of its own (MySQL's), as `Text` otherwise.
+    TextCollated(
+        Option<u32>,
+        Option<crate::model::Charset>,
+        bool,
+        &'static str,
+    ),
     /// A time or timestamp with a `precision` below 6.
     Time(LogicalType, u8),
 }
@@ -163,7 +170,9 @@ impl StaticField {
     fn to_field(&self) -> Field {
         let ty = match &self.ty {
             StaticType::Of(ty) => ty.clone(),
-            &StaticType::Text(max_length, ..) => LogicalType::Text { max_length },
+            &StaticType::Text(max_length, ..) | &StaticType::TextCollated(max_length, ..) => {
+                LogicalType::Text { max_length }
+            }
             StaticType::Time(ty, _) => ty.clone(),
             StaticType::Enum(name, values, native) => LogicalType::Enum {
                 name: (*name).into(),
@@ -176,6 +185,11 @@ impl StaticField {
             StaticType::Text(_, charset, padded) => {
                 field.charset = charset;
                 field.padded = padded;
+            }
+            StaticType::TextCollated(_, charset, padded, collation) => {
+                field.charset = charset;
+                field.padded = padded;
+                field.collation = Some(collation.into());
             }
             StaticType::Time(_, precision) => field.precision = Some(precision),
             _ => {}

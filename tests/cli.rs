@@ -43,6 +43,11 @@ fn storegen(args: &[&str]) -> Run {
     }
 }
 
+/// `storegen diff --sql` of the drift fixture's blueprint against `url`.
+fn diff_sql(url: &str) -> Run {
+    storegen(&["diff", "--sql", "--blueprint", BLUEPRINT, "--database", url])
+}
+
 fn apply(backend: &str, url: &str, script: &str) {
     match backend {
         "sqlite" => Connection::open(url.trim_start_matches("sqlite:"))
@@ -191,14 +196,7 @@ fn diff_sql_brings_a_drifted_database_to_a_clean_check() {
             before.stdout
         );
 
-        let diff = storegen(&[
-            "diff",
-            "--sql",
-            "--blueprint",
-            BLUEPRINT,
-            "--database",
-            &url,
-        ]);
+        let diff = diff_sql(&url);
         assert_eq!(diff.code, 0, "{backend}: {}", diff.stderr);
         assert!(
             diff.stdout.contains("-- destructive, left out"),
@@ -244,14 +242,7 @@ fn diff_sql_brings_a_drifted_database_to_a_clean_check() {
             "{backend}:\n{}",
             destructive.stdout
         );
-        let nothing = storegen(&[
-            "diff",
-            "--sql",
-            "--blueprint",
-            BLUEPRINT,
-            "--database",
-            &url,
-        ]);
+        let nothing = diff_sql(&url);
         assert_eq!(
             nothing.stdout,
             "-- the database matches the blueprint: nothing to do\n"
@@ -527,14 +518,7 @@ fn diff_sql_notes_a_required_column_nothing_can_fill() {
             continue;
         };
         apply(backend, &url, "ALTER TABLE orders DROP COLUMN placed;\n");
-        let diff = storegen(&[
-            "diff",
-            "--sql",
-            "--blueprint",
-            BLUEPRINT,
-            "--database",
-            &url,
-        ]);
+        let diff = diff_sql(&url);
         assert_eq!(diff.code, 0, "{backend}: {}", diff.stderr);
         assert!(diff.stdout.contains(note), "{backend}:\n{}", diff.stdout);
         // On an empty table it runs as written.
@@ -567,14 +551,7 @@ fn diff_sql_rebuilds_a_composite_key_table_keeping_unknown_columns() {
          INSERT INTO orders (id, customer_id, placed) VALUES (1, 1, '2024-02-29 08:30:00');\n\
          INSERT INTO tags (order_id, tag, memo) VALUES (1, 'red', 'kept');\n",
     );
-    let diff = storegen(&[
-        "diff",
-        "--sql",
-        "--blueprint",
-        BLUEPRINT,
-        "--database",
-        &url,
-    ]);
+    let diff = diff_sql(&url);
     assert_eq!(diff.code, 0, "{}", diff.stderr);
     apply("sqlite", &url, &diff.stdout);
     let after = storegen(&["check", "--blueprint", BLUEPRINT, "--database", &url]);
@@ -704,4 +681,117 @@ fn diff_sql_adds_an_enums_missing_values() {
         };
         assert_eq!(ids, [7], "{backend}");
     }
+}
+
+/// `storegen ddl`'s MySQL script, run by hand, makes `utf8mb4_bin` tables, which pad:
+/// `check` warns at each text field, `diff --sql` converts them to the server's NO PAD
+/// binary collation, and then `"k"` and `"k "` are two keys, as on the other backends.
+#[test]
+fn a_padding_mysql_collation_is_reported_and_diff_sql_converts_it() {
+    let Some(db) = databases::mysql("padding") else {
+        return;
+    };
+    let script = ddl("mysql");
+    assert!(
+        script.starts_with(
+            "-- `utf8mb4_bin`, which every MySQL and MariaDB has, pads: 'k' and 'k ' are one key.\n"
+        ),
+        "{script}"
+    );
+    apply("mysql", &db.url, &script);
+    let check = storegen(&["check", "--blueprint", BLUEPRINT, "--database", &db.url]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    let warnings: Vec<&str> = check
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("warning: `") && l.contains("collation"))
+        .collect();
+    let warning = |field: &str, column: &str| {
+        format!(
+            "warning: `{field}`: column `{column}` has collation utf8mb4_bin, which ignores trailing spaces when it compares: `\"k\"` and `\"k \"` are one value there, on no other backend (a lookup by one finds the other's row; a unique key refuses the second)"
+        )
+    };
+    assert_eq!(
+        warnings,
+        [
+            warning("customers.email", "email"),
+            warning("customers.name", "name"),
+            warning("tags.tag", "tag"),
+        ],
+        "{}",
+        check.stdout
+    );
+    assert!(check.stdout.contains("   = help: convert the column to the server's NO PAD binary collation (`utf8mb4_nopad_bin` on MariaDB, `utf8mb4_0900_bin` on MySQL 8; `storegen diff --sql` writes the statement), or declare `collation = \"utf8mb4_bin\"` on the field to accept it\n"), "{}", check.stdout);
+    let diff = diff_sql(&db.url);
+    assert_eq!(diff.code, 0, "{}", diff.stderr);
+    let collation = db.as_migrate_runs("CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+    assert_eq!(
+        diff.stdout,
+        format!(
+            "ALTER TABLE `customers` MODIFY COLUMN `email` VARCHAR(255) {collation} NOT NULL;\n\
+             ALTER TABLE `customers` MODIFY COLUMN `name` VARCHAR(100) {collation} NOT NULL;\n\
+             ALTER TABLE `tags` MODIFY COLUMN `tag` VARCHAR(64) {collation} NOT NULL;\n"
+        )
+    );
+    apply("mysql", &db.url, &diff.stdout);
+    let after = storegen(&["check", "--blueprint", BLUEPRINT, "--database", &db.url]);
+    assert_eq!(
+        after.stdout,
+        format!(
+            "{BLUEPRINT_WARNING}{BLUEPRINT}: clean: the mysql database matches the blueprint\n"
+        )
+    );
+    // Two keys now: the unique email and the key's tag each take "k" and "k ".
+    apply(
+        "mysql",
+        &db.url,
+        "INSERT INTO customers (id, email, name) VALUES (1, 'k', 'A'), (2, 'k ', 'B');\n\
+         INSERT INTO orders (id, customer_id, placed) VALUES (1, 1, '2024-02-29 08:30:00');\n\
+         INSERT INTO tags (order_id, tag) VALUES (1, 'k'), (1, 'k ');\n",
+    );
+    use storegen::mysql::prelude::Queryable;
+    let mut conn = db.mysql_conn();
+    let found: Vec<u64> = conn
+        .query("SELECT id FROM customers WHERE email = 'k '")
+        .unwrap();
+    assert_eq!(found, [2]);
+}
+
+#[test]
+fn ddl_collation_is_checked_and_only_for_mysql() {
+    let ddl_with = |backend: &str, collation: &str| {
+        storegen(&[
+            "ddl",
+            "--blueprint",
+            BLUEPRINT,
+            "--backend",
+            backend,
+            "--collation",
+            collation,
+        ])
+    };
+    let run = ddl_with("mysql", "utf8mb4_nopad_bin");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("CREATE TABLE"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains(") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;\n")
+    );
+    assert!(!run.stdout.contains("utf8mb4_bin"));
+    let run = ddl_with("mysql", "bin; DROP TABLE x");
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            1,
+            "error: --collation `bin; DROP TABLE x` is not a collation name (letters, digits and `_`)\n"
+        )
+    );
+    let run = ddl_with("postgres", "C");
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            1,
+            "error: --collation is for MySQL and MariaDB, not PostgreSQL\n"
+        )
+    );
 }

@@ -546,7 +546,8 @@ pub(crate) fn plan(
             | DriftKind::Nullable { .. }
             | DriftKind::Generated { .. }
             | DriftKind::EnumValues { .. }
-            | DriftKind::Charset { .. } => match field {
+            | DriftKind::Charset { .. }
+            | DriftKind::Collation { .. } => match field {
                 Some(field) => {
                     let mut groups = m.change_column(&table, field, &drift.kind);
                     let narrowed = evolve.narrowing.iter().find(|(t, c, _)| {

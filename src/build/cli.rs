@@ -4,7 +4,7 @@
 //! storegen check   [--blueprint F] [--database URL] [--snapshot F] [--offline] [--format text|json]
 //! storegen prepare [--blueprint F] [--database URL] [--snapshot F]
 //! storegen diff --sql [--blueprint F] [--database URL] [--allow-destructive]
-//! storegen ddl     [--blueprint F] [--backend sqlite|postgres|mysql]
+//! storegen ddl     [--blueprint F] [--backend sqlite|postgres|mysql] [--collation C]
 //! storegen introspect URL [--schema S] [--tables a,b] [--style snake|keep] [--backends b,c] [--name N] [--snapshot F]
 //! storegen migration new NAME [--blueprint F] [--dir D]
 //! storegen migration check [--blueprint F] [--dir D] [--database URL]
@@ -35,8 +35,10 @@ usage:
   storegen diff --sql [--blueprint F] [--database URL] [--allow-destructive]
       the SQL that brings the database to the blueprint, in its dialect; dropping
       columns only as comments unless --allow-destructive.
-  storegen ddl [--blueprint F] [--backend sqlite|postgres|mysql]
-      the CREATE script for a backend (default: the blueprint's first).
+  storegen ddl [--blueprint F] [--backend sqlite|postgres|mysql] [--collation C]
+      the CREATE script for a backend (default: the blueprint's first); MySQL:
+      --collation utf8mb4_nopad_bin (MariaDB) or utf8mb4_0900_bin (MySQL 8) for the
+      NO PAD binary collation `migrate` uses, in place of utf8mb4_bin, which pads.
   storegen introspect URL [--schema S] [--tables a,b] [--style snake|keep]
                           [--backends sqlite,postgres,mysql] [--name N] [--snapshot F]
       print a blueprint for an existing database: every table (or those named) as a
@@ -101,6 +103,8 @@ struct Options {
     words: Vec<String>,
     /// `migration new --dir`.
     dir: Option<PathBuf>,
+    /// `ddl --collation`: MySQL's binary collation in place of `utf8mb4_bin`.
+    collation: Option<String>,
 }
 
 fn parse_args(args: Vec<OsString>) -> Result<Options, Failure> {
@@ -116,6 +120,15 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, Failure> {
             }
             Long("snapshot") => options.snapshot = Some(parser.value().map_err(bad)?.into()),
             Long("dir") => options.dir = Some(parser.value().map_err(bad)?.into()),
+            Long("collation") => {
+                let name = parser.value().map_err(bad)?.string().map_err(bad)?;
+                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    return Err(fail(format!(
+                        "error: --collation `{name}` is not a collation name (letters, digits and `_`)"
+                    )));
+                }
+                options.collation = Some(name);
+            }
             Long("offline") => options.offline = true,
             Long("sql") => options.sql = true,
             Long("allow-destructive") => options.allow_destructive = true,
@@ -343,8 +356,26 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
                 .backend
                 .or_else(|| loaded.blueprint.schema.backends.first().copied())
                 .unwrap_or(BackendKind::Sqlite);
-            write!(out, "{}", diff::ddl(&loaded.blueprint.schema, backend))
-                .map_err(|e| fail(e.to_string()))
+            let script = diff::ddl(&loaded.blueprint.schema, backend);
+            let script = match (&options.collation, backend) {
+                (Some(collation), BackendKind::Mysql) => {
+                    crate::backend::mysql::with_collation(&script, collation).into_owned()
+                }
+                (Some(_), _) => {
+                    return Err(fail(format!(
+                        "error: --collation is for MySQL and MariaDB, not {}",
+                        backend.rules().about().display_name
+                    )));
+                }
+                // Said, where it matters: by hand, the script makes padding tables.
+                (None, BackendKind::Mysql) if script.contains("COLLATE=utf8mb4_bin") => format!(
+                    "-- `utf8mb4_bin`, which every MySQL and MariaDB has, pads: 'k' and 'k ' are one key.\n\
+                     -- `migrate` uses the server's NO PAD binary collation instead; for the same here, say\n\
+                     -- `--collation utf8mb4_nopad_bin` (MariaDB) or `--collation utf8mb4_0900_bin` (MySQL 8).\n{script}"
+                ),
+                (None, _) => script,
+            };
+            write!(out, "{script}").map_err(|e| fail(e.to_string()))
         }
         "introspect" => introspect_command(&options, out),
         "migration" => migration_command(&options, out, err),

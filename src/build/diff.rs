@@ -16,7 +16,14 @@ pub fn sql(schema: &Schema, catalog: &Catalog, allow_destructive: bool) -> Strin
         &drifts,
         &crate::backend::migration::Evolve::default(),
     );
-    render_steps(&steps, allow_destructive)
+    let script = render_steps(&steps, allow_destructive);
+    // Made for the server it was read from: its NO PAD binary collation.
+    match crate::backend::mysql::no_pad_collation(&catalog.server_version) {
+        Some(collation) if catalog.backend == BackendKind::Mysql => {
+            crate::backend::mysql::with_collation(&script, collation).into_owned()
+        }
+        _ => script,
+    }
 }
 
 /// The CREATE script of `schema` for `backend`.

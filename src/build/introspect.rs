@@ -276,6 +276,12 @@ fn write_store(
         {
             parts.push(format!("charset = {}", literal(charset.name())));
         }
+        // A collation that compares inexactly: said, so the check accepts it.
+        if matches!(ty, LogicalType::Text { .. })
+            && let Some(collation) = column.collation()
+        {
+            parts.push(format!("collation = {}", literal(collation)));
+        }
         if column.name != field.name {
             parts.push(format!("column = {}", literal(&column.name)));
         }

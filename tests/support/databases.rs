@@ -175,6 +175,22 @@ impl TestDb {
         mysql_admin(&self.url).unwrap_or_else(|e| panic!("connecting to {}: {e}", self.name))
     }
 
+    /// A MySQL script of storegen's DDL as `migrate` runs it: `utf8mb4_bin`, which pads,
+    /// made the server's NO PAD binary collation (what `storegen ddl --collation` does).
+    pub fn as_migrate_runs(&self, script: &str) -> String {
+        let version: String = self
+            .mysql_conn()
+            .query_first("SELECT VERSION()")
+            .unwrap()
+            .unwrap();
+        match storegen::backend::mysql::no_pad_collation(&version) {
+            Some(collation) => {
+                storegen::backend::mysql::with_collation(script, collation).into_owned()
+            }
+            None => script.to_owned(),
+        }
+    }
+
     /// Runs an SQL script (statements separated by `;` at line ends) on this database.
     pub fn execute(&self, script: &str) {
         match self.server {
@@ -278,7 +294,7 @@ pub fn made_by(
         }
         _ => {
             let db = mysql(name)?;
-            db.execute(script);
+            db.execute(&db.as_migrate_runs(script));
             Some((db.url.clone(), Some(db)))
         }
     }

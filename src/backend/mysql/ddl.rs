@@ -76,6 +76,11 @@ fn column_def(field: &Field, unique: bool) -> String {
         D.quote(&field.column),
         super::types::column_type(field)
     );
+    // A collation the blueprint accepts; else the table's (binary, NO PAD).
+    if let Some(collation) = &field.collation {
+        sql.push_str(" COLLATE ");
+        sql.push_str(collation);
+    }
     if !field.nullable {
         sql.push_str(" NOT NULL");
     }
@@ -95,7 +100,7 @@ fn column_def(field: &Field, unique: bool) -> String {
             // An instant is kept as its UTC date and time.
             DefaultValue::DateTime(d) => D.literal(d),
             // A LONGTEXT default must be an expression, in parentheses (MySQL 8).
-            DefaultValue::Text(text) if field.ty == (LogicalType::Text { max_length: None }) => {
+            DefaultValue::Text(text) if super::types::column_type(field).ends_with("TEXT") => {
                 format!("({})", D.literal(text))
             }
             DefaultValue::Text(text) => D.literal(text),
@@ -148,7 +153,26 @@ impl Migrate for Mysql {
     /// whole column. With an ENUM's values, it restates them as the blueprint has them;
     /// rows holding a value it drops would be emptied.
     fn change_column(&self, table: &Table<'_>, field: &Field, change: &DriftKind) -> Vec<Group> {
-        let mut step = table.alter(format!("MODIFY COLUMN {}", column_def(field, false)));
+        let mut def = column_def(field, false);
+        if let (DriftKind::Collation { .. }, None) = (change, &field.collation) {
+            // storegen's binary collation, which `diff --sql` and `migrate` make the
+            // server's NO PAD one.
+            let charset = field
+                .charset
+                .unwrap_or(crate::model::Charset::Utf8mb4)
+                .name();
+            let head = format!(
+                "{} {}",
+                D.quote(&field.column),
+                super::types::column_type(field)
+            );
+            def = def.replacen(
+                &head,
+                &format!("{head} CHARACTER SET {charset} COLLATE {charset}_bin"),
+                1,
+            );
+        }
+        let mut step = table.alter(format!("MODIFY COLUMN {def}"));
         match change {
             DriftKind::EnumValues {
                 unchecked: true, ..

@@ -69,7 +69,7 @@ pub fn introspect(
             "SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name, \
              COLUMN_TYPE AS column_type, IS_NULLABLE AS is_nullable, \
              COLUMN_DEFAULT AS column_default, EXTRA AS extra, \
-             CHARACTER_SET_NAME AS charset \
+             CHARACTER_SET_NAME AS charset, COLLATION_NAME AS collation \
              FROM information_schema.COLUMNS \
              WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN ({in_list}) \
              ORDER BY TABLE_NAME, ORDINAL_POSITION"
@@ -112,6 +112,13 @@ pub fn introspect(
                 &format!("enum({})", list.join(",")),
                 1,
             );
+        }
+        // A text column that compares inexactly says which collation it has.
+        if enum_values.is_none()
+            && let Some(collation) = optional_text(&row, 7)?
+            && !crate::model::collation_ignores(&collation).is_empty()
+        {
+            sql_type = format!("{sql_type} collate {collation}");
         }
         let column = CatalogColumn {
             name: text(&row, 1)?,

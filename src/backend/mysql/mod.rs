@@ -26,6 +26,34 @@ pub const DIALECT: Dialect = Dialect {
     reads_as_text: false,
 };
 
+/// storegen's DDL names `utf8mb4_bin`, which every MySQL and MariaDB has; this is the
+/// server's NO PAD binary collation, which compares text as the other backends do
+/// (`utf8mb4_bin` pads: `'k'` and `'k '` would be one key), from `SELECT VERSION()` as
+/// introspection keeps it (`10.11.19-MariaDB`, `8.0.36`). None: the server has none
+/// (MySQL 5.7).
+pub fn no_pad_collation(server_version: &str) -> Option<&'static str> {
+    if server_version.contains("MariaDB") {
+        return Some("utf8mb4_nopad_bin");
+    }
+    let major: u32 = server_version.split('.').next()?.parse().ok()?;
+    (major >= 8).then_some("utf8mb4_0900_bin")
+}
+
+/// `sql` with storegen's `utf8mb4_bin` (a table's `COLLATE=utf8mb4_bin`, a converted
+/// column's `CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`) made `collation`; a collation a
+/// field declares is left as it is.
+pub fn with_collation<'s>(sql: &'s str, collation: &str) -> std::borrow::Cow<'s, str> {
+    const TABLE: &str = "COLLATE=utf8mb4_bin";
+    const COLUMN: &str = "CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
+    if !sql.contains(TABLE) && !sql.contains(COLUMN) {
+        return std::borrow::Cow::Borrowed(sql);
+    }
+    std::borrow::Cow::Owned(sql.replace(TABLE, &format!("COLLATE={collation}")).replace(
+        COLUMN,
+        &format!("CHARACTER SET utf8mb4 COLLATE {collation}"),
+    ))
+}
+
 #[cfg(feature = "codegen")]
 pub(crate) mod codegen;
 #[cfg(feature = "codegen")]

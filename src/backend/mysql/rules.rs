@@ -24,6 +24,44 @@ fn key_bytes(ty: &LogicalType) -> u32 {
     }
 }
 
+/// The most bytes a field's column takes of MySQL's 65,535-byte row, as MySQL counts them
+/// when it creates the table (TEXT, BLOB and JSON are kept outside it but for a pointer).
+fn row_bytes(field: &crate::model::Field) -> u32 {
+    let second_digits = |p: u8| u32::from(p).div_ceil(2);
+    match &field.ty {
+        LogicalType::Bool => 1,
+        LogicalType::Int16 | LogicalType::UInt16 | LogicalType::Enum { .. } => 2,
+        LogicalType::Int32 | LogicalType::UInt32 | LogicalType::Float32 => 4,
+        LogicalType::Int64 | LogicalType::UInt64 | LogicalType::Float64 => 8,
+        LogicalType::Date => 3,
+        LogicalType::Time => 3 + second_digits(field.fraction_digits()),
+        LogicalType::Timestamp | LogicalType::TimestampTz => {
+            5 + second_digits(field.fraction_digits())
+        }
+        LogicalType::Uuid => 16,
+        LogicalType::UuidText => 36 * 4,
+        LogicalType::Decimal { precision, scale } => {
+            // Nine digits in four bytes, the rest in as few as hold them.
+            const LEFTOVER: [u32; 9] = [0, 1, 1, 2, 2, 3, 3, 4, 4];
+            let digits = |n: u32| (n / 9) * 4 + LEFTOVER[(n % 9) as usize];
+            digits(precision - scale) + digits(*scale)
+        }
+        LogicalType::Text {
+            max_length: Some(n),
+        } if field.padded => n.saturating_mul(4),
+        LogicalType::Text {
+            max_length: Some(n),
+        } if *n <= super::types::MOST_ROW_VARCHAR => {
+            let bytes = n * 4;
+            bytes + if bytes > 255 { 2 } else { 1 }
+        }
+        LogicalType::Text { .. } | LogicalType::Bytes | LogicalType::Json => 12,
+    }
+}
+
+/// MySQL's row: what the columns of one table may take together.
+const MOST_ROW_BYTES: u32 = 65_535;
+
 /// What MySQL can't hold the way the blueprint says: names it can't take, a VARCHAR
 /// longer than a row allows,
 /// an index key longer than InnoDB's, and `ON DELETE SET DEFAULT` (which InnoDB accepts
@@ -130,6 +168,36 @@ pub(crate) fn check_limits(schema: &Schema, spans: &Spans) -> Vec<Diagnostic> {
                     .help("choose `set_null`, `cascade`, `restrict` or `no_action`"),
                 );
             }
+        }
+        let nullable = store.fields.iter().filter(|f| f.nullable).count() as u32;
+        let row: u32 = store.fields.iter().map(row_bytes).sum::<u32>() + nullable.div_ceil(8);
+        if row > MOST_ROW_BYTES {
+            out.push(
+                Diagnostic::error(
+                    Some(store_spans.name.clone()),
+                    format!(
+                        "store `{}`: its columns take up to {row} bytes of a MySQL row, more than the {MOST_ROW_BYTES} MySQL allows, so creating the table fails (text counts 4 bytes a character)",
+                        store.name
+                    ),
+                )
+                .help(format!(
+                    "lower the text fields' `max_length`: text longer than {} characters is TEXT, kept outside the row",
+                    super::types::MOST_ROW_VARCHAR
+                )),
+            );
+        }
+        let key: u32 = store.key_fields().map(|f| key_bytes(&f.ty)).sum();
+        if store.primary_key.len() > 1 && key > MOST_KEY_BYTES {
+            out.push(
+                Diagnostic::error(
+                    Some(store_spans.name.clone()),
+                    format!(
+                        "store `{}`: its primary key takes up to {key} bytes, more than InnoDB's {MOST_KEY_BYTES} (text counts 4 bytes a character)",
+                        store.name
+                    ),
+                )
+                .help("lower the key's text fields' `max_length`"),
+            );
         }
         for (index, span) in store.indexes.iter().zip(&store_spans.indexes) {
             let bytes: u32 = index

@@ -471,7 +471,7 @@ impl Backend for Mysql {
 /// backends do, binary and without padding (`utf8mb4_bin` pads, so `'k'` and `'k '`
 /// would be one key).
 fn no_pad<'s>(mut conn: MyConn<'_>, sql: &'s str) -> Result<std::borrow::Cow<'s, str>, Error> {
-    if !sql.contains("COLLATE=utf8mb4_bin") {
+    if !sql.contains("utf8mb4_bin") {
         return Ok(std::borrow::Cow::Borrowed(sql));
     }
     let fail = |e| unscoped("migrate", e);
@@ -489,9 +489,7 @@ fn no_pad<'s>(mut conn: MyConn<'_>, sql: &'s str) -> Result<std::borrow::Cow<'s,
         .transpose()
         .map_err(fail)?;
     Ok(match collation {
-        Some(collation) => std::borrow::Cow::Owned(
-            sql.replace("COLLATE=utf8mb4_bin", &format!("COLLATE={collation}")),
-        ),
+        Some(collation) => super::with_collation(sql, &collation),
         None => std::borrow::Cow::Borrowed(sql),
     })
 }

@@ -4,6 +4,10 @@
 
 use crate::model::{CatalogColumn, Charset, LogicalType};
 
+/// The longest `max_length` storegen's DDL keeps in a VARCHAR (16,380 bytes of utf8mb4,
+/// a quarter of a row); longer text is TEXT (65,535 bytes), kept outside the row.
+pub const MOST_ROW_VARCHAR: u32 = 4_095;
+
 /// The type storegen's DDL declares.
 pub fn ddl_type(ty: &LogicalType) -> String {
     match ty {
@@ -16,6 +20,11 @@ pub fn ddl_type(ty: &LogicalType) -> String {
         LogicalType::UInt64 => "BIGINT UNSIGNED".into(),
         LogicalType::Float32 => "FLOAT".into(),
         LogicalType::Float64 => "DOUBLE".into(),
+        // A longer one is kept outside the row: MySQL's 65,535-byte row holds no more
+        // than four such VARCHARs.
+        LogicalType::Text {
+            max_length: Some(n),
+        } if *n > MOST_ROW_VARCHAR => "TEXT".into(),
         LogicalType::Text {
             max_length: Some(n),
         } => format!("VARCHAR({n})"),
@@ -61,11 +70,15 @@ pub fn catalog_type(field: &crate::model::Field) -> String {
         LogicalType::Decimal { precision, scale } => format!("decimal({precision},{scale})"),
         _ => normalize(&column_type(field)),
     };
-    match field.charset {
+    let declared = match field.charset {
         Some(charset) if matches!(field.ty, LogicalType::Text { .. }) => {
             format!("{declared} charset {}", charset.name())
         }
         _ => declared,
+    };
+    match &field.collation {
+        Some(collation) => format!("{declared} collate {collation}"),
+        None => declared,
     }
 }
 

@@ -24,6 +24,7 @@ pub(super) const FIELD_KEYS: &[&str] = &[
     "default",
     "max_length",
     "charset",
+    "collation",
     "padded",
     "unsigned",
     "column",
@@ -124,6 +125,8 @@ pub(super) fn read_field(
     };
     let max_length = read_max_length(w, table, &context, type_name.as_ref());
     decl.field.charset = read_charset(w, table, &context, type_name.as_ref());
+    decl.field.collation =
+        read_collation(w, table, &context, type_name.as_ref(), decl.field.charset);
     if let Some((true, span)) = flag(w, "padded") {
         match (type_name.as_ref().map(|(n, _)| n.as_str()), max_length) {
             (Some("text"), Some(_)) => decl.field.padded = true,
@@ -412,6 +415,69 @@ fn read_charset(
             None
         }
     }
+}
+
+/// `collation = "utf8mb4_general_ci"`: the MySQL collation a text column may have, one
+/// that compares inexactly (storegen's own are exact), of the field's character set.
+fn read_collation(
+    w: &mut Walker,
+    table: &DeTable<'_>,
+    context: &str,
+    type_name: Option<&(String, Span)>,
+    charset: Option<crate::model::Charset>,
+) -> Option<String> {
+    let v = table.get("collation")?;
+    let name = w.string(v, &format!("{context}: `collation`"))?;
+    let refuse = |w: &mut Walker, message: String, help: String| {
+        w.push(Diagnostic::error(Some(v.span()), message).help(help));
+        None
+    };
+    if type_name.is_some_and(|(t, _)| t != "text") {
+        return refuse(
+            w,
+            format!("{context}: `collation` applies to text fields only"),
+            "remove `collation`".into(),
+        );
+    }
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return refuse(
+            w,
+            format!("{context}: `collation = {name:?}` is not a collation name"),
+            "a MySQL collation is named with letters, digits and `_`, as `utf8mb4_general_ci`"
+                .into(),
+        );
+    }
+    let charset = charset.unwrap_or(crate::model::Charset::Utf8mb4);
+    let of_charset = match charset {
+        crate::model::Charset::Utf8mb3 => ["utf8mb3_", "utf8_"].as_slice(),
+        crate::model::Charset::Utf8mb4 => ["utf8mb4_"].as_slice(),
+    };
+    if !of_charset
+        .iter()
+        .any(|p| name.to_ascii_lowercase().starts_with(p))
+    {
+        return refuse(
+            w,
+            format!(
+                "{context}: `collation = \"{name}\"` is not a collation of {}, the field's character set",
+                charset.name()
+            ),
+            format!(
+                "name one that starts with the character set, as `{}_general_ci`",
+                charset.name()
+            ),
+        );
+    }
+    if crate::model::collation_ignores(&name).is_empty() {
+        return refuse(
+            w,
+            format!(
+                "{context}: `collation = \"{name}\"` compares exactly, as storegen's own columns do"
+            ),
+            "remove `collation`: storegen creates text columns binary and NO PAD".into(),
+        );
+    }
+    Some(name)
 }
 
 /// `precision = 0..6` on a time or timestamp: the digits of a second it keeps.

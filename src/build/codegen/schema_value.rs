@@ -92,15 +92,21 @@ fn field_value(field: &Field) -> TokenStream {
                 None => quote!(None),
             };
             let padded = field.padded;
-            match field.charset {
-                None if !padded => {
-                    quote!(s::StaticType::Of(m::LogicalType::Text { max_length: #max }))
-                }
-                None => quote!(s::StaticType::Text(#max, None, #padded)),
+            let charset = match field.charset {
                 Some(charset) => {
                     let charset = variant_ident(&charset);
-                    quote!(s::StaticType::Text(#max, Some(m::Charset::#charset), #padded))
+                    quote!(Some(m::Charset::#charset))
                 }
+                None => quote!(None),
+            };
+            match (&field.collation, field.charset) {
+                (Some(collation), _) => {
+                    quote!(s::StaticType::TextCollated(#max, #charset, #padded, #collation))
+                }
+                (None, None) if !padded => {
+                    quote!(s::StaticType::Of(m::LogicalType::Text { max_length: #max }))
+                }
+                (None, _) => quote!(s::StaticType::Text(#max, #charset, #padded)),
             }
         }
         LogicalType::Decimal { precision, scale } => {
