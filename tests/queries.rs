@@ -66,7 +66,7 @@ fn database(backend: BackendKind, test: &str, blueprint: &str) -> Option<Databas
         }
         BackendKind::Mysql => {
             let db = databases::mysql(test)?;
-            db.execute(&script);
+            db.execute(&db.as_migrate_runs(&script));
             Some(Database::Server(db))
         }
     }
