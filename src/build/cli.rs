@@ -5,6 +5,7 @@
 //! storegen prepare [--blueprint F] [--database URL] [--snapshot F]
 //! storegen diff --sql [--blueprint F] [--database URL] [--allow-destructive]
 //! storegen ddl     [--blueprint F] [--backend sqlite|postgres|mysql] [--collation C]
+//! storegen diagram [--blueprint F] [--format mermaid|dot]
 //! storegen introspect URL [--schema S] [--tables a,b] [--style snake|keep] [--backends b,c] [--name N] [--snapshot F]
 //! storegen migration new NAME [--blueprint F] [--dir D]
 //! storegen migration check [--blueprint F] [--dir D] [--database URL]
@@ -49,6 +50,9 @@ usage:
       write the next versioned migration: <dir>/<NNNN>_NAME/ with a script for each
       backend the blueprint lists and the blueprint it ends in. No database needed.
       --dir: default the blueprint's [database] migrations, else migrations/ beside it.
+  storegen diagram [--blueprint F] [--format mermaid|dot]
+      the blueprint as an entity-relationship diagram: stores, fields with their types
+      and keys, references with their cardinality (default: Mermaid's erDiagram).
   storegen migration check [--blueprint F] [--dir D] [--database URL]
       apply every migration to a scratch database (SQLite in memory; with --database a
       PostgreSQL or MySQL server URL, a throwaway database there, dropped after) and
@@ -105,6 +109,8 @@ struct Options {
     dir: Option<PathBuf>,
     /// `ddl --collation`: MySQL's binary collation in place of `utf8mb4_bin`.
     collation: Option<String>,
+    /// `diagram --format`.
+    diagram: Option<super::diagram::Format>,
 }
 
 fn parse_args(args: Vec<OsString>) -> Result<Options, Failure> {
@@ -137,11 +143,17 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, Failure> {
                 options.json = match format.as_str() {
                     "json" => true,
                     "text" => false,
-                    other => {
-                        return Err(fail(format!(
-                            "error: unknown --format `{other}`: expected text or json"
-                        )));
-                    }
+                    other => match super::diagram::Format::from_name(other) {
+                        Some(diagram) => {
+                            options.diagram = Some(diagram);
+                            false
+                        }
+                        None => {
+                            return Err(fail(format!(
+                                "error: unknown --format `{other}`: expected text or json (check), mermaid or dot (diagram)"
+                            )));
+                        }
+                    },
                 };
             }
             Long("backend") => {
@@ -330,6 +342,9 @@ fn read_snapshot_file(path: &Path) -> Result<snapshot::Snapshot, Failure> {
 /// Runs the command with `args` (without the program name); returns the exit code.
 pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let result = parse_args(args).and_then(|options| match options.command.as_str() {
+        "check" if options.diagram.is_some() => Err(fail(
+            "error: `storegen check` answers in --format text or json",
+        )),
         "check" => check(&options, out),
         "prepare" => prepare(&options, out),
         "diff" if options.sql => {
@@ -376,6 +391,19 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
                 (None, _) => script,
             };
             write!(out, "{script}").map_err(|e| fail(e.to_string()))
+        }
+        "diagram" if options.json => Err(fail(
+            "error: `storegen diagram` writes --format mermaid or dot, not json",
+        )),
+        "diagram" => {
+            let loaded = load(&options)?;
+            let format = options.diagram.unwrap_or(super::diagram::Format::Mermaid);
+            write!(
+                out,
+                "{}",
+                super::diagram::render(&loaded.blueprint.schema, format)
+            )
+            .map_err(|e| fail(e.to_string()))
         }
         "introspect" => introspect_command(&options, out),
         "migration" => migration_command(&options, out, err),

@@ -9,6 +9,7 @@ pub mod blueprint;
 pub mod cli;
 pub mod codegen;
 pub mod diagnostics;
+pub mod diagram;
 pub mod diff;
 mod error;
 pub mod introspect;
