@@ -184,6 +184,18 @@ pub enum DriftKind {
         /// The field's `collation`.
         expected: Option<String>,
     },
+    /// The connecting user may not do what generated code does: the statements fail
+    /// with "permission denied".
+    Privilege {
+        /// `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `USAGE`, or `write` (SQLite).
+        privilege: String,
+        /// What on (``table `orders` ``).
+        object: String,
+        /// The user; empty where there are none (SQLite).
+        user: String,
+        /// The GRANT statement that fixes it, or what to do.
+        grant: String,
+    },
     /// The foreign key exists but does something else when the referenced row goes.
     OnDelete {
         /// The referencing column.
@@ -250,6 +262,8 @@ impl Drift {
             DriftKind::Charset { charset, .. } => format!(
                 "declare `charset = \"{charset}\"` on the field to accept it, or convert the column to utf8mb4 (`storegen diff --sql`)"
             ),
+            DriftKind::Privilege { grant, user, .. } if user.is_empty() => grant.clone(),
+            DriftKind::Privilege { grant, .. } => format!("as a user who may grant it: `{grant}`"),
             DriftKind::Collation {
                 collation: Some(collation),
                 expected: None,
@@ -286,6 +300,22 @@ impl fmt::Display for Drift {
                 f,
                 "{subject}: column `{column}` is {charset}, which has no 4-byte characters: writing an emoji (or any character beyond the Basic Multilingual Plane) fails"
             ),
+            DriftKind::Privilege {
+                privilege,
+                object,
+                user,
+                ..
+            } => {
+                let who = if user.is_empty() {
+                    "this connection".to_owned()
+                } else {
+                    format!("user `{user}`")
+                };
+                write!(
+                    f,
+                    "{subject}: {who} may not {privilege} {object}, which the generated code does"
+                )
+            }
             DriftKind::Collation {
                 column,
                 collation,
@@ -484,6 +514,37 @@ pub fn compare(expected: &Schema, actual: &Catalog) -> Vec<Drift> {
             }),
             Some(table) => compare_table(actual, store, table, &mut drifts),
         }
+    }
+    for denied in &actual.denied {
+        let same = |a: &str, b: &str| actual.backend.same_identifier(a, b);
+        let Some(store) = expected
+            .stores
+            .iter()
+            .find(|s| same(&s.table, &denied.table))
+        else {
+            continue;
+        };
+        let field = denied
+            .column
+            .as_deref()
+            .and_then(|c| store.fields.iter().find(|f| same(&f.column, c)));
+        drifts.push(Drift {
+            location: match field {
+                Some(field) => Location::Field {
+                    store: store.name.clone(),
+                    field: field.name.clone(),
+                },
+                None => Location::Store {
+                    store: store.name.clone(),
+                },
+            },
+            kind: DriftKind::Privilege {
+                privilege: denied.privilege.clone(),
+                object: denied.object.clone(),
+                user: denied.user.clone(),
+                grant: denied.grant.clone(),
+            },
+        });
     }
     drifts
 }

@@ -714,6 +714,29 @@ pub struct Catalog {
     pub server_version: String,
     /// Tables in the order the blueprint asked for them; absent tables are left out.
     pub tables: Vec<CatalogTable>,
+    /// What the connecting user may not do to those tables that generated code does.
+    /// Only a live database says: a snapshot's catalog, and storegen's own, have none.
+    pub denied: Vec<Denied>,
+}
+
+/// Something generated code does that the connecting user may not, as the database's
+/// privileges say: `INSERT` on a table, `USAGE` on a serial column's sequence, or any
+/// write to a read-only SQLite database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Denied {
+    /// The table it concerns.
+    pub table: String,
+    /// The column, when it concerns one (a serial column's sequence).
+    pub column: Option<String>,
+    /// What may not be done: `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `USAGE`, `write`.
+    pub privilege: String,
+    /// What it may not be done on: ``table `orders` ``, ``sequence `orders_id_seq` ``.
+    pub object: String,
+    /// Who may not: the database's name for the user (`app`, `'app'@'%'`); empty
+    /// where there are no users (SQLite).
+    pub user: String,
+    /// The fix: the GRANT statement (for a user who may grant it), or what to do.
+    pub grant: String,
 }
 
 impl Catalog {

@@ -31,6 +31,7 @@ pub(crate) fn catalog(schema: &Schema, naming: &Naming) -> Catalog {
             .iter()
             .map(|store| table(store, naming))
             .collect(),
+        denied: Vec::new(),
     }
 }
 

@@ -606,6 +606,15 @@ pub(crate) fn plan(
                 Some(reference) => m.replace_foreign_key(&table, column, reference),
                 None => Vec::new(),
             },
+            // A server's user lacks a privilege: the GRANT, for whoever may give it.
+            DriftKind::Privilege { grant, user, .. } if !user.is_empty() => vec![
+                Step::safe(grant.clone())
+                    .noted(
+                        "the connecting user lacks this privilege: run as a user who may grant it",
+                    )
+                    .into(),
+            ],
+            DriftKind::Privilege { .. } => Vec::new(),
         };
         for group in groups {
             if let Some(key) = group.key {

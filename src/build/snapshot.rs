@@ -469,6 +469,8 @@ pub fn parse(text: &str) -> Result<Snapshot, Diagnostic> {
             backend,
             server_version: file.server_version,
             tables,
+            // The build's user's privileges are no fact about the schema.
+            denied: Vec::new(),
         },
         blueprint_hash: file.blueprint_hash,
         stores: file.blueprint,
@@ -619,6 +621,7 @@ body = { type = "text", max_length = 20, default = "it's \"x\"" }
                     on_delete: OnDelete::SetNull,
                 }],
             }],
+            denied: Vec::new(),
         };
         let text = render(&blueprint.schema, &catalog);
         let read = parse(&text).unwrap();

@@ -209,6 +209,66 @@ impl TestDb {
     }
 }
 
+/// A login of this test's own on the server, with only the privileges a test gave it;
+/// dropped (with its privileges) when the test ends.
+pub struct RestrictedUser {
+    /// The name it logs in with.
+    pub name: String,
+    /// As GRANT names it: `"name"` (PostgreSQL), `'name'@'%'` (MySQL).
+    pub grantee: String,
+    /// This test's database's URL, logging in as it.
+    pub url: String,
+    server: Server,
+    db_url: String,
+}
+
+impl TestDb {
+    /// A new login with no privileges but to connect; `grants` (with `{user}` for its
+    /// name as GRANT takes it) run on this database as the administrator.
+    pub fn restricted_user(&self, grants: &str) -> RestrictedUser {
+        let name = format!("{}_u", self.name);
+        let grantee = match self.server {
+            Server::Postgres => format!("\"{name}\""),
+            Server::Mysql => format!("'{name}'@'%'"),
+        };
+        let create = match self.server {
+            Server::Postgres => format!("CREATE ROLE {grantee} LOGIN;\n"),
+            Server::Mysql => format!("CREATE USER {grantee};\n"),
+        };
+        self.execute(&format!("{create}{}", grants.replace("{user}", &grantee)));
+        let (scheme, rest) = self.url.split_once("://").expect("a URL with a scheme");
+        let host = rest.split_once('@').map_or(rest, |(_, host)| host);
+        RestrictedUser {
+            url: format!("{scheme}://{name}@{host}"),
+            name,
+            grantee,
+            server: self.server,
+            db_url: self.url.clone(),
+        }
+    }
+}
+
+impl Drop for RestrictedUser {
+    fn drop(&mut self) {
+        let dropped = match self.server {
+            Server::Postgres => pg_admin(&self.db_url).and_then(|mut c| {
+                c.batch_execute(&format!("DROP OWNED BY {0}; DROP ROLE {0}", self.grantee))
+                    .map_err(|e| e.to_string())
+            }),
+            Server::Mysql => mysql_admin(&self.db_url).and_then(|mut c| {
+                c.query_drop(format!("DROP USER {}", self.grantee))
+                    .map_err(|e| e.to_string())
+            }),
+        };
+        if let Err(e) = dropped {
+            eprintln!(
+                "storegen tests: could not drop test user {}: {e}",
+                self.name
+            );
+        }
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         let dropped = match self.server {

@@ -9,7 +9,7 @@ use super::runtime::MyClient;
 use super::types::normalize;
 use crate::backend::BackendKind;
 use crate::model::{
-    Catalog, CatalogColumn, CatalogForeignKey, CatalogIndex, CatalogTable, OnDelete,
+    Catalog, CatalogColumn, CatalogForeignKey, CatalogIndex, CatalogTable, Denied, OnDelete,
 };
 
 /// `?, ?, ?` for `n` bound values.
@@ -57,6 +57,7 @@ pub fn introspect(
             backend: BackendKind::Mysql,
             server_version,
             tables: Vec::new(),
+            denied: Vec::new(),
         });
     }
     let mut params: Vec<Value> = vec![Value::from(schema)];
@@ -236,6 +237,7 @@ pub fn introspect(
         }
     }
 
+    let denied = denied(client, schema, &found)?;
     let mut ordered = Vec::with_capacity(found.len());
     for &name in tables {
         if let Some(position) = found.iter().position(|t| t.name == name) {
@@ -246,7 +248,92 @@ pub fn introspect(
         backend: BackendKind::Mysql,
         server_version,
         tables: ordered,
+        denied,
     })
+}
+
+/// What the connecting user may not do to the tables that generated code does. The
+/// grants `information_schema` shows (global, the database's, the table's) answer for
+/// most users at once; what they don't show granted — a role's, a wildcard database's
+/// — is asked of the server itself, by EXPLAINing the statement (which needs the
+/// privilege the statement does, and runs nothing).
+fn denied(
+    client: &mut dyn MyClient,
+    schema: &str,
+    tables: &[CatalogTable],
+) -> Result<Vec<Denied>, mysql::Error> {
+    let mut denied = Vec::new();
+    if tables.is_empty() {
+        return Ok(denied);
+    }
+    let user: String = client
+        .exec_rows("SELECT CURRENT_USER()", Vec::new())?
+        .first()
+        .map(|row| text(row, 0))
+        .transpose()?
+        .unwrap_or_default();
+    let Some((name, host)) = user.rsplit_once('@') else {
+        return Ok(denied);
+    };
+    let literal = |s: &str| super::DIALECT.literal(s);
+    // As information_schema spells a grantee, and as GRANT takes one.
+    let grantee = format!("{}@{}", literal(name), literal(host));
+    let granted: Vec<(String, String)> = client
+        .exec_rows(
+            "SELECT '', PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES \
+             WHERE GRANTEE = ? \
+             UNION ALL SELECT '', PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES \
+             WHERE GRANTEE = ? AND TABLE_SCHEMA = ? \
+             UNION ALL SELECT TABLE_NAME, PRIVILEGE_TYPE FROM information_schema.TABLE_PRIVILEGES \
+             WHERE GRANTEE = ? AND TABLE_SCHEMA = ?",
+            vec![
+                Value::from(grantee.as_str()),
+                Value::from(grantee.as_str()),
+                Value::from(schema),
+                Value::from(grantee.as_str()),
+                Value::from(schema),
+            ],
+        )?
+        .iter()
+        .map(|row| Ok((text(row, 0)?, text(row, 1)?)))
+        .collect::<Result<_, mysql::Error>>()?;
+    let quote = |s: &str| super::DIALECT.quote(s);
+    for table in tables {
+        let q = quote(&table.name);
+        let Some(column) = table.columns.first().map(|c| quote(&c.name)) else {
+            continue;
+        };
+        for privilege in ["SELECT", "INSERT", "UPDATE", "DELETE"] {
+            let shown = granted
+                .iter()
+                .any(|(t, p)| (t.is_empty() || *t == table.name) && p == privilege);
+            if shown {
+                continue;
+            }
+            let probe = match privilege {
+                "SELECT" => format!("EXPLAIN SELECT * FROM {q} WHERE FALSE"),
+                "INSERT" => format!("EXPLAIN INSERT INTO {q} () VALUES ()"),
+                "UPDATE" => format!("EXPLAIN UPDATE {q} SET {column} = {column} WHERE FALSE"),
+                _ => format!("EXPLAIN DELETE FROM {q} WHERE FALSE"),
+            };
+            // ER_TABLEACCESS_DENIED_ERROR, "INSERT command denied to user …".
+            let refused = matches!(
+                client.exec_rows(&probe, Vec::new()),
+                Err(mysql::Error::MySqlError(e)) if e.code == 1142 && e.message.starts_with(privilege)
+            );
+            if refused {
+                denied.push(Denied {
+                    table: table.name.clone(),
+                    column: None,
+                    privilege: privilege.to_owned(),
+                    object: format!("on table `{}`", table.name),
+                    user: grantee.clone(),
+                    grant: format!("GRANT {privilege} ON {}.{q} TO {grantee}", quote(schema)),
+                });
+            }
+        }
+    }
+    Ok(denied)
 }
 
 fn optional_text(row: &mysql::Row, index: usize) -> Result<Option<String>, mysql::Error> {

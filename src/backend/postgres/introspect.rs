@@ -9,10 +9,16 @@ use postgres::types::Oid;
 use super::runtime::PgClient;
 use crate::backend::BackendKind;
 use crate::model::{
-    Catalog, CatalogColumn, CatalogForeignKey, CatalogIndex, CatalogTable, OnDelete,
+    Catalog, CatalogColumn, CatalogForeignKey, CatalogIndex, CatalogTable, Denied, OnDelete,
 };
 
-const TABLES: &str = "SELECT c.oid, c.relname FROM pg_catalog.pg_class c \
+/// Each table, and whether the connecting user may do to it what generated code does.
+const TABLES: &str = "SELECT c.oid, c.relname, \
+     pg_catalog.has_table_privilege(c.oid, 'SELECT'), \
+     pg_catalog.has_table_privilege(c.oid, 'INSERT'), \
+     pg_catalog.has_table_privilege(c.oid, 'UPDATE'), \
+     pg_catalog.has_table_privilege(c.oid, 'DELETE'), current_user::text \
+     FROM pg_catalog.pg_class c \
      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname = ANY($2)";
 
@@ -23,9 +29,12 @@ const COLUMNS: &str = "SELECT a.attrelid, a.attname::text, \
            ORDER BY e.enumsortorder), \
      ARRAY(SELECT pg_catalog.pg_get_constraintdef(c.oid) FROM pg_catalog.pg_constraint c \
       WHERE c.conrelid = a.attrelid AND c.contype = 'c' AND c.conkey = ARRAY[a.attnum] \
-      ORDER BY c.conname) \
+      ORDER BY c.conname), \
+     s.seq, pg_catalog.has_sequence_privilege(s.seq, 'USAGE') \
      FROM pg_catalog.pg_attribute a \
      LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+     LEFT JOIN LATERAL (SELECT pg_catalog.pg_get_serial_sequence(a.attrelid::regclass::text, \
+       a.attname) AS seq) s ON true \
      WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped \
      ORDER BY a.attrelid, a.attnum";
 
@@ -91,11 +100,27 @@ pub fn introspect(
     let names: Vec<&str> = tables.to_vec();
     let found = client.query(TABLES, &[&schema, &names])?;
     let mut by_oid: HashMap<Oid, CatalogTable> = HashMap::new();
+    let mut denied = Vec::new();
+    let quote = |name: &str| super::DIALECT.quote(name);
     for row in &found {
+        let table: String = row.try_get(1)?;
+        let user: String = row.try_get(6)?;
+        for (at, privilege) in [(2, "SELECT"), (3, "INSERT"), (4, "UPDATE"), (5, "DELETE")] {
+            if !row.try_get::<_, bool>(at)? {
+                denied.push(Denied {
+                    table: table.clone(),
+                    column: None,
+                    privilege: privilege.to_owned(),
+                    object: format!("on table `{table}`"),
+                    grant: format!("GRANT {privilege} ON {} TO {}", quote(&table), quote(&user)),
+                    user: user.clone(),
+                });
+            }
+        }
         by_oid.insert(
             row.try_get(0)?,
             CatalogTable {
-                name: row.try_get(1)?,
+                name: table,
                 columns: Vec::new(),
                 primary_key: Vec::new(),
                 unique: Vec::new(),
@@ -117,6 +142,30 @@ pub fn introspect(
             let serial = default
                 .as_deref()
                 .is_some_and(|d| d.starts_with("nextval("));
+            // A serial column's insert takes its sequence's next value: USAGE. (An
+            // identity's needs nothing more than INSERT; an enum type, nothing for
+            // reads and writes.)
+            let sequence: Option<String> = row.try_get(9)?;
+            if serial
+                && let Some(sequence) = sequence
+                && row.try_get::<_, Option<bool>>(10)? == Some(false)
+                && let Some(user) = found
+                    .first()
+                    .map(|r| r.try_get::<_, String>(6))
+                    .transpose()?
+            {
+                let column: String = row.try_get(1)?;
+                denied.push(Denied {
+                    table: table.name.clone(),
+                    object: format!(
+                        "on sequence `{sequence}` (where `{column}`'s values come from)"
+                    ),
+                    column: Some(column),
+                    privilege: "USAGE".to_owned(),
+                    grant: format!("GRANT USAGE ON SEQUENCE {sequence} TO {}", quote(&user)),
+                    user: user.clone(),
+                });
+            }
             table.columns.push(CatalogColumn {
                 name: row.try_get(1)?,
                 sql_type: row.try_get(2)?,
@@ -204,6 +253,7 @@ pub fn introspect(
         backend: BackendKind::Postgres,
         server_version,
         tables: ordered,
+        denied,
     })
 }
 

@@ -49,6 +49,7 @@ pub fn introspect(conn: &Connection, tables: &[&str]) -> rusqlite::Result<Catalo
         backend: BackendKind::Sqlite,
         server_version,
         tables: found,
+        denied: Vec::new(),
     })
 }
 

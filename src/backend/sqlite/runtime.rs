@@ -221,7 +221,28 @@ impl Backend for Sqlite {
 
     fn introspect(conn: &rusqlite::Connection, schema: &Schema) -> Result<Catalog, Error> {
         let tables: Vec<&str> = schema.stores.iter().map(|s| s.table.as_str()).collect();
-        super::introspect::introspect(conn, &tables).map_err(|e| unscoped("verify", e))
+        let mut catalog =
+            super::introspect::introspect(conn, &tables).map_err(|e| unscoped("verify", e))?;
+        // The application's own connection: generated code writes through it. (The
+        // build's is read-only by design, so only here.)
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            catalog.denied = catalog
+                .tables
+                .iter()
+                .map(|table| crate::model::Denied {
+                    table: table.name.clone(),
+                    column: None,
+                    privilege: "write".into(),
+                    object: format!(
+                        "to table `{}`: the database is read-only (opened read-only, or its file or folder isn't writable)",
+                        table.name
+                    ),
+                    user: String::new(),
+                    grant: "open the database read-write, with its file and folder writable by the service's user".into(),
+                })
+                .collect();
+        }
+        Ok(catalog)
     }
 }
 
