@@ -5,7 +5,6 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use storegen::rusqlite::Connection;
 use support::databases;
@@ -23,24 +22,10 @@ const BLUEPRINT_WARNING: &str = "warning: `orders.customer_id` references `custo
 fixtures/drift/blueprint.toml: 1 warning
 ";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use support::Run;
 
 fn storegen(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_storegen"))
-        .args(args)
-        .current_dir(support::root())
-        .env_remove("DATABASE_URL")
-        .output()
-        .expect("running storegen");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    support::storegen_in(&support::root(), args)
 }
 
 /// `storegen diff --sql` of the drift fixture's blueprint against `url`.

@@ -6,31 +6,10 @@
 
 mod support;
 
-use std::path::Path;
-use std::process::Command;
-
 use support::databases;
 use support::{Expectations, root};
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn storegen(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_storegen"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .output()
-        .expect("running storegen");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
+use support::storegen_in as storegen;
 
 const BACKENDS: [&str; 3] = ["sqlite", "postgres", "mysql"];
 

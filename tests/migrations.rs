@@ -622,25 +622,7 @@ fn the_build_embeds_the_migrations_and_fails_when_the_blueprint_moved_past_the_l
     );
 }
 
-struct Cli {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn storegen_cli(dir: &Path, args: &[&str]) -> Cli {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_storegen"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .output()
-        .expect("running storegen");
-    Cli {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
+use support::storegen_in as storegen_cli;
 
 #[test]
 fn migration_new_on_the_command_line_refuses_a_required_field_without_backfill_and_lists_what_loses_data()

@@ -7,7 +7,6 @@
 mod support;
 
 use std::path::Path;
-use std::process::Command;
 
 use support::databases;
 
@@ -32,23 +31,7 @@ id    = { type = "int64", primary_key = true, generated = true }
 label = { type = "text", max_length = 20 }
 "#;
 
-struct Run {
-    code: i32,
-    stdout: String,
-}
-
-fn storegen(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_storegen"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .output()
-        .expect("running storegen");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-    }
-}
+use support::storegen_in as storegen;
 
 fn blueprint_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

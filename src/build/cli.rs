@@ -6,6 +6,7 @@
 //! storegen diff --sql [--blueprint F] [--database URL] [--allow-destructive]
 //! storegen ddl     [--blueprint F] [--backend sqlite|postgres|mysql] [--collation C]
 //! storegen diagram [--blueprint F] [--format mermaid|dot]
+//! storegen new     DIR [--backend sqlite|postgres|mysql] [--from-database URL] [--force]
 //! storegen introspect URL [--schema S] [--tables a,b] [--style snake|keep] [--backends b,c] [--name N] [--snapshot F]
 //! storegen migration new NAME [--blueprint F] [--dir D]
 //! storegen migration check [--blueprint F] [--dir D] [--database URL]
@@ -50,6 +51,12 @@ usage:
       write the next versioned migration: <dir>/<NNNN>_NAME/ with a script for each
       backend the blueprint lists and the blueprint it ends in. No database needed.
       --dir: default the blueprint's [database] migrations, else migrations/ beside it.
+  storegen new DIR [--backend sqlite|postgres|mysql] [--from-database URL] [--force]
+      write a service crate that builds and runs: config from the environment, a pool,
+      a start-up pre-flight (connect, migrate, verify), GET /health, graceful shutdown,
+      sql/init.<backend>.sql, a Dockerfile and compose.yaml. Its blueprint is a starter
+      (default backend sqlite), or introspected from --from-database. Existing files are
+      listed and left alone unless --force.
   storegen diagram [--blueprint F] [--format mermaid|dot]
       the blueprint as an entity-relationship diagram: stores, fields with their types
       and keys, references with their cardinality (default: Mermaid's erDiagram).
@@ -111,6 +118,10 @@ struct Options {
     collation: Option<String>,
     /// `diagram --format`.
     diagram: Option<super::diagram::Format>,
+    /// `new --force`: write over existing files.
+    force: bool,
+    /// `new --from-database URL`.
+    from_database: Option<String>,
 }
 
 fn parse_args(args: Vec<OsString>) -> Result<Options, Failure> {
@@ -136,6 +147,10 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, Failure> {
                 options.collation = Some(name);
             }
             Long("offline") => options.offline = true,
+            Long("force") => options.force = true,
+            Long("from-database") => {
+                options.from_database = Some(parser.value().map_err(bad)?.string().map_err(bad)?)
+            }
             Long("sql") => options.sql = true,
             Long("allow-destructive") => options.allow_destructive = true,
             Long("format") => {
@@ -218,7 +233,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, Failure> {
             Value(value) if options.command.is_empty() => {
                 options.command = value.string().map_err(bad)?;
             }
-            Value(value) if options.command == "migration" => {
+            Value(value) if options.command == "migration" || options.command == "new" => {
                 options.words.push(value.string().map_err(bad)?);
             }
             Value(value) if options.command == "introspect" && options.url.is_none() => {
@@ -371,25 +386,17 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
                 .backend
                 .or_else(|| loaded.blueprint.schema.backends.first().copied())
                 .unwrap_or(BackendKind::Sqlite);
-            let script = diff::ddl(&loaded.blueprint.schema, backend);
-            let script = match (&options.collation, backend) {
-                (Some(collation), BackendKind::Mysql) => {
-                    crate::backend::mysql::with_collation(&script, collation).into_owned()
-                }
-                (Some(_), _) => {
-                    return Err(fail(format!(
-                        "error: --collation is for MySQL and MariaDB, not {}",
-                        backend.rules().about().display_name
-                    )));
-                }
-                // Said, where it matters: by hand, the script makes padding tables.
-                (None, BackendKind::Mysql) if script.contains("COLLATE=utf8mb4_bin") => format!(
-                    "-- `utf8mb4_bin`, which every MySQL and MariaDB has, pads: 'k' and 'k ' are one key.\n\
-                     -- `migrate` uses the server's NO PAD binary collation instead; for the same here, say\n\
-                     -- `--collation utf8mb4_nopad_bin` (MariaDB) or `--collation utf8mb4_0900_bin` (MySQL 8).\n{script}"
-                ),
-                (None, _) => script,
-            };
+            if options.collation.is_some() && backend != BackendKind::Mysql {
+                return Err(fail(format!(
+                    "error: --collation is for MySQL and MariaDB, not {}",
+                    backend.rules().about().display_name
+                )));
+            }
+            let script = diff::ddl_text(
+                &loaded.blueprint.schema,
+                backend,
+                options.collation.as_deref(),
+            );
             write!(out, "{script}").map_err(|e| fail(e.to_string()))
         }
         "diagram" if options.json => Err(fail(
@@ -406,6 +413,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
             .map_err(|e| fail(e.to_string()))
         }
         "introspect" => introspect_command(&options, out),
+        "new" => new_command(&options, out),
         "migration" => migration_command(&options, out, err),
         "" => Err(fail(USAGE)),
         other => Err(fail(format!("error: unknown command `{other}`\n\n{USAGE}"))),
@@ -748,6 +756,94 @@ fn introspect_command(options: &Options, out: &mut dyn Write) -> Result<(), Fail
             .map_err(|e| fail(format!("error: {e}")))?;
     }
     write!(out, "{text}").map_err(|e| fail(e.to_string()))
+}
+
+/// `new DIR`: the service crate.
+fn new_command(options: &Options, out: &mut dyn Write) -> Result<(), Failure> {
+    use super::scaffold;
+    let [dir] = options.words.as_slice() else {
+        return Err(fail(format!(
+            "error: `storegen new` takes the folder to write: `storegen new my-service`\n\n{USAGE}"
+        )));
+    };
+    let dir = PathBuf::from(dir);
+    let name = blueprint::names::snake_case(&scaffold::crate_name(&dir));
+    let (text, backend, catalog) = match &options.from_database {
+        Some(url) => {
+            let catalog = live::read_catalog(url, Path::new(""), None, None)
+                .map_err(|message| fail(format!("error: {message}")))?;
+            if let Some(asked) = options.backend
+                && asked != catalog.backend
+            {
+                return Err(fail(format!(
+                    "error: --backend {} but --from-database is a {} database",
+                    asked.name(),
+                    catalog.backend.rules().about().display_name
+                )));
+            }
+            let text = introspect::blueprint(
+                &catalog,
+                &introspect::Options {
+                    name,
+                    backends: vec![catalog.backend],
+                    schema: None,
+                    style: introspect::Style::default(),
+                    snapshot: Some("storegen.snapshot.toml".to_owned()),
+                },
+            );
+            (text, catalog.backend, Some(catalog))
+        }
+        None => {
+            let backend = options.backend.unwrap_or(BackendKind::Sqlite);
+            (scaffold::starter_blueprint(&name, backend), backend, None)
+        }
+    };
+    let schema = match blueprint::parse(&text) {
+        Ok((parsed, _)) => parsed.schema,
+        Err(diagnostics) => {
+            let report = Report::new("(the service's blueprint)".to_owned(), text, diagnostics);
+            return Err(fail(format!(
+                "error: storegen wrote a blueprint it can't read back (a bug; please report it):\n{}",
+                report.render()
+            )));
+        }
+    };
+    // The snapshot the first build is checked against: the database's tables, or the
+    // ones storegen's own `migrate` makes.
+    let catalog = match catalog {
+        Some(mut catalog) => {
+            catalog.tables.retain(|t| {
+                schema
+                    .stores
+                    .iter()
+                    .any(|s| catalog.backend.same_identifier(&s.table, &t.name))
+            });
+            catalog.denied.clear();
+            catalog
+        }
+        None => backend.rules().created_catalog(&schema),
+    };
+    let service = scaffold::NewService {
+        dir: &dir,
+        backend,
+        blueprint: text,
+        snapshot: snapshot::render(&schema, &catalog),
+        force: options.force,
+    };
+    let written = scaffold::write(&service, &schema).map_err(|e| fail(format!("error: {e}")))?;
+    let listed: Vec<String> = written
+        .iter()
+        .map(|p| format!("  {}", p.display()))
+        .collect();
+    write!(
+        out,
+        "wrote the service `{}` in {}:\n{}\n\nnext:\n  cd {}\n  DATABASE_URL=<your database's URL> cargo run -- --migrate\n  curl localhost:8080/health\n",
+        scaffold::crate_name(&dir),
+        dir.display(),
+        listed.join("\n"),
+        dir.display()
+    )
+    .map_err(|e| fail(e.to_string()))
 }
 
 /// A blueprint name from the database's: the URL's last path part or file stem, in

@@ -16,6 +16,7 @@ pub mod introspect;
 mod live;
 pub mod migrations;
 pub(crate) mod queries;
+pub mod scaffold;
 pub mod snapshot;
 pub(crate) mod validate;
 

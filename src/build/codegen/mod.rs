@@ -331,7 +331,7 @@ pub fn migrations_part(embedded: &[EmbeddedData], schema: &Schema) -> Result<Str
 /// The runtime's features the module needs (its backends', its fields' types), each once, in a fixed order:
 /// the generated module checks each, so a runtime built without one fails with a
 /// message naming it.
-fn required_features(schema: &Schema) -> Vec<&'static str> {
+pub(crate) fn required_features(schema: &Schema) -> Vec<&'static str> {
     let mut needed: std::collections::BTreeSet<&str> =
         schema.backends.iter().map(|b| b.name()).collect();
     for field in schema.stores.iter().flat_map(|s| &s.fields) {
