@@ -136,12 +136,12 @@ fn mysql_names_each_missing_privilege_and_its_grant() {
     let Some(db) = databases::mysql("privileges") else {
         return;
     };
-    db.execute(
+    db.execute(&db.as_migrate_runs(
         "CREATE TABLE notes (id BIGINT AUTO_INCREMENT PRIMARY KEY, body LONGTEXT NOT NULL) \
-           DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;\n\
+           DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;\n\
          CREATE TABLE tags (id BIGINT AUTO_INCREMENT PRIMARY KEY, label VARCHAR(20) NOT NULL) \
-           DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;\n",
-    );
+           DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;\n",
+    ));
     // SELECT on the whole database; on the tables, some of the rest.
     let database = &db.name;
     let user = db.restricted_user(&format!(

@@ -41,6 +41,8 @@ fn scaffold(parent: &Path, backend: &str) -> PathBuf {
     assert_eq!(manifest.matches(&version).count(), 2, "{manifest}");
     let path = format!("storegen = {{ path = {:?}", root().display().to_string());
     std::fs::write(dir.join("Cargo.toml"), manifest.replace(&version, &path)).unwrap();
+    // The versions this checkout is tested with, for the dependencies they share.
+    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     dir
 }
 
