@@ -811,6 +811,12 @@ impl CatalogColumn {
     }
 }
 
+/// Whether `name` can be a MySQL collation's name as storegen writes it into SQL
+/// unquoted: letters, digits and `_`.
+pub fn is_collation_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// What a MySQL/MariaDB collation ignores when it compares text, from its name: trailing
 /// spaces (PAD SPACE: every collation but the `_nopad_` ones, MySQL 8's `_0900_` ones
 /// and `binary`), case (`_ci`), accents (`_ai`). Empty: it compares as SQLite's and

@@ -139,7 +139,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, Failure> {
             Long("dir") => options.dir = Some(parser.value().map_err(bad)?.into()),
             Long("collation") => {
                 let name = parser.value().map_err(bad)?.string().map_err(bad)?;
-                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                if !crate::model::is_collation_name(&name) {
                     return Err(fail(format!(
                         "error: --collation `{name}` is not a collation name (letters, digits and `_`)"
                     )));

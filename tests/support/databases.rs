@@ -248,48 +248,53 @@ impl TestDb {
     }
 }
 
+/// Runs `sql` (one statement each on MySQL) on `url` as it is, for a `Drop`; a failure
+/// is said on stderr, naming `what`.
+fn clean_up(server: Server, url: &str, sql: &[String], what: &str) {
+    let done = match server {
+        Server::Postgres => pg_admin(url)
+            .and_then(|mut c| c.batch_execute(&sql.join(";\n")).map_err(|e| e.to_string())),
+        Server::Mysql => mysql_admin(url).and_then(|mut c| {
+            sql.iter()
+                .try_for_each(|s| c.query_drop(s))
+                .map_err(|e| e.to_string())
+        }),
+    };
+    if let Err(e) = done {
+        eprintln!("storegen tests: could not drop {what}: {e}");
+    }
+}
+
 impl Drop for RestrictedUser {
     fn drop(&mut self) {
-        let dropped = match self.server {
-            Server::Postgres => pg_admin(&self.db_url).and_then(|mut c| {
-                c.batch_execute(&format!("DROP OWNED BY {0}; DROP ROLE {0}", self.grantee))
-                    .map_err(|e| e.to_string())
-            }),
-            Server::Mysql => mysql_admin(&self.db_url).and_then(|mut c| {
-                c.query_drop(format!("DROP USER {}", self.grantee))
-                    .map_err(|e| e.to_string())
-            }),
+        let sql = match self.server {
+            Server::Postgres => vec![
+                format!("DROP OWNED BY {}", self.grantee),
+                format!("DROP ROLE {}", self.grantee),
+            ],
+            Server::Mysql => vec![format!("DROP USER {}", self.grantee)],
         };
-        if let Err(e) = dropped {
-            eprintln!(
-                "storegen tests: could not drop test user {}: {e}",
-                self.name
-            );
-        }
+        clean_up(
+            self.server,
+            &self.db_url,
+            &sql,
+            &format!("test user {}", self.name),
+        );
     }
 }
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let dropped = match self.server {
-            Server::Postgres => pg_admin(&self.admin_url).and_then(|mut c| {
-                c.batch_execute(&format!(
-                    "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
-                    self.name
-                ))
-                .map_err(|e| e.to_string())
-            }),
-            Server::Mysql => mysql_admin(&self.admin_url).and_then(|mut c| {
-                c.query_drop(format!("DROP DATABASE IF EXISTS `{}`", self.name))
-                    .map_err(|e| e.to_string())
-            }),
+        let sql = match self.server {
+            Server::Postgres => format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name),
+            Server::Mysql => format!("DROP DATABASE IF EXISTS `{}`", self.name),
         };
-        if let Err(e) = dropped {
-            eprintln!(
-                "storegen tests: could not drop test database {}: {e}",
-                self.name
-            );
-        }
+        clean_up(
+            self.server,
+            &self.admin_url,
+            &[sql],
+            &format!("test database {}", self.name),
+        );
     }
 }
 

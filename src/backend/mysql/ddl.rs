@@ -71,15 +71,28 @@ fn column(field: &Field) -> String {
 /// A column's definition; `unique` adds its UNIQUE (MODIFY COLUMN must not: it would
 /// add a second unique index).
 fn column_def(field: &Field, unique: bool) -> String {
+    column_def_collated(field, unique, None)
+}
+
+/// The column's definition; `convert` (`CHARACTER SET … COLLATE …`) in place of the
+/// field's own collation, when given.
+fn column_def_collated(field: &Field, unique: bool, convert: Option<&str>) -> String {
     let mut sql = format!(
         "{} {}",
         D.quote(&field.column),
         super::types::column_type(field)
     );
     // A collation the blueprint accepts; else the table's (binary, NO PAD).
-    if let Some(collation) = &field.collation {
-        sql.push_str(" COLLATE ");
-        sql.push_str(collation);
+    match (convert, &field.collation) {
+        (Some(clause), _) => {
+            sql.push(' ');
+            sql.push_str(clause);
+        }
+        (None, Some(collation)) => {
+            sql.push_str(" COLLATE ");
+            sql.push_str(collation);
+        }
+        (None, None) => {}
     }
     if !field.nullable {
         sql.push_str(" NOT NULL");
@@ -153,25 +166,19 @@ impl Migrate for Mysql {
     /// whole column. With an ENUM's values, it restates them as the blueprint has them;
     /// rows holding a value it drops would be emptied.
     fn change_column(&self, table: &Table<'_>, field: &Field, change: &DriftKind) -> Vec<Group> {
-        let mut def = column_def(field, false);
-        if let (DriftKind::Collation { .. }, None) = (change, &field.collation) {
-            // storegen's binary collation, which `diff --sql` and `migrate` make the
-            // server's NO PAD one.
-            let charset = field
-                .charset
-                .unwrap_or(crate::model::Charset::Utf8mb4)
-                .name();
-            let head = format!(
-                "{} {}",
-                D.quote(&field.column),
-                super::types::column_type(field)
-            );
-            def = def.replacen(
-                &head,
-                &format!("{head} CHARACTER SET {charset} COLLATE {charset}_bin"),
-                1,
-            );
-        }
+        // A padding column to storegen's binary collation, which `diff --sql` and
+        // `migrate` make the server's NO PAD one.
+        let convert = match (change, &field.collation) {
+            (DriftKind::Collation { .. }, None) => {
+                let charset = field
+                    .charset
+                    .unwrap_or(crate::model::Charset::Utf8mb4)
+                    .name();
+                Some(format!("CHARACTER SET {charset} COLLATE {charset}_bin"))
+            }
+            _ => None,
+        };
+        let def = column_def_collated(field, false, convert.as_deref());
         let mut step = table.alter(format!("MODIFY COLUMN {def}"));
         match change {
             DriftKind::EnumValues {

@@ -102,9 +102,13 @@ pub fn introspect(
     let mut by_oid: HashMap<Oid, CatalogTable> = HashMap::new();
     let mut denied = Vec::new();
     let quote = |name: &str| super::DIALECT.quote(name);
+    // The connecting user (`current_user`, the same on every row).
+    let user: String = match found.first() {
+        Some(row) => row.try_get(6)?,
+        None => String::new(),
+    };
     for row in &found {
         let table: String = row.try_get(1)?;
-        let user: String = row.try_get(6)?;
         for (at, privilege) in [(2, "SELECT"), (3, "INSERT"), (4, "UPDATE"), (5, "DELETE")] {
             if !row.try_get::<_, bool>(at)? {
                 denied.push(Denied {
@@ -149,10 +153,6 @@ pub fn introspect(
             if serial
                 && let Some(sequence) = sequence
                 && row.try_get::<_, Option<bool>>(10)? == Some(false)
-                && let Some(user) = found
-                    .first()
-                    .map(|r| r.try_get::<_, String>(6))
-                    .transpose()?
             {
                 let column: String = row.try_get(1)?;
                 denied.push(Denied {

@@ -439,7 +439,7 @@ fn read_collation(
             "remove `collation`".into(),
         );
     }
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+    if !crate::model::is_collation_name(&name) {
         return refuse(
             w,
             format!("{context}: `collation = {name:?}` is not a collation name"),
