@@ -107,6 +107,19 @@ pub enum StaticType {
     Time(LogicalType, u8),
 }
 
+impl StaticType {
+    /// Text without a `max_length` (nor charset, padding or collation of its own).
+    pub const TEXT: StaticType = StaticType::Of(LogicalType::Text { max_length: None });
+
+    /// Text of at most `max_length` characters (nor charset, padding or collation of
+    /// its own).
+    pub const fn text(max_length: u32) -> StaticType {
+        StaticType::Of(LogicalType::Text {
+            max_length: Some(max_length),
+        })
+    }
+}
+
 /// A [`DefaultValue`] as static data.
 #[derive(Debug)]
 pub enum StaticDefault {
@@ -164,6 +177,78 @@ impl StaticStore {
                 .collect(),
         }
     }
+}
+
+impl StaticField {
+    /// A field whose column is named as the field, NOT NULL, neither generated nor
+    /// unique, without default or reference: what the builders below change. (Generated
+    /// modules write each field as one line: `s::field("price", Of(L::Float64)).nullable()`.)
+    pub const fn new(name: &'static str, ty: StaticType) -> Self {
+        StaticField {
+            name,
+            column: name,
+            ty,
+            nullable: false,
+            generated: false,
+            unique: false,
+            default: None,
+            references: None,
+        }
+    }
+
+    /// The SQL column's name, where it differs from the field's.
+    pub const fn column(mut self, column: &'static str) -> Self {
+        self.column = column;
+        self
+    }
+
+    /// The column may hold NULL.
+    pub const fn nullable(mut self) -> Self {
+        self.nullable = true;
+        self
+    }
+
+    /// The database assigns the value.
+    pub const fn generated(mut self) -> Self {
+        self.generated = true;
+        self
+    }
+
+    /// A single-column UNIQUE constraint.
+    pub const fn unique(mut self) -> Self {
+        self.unique = true;
+        self
+    }
+
+    /// The column's default.
+    pub const fn default(mut self, default: StaticDefault) -> Self {
+        self.default = Some(default);
+        self
+    }
+
+    /// The column's foreign key: the referenced store, field, table and column.
+    pub const fn references(
+        mut self,
+        store: &'static str,
+        field: &'static str,
+        table: &'static str,
+        column: &'static str,
+        on_delete: OnDelete,
+    ) -> Self {
+        self.references = Some(StaticReference {
+            store,
+            field,
+            table,
+            column,
+            on_delete,
+        });
+        self
+    }
+}
+
+/// [`StaticField::new`], as generated modules write it.
+pub const fn field(name: &'static str, ty: StaticType) -> StaticField {
+    StaticField::new(name, ty)
 }
 
 impl StaticField {

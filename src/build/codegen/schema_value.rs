@@ -22,8 +22,10 @@ pub(super) fn schema_fn(schema: &Schema) -> TokenStream {
         /// [`verify`] compares it with a database.
         #[allow(dead_code)]
         pub fn schema() -> ::storegen::model::Schema {
-            use ::storegen::model as m;
-            use ::storegen::__private::static_schema as s;
+            #[allow(unused_imports)]
+            use ::storegen::model::{self as m, LogicalType as L};
+            #[allow(unused_imports)]
+            use ::storegen::__private::static_schema::{self as s, StaticDefault as D, StaticType as T};
             static SCHEMA: s::StaticSchema = s::StaticSchema {
                 name: #name,
                 backends: &[#(#backends),*],
@@ -101,75 +103,68 @@ fn field_value(field: &Field) -> TokenStream {
             };
             match (&field.collation, field.charset) {
                 (Some(collation), _) => {
-                    quote!(s::StaticType::TextCollated(#max, #charset, #padded, #collation))
+                    quote!(T::TextCollated(#max, #charset, #padded, #collation))
                 }
-                (None, None) if !padded => {
-                    quote!(s::StaticType::Of(m::LogicalType::Text { max_length: #max }))
-                }
-                (None, _) => quote!(s::StaticType::Text(#max, #charset, #padded)),
+                (None, None) if !padded => match max_length {
+                    Some(n) => quote!(T::text(#n)),
+                    None => quote!(T::TEXT),
+                },
+                (None, _) => quote!(T::Text(#max, #charset, #padded)),
             }
         }
         LogicalType::Decimal { precision, scale } => {
-            quote!(s::StaticType::Of(m::LogicalType::Decimal { precision: #precision, scale: #scale }))
+            quote!(T::Of(L::Decimal { precision: #precision, scale: #scale }))
         }
         LogicalType::Enum {
             name,
             values,
             native,
-        } => quote!(s::StaticType::Enum(#name, &[#(#values),*], #native)),
+        } => quote!(T::Enum(#name, &[#(#values),*], #native)),
         other => {
             let variant = variant_ident(other);
             match field.precision {
                 Some(precision) => {
-                    quote!(s::StaticType::Time(m::LogicalType::#variant, #precision))
+                    quote!(T::Time(L::#variant, #precision))
                 }
-                None => quote!(s::StaticType::Of(m::LogicalType::#variant)),
+                None => quote!(T::Of(L::#variant)),
             }
         }
     };
-    let (nullable, generated, unique) = (field.nullable, field.generated, field.unique);
-    let default = match &field.default {
-        None => quote!(None),
-        Some(default) => {
-            let value = match default {
-                DefaultValue::Bool(b) => quote!(s::StaticDefault::Bool(#b)),
-                DefaultValue::Int(n) => quote!(s::StaticDefault::Int(#n)),
-                DefaultValue::Float(x) => {
-                    let x = proc_macro2::Literal::f64_unsuffixed(*x);
-                    quote!(s::StaticDefault::Float(#x))
-                }
-                DefaultValue::Text(t) => quote!(s::StaticDefault::Text(#t)),
-                DefaultValue::Decimal(d) => quote!(s::StaticDefault::Decimal(#d)),
-                DefaultValue::DateTime(d) => quote!(s::StaticDefault::DateTime(#d)),
-                DefaultValue::Now => quote!(s::StaticDefault::Now),
-            };
-            quote!(Some(#value))
-        }
-    };
-    let references = match &field.references {
-        None => quote!(None),
-        Some(r) => {
-            let (store, field_name, table, column) = (&r.store, &r.field, &r.table, &r.column);
-            let action = variant_ident(&r.on_delete);
-            quote!(Some(s::StaticReference {
-                store: #store,
-                field: #field_name,
-                table: #table,
-                column: #column,
-                on_delete: m::OnDelete::#action,
-            }))
-        }
-    };
-    quote! {
-        s::StaticField {
-            name: #name,
-            column: #column,
-            ty: #ty,
-            nullable: #nullable,
-            generated: #generated,
-            unique: #unique,
-            default: #default,
-            references: #references,
+    let mut built = quote!(s::field(#name, #ty));
+    if column != name {
+        built.extend(quote!(.column(#column)));
+    }
+    for (set, flag) in [
+        (field.nullable, "nullable"),
+        (field.generated, "generated"),
+        (field.unique, "unique"),
+    ] {
+        if set {
+            let flag = proc_macro2::Ident::new(flag, proc_macro2::Span::call_site());
+            built.extend(quote!(.#flag()));
         }
     }
+    if let Some(default) = &field.default {
+        let value = match default {
+            DefaultValue::Bool(b) => quote!(D::Bool(#b)),
+            DefaultValue::Int(n) => quote!(D::Int(#n)),
+            DefaultValue::Float(x) => {
+                let x = proc_macro2::Literal::f64_unsuffixed(*x);
+                quote!(D::Float(#x))
+            }
+            DefaultValue::Text(t) => quote!(D::Text(#t)),
+            DefaultValue::Decimal(d) => quote!(D::Decimal(#d)),
+            DefaultValue::DateTime(d) => quote!(D::DateTime(#d)),
+            DefaultValue::Now => quote!(D::Now),
+        };
+        built.extend(quote!(.default(#value)));
+    }
+    if let Some(r) = &field.references {
+        let (store, field_name, table, column) = (&r.store, &r.field, &r.table, &r.column);
+        let action = variant_ident(&r.on_delete);
+        built.extend(
+            quote!(.references(#store, #field_name, #table, #column, m::OnDelete::#action)),
+        );
+    }
+    built
 }
