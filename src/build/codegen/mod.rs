@@ -130,16 +130,16 @@ fn format_parts(
             0 => {
                 let mut tokens = module_head(schema);
                 tokens.extend(enums::enum_items(schema));
-                tokens
+                rust::qualify_std(tokens)
             }
             _ if part <= schema.stores.len() => store_part(&cx, schema, &schema.stores[part - 1]),
             _ => {
                 let mut tokens = module_tail(schema, versioned);
                 tokens.extend(schema_value::schema_fn(schema));
-                tokens
+                rust::qualify_std(tokens)
             }
         };
-        let file: syn::File = syn::parse2(rust::qualify_std(tokens)).map_err(|e| {
+        let file: syn::File = syn::parse2(tokens).map_err(|e| {
             format!("storegen generated code that does not parse ({e}); please report this")
         })?;
         out.push_str(&prettyplease::unparse(&file));
@@ -147,9 +147,14 @@ fn format_parts(
     Ok(out)
 }
 
+/// A store's items, with the standard library's names in full (they sit in the
+/// application's module, where its own `Result` or `Option` may be in scope), and its
+/// backend modules as written: each is a module of storegen's own, where the standard
+/// prelude's names are the only ones in scope (records come in renamed: `Record`, `New`).
 fn store_part(cx: &Context, schema: &Schema, store: &Store) -> TokenStream {
     let mut tokens = store::store_items(cx, store);
     tokens.extend(store::store_ops(cx, store));
+    let mut tokens = rust::qualify_std(tokens);
     for backend in &schema.backends {
         tokens.extend(backend.rules().store_impl(cx, store));
     }
