@@ -65,6 +65,26 @@ pub fn observe<T>(
     }
     let started = Instant::now();
     let result = run();
+    report(
+        store,
+        operation,
+        backend,
+        started,
+        result.as_ref().map(rows),
+    );
+    result
+}
+
+/// The observed half of [`observe`], compiled once here rather than in every store
+/// operation that calls it.
+#[inline(never)]
+fn report(
+    store: &'static str,
+    operation: &'static str,
+    backend: BackendKind,
+    started: Instant,
+    outcome: Result<u64, &Error>,
+) {
     let duration = started.elapsed();
     let observer = OBSERVER
         .read()
@@ -76,9 +96,8 @@ pub fn observe<T>(
             operation,
             backend,
             duration,
-            rows: result.as_ref().map_or(0, rows),
-            outcome: result.as_ref().map(|_| ()),
+            rows: *outcome.as_ref().unwrap_or(&0),
+            outcome: outcome.map(|_| ()),
         });
     }
-    result
 }

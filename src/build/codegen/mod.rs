@@ -139,12 +139,41 @@ fn format_parts(
                 rust::qualify_std(tokens)
             }
         };
-        let file: syn::File = syn::parse2(tokens).map_err(|e| {
+        let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
             format!("storegen generated code that does not parse ({e}); please report this")
         })?;
+        if (1..=schema.stores.len()).contains(&part) {
+            inline_backend_fns(&mut file);
+        }
         out.push_str(&prettyplease::unparse(&file));
     }
     Ok(out)
+}
+
+/// Marks every function of a store's backend modules `#[inline]`, so that an optimised
+/// build compiles one only where the application calls it: a crate generated for three
+/// backends that runs on one (or calls a few operations) no longer optimises the rest.
+/// (Debug builds compile them once either way.)
+fn inline_backend_fns(file: &mut syn::File) {
+    let inline = || -> syn::Attribute { syn::parse_quote!(#[inline]) };
+    for item in &mut file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        for item in module.content.iter_mut().flat_map(|(_, items)| items) {
+            match item {
+                syn::Item::Fn(f) => f.attrs.push(inline()),
+                syn::Item::Impl(block) => {
+                    for item in &mut block.items {
+                        if let syn::ImplItem::Fn(f) = item {
+                            f.attrs.push(inline());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 /// A store's items, with the standard library's names in full (they sit in the
