@@ -150,16 +150,20 @@ fn format_parts(
     Ok(out)
 }
 
-/// Marks every function of a store's backend modules `#[inline]`, so that an optimised
-/// build compiles one only where the application calls it: a crate generated for three
-/// backends that runs on one (or calls a few operations) no longer optimises the rest.
-/// (Debug builds compile them once either way.)
+/// Marks every function of the backend modules (the private modules: a store's
+/// `<store>_sqlite`, …, the custom queries' `__queries_sqlite`, …) `#[inline]`, so that an
+/// optimised build compiles one only where the application calls it: a crate generated
+/// for three backends that runs on one (or calls a few operations) no longer optimises
+/// the rest. (Debug builds compile them once either way.)
 fn inline_backend_fns(file: &mut syn::File) {
     let inline = || -> syn::Attribute { syn::parse_quote!(#[inline]) };
     for item in &mut file.items {
         let syn::Item::Mod(module) = item else {
             continue;
         };
+        if !matches!(module.vis, syn::Visibility::Inherited) {
+            continue;
+        }
         for item in module.content.iter_mut().flat_map(|(_, items)| items) {
             match item {
                 syn::Item::Fn(f) => f.attrs.push(inline()),
@@ -428,9 +432,10 @@ pub(crate) fn queries_part(
     for backend in &schema.backends {
         tokens.extend(backend.rules().queries_impl(&cx, schema, generated));
     }
-    let file: syn::File = syn::parse2(rust::qualify_std(tokens)).map_err(|e| {
+    let mut file: syn::File = syn::parse2(rust::qualify_std(tokens)).map_err(|e| {
         format!("storegen generated code that does not parse ({e}); please report this")
     })?;
+    inline_backend_fns(&mut file);
     Ok(prettyplease::unparse(&file))
 }
 
