@@ -129,7 +129,7 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
 
             /// Every field's value, in column order.
             fn record_values(record: &Record) -> Result<Vec<Value>, Error> {
-                Ok(vec![#(#values),*])
+                Ok(::std::vec::Vec::from([#(#values),*]))
             }
         });
         fns.extend(quote! {
@@ -169,7 +169,7 @@ impl finders::Runner for Runner {
 
     fn run(&self, sql: &TokenStream, params: &[Param], shape: Shape) -> TokenStream {
         let values = params.iter().map(|p| &p.value);
-        let values = quote!(vec![#(#values),*]);
+        let values = quote!(::std::vec::Vec::from([#(#values),*]));
         match shape {
             Shape::One => quote!(my::first(conn.query(#sql, #values)?, read)),
             Shape::Page => quote!(my::all(conn.query(#sql, #values)?, read)),
@@ -318,7 +318,12 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     };
 
     let ops_impl = ops_impl_head(store, quote!(::storegen::Mysql));
-    let update_fn = if let Some(update_sql) = &sql.update {
+    let update_const = sql
+        .update
+        .as_deref()
+        .map(crate::build::codegen::rust::raw_string)
+        .map(|update| quote!(const UPDATE: &str = #update;));
+    let update_fn = if sql.update.is_some() {
         // The value fields, the key, then the version it must still hold.
         let params = store
             .value_fields()
@@ -331,7 +336,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         quote! {
             fn update(conn: &mut MyConn<'_>, record: &Record) -> Result<bool, Error> {
                 // The rows it found, which MySQL reports apart from those it changed.
-                let (found, _) = conn.execute(#update_sql, vec![#(#params),*])?;
+                let (found, _) = conn.execute(UPDATE, ::std::vec::Vec::from([#(#params),*]))?;
                 Ok(found > 0)
             }
         }
@@ -363,6 +368,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             const GET: &str = #get_sql;
             const GET_FOR_UPDATE: &str = #get_for_update;
             const DELETE: &str = #delete_sql;
+            #update_const
             const LIST_FIRST: &str = #list_first;
             const LIST_AFTER: &str = #list_after;
             const COUNT: &str = #count_sql;
@@ -388,7 +394,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             }
 
             fn key_values(key: #key) -> Vec<Value> {
-                vec![#(#key_values),*]
+                ::std::vec::Vec::from([#(#key_values),*])
             }
 
             #ops_impl {
@@ -423,7 +429,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
 
                 fn list(conn: &mut MyConn<'_>, page: Page<#key>) -> Result<Vec<Record>, Error> {
                     let rows = match page.into_parts() {
-                        (None, limit) => conn.query(LIST_FIRST, vec![Value::from(limit)])?,
+                        (None, limit) => conn.query(LIST_FIRST, ::std::vec::Vec::from([Value::from(limit)]))?,
                         (Some(key), limit) => {
                             let mut params = key_values(key);
                             params.push(Value::from(limit));
@@ -512,7 +518,7 @@ impl crate::build::codegen::queries::Runner for Queries {
                 quote!({ let v = #name; #value })
             }
         });
-        let params = quote!(vec![#(#values),*]);
+        let params = quote!(::std::vec::Vec::from([#(#values),*]));
         match kind {
             Kind::One => quote!(my::first(__conn.query(SQL, #params)?, __read)),
             Kind::Many => quote!(my::all(__conn.query(SQL, #params)?, __read)),

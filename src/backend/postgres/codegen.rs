@@ -244,7 +244,12 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     let (list_first, list_after) = (raw(&sql.list_first), raw(&sql.list_after));
 
     let ops_impl = ops_impl_head(store, quote!(::storegen::Postgres));
-    let update_fn = if let Some(update_sql) = sql.update.as_deref().map(raw) {
+    let update_const = sql
+        .update
+        .as_deref()
+        .map(raw)
+        .map(|update| quote!(const UPDATE: &str = #update;));
+    let update_fn = if sql.update.is_some() {
         // The value fields, the key, then the version it must still hold.
         let ordered: Vec<_> = store
             .value_fields()
@@ -255,7 +260,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         let params = ordered.iter().map(|f| record_param(f));
         quote! {
             fn update(conn: &mut PgConn<'_>, record: &Record) -> Result<bool, Error> {
-                Ok(conn.execute(#update_sql, &[#(#types),*], &[#(#params),*])? > 0)
+                Ok(conn.execute(UPDATE, &[#(#types),*], &[#(#params),*])? > 0)
             }
         }
     } else {
@@ -355,6 +360,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             const GET: &str = #get_sql;
             const GET_FOR_UPDATE: &str = #get_for_update;
             const DELETE: &str = #delete_sql;
+            #update_const
             const LIST_FIRST: &str = #list_first;
             const LIST_AFTER: &str = #list_after;
             const COUNT: &str = #count_sql;
