@@ -16,6 +16,26 @@ pub struct DdlStatement {
     pub sql: &'static str,
 }
 
+impl DdlStatement {
+    /// The CREATE TABLE of `table`.
+    pub const fn table(table: &'static str, sql: &'static str) -> Self {
+        DdlStatement {
+            table,
+            index: None,
+            sql,
+        }
+    }
+
+    /// The CREATE INDEX of `index` on `table`.
+    pub const fn index(table: &'static str, index: &'static str, sql: &'static str) -> Self {
+        DdlStatement {
+            table,
+            index: Some(index),
+            sql,
+        }
+    }
+}
+
 /// A schema's DDL, as statements, for each backend it was generated for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ddl {

@@ -420,7 +420,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
 
                 // SQLite's transactions hold the write lock: reading is enough.
                 fn get_for_update(conn: &mut &Connection, key: #key) -> rusqlite::Result<Option<Record>> {
-                    sq::one(conn, GET, &move |stmt| bind_key(stmt, key), read)
+                    Self::get(conn, key)
                 }
 
                 #update_fn

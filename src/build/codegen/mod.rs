@@ -219,12 +219,11 @@ fn module_tail(schema: &Schema, versioned: bool) -> TokenStream {
             .into_iter()
             .map(|s| {
                 let table = &s.table;
-                let index = match &s.index {
-                    Some(name) => quote!(Some(#name)),
-                    None => quote!(None),
-                };
                 let sql = raw_string(s.sql.trim_end());
-                quote! { ::storegen::DdlStatement { table: #table, index: #index, sql: #sql } }
+                match &s.index {
+                    Some(index) => quote!(::storegen::DdlStatement::index(#table, #index, #sql)),
+                    None => quote!(::storegen::DdlStatement::table(#table, #sql)),
+                }
             });
         let variant = variant_ident(&backend);
         quote! { (::storegen::BackendKind::#variant, &[#(#statements),*]) }
