@@ -180,22 +180,6 @@ impl StaticStore {
 }
 
 impl StaticField {
-    /// A field whose column is named as the field, NOT NULL, neither generated nor
-    /// unique, without default or reference: what the builders below change. (Generated
-    /// modules write each field as one line: `s::field("price", Of(L::Float64)).nullable()`.)
-    pub const fn new(name: &'static str, ty: StaticType) -> Self {
-        StaticField {
-            name,
-            column: name,
-            ty,
-            nullable: false,
-            generated: false,
-            unique: false,
-            default: None,
-            references: None,
-        }
-    }
-
     /// The SQL column's name, where it differs from the field's.
     pub const fn column(mut self, column: &'static str) -> Self {
         self.column = column;
@@ -246,9 +230,20 @@ impl StaticField {
     }
 }
 
-/// [`StaticField::new`], as generated modules write it.
+/// A field whose column is named as the field, NOT NULL, neither generated nor unique,
+/// without default or reference: what [`StaticField`]'s builders change. Generated
+/// modules write each field as one line: `s::field("price", T::Of(L::Float64)).nullable()`.
 pub const fn field(name: &'static str, ty: StaticType) -> StaticField {
-    StaticField::new(name, ty)
+    StaticField {
+        name,
+        column: name,
+        ty,
+        nullable: false,
+        generated: false,
+        unique: false,
+        default: None,
+        references: None,
+    }
 }
 
 impl StaticField {

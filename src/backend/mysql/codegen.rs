@@ -318,10 +318,11 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     };
 
     let ops_impl = ops_impl_head(store, quote!(::storegen::Mysql));
+    let raw = |text: &str| crate::build::codegen::rust::raw_string(text);
     let update_const = sql
         .update
         .as_deref()
-        .map(crate::build::codegen::rust::raw_string)
+        .map(raw)
         .map(|update| quote!(const UPDATE: &str = #update;));
     let update_fn = if sql.update.is_some() {
         // The value fields, the key, then the version it must still hold.
@@ -343,7 +344,6 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let raw = |text: &str| crate::build::codegen::rust::raw_string(text);
     let (get_sql, delete_sql, count_sql) = (raw(get_sql), raw(delete_sql), raw(count_sql));
     let get_for_update = raw(&sql.get_for_update);
     let (list_first, list_after) = (raw(list_first), raw(list_after));

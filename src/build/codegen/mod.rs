@@ -142,9 +142,7 @@ fn format_parts(
         let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
             format!("storegen generated code that does not parse ({e}); please report this")
         })?;
-        if (1..=schema.stores.len()).contains(&part) {
-            inline_backend_fns(&mut file);
-        }
+        inline_backend_fns(&mut file);
         out.push_str(&prettyplease::unparse(&file));
     }
     Ok(out)
