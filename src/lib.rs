@@ -41,6 +41,7 @@ pub mod static_schema;
 pub mod build;
 
 pub use backend::BackendKind;
+pub use runtime::store;
 pub use runtime::{
     AppliedMigration, Backend, Connection, Constraint, DatabaseError, Ddl, DdlStatement,
     EmbeddedMigration, Enum, Error, ErrorKind, FromRow, Health, Isolation, MigrateOptions,

@@ -15,7 +15,6 @@ pub mod observe;
 mod page;
 #[cfg(feature = "pool")]
 pub mod pool;
-#[doc(hidden)]
 pub mod store;
 mod transaction;
 #[cfg(feature = "uuid")]

@@ -1,8 +1,248 @@
-//! The shared half of every generated store method: the observer hook, the store and
-//! operation named in errors, and `insert_many`'s transaction. A store's generic
-//! `impl` calls these with its backend's operation (`<B as <Store>Ops>::get`, ...).
+//! A store: the methods every generated store has, written once here over the
+//! [`Table`] a generated record implements and the [`Ops`] each backend's generated
+//! module implements for it. Below them, the shared half of every store method (the
+//! observer hook, the store and operation named in errors, `insert_many`'s
+//! transaction), which finders and custom queries call too.
 
-use super::{Backend, Connection, Error, observe::observe};
+use std::marker::PhantomData;
+
+use super::{Backend, Connection, Error, Page, observe::observe};
+
+/// What a generated record tells the generic store about its table: its insert,
+/// patch and key types, its name and fields, and the checks made before a write.
+/// Generated for every record; not implemented by hand.
+pub trait Table: Sized + 'static {
+    /// The insert type, `New<Record>`: every field but those the database assigns.
+    type New;
+    /// The patch type, `<Record>Patch`; `()` for a store whose every field is its key's.
+    type Patch;
+    /// The key as the store's methods take it: one field's type (`&str` for text), or
+    /// a tuple of them for a composite key.
+    type Key<'k>;
+    /// The store's name, as errors and the observer name it.
+    const STORE: &'static str;
+    /// The store's fields in column order, to name the field an error is about.
+    const FIELDS: &'static [&'static str];
+    /// Whether `update` checks a version field (then a stale record is a conflict).
+    const VERSIONED: bool = false;
+
+    /// This record's key.
+    fn key(&self) -> Self::Key<'_>;
+
+    /// Refuses a new row a column would round or overflow (decimals), before any write.
+    #[inline]
+    fn check_new(_new: &Self::New, _operation: &'static str) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// Refuses a record a column would round or overflow, before any write.
+    #[inline]
+    fn check_record(&self, _operation: &'static str) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// Refuses a patch a column would round or overflow, before any write.
+    #[inline]
+    fn check_patch(_patch: &Self::Patch) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// A store's operations on one backend, as each backend's generated module implements
+/// them for a record: the bare statements, returning the driver's error, without the
+/// observer. Call the store's methods instead.
+pub trait Ops<T: Table>: Backend {
+    /// Inserts a row and reads it back.
+    fn insert(conn: &mut Self::Raw<'_>, new: &T::New) -> Result<Option<T>, Self::DriverError>;
+    /// Inserts rows, batched; inside the transaction the store began.
+    fn insert_many(conn: &mut Self::Raw<'_>, rows: &[T::New]) -> Result<u64, Self::DriverError>;
+    /// The row with a key.
+    fn get(conn: &mut Self::Raw<'_>, key: T::Key<'_>) -> Result<Option<T>, Self::DriverError>;
+    /// The row with a key, locked until the transaction ends.
+    fn get_for_update(
+        conn: &mut Self::Raw<'_>,
+        key: T::Key<'_>,
+    ) -> Result<Option<T>, Self::DriverError>;
+    /// Deletes the row with a key.
+    fn delete(conn: &mut Self::Raw<'_>, key: T::Key<'_>) -> Result<bool, Self::DriverError>;
+    /// One page of rows in key order.
+    fn list(conn: &mut Self::Raw<'_>, page: Page<T::Key<'_>>) -> Result<Vec<T>, Self::DriverError>;
+    /// How many rows the table holds.
+    fn count(conn: &mut Self::Raw<'_>) -> Result<u64, Self::DriverError>;
+}
+
+/// `update` on one backend, for a store with fields beside its key.
+pub trait UpdateOps<T: Table>: Ops<T> {
+    /// Writes every field of a record to the row with its key (and version).
+    fn update(conn: &mut Self::Raw<'_>, record: &T) -> Result<bool, Self::DriverError>;
+}
+
+/// `patch` on one backend, for a store with fields beside its key.
+pub trait PatchOps<T: Table>: Ops<T> {
+    /// Sets the fields a patch gives on the row with a key.
+    fn patch(
+        conn: &mut Self::Raw<'_>,
+        key: T::Key<'_>,
+        patch: &T::Patch,
+    ) -> Result<bool, Self::DriverError>;
+}
+
+/// `upsert` on one backend, for a store whose key the application gives (not generated,
+/// no version).
+pub trait UpsertOps<T: Table>: Ops<T> {
+    /// Inserts a record or overwrites the row with its key; the row as stored.
+    fn upsert(conn: &mut Self::Raw<'_>, record: &T) -> Result<Option<T>, Self::DriverError>;
+}
+
+/// One store on a connection, transaction or pooled connection: what a generated
+/// accessor (`db::customers(&mut conn)`) returns, through the store's own type, which
+/// dereferences to this and adds the store's finders.
+pub struct Store<'c, B: Backend, T> {
+    raw: B::Raw<'c>,
+    table: PhantomData<fn() -> T>,
+}
+
+impl<'c, B: Backend, T> Store<'c, B, T> {
+    /// The store on a connection's handle (generated accessors call this).
+    #[doc(hidden)]
+    #[inline]
+    pub fn new(raw: B::Raw<'c>) -> Self {
+        Store {
+            raw,
+            table: PhantomData,
+        }
+    }
+
+    /// The connection's handle (generated finders call the backend with it).
+    #[doc(hidden)]
+    #[inline]
+    pub fn raw(&mut self) -> &mut B::Raw<'c> {
+        &mut self.raw
+    }
+}
+
+impl<B: Ops<T>, T: Table> Store<'_, B, T> {
+    /// Inserts a row and returns it as stored, with the values the database
+    /// assigned (generated keys, defaults).
+    #[inline]
+    pub fn insert(&mut self, new: &T::New) -> Result<T, Error> {
+        T::check_new(new, "insert")?;
+        insert::<B, _>(T::STORE, T::FIELDS, || B::insert(&mut self.raw, new))
+    }
+
+    /// Inserts every row in one transaction (a savepoint inside an open one): all
+    /// of them or, on the first error, none. Returns how many were inserted.
+    #[inline]
+    pub fn insert_many(&mut self, rows: &[T::New]) -> Result<u64, Error> {
+        for new in rows {
+            T::check_new(new, "insert_many")?;
+        }
+        insert_many::<B, _>(
+            B::reborrow(&mut self.raw),
+            T::STORE,
+            T::FIELDS,
+            rows,
+            |tx, rows| B::insert_many(tx, rows),
+        )
+    }
+
+    /// The row with this key, if there is one.
+    #[inline]
+    pub fn get(&mut self, key: T::Key<'_>) -> Result<Option<T>, Error> {
+        get::<B, _>(T::STORE, T::FIELDS, || B::get(&mut self.raw, key))
+    }
+
+    /// The row with this key, locked until the transaction ends: `SELECT … FOR
+    /// UPDATE` on PostgreSQL and MySQL (another transaction's `get_for_update` or
+    /// write of the row waits); on SQLite the transaction already holds the write
+    /// lock. Only inside a transaction: elsewhere it is an error.
+    #[inline]
+    pub fn get_for_update(&mut self, key: T::Key<'_>) -> Result<Option<T>, Error> {
+        if !B::in_transaction(&mut self.raw) {
+            return Err(not_in_transaction(T::STORE));
+        }
+        one::<B, _>(T::STORE, "get_for_update", T::FIELDS, || {
+            B::get_for_update(&mut self.raw, key)
+        })
+    }
+
+    /// Deletes the row with this key; `false` when there was none.
+    #[inline]
+    pub fn delete(&mut self, key: T::Key<'_>) -> Result<bool, Error> {
+        delete::<B>(T::STORE, T::FIELDS, || B::delete(&mut self.raw, key))
+    }
+
+    /// One page of rows in key order: the first, or those after a key.
+    #[inline]
+    pub fn list(&mut self, page: Page<T::Key<'_>>) -> Result<Vec<T>, Error> {
+        list::<B, _>(T::STORE, T::FIELDS, || B::list(&mut self.raw, page))
+    }
+
+    /// How many rows the table holds.
+    #[inline]
+    pub fn count(&mut self) -> Result<u64, Error> {
+        count::<B>(T::STORE, T::FIELDS, || B::count(&mut self.raw))
+    }
+}
+
+impl<B: UpdateOps<T>, T: Table> Store<'_, B, T> {
+    /// Writes every field of `record` to the row with its key; `false` when no row
+    /// has that key. With a version field, only where the row's version still holds
+    /// the record's, and the version is raised by one: a row whose version another
+    /// writer raised since `record` was read is an error,
+    /// [`is_version_conflict`](Error::is_version_conflict), and nothing is written.
+    #[inline]
+    pub fn update(&mut self, record: &T) -> Result<bool, Error> {
+        record.check_record("update")?;
+        if update::<B>(T::STORE, T::FIELDS, || B::update(&mut self.raw, record))? {
+            return Ok(true);
+        }
+        if !T::VERSIONED {
+            return Ok(false);
+        }
+        // Nothing had the key and the version: a row with the key means another
+        // writer was first.
+        match get::<B, _>(T::STORE, T::FIELDS, || B::get(&mut self.raw, record.key()))? {
+            Some(_) => Err(Error::VersionConflict {
+                store: T::STORE,
+                operation: "update",
+            }),
+            None => Ok(false),
+        }
+    }
+}
+
+impl<B: PatchOps<T>, T: Table> Store<'_, B, T> {
+    /// Sets the fields `patch` gives on the row with this key, in one UPDATE
+    /// without reading the row; `false` when no row has the key. A patch that
+    /// gives no field changes nothing and says whether the row exists.
+    #[inline]
+    pub fn patch(&mut self, key: T::Key<'_>, patch: &T::Patch) -> Result<bool, Error> {
+        T::check_patch(patch)?;
+        found::<B>(T::STORE, "patch", T::FIELDS, || {
+            B::patch(&mut self.raw, key, patch)
+        })
+    }
+}
+
+impl<B: UpsertOps<T>, T: Table> Store<'_, B, T> {
+    /// Writes `record` whether a row with its key exists or not: inserts it, or
+    /// sets every field of the existing row. Returns the row as stored.
+    #[inline]
+    pub fn upsert(&mut self, record: &T) -> Result<T, Error> {
+        record.check_record("upsert")?;
+        stored::<B, _>(T::STORE, "upsert", T::FIELDS, || {
+            B::upsert(&mut self.raw, record)
+        })
+    }
+}
+
+#[cold]
+fn not_in_transaction(store: &'static str) -> Error {
+    Error::Unsupported(format!(
+        "{store}.get_for_update: only inside a transaction: the lock would end with the statement"
+    ))
+}
 
 #[inline]
 fn run<B: Backend, T>(
@@ -18,6 +258,7 @@ fn run<B: Backend, T>(
 }
 
 /// `insert`: the row as stored, which the backend must have read back.
+#[doc(hidden)]
 #[inline]
 pub fn insert<B: Backend, R>(
     store: &'static str,
@@ -28,6 +269,7 @@ pub fn insert<B: Backend, R>(
 }
 
 /// A custom query's `:exec`: the rows it affected, counted as rows.
+#[doc(hidden)]
 #[inline]
 pub fn affected<B: Backend>(
     store: &'static str,
@@ -40,6 +282,7 @@ pub fn affected<B: Backend>(
 
 /// A write that returns the row as stored (`insert`, `upsert`), which the backend must
 /// have read back.
+#[doc(hidden)]
 #[inline]
 pub fn stored<B: Backend, R>(
     store: &'static str,
@@ -55,6 +298,7 @@ pub fn stored<B: Backend, R>(
 }
 
 /// `insert_many`: every row in one transaction (a savepoint inside an open one).
+#[doc(hidden)]
 #[inline]
 pub fn insert_many<B: Backend, N>(
     raw: B::Raw<'_>,
@@ -82,6 +326,7 @@ pub fn insert_many<B: Backend, N>(
 }
 
 /// `get`: the row with a key, if there is one.
+#[doc(hidden)]
 #[inline]
 pub fn get<B: Backend, R>(
     store: &'static str,
@@ -92,6 +337,7 @@ pub fn get<B: Backend, R>(
 }
 
 /// A lookup of at most one row (`get`, `get_by_…`).
+#[doc(hidden)]
 #[inline]
 pub fn one<B: Backend, R>(
     store: &'static str,
@@ -109,6 +355,7 @@ pub fn one<B: Backend, R>(
 }
 
 /// `update`: whether a row had the key.
+#[doc(hidden)]
 #[inline]
 pub fn update<B: Backend>(
     store: &'static str,
@@ -119,6 +366,7 @@ pub fn update<B: Backend>(
 }
 
 /// `delete`: whether a row had the key.
+#[doc(hidden)]
 #[inline]
 pub fn delete<B: Backend>(
     store: &'static str,
@@ -129,6 +377,7 @@ pub fn delete<B: Backend>(
 }
 
 /// `list`: one page of rows.
+#[doc(hidden)]
 #[inline]
 pub fn list<B: Backend, R>(
     store: &'static str,
@@ -139,6 +388,7 @@ pub fn list<B: Backend, R>(
 }
 
 /// A page of rows (`list`, `list_by_…`).
+#[doc(hidden)]
 #[inline]
 pub fn rows<B: Backend, R>(
     store: &'static str,
@@ -150,6 +400,7 @@ pub fn rows<B: Backend, R>(
 }
 
 /// `count`: how many rows the table holds.
+#[doc(hidden)]
 #[inline]
 pub fn count<B: Backend>(
     store: &'static str,
@@ -160,6 +411,7 @@ pub fn count<B: Backend>(
 }
 
 /// A number the database answers (`count`, `count_by_…`).
+#[doc(hidden)]
 #[inline]
 pub fn number<B: Backend>(
     store: &'static str,
@@ -171,6 +423,7 @@ pub fn number<B: Backend>(
 }
 
 /// Whether a row had the key (`update`, `delete`, `patch`).
+#[doc(hidden)]
 #[inline]
 pub fn found<B: Backend>(
     store: &'static str,
@@ -183,6 +436,7 @@ pub fn found<B: Backend>(
 
 /// Refuses a decimal its column would round or overflow, before anything is written.
 #[cfg(feature = "decimal")]
+#[doc(hidden)]
 #[inline]
 pub fn check_decimal(
     store: &'static str,

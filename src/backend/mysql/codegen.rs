@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use crate::build::codegen::finders::{self, Param, Shape};
 use crate::build::codegen::rust::{
-    Context, child_value_type, ident, key_of_record, key_parts, key_type, new_ident, ops_impl_head,
+    Context, child_value_type, ident, key_of_record, key_parts, key_type, new_ident, ops_impls,
     overridden, patch_import, record_ident, typed_json,
 };
 use crate::model::{Field, LogicalType, Store};
@@ -64,8 +64,13 @@ fn key_value(cx: &Context, field: &Field, value: TokenStream) -> TokenStream {
 
 /// `patch` (an UPDATE of the fields a patch gives, built for it) and `upsert` (INSERT …
 /// ON DUPLICATE KEY UPDATE, guarded to the primary key, then the row read back).
-fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream, TokenStream) {
-    let (mut items, mut fns) = (TokenStream::new(), TokenStream::new());
+fn patch_and_upsert(
+    cx: &Context,
+    store: &Store,
+    sql: &StoreSql,
+) -> (TokenStream, TokenStream, TokenStream) {
+    let (mut items, mut patch_fn, mut upsert_fn) =
+        (TokenStream::new(), TokenStream::new(), TokenStream::new());
     let key = key_type(cx, store);
     if store.fields.len() > store.primary_key.len() {
         let (patch_consts, set) = crate::build::codegen::rust::patch_parts(store, sql);
@@ -98,7 +103,7 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
         items.extend(quote! {
             #patch_consts
         });
-        fns.extend(quote! {
+        patch_fn.extend(quote! {
             fn patch(conn: &mut MyConn<'_>, key: #key, patch: &Patch) -> Result<bool, Error> {
                 let set = #set;
                 let sql = #patch_sql;
@@ -132,21 +137,21 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
                 Ok(::std::vec::Vec::from([#(#values),*]))
             }
         });
-        fns.extend(quote! {
+        upsert_fn.extend(quote! {
             fn upsert(conn: &mut MyConn<'_>, record: &Record) -> Result<Option<Record>, Error> {
                 conn.execute(UPSERT, record_values(record)?)?;
-                if let Some(row) = Self::get(conn, #key)? {
+                if let Some(row) = <Self as ::storegen::store::Ops<Record>>::get(conn, #key)? {
                     return Ok(Some(row));
                 }
                 // No row has the key: the values clashed with another row's unique key,
                 // and the guarded update changed nothing. A plain insert fails with the
                 // server's own error (or succeeds, if that row has gone since).
                 conn.execute(INSERT_ALL, record_values(record)?)?;
-                Self::get(conn, #key)
+                <Self as ::storegen::store::Ops<Record>>::get(conn, #key)
             }
         });
     }
-    (items, fns)
+    (items, patch_fn, upsert_fn)
 }
 
 /// How MySQL's generated code binds a finder's values and runs its statements.
@@ -219,7 +224,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     let new = new_ident(store);
     let key = key_type(cx, store);
     let sql = StoreSql::new(store, &super::DIALECT);
-    let (write_items, write_fns) = patch_and_upsert(cx, store, &sql);
+    let (write_items, patch_fn, upsert_fn) = patch_and_upsert(cx, store, &sql);
     let patch_import = patch_import(store);
     let (table, columns) = (&sql.table, &sql.columns);
     let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
@@ -272,7 +277,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             };
             quote! {
                 match #key {
-                    Some(key) => Self::get(conn, key),
+                    Some(key) => <Self as ::storegen::store::Ops<Record>>::get(conn, key),
                     None => Ok(None),
                 }
             }
@@ -312,12 +317,11 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
             key_checks = quote!(#(#bindings)*);
             quote! {
                 let _ = id;
-                Self::get(conn, #key_value)
+                <Self as ::storegen::store::Ops<Record>>::get(conn, #key_value)
             }
         }
     };
 
-    let ops_impl = ops_impl_head(store, quote!(::storegen::Mysql));
     let raw = |text: &str| crate::build::codegen::rust::raw_string(text);
     let update_const = sql
         .update
@@ -352,6 +356,12 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     } else {
         (format_ident!("new"), format_ident!("out"))
     };
+
+    let more_impls = ops_impls(
+        store,
+        quote!(::storegen::Mysql),
+        [update_fn, patch_fn, upsert_fn, finder_fns],
+    );
 
     quote! {
         #[allow(dead_code)]
@@ -397,7 +407,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                 ::std::vec::Vec::from([#(#key_values),*])
             }
 
-            #ops_impl {
+            impl ::storegen::store::Ops<Record> for ::storegen::Mysql {
                 fn insert(conn: &mut MyConn<'_>, new: &New) -> Result<Option<Record>, Error> {
                     let row = |_, out: &mut Vec<Option<Value>>| values(new, out);
                     if let Some(rows) = my::insert_returning(conn, TABLE, INSERT_COLUMNS, &row, COLUMNS)? {
@@ -420,8 +430,6 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                     my::first(conn.query(GET_FOR_UPDATE, key_values(key))?, read)
                 }
 
-                #update_fn
-
                 fn delete(conn: &mut MyConn<'_>, key: #key) -> Result<bool, Error> {
                     let (deleted, _) = conn.execute(DELETE, key_values(key))?;
                     Ok(deleted > 0)
@@ -442,10 +450,9 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                 fn count(conn: &mut MyConn<'_>) -> Result<u64, Error> {
                     my::count(conn, COUNT, Vec::new())
                 }
-
-                #finder_fns
-                #write_fns
             }
+
+            #more_impls
         }
     }
 }

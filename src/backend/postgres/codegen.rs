@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use crate::build::codegen::finders::{self, Param, Shape};
 use crate::build::codegen::rust::{
-    Context, child_value_type, ident, key_parts, key_type, new_ident, ops_impl_head, overridden,
+    Context, child_value_type, ident, key_parts, key_type, new_ident, ops_impls, overridden,
     patch_import, record_ident, typed_json, value_type,
 };
 use crate::model::{Field, LogicalType, Store};
@@ -94,8 +94,13 @@ fn record_param(f: &Field) -> TokenStream {
 
 /// `patch` (an UPDATE of the fields a patch gives, built for it) and `upsert` (one
 /// INSERT … ON CONFLICT … RETURNING).
-fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream, TokenStream) {
-    let (mut items, mut fns) = (TokenStream::new(), TokenStream::new());
+fn patch_and_upsert(
+    cx: &Context,
+    store: &Store,
+    sql: &StoreSql,
+) -> (TokenStream, TokenStream, TokenStream) {
+    let (mut items, mut patch_fn, mut upsert_fn) =
+        (TokenStream::new(), TokenStream::new(), TokenStream::new());
     let key = key_type(cx, store);
     if store.fields.len() > store.primary_key.len() {
         let (patch_consts, set) = crate::build::codegen::rust::patch_parts(store, sql);
@@ -132,7 +137,7 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
         items.extend(quote! {
             #patch_consts
         });
-        fns.extend(quote! {
+        patch_fn.extend(quote! {
             fn patch(conn: &mut PgConn<'_>, key: #key, patch: &Patch) -> Result<bool, Error> {
                 let set = #set;
                 let sql = #patch_sql;
@@ -157,13 +162,13 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
         items.extend(quote! {
             const UPSERT: &str = #upsert;
         });
-        fns.extend(quote! {
+        upsert_fn.extend(quote! {
             fn upsert(conn: &mut PgConn<'_>, record: &Record) -> Result<Option<Record>, Error> {
                 pg::first(&conn.query(UPSERT, &[#(#types),*], &[#(#params),*])?, read)
             }
         });
     }
-    (items, fns)
+    (items, patch_fn, upsert_fn)
 }
 
 /// A column's value read from `row` into its field (typed JSON through its `Json`
@@ -189,7 +194,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     let new = new_ident(store);
     let key = key_type(cx, store);
     let sql = StoreSql::new(store, &super::DIALECT);
-    let (write_items, write_fns) = patch_and_upsert(cx, store, &sql);
+    let (write_items, patch_fn, upsert_fn) = patch_and_upsert(cx, store, &sql);
     let patch_import = patch_import(store);
     let (table, columns) = (&sql.table, &sql.columns);
     let read_fields = store.fields.iter().enumerate().map(|(i, f)| {
@@ -243,7 +248,6 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     let get_for_update = raw(&sql.get_for_update);
     let (list_first, list_after) = (raw(&sql.list_first), raw(&sql.list_after));
 
-    let ops_impl = ops_impl_head(store, quote!(::storegen::Postgres));
     let update_const = sql
         .update
         .as_deref()
@@ -342,6 +346,12 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
         )
     };
 
+    let more_impls = ops_impls(
+        store,
+        quote!(::storegen::Postgres),
+        [update_fn, patch_fn, upsert_fn, finder_fns],
+    );
+
     quote! {
         #[allow(dead_code)]
         mod #module {
@@ -380,7 +390,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
 
             #values_fns
 
-            #ops_impl {
+            impl ::storegen::store::Ops<Record> for ::storegen::Postgres {
                 #insert_fns
 
                 fn get(conn: &mut PgConn<'_>, key: #key) -> Result<Option<Record>, Error> {
@@ -392,8 +402,6 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                     let rows = conn.query(GET_FOR_UPDATE, KEY_TYPES, &[#(#key_params),*])?;
                     pg::first(&rows, read)
                 }
-
-                #update_fn
 
                 fn delete(conn: &mut PgConn<'_>, key: #key) -> Result<bool, Error> {
                     Ok(conn.execute(DELETE, KEY_TYPES, &[#(#key_params),*])? > 0)
@@ -416,10 +424,9 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                 fn count(conn: &mut PgConn<'_>) -> Result<u64, Error> {
                     pg::count(conn, COUNT, &[], &[])
                 }
-
-                #finder_fns
-                #write_fns
             }
+
+            #more_impls
         }
     }
 }

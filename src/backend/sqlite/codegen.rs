@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use crate::build::codegen::finders::{self, Param, Shape};
 use crate::build::codegen::rust::{
-    Context, field_access, ident, is_copy, key_parts, key_type, new_ident, ops_impl_head,
+    Context, field_access, ident, is_copy, key_parts, key_type, new_ident, ops_impls,
     overridden, patch_import, record_ident,
 };
 use crate::model::{Field, LogicalType, Store};
@@ -136,8 +136,13 @@ impl finders::Runner for Runner {
 
 /// `patch` (an UPDATE of the fields a patch gives, built for it) and `upsert` (one
 /// INSERT … ON CONFLICT … RETURNING).
-fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream, TokenStream) {
-    let (mut items, mut fns) = (TokenStream::new(), TokenStream::new());
+fn patch_and_upsert(
+    cx: &Context,
+    store: &Store,
+    sql: &StoreSql,
+) -> (TokenStream, TokenStream, TokenStream) {
+    let (mut items, mut patch_fn, mut upsert_fn) =
+        (TokenStream::new(), TokenStream::new(), TokenStream::new());
     let key = key_type(cx, store);
     if store.fields.len() > store.primary_key.len() {
         let (patch_consts, set) = crate::build::codegen::rust::patch_parts(store, sql);
@@ -172,7 +177,7 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
         items.extend(quote! {
             #patch_consts
         });
-        fns.extend(quote! {
+        patch_fn.extend(quote! {
             fn patch(conn: &mut &Connection, key: #key, patch: &Patch) -> rusqlite::Result<bool> {
                 let set = #set;
                 let sql = #patch_sql;
@@ -205,13 +210,13 @@ fn patch_and_upsert(cx: &Context, store: &Store, sql: &StoreSql) -> (TokenStream
                 Ok(())
             }
         });
-        fns.extend(quote! {
+        upsert_fn.extend(quote! {
             fn upsert(conn: &mut &Connection, record: &Record) -> rusqlite::Result<Option<Record>> {
                 sq::one(conn, UPSERT, &|stmt| bind_record(stmt, record), read)
             }
         });
     }
-    (items, fns)
+    (items, patch_fn, upsert_fn)
 }
 
 pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
@@ -327,7 +332,6 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     let (get, delete, count) = (raw(&sql.get), raw(&sql.delete), raw(&sql.count));
     let (list_first, list_after) = (raw(&sql.list_first), raw(&sql.list_after));
 
-    let ops_impl = ops_impl_head(store, quote!(::storegen::Sqlite));
     let (update_items, update_fn) = match &sql.update {
         None => (TokenStream::new(), TokenStream::new()),
         Some(update) => {
@@ -362,10 +366,16 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
     };
 
     let (finder_consts, finder_fns) = finders::backend(cx, store, &super::DIALECT, &Runner);
-    let (write_items, write_fns) = patch_and_upsert(cx, store, &sql);
+    let (write_items, patch_fn, upsert_fn) = patch_and_upsert(cx, store, &sql);
     let patch_import = patch_import(store);
 
     // An application rarely calls every operation of every store.
+    let more_impls = ops_impls(
+        store,
+        quote!(::storegen::Sqlite),
+        [update_fn, patch_fn, upsert_fn, finder_fns],
+    );
+
     quote! {
         #[allow(dead_code)]
         mod #module {
@@ -405,7 +415,7 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                 Ok(())
             }
 
-            #ops_impl {
+            impl ::storegen::store::Ops<Record> for ::storegen::Sqlite {
                 fn insert(conn: &mut &Connection, new: &New) -> rusqlite::Result<Option<Record>> {
                     sq::one(conn, #insert_returning, &|stmt| bind(stmt, new), read)
                 }
@@ -420,10 +430,8 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
 
                 // SQLite's transactions hold the write lock: reading is enough.
                 fn get_for_update(conn: &mut &Connection, key: #key) -> rusqlite::Result<Option<Record>> {
-                    Self::get(conn, key)
+                    <Self as ::storegen::store::Ops<Record>>::get(conn, key)
                 }
-
-                #update_fn
 
                 fn delete(conn: &mut &Connection, key: #key) -> rusqlite::Result<bool> {
                     Ok(sq::execute(conn, DELETE, &move |stmt| bind_key(stmt, key))? > 0)
@@ -448,10 +456,9 @@ pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
                 fn count(conn: &mut &Connection) -> rusqlite::Result<u64> {
                     sq::count(conn, COUNT, &|_| Ok(()))
                 }
-
-                #finder_fns
-                #write_fns
             }
+
+            #more_impls
         }
     }
 }

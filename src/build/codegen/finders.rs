@@ -180,7 +180,7 @@ pub(super) fn methods(cx: &Context, store: &Store) -> TokenStream {
                 out.extend(quote! {
                     #[doc = #doc]
                     pub fn #get(&mut self, #(#params),*) -> Result<Option<#record>, ::storegen::Error> {
-                        ::storegen::__private::store::one::<_B, _>(#name, #operation, Self::FIELDS, || _B::#get(&mut self.raw, #(#passed),*))
+                        ::storegen::__private::store::one::<_B, _>(#name, #operation, Self::FIELDS, || _B::#get(self.0.raw(), #(#passed),*))
                     }
                 });
             }
@@ -219,12 +219,12 @@ pub(super) fn methods(cx: &Context, store: &Store) -> TokenStream {
                 out.extend(quote! {
                     #[doc = #list_doc]
                     pub fn #list(&mut self, #(#params,)* page: ::storegen::Page<#page>) -> Result<Vec<#record>, ::storegen::Error> {
-                        ::storegen::__private::store::rows::<_B, _>(#name, #list_op, Self::FIELDS, || _B::#list(&mut self.raw, #(#passed,)* page))
+                        ::storegen::__private::store::rows::<_B, _>(#name, #list_op, Self::FIELDS, || _B::#list(self.0.raw(), #(#passed,)* page))
                     }
 
                     #[doc = #count_doc]
                     pub fn #count(&mut self, #(#params),*) -> Result<u64, ::storegen::Error> {
-                        ::storegen::__private::store::number::<_B>(#name, #count_op, Self::FIELDS, || _B::#count(&mut self.raw, #(#passed),*))
+                        ::storegen::__private::store::number::<_B>(#name, #count_op, Self::FIELDS, || _B::#count(self.0.raw(), #(#passed),*))
                     }
                 });
             }

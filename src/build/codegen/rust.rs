@@ -343,11 +343,30 @@ pub(crate) fn ops_ident(store: &Store) -> Ident {
     format_ident!("{}Ops", camel_case(&store.name))
 }
 
-/// The head of each backend's `impl <Store>Ops for <Backend>`, written inside the
-/// backend's private module: `impl super::CountersOps for ::storegen::Sqlite`.
-pub(crate) fn ops_impl_head(store: &Store, backend: TokenStream) -> TokenStream {
+/// A backend module's impls beside its `Ops<Record>`: `UpdateOps`, `PatchOps` and
+/// `UpsertOps` where the store has them (a function given), and the store's own
+/// operations trait with its finders: `impl super::CountersOps for ::storegen::Sqlite`.
+/// `fns`: update, patch, upsert, finders.
+pub(crate) fn ops_impls(store: &Store, backend: TokenStream, fns: [TokenStream; 4]) -> TokenStream {
+    let [update, patch, upsert, finders] = fns;
     let ops = ops_ident(store);
-    quote!(impl super::#ops for #backend)
+    let mut out = TokenStream::new();
+    for (name, body) in [("UpdateOps", update), ("PatchOps", patch), ("UpsertOps", upsert)] {
+        if !body.is_empty() {
+            let name = format_ident!("{name}");
+            out.extend(quote! {
+                impl ::storegen::store::#name<Record> for #backend {
+                    #body
+                }
+            });
+        }
+    }
+    out.extend(quote! {
+        impl super::#ops for #backend {
+            #finders
+        }
+    });
+    out
 }
 
 /// The standard library's names generated code uses, spelled in full: a generated module

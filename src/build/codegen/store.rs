@@ -2,11 +2,11 @@
 //! accessor, and the operations trait each backend implements with the one generic
 //! `impl` of the public methods over it.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::rust::{
-    Context, doc, field_type, ident, key_type, new_field_type, new_ident, ops_ident, patch_ident,
+    Context, doc, field_type, ident, new_field_type, new_ident, ops_ident, patch_ident,
     record_ident, store_ident,
 };
 use crate::model::{Field, LogicalType, Store};
@@ -15,6 +15,7 @@ pub(super) fn store_items(cx: &Context, store: &Store) -> TokenStream {
     let record = record_ident(store);
     let new = new_ident(store);
     let store_type = store_ident(store);
+    let ops = ops_ident(store);
     let accessor = ident(&store.name);
     let table = &store.table;
 
@@ -57,7 +58,10 @@ pub(super) fn store_items(cx: &Context, store: &Store) -> TokenStream {
     let new_eq = eq_hash(store.fields.iter().filter(|f| !f.assigned()));
     let patch_item = patch_type(cx, store);
     let aliases = super::rust::override_aliases(cx, store);
-    let store_doc = format!(" Operations on table `{table}`; get one with [`{accessor}`].");
+    let store_doc = format!(
+        " Operations on table `{table}`; get one with [`{accessor}`]. The methods every \
+         store has are [`Store`](::storegen::store::Store)'s."
+    );
     let accessor_doc = format!(
         " The `{}` store on a connection, transaction or pooled connection.",
         store.name
@@ -82,14 +86,28 @@ pub(super) fn store_items(cx: &Context, store: &Store) -> TokenStream {
 
         #[doc = #store_doc]
         #[allow(dead_code)]
-        pub struct #store_type<'c, _B: ::storegen::Backend> {
-            raw: _B::Raw<'c>,
+        pub struct #store_type<'c, _B: ::storegen::Backend>(::storegen::store::Store<'c, _B, #record>);
+
+        impl<'c, _B: ::storegen::Backend> ::core::ops::Deref for #store_type<'c, _B> {
+            type Target = ::storegen::store::Store<'c, _B, #record>;
+            fn deref(&self) -> &Self::Target {
+                &self.0
+            }
+        }
+
+        impl<_B: ::storegen::Backend> ::core::ops::DerefMut for #store_type<'_, _B> {
+            fn deref_mut(&mut self) -> &mut Self::Target {
+                &mut self.0
+            }
         }
 
         #[doc = #accessor_doc]
         #[allow(dead_code)]
-        pub fn #accessor<_C: ::storegen::Connection + ?::core::marker::Sized>(conn: &mut _C) -> #store_type<'_, _C::Backend> {
-            #store_type { raw: conn.raw() }
+        pub fn #accessor<_C: ::storegen::Connection + ?::core::marker::Sized>(conn: &mut _C) -> #store_type<'_, _C::Backend>
+        where
+            _C::Backend: #ops,
+        {
+            #store_type(::storegen::store::Store::new(conn.raw()))
         }
     }
 }
@@ -122,240 +140,146 @@ fn patch_type(cx: &Context, store: &Store) -> TokenStream {
     }
 }
 
-/// The store's operations trait, implemented by each backend's module, and the one
-/// generic `impl` of the public methods over it. The backend operations return the
-/// driver's error; the methods add the observer hook and name the store, operation and
-/// field in errors (`storegen::store`).
+/// The record's `Table` impl (what the generic store's methods need: its types, name,
+/// fields, key and decimal checks), the store's operations trait (the runtime's
+/// operations traits the store has, plus its finders), which each backend's module
+/// implements, and the store's finder methods.
 pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
-    let (record, new, store_type, key, ops) = (
+    let (record, new, store_type, ops) = (
         record_ident(store),
         new_ident(store),
         store_ident(store),
-        key_type(cx, store),
         ops_ident(store),
     );
     let name = &store.name;
     let field_names = store.fields.iter().map(|f| f.name.as_str());
     let has_values = store.fields.len() > store.primary_key.len();
     // Decimals are checked against their columns before anything is written.
-    let store_name = name;
-    let checks = |value: &Ident, fields: &mut dyn Iterator<Item = &Field>| -> Vec<TokenStream> {
+    let checks = |value: TokenStream, fields: &mut dyn Iterator<Item = &Field>| -> Vec<TokenStream> {
         fields
             .filter_map(|f| match f.ty {
                 LogicalType::Decimal { precision, scale } => {
-                    let (field, name) = (ident(&f.name), &f.name);
+                    let (field, field_name) = (ident(&f.name), &f.name);
                     Some(quote! {
-                        ::storegen::__private::store::check_decimal(#store_name, operation, #name, #value.#field, #precision, #scale)?;
+                        ::storegen::__private::store::check_decimal(#name, operation, #field_name, #value.#field, #precision, #scale)?;
                     })
                 }
                 _ => None,
             })
             .collect()
     };
-    let new_checks = checks(
-        &format_ident!("new"),
-        &mut store.fields.iter().filter(|f| !f.assigned()),
-    );
-    let record_checks = checks(&format_ident!("record"), &mut store.fields.iter());
-    let (check_fns, check_new, check_many, check_record) = if new_checks.is_empty() {
-        Default::default()
+    let patch_type = if has_values {
+        let patch = patch_ident(store);
+        quote!(#patch)
     } else {
-        (
-            quote! {
-                fn check_new(new: &#new, operation: &'static str) -> Result<(), ::storegen::Error> {
-                    #(#new_checks)*
-                    Ok(())
-                }
-
-                fn check_record(record: &#record, operation: &'static str) -> Result<(), ::storegen::Error> {
-                    #(#record_checks)*
-                    Ok(())
-                }
-            },
-            quote!(Self::check_new(new, "insert")?;),
-            quote! {
-                for new in rows {
-                    Self::check_new(new, "insert_many")?;
-                }
-            },
-            quote!(Self::check_record(record, "update")?;),
-        )
+        quote!(())
     };
-    let patch_checks = checks(&format_ident!("patch"), &mut store.value_fields());
-    let check_patch = (!patch_checks.is_empty()).then(|| {
+    let patch_type_name = &patch_type;
+    let new_checks = checks(quote!(new), &mut store.fields.iter().filter(|f| !f.assigned()));
+    let check_fns = if new_checks.is_empty() {
+        TokenStream::new()
+    } else {
+        let record_checks = checks(quote!(self), &mut store.fields.iter());
+        let patch_checks = checks(quote!(patch), &mut store.value_fields());
+        let check_patch = (!patch_checks.is_empty()).then(|| {
+            quote! {
+                fn check_patch(patch: &#patch_type_name) -> Result<(), ::storegen::Error> {
+                    let operation = "patch";
+                    #(#patch_checks)*
+                    Ok(())
+                }
+            }
+        });
         quote! {
-            let operation = "patch";
-            #(#patch_checks)*
+            fn check_new(new: &#new, operation: &'static str) -> Result<(), ::storegen::Error> {
+                #(#new_checks)*
+                Ok(())
+            }
+
+            fn check_record(&self, operation: &'static str) -> Result<(), ::storegen::Error> {
+                #(#record_checks)*
+                Ok(())
+            }
+
+            #check_patch
         }
-    });
-    let check_upsert =
-        (!new_checks.is_empty()).then(|| quote!(Self::check_record(record, "upsert")?;));
-    let patch_type = patch_ident(store);
-    let (patch_op, patch) = if has_values {
-        (
-            quote! {
-                fn patch(conn: &mut Self::Raw<'_>, key: #key, patch: &#patch_type) -> Result<bool, Self::DriverError>;
-            },
-            quote! {
-                /// Sets the fields `patch` gives on the row with this key, in one UPDATE
-                /// without reading the row; `false` when no row has the key. A patch that
-                /// gives no field changes nothing and says whether the row exists.
-                pub fn patch(&mut self, key: #key, patch: &#patch_type) -> Result<bool, ::storegen::Error> {
-                    #check_patch
-                    ::storegen::__private::store::found::<_B>(#name, "patch", Self::FIELDS, || _B::patch(&mut self.raw, key, patch))
-                }
-            },
-        )
-    } else {
-        (TokenStream::new(), TokenStream::new())
     };
-    // A store with a version has no upsert: it would overwrite without the check.
-    let generated_key = store.key_fields().any(|f| f.generated) || store.version_field().is_some();
-    let (upsert_op, upsert) = if generated_key {
-        (TokenStream::new(), TokenStream::new())
-    } else {
-        (
-            quote! {
-                fn upsert(conn: &mut Self::Raw<'_>, record: &#record) -> Result<Option<#record>, Self::DriverError>;
-            },
-            quote! {
-                /// Writes `record` whether a row with its key exists or not: inserts it, or
-                /// sets every field of the existing row. Returns the row as stored.
-                pub fn upsert(&mut self, record: &#record) -> Result<#record, ::storegen::Error> {
-                    #check_upsert
-                    ::storegen::__private::store::stored::<_B, _>(#name, "upsert", Self::FIELDS, || _B::upsert(&mut self.raw, record))
-                }
-            },
-        )
-    };
-    let (update_op, update) = if has_values {
-        (
-            quote! {
-                fn update(conn: &mut Self::Raw<'_>, record: &#record) -> Result<bool, Self::DriverError>;
-            },
-            match store.version_field() {
-                None => quote! {
-                    /// Writes every field of `record` to the row with its key; `false` when no
-                    /// row has that key.
-                    pub fn update(&mut self, record: &#record) -> Result<bool, ::storegen::Error> {
-                        #check_record
-                        ::storegen::__private::store::update::<_B>(#name, Self::FIELDS, || _B::update(&mut self.raw, record))
-                    }
-                },
-                Some(version) => {
-                    let version = &version.name;
-                    let key_of_record =
-                        crate::build::codegen::rust::key_of_record(store, &format_ident!("record"));
-                    let doc = format!(
-                        " Writes every field of `record` to the row with its key, where the row's `{version}` still holds the record's, and raises `{version}` by one; `false` when no row has that key. A row whose `{version}` another writer raised since `record` was read is an error, [`is_version_conflict`](::storegen::Error::is_version_conflict), and nothing is written."
-                    );
-                    quote! {
-                        #[doc = #doc]
-                        pub fn update(&mut self, record: &#record) -> Result<bool, ::storegen::Error> {
-                            #check_record
-                            if ::storegen::__private::store::update::<_B>(#name, Self::FIELDS, || _B::update(&mut self.raw, record))? {
-                                return Ok(true);
-                            }
-                            // Nothing had the key and the version: a row with the key
-                            // means another writer was first.
-                            match ::storegen::__private::store::get::<_B, _>(#name, Self::FIELDS, || _B::get(&mut self.raw, #key_of_record))? {
-                                Some(_) => Err(::storegen::Error::VersionConflict { store: #name, operation: "update" }),
-                                None => Ok(false),
-                            }
-                        }
-                    }
-                }
-            },
-        )
-    } else {
-        (TokenStream::new(), TokenStream::new())
-    };
+    let key = table_key_type(cx, store);
+    let key_of_record = crate::build::codegen::rust::key_of_record(store, &format_ident!("self"));
+    let versioned = store
+        .version_field()
+        .is_some()
+        .then(|| quote!(const VERSIONED: bool = true;));
+    let mut supertraits = vec![quote!(::storegen::store::Ops<#record>)];
+    if has_values {
+        supertraits.push(quote!(::storegen::store::UpdateOps<#record>));
+        supertraits.push(quote!(::storegen::store::PatchOps<#record>));
+    }
+    if has_upsert(store) {
+        supertraits.push(quote!(::storegen::store::UpsertOps<#record>));
+    }
     let ops_doc = format!(
         " The `{name}` store's operations on one backend, for each backend the blueprint lists. \
          Code generic over backends names it as a bound: `fn f<_B: {ops}>(s: &mut {store_type}<'_, _B>)`."
     );
-    let (finder_methods, finder_ops) = (
-        super::finders::methods(cx, store),
-        super::finders::ops(cx, store),
-    );
+    let finder_ops = super::finders::ops(cx, store);
+    let finder_methods = super::finders::methods(cx, store);
+    let finders = (!finder_methods.is_empty()).then(|| {
+        quote! {
+            #[allow(dead_code)]
+            impl<_B: #ops> #store_type<'_, _B> {
+                const FIELDS: &'static [&'static str] = <#record as ::storegen::store::Table>::FIELDS;
+
+                #finder_methods
+            }
+        }
+    });
     quote! {
-        #[allow(dead_code)]
-        impl<_B: #ops> #store_type<'_, _B> {
+        impl ::storegen::store::Table for #record {
+            type New = #new;
+            type Patch = #patch_type;
+            type Key<'k> = #key;
+            const STORE: &'static str = #name;
             const FIELDS: &'static [&'static str] = &[#(#field_names),*];
+            #versioned
+
+            fn key(&self) -> Self::Key<'_> {
+                #key_of_record
+            }
 
             #check_fns
-
-            /// Inserts a row and returns it as stored, with the values the database
-            /// assigned (generated keys, defaults).
-            pub fn insert(&mut self, new: &#new) -> Result<#record, ::storegen::Error> {
-                #check_new
-                ::storegen::__private::store::insert::<_B, _>(#name, Self::FIELDS, || _B::insert(&mut self.raw, new))
-            }
-
-            /// Inserts every row in one transaction (a savepoint inside an open one): all
-            /// of them or, on the first error, none. Returns how many were inserted.
-            pub fn insert_many(&mut self, rows: &[#new]) -> Result<u64, ::storegen::Error> {
-                #check_many
-                ::storegen::__private::store::insert_many::<_B, _>(_B::reborrow(&mut self.raw), #name, Self::FIELDS, rows, |tx, rows| _B::insert_many(tx, rows))
-            }
-
-            /// The row with this key, if there is one.
-            pub fn get(&mut self, key: #key) -> Result<Option<#record>, ::storegen::Error> {
-                ::storegen::__private::store::get::<_B, _>(#name, Self::FIELDS, || _B::get(&mut self.raw, key))
-            }
-
-            /// The row with this key, locked until the transaction ends: `SELECT … FOR
-            /// UPDATE` on PostgreSQL and MySQL (another transaction's `get_for_update` or
-            /// write of the row waits); on SQLite the transaction already holds the write
-            /// lock. Only inside a transaction: elsewhere it is an error.
-            pub fn get_for_update(&mut self, key: #key) -> Result<Option<#record>, ::storegen::Error> {
-                if !_B::in_transaction(&mut self.raw) {
-                    return Err(::storegen::Error::Unsupported(
-                        ::std::format!("{}.get_for_update: only inside a transaction: the lock would end with the statement", #name),
-                    ));
-                }
-                ::storegen::__private::store::one::<_B, _>(#name, "get_for_update", Self::FIELDS, || _B::get_for_update(&mut self.raw, key))
-            }
-
-            #update
-
-            #patch
-
-            #upsert
-
-            /// Deletes the row with this key; `false` when there was none.
-            pub fn delete(&mut self, key: #key) -> Result<bool, ::storegen::Error> {
-                ::storegen::__private::store::delete::<_B>(#name, Self::FIELDS, || _B::delete(&mut self.raw, key))
-            }
-
-            /// One page of rows in key order: the first, or those after a key.
-            pub fn list(&mut self, page: ::storegen::Page<#key>) -> Result<Vec<#record>, ::storegen::Error> {
-                ::storegen::__private::store::list::<_B, _>(#name, Self::FIELDS, || _B::list(&mut self.raw, page))
-            }
-
-            /// How many rows the table holds.
-            pub fn count(&mut self) -> Result<u64, ::storegen::Error> {
-                ::storegen::__private::store::count::<_B>(#name, Self::FIELDS, || _B::count(&mut self.raw))
-            }
-
-            #finder_methods
         }
+
+        #finders
 
         #[doc = #ops_doc]
         #[allow(dead_code, missing_docs)]
-        pub trait #ops: ::storegen::Backend {
-            fn insert(conn: &mut Self::Raw<'_>, new: &#new) -> Result<Option<#record>, Self::DriverError>;
-            fn insert_many(conn: &mut Self::Raw<'_>, rows: &[#new]) -> Result<u64, Self::DriverError>;
-            fn get(conn: &mut Self::Raw<'_>, key: #key) -> Result<Option<#record>, Self::DriverError>;
-            fn get_for_update(conn: &mut Self::Raw<'_>, key: #key) -> Result<Option<#record>, Self::DriverError>;
-            #update_op
-            #patch_op
-            #upsert_op
-            fn delete(conn: &mut Self::Raw<'_>, key: #key) -> Result<bool, Self::DriverError>;
-            fn list(conn: &mut Self::Raw<'_>, page: ::storegen::Page<#key>) -> Result<Vec<#record>, Self::DriverError>;
-            fn count(conn: &mut Self::Raw<'_>) -> Result<u64, Self::DriverError>;
+        pub trait #ops: #(#supertraits)+* {
             #finder_ops
         }
+    }
+}
+
+/// Whether the store has `upsert`: its key is the application's (not generated), and it
+/// has no version (an upsert would overwrite without the check).
+pub(crate) fn has_upsert(store: &Store) -> bool {
+    !(store.key_fields().any(|f| f.generated) || store.version_field().is_some())
+}
+
+/// The store's key type with the `Table::Key<'k>` lifetime: `&'k str` for text.
+fn table_key_type(cx: &Context, store: &Store) -> TokenStream {
+    let types: Vec<TokenStream> = store
+        .key_fields()
+        .map(|f| match f.ty {
+            LogicalType::Text { .. } => quote!(&'k str),
+            LogicalType::Bytes => quote!(&'k [u8]),
+            _ => super::rust::rust_type(cx, &f.ty),
+        })
+        .collect();
+    if types.len() == 1 {
+        types[0].clone()
+    } else {
+        quote!((#(#types),*))
     }
 }
 
