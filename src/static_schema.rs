@@ -84,6 +84,8 @@ pub struct StaticField {
     pub default: Option<StaticDefault>,
     /// The foreign key, if any.
     pub references: Option<StaticReference>,
+    /// `version = true`: the row's version for optimistic locking.
+    pub version: bool,
 }
 
 /// A [`LogicalType`] as static data: every type but an enum is the model's own (those
@@ -153,7 +155,8 @@ impl StaticSchema {
 }
 
 impl StaticStore {
-    fn to_store(&self) -> Store {
+    /// The store as the model has it (descriptions left out).
+    pub fn to_store(&self) -> Store {
         Store {
             name: self.name.into(),
             table: self.table.into(),
@@ -195,6 +198,12 @@ impl StaticField {
     /// The database assigns the value.
     pub const fn generated(mut self) -> Self {
         self.generated = true;
+        self
+    }
+
+    /// The row's version (`version = true`).
+    pub const fn version(mut self) -> Self {
+        self.version = true;
         self
     }
 
@@ -243,6 +252,7 @@ pub const fn field(name: &'static str, ty: StaticType) -> StaticField {
         unique: false,
         default: None,
         references: None,
+        version: false,
     }
 }
 
@@ -277,6 +287,7 @@ impl StaticField {
         field.nullable = self.nullable;
         field.generated = self.generated;
         field.unique = self.unique;
+        field.version = self.version;
         field.default = self.default.as_ref().map(|d| match d {
             StaticDefault::Bool(b) => DefaultValue::Bool(*b),
             StaticDefault::Int(n) => DefaultValue::Int(*n),

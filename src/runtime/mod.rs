@@ -1,6 +1,7 @@
 //! What generated store modules call at run time: the connection traits, transactions,
 //! pages, migrations and the error type.
 
+pub mod columns;
 #[cfg(feature = "decimal")]
 #[doc(hidden)]
 pub mod decimal;

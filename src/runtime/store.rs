@@ -6,6 +6,7 @@
 
 use std::marker::PhantomData;
 
+use super::columns::{Read, Write};
 use super::{Backend, Connection, Error, Page, observe::observe};
 
 /// What a generated record tells the generic store about its table: its insert,
@@ -18,7 +19,7 @@ pub trait Table: Sized + 'static {
     type Patch;
     /// The key as the store's methods take it: one field's type (`&str` for text), or
     /// a tuple of them for a composite key.
-    type Key<'k>;
+    type Key<'k>: Copy;
     /// The store's name, as errors and the observer name it.
     const STORE: &'static str;
     /// The store's fields in column order, to name the field an error is about.
@@ -28,6 +29,39 @@ pub trait Table: Sized + 'static {
 
     /// This record's key.
     fn key(&self) -> Self::Key<'_>;
+
+    /// The store as the generated module's static schema describes it.
+    #[doc(hidden)]
+    fn schema() -> &'static crate::static_schema::StaticStore;
+
+    /// The store's statements on each backend, built on first use.
+    #[doc(hidden)]
+    fn statements() -> &'static Statements;
+
+    /// Reads a row: every column, in field order.
+    #[doc(hidden)]
+    fn read<R: Read>(row: &mut R) -> Result<Self, R::Error>;
+
+    /// Writes every field, in column order.
+    #[doc(hidden)]
+    fn write<W: Write>(&self, out: &mut W) -> Result<(), W::Error>;
+
+    /// Writes a new row's fields, in column order: a field with a default with
+    /// `put_some` (`None` takes the default).
+    #[doc(hidden)]
+    fn write_new<W: Write>(new: &Self::New, out: &mut W) -> Result<(), W::Error>;
+
+    /// Writes a key's fields, in key order.
+    #[doc(hidden)]
+    fn write_key<W: Write>(key: Self::Key<'_>, out: &mut W) -> Result<(), W::Error>;
+
+    /// Writes the fields a patch gives (`put_some`), beside the key and version, in
+    /// column order.
+    #[doc(hidden)]
+    #[inline]
+    fn write_patch<W: Write>(_patch: &Self::Patch, _out: &mut W) -> Result<(), W::Error> {
+        Ok(())
+    }
 
     /// Refuses a new row a column would round or overflow (decimals), before any write.
     #[inline]
@@ -70,6 +104,13 @@ pub trait Ops<T: Table>: Backend {
     /// How many rows the table holds.
     fn count(conn: &mut Self::Raw<'_>) -> Result<u64, Self::DriverError>;
 }
+
+/// A store with fields beside its key: it has `update` and `patch`.
+pub trait Updatable: Table {}
+
+/// A store whose key the application gives (not generated) and without a version: it
+/// has `upsert`.
+pub trait Upsertable: Table {}
 
 /// `update` on one backend, for a store with fields beside its key.
 pub trait UpdateOps<T: Table>: Ops<T> {
@@ -457,5 +498,114 @@ pub fn check_decimal(
             field,
             message,
         }),
+    }
+}
+
+/// A store's statements on each backend, built from its static schema by the one
+/// statement builder the first time the store is used on that backend, and kept for the
+/// program's life. Each generated record has one, in a `static`.
+#[doc(hidden)]
+pub struct Statements {
+    slots: [std::sync::OnceLock<Box<Prepared>>; 3],
+}
+
+impl Statements {
+    /// None built yet.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Statements {
+        Statements {
+            slots: [const { std::sync::OnceLock::new() }; 3],
+        }
+    }
+
+    /// The store's statements in `dialect`, for backend `kind`.
+    #[inline]
+    pub fn get(
+        &'static self,
+        kind: crate::backend::BackendKind,
+        store: &'static crate::static_schema::StaticStore,
+        dialect: &crate::sql::Dialect,
+    ) -> &'static Prepared {
+        let slot = match kind {
+            crate::backend::BackendKind::Sqlite => 0,
+            crate::backend::BackendKind::Postgres => 1,
+            crate::backend::BackendKind::Mysql => 2,
+        };
+        self.slots[slot].get_or_init(|| Box::new(Prepared::new(store, dialect)))
+    }
+}
+
+/// One store's statements on one backend, and the field orders its values are written in.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Prepared {
+    /// The statements.
+    pub sql: crate::sql::statements::StoreSql,
+    /// Every field's index, in column order: what `Table::write` writes.
+    pub all: Vec<usize>,
+    /// The fields an insert gives, in column order: what `Table::write_new` writes.
+    pub insertable: Vec<usize>,
+    /// The key's fields, in key order: what `Table::write_key` writes.
+    pub key: Vec<usize>,
+    /// The fields beside the key and version, in column order: what `Table::write_patch`
+    /// writes.
+    pub values: Vec<usize>,
+    /// For each field (column order), its parameter's position (from 1) in `update`.
+    pub update_positions: Vec<usize>,
+    /// Whether an insert may leave a column to its default (then its statement is built
+    /// for the columns each row gives).
+    pub defaults: bool,
+    /// `insert` with every insertable column, returning the row.
+    pub insert_returning: String,
+}
+
+impl Prepared {
+    fn new(
+        store: &'static crate::static_schema::StaticStore,
+        dialect: &crate::sql::Dialect,
+    ) -> Prepared {
+        let model = store.to_store();
+        let sql = crate::sql::statements::StoreSql::new(&model, dialect);
+        let insertable: Vec<usize> = (0..model.fields.len())
+            .filter(|&i| !model.fields[i].assigned())
+            .collect();
+        let values: Vec<usize> = (0..model.fields.len())
+            .filter(|&i| !model.is_key(i) && !model.fields[i].version)
+            .collect();
+        let version = model.fields.iter().position(|f| f.version);
+        let mut update_positions = vec![0; model.fields.len()];
+        for (n, &field) in values
+            .iter()
+            .chain(&model.primary_key)
+            .chain(version.as_ref())
+            .enumerate()
+        {
+            update_positions[field] = n + 1;
+        }
+        let defaults = insertable
+            .iter()
+            .any(|&i| model.fields[i].default.is_some());
+        let insert_columns: Vec<&str> = sql.insert_columns.iter().map(String::as_str).collect();
+        let returning = match dialect.returning {
+            crate::sql::Returning::Always => Some(sql.columns.as_str()),
+            crate::sql::Returning::ServerDependent => None,
+        };
+        let insert_returning = dialect.insert(
+            &sql.table,
+            &insert_columns,
+            &vec![true; insert_columns.len()],
+            1,
+            returning,
+        );
+        Prepared {
+            all: (0..model.fields.len()).collect(),
+            key: model.primary_key.clone(),
+            insertable,
+            values,
+            update_positions,
+            defaults,
+            insert_returning,
+            sql,
+        }
     }
 }

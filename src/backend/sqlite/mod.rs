@@ -40,6 +40,8 @@ pub mod ops;
 pub(crate) mod pool;
 #[cfg(feature = "sqlite")]
 mod runtime;
+#[cfg(feature = "sqlite")]
+pub mod store;
 
 #[cfg(feature = "sqlite")]
 pub use runtime::*;

@@ -483,14 +483,22 @@ pub struct DecimalComputed<const SCALE: u32>(pub rust_decimal::Decimal);
 #[cfg(feature = "decimal")]
 impl<const SCALE: u32> rusqlite::types::FromSql for DecimalComputed<SCALE> {
     fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        use rusqlite::types::{FromSqlError, ValueRef};
-        match value {
-            ValueRef::Real(x) => rust_decimal::Decimal::from_f64_retain(x)
-                .map(|d| DecimalComputed(d.round_dp(SCALE).normalize_to_scale(SCALE)))
-                .ok_or_else(|| FromSqlError::Other(format!("{x} is not a decimal").into())),
-            other => DecimalText::column_result(other)
-                .map(|d| DecimalComputed(d.0.normalize_to_scale(SCALE))),
-        }
+        decimal_computed(value, SCALE).map(DecimalComputed)
+    }
+}
+
+/// A decimal column's value at `scale` (see [`DecimalComputed`]).
+#[cfg(feature = "decimal")]
+pub(crate) fn decimal_computed(
+    value: rusqlite::types::ValueRef<'_>,
+    scale: u32,
+) -> rusqlite::types::FromSqlResult<rust_decimal::Decimal> {
+    use rusqlite::types::{FromSql, FromSqlError, ValueRef};
+    match value {
+        ValueRef::Real(x) => rust_decimal::Decimal::from_f64_retain(x)
+            .map(|d| d.round_dp(scale).normalize_to_scale(scale))
+            .ok_or_else(|| FromSqlError::Other(format!("{x} is not a decimal").into())),
+        other => DecimalText::column_result(other).map(|d| d.0.normalize_to_scale(scale)),
     }
 }
 

@@ -7,6 +7,7 @@
 //! `store` (records, insert types, the store and its operations trait), each backend's
 //! operations (in its folder), and `schema_value` (`schema()`, `verify`, `health`).
 
+mod columns;
 mod enums;
 pub(crate) mod finders;
 pub(crate) mod queries;
@@ -184,7 +185,12 @@ fn inline_backend_fns(file: &mut syn::File) {
 /// prelude's names are the only ones in scope (records come in renamed: `Record`, `New`).
 fn store_part(cx: &Context, schema: &Schema, store: &Store) -> TokenStream {
     let mut tokens = store::store_items(cx, store);
-    tokens.extend(store::store_ops(cx, store));
+    let position = schema
+        .stores
+        .iter()
+        .position(|s| s.name == store.name)
+        .unwrap_or_default();
+    tokens.extend(store::store_ops(cx, store, position));
     let mut tokens = rust::qualify_std(tokens);
     for backend in &schema.backends {
         tokens.extend(backend.rules().store_impl(cx, store));

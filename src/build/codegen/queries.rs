@@ -244,6 +244,13 @@ pub(crate) trait Runner {
         i: usize,
     ) -> TokenStream;
 
+    /// The reader of a store's rows, as a function: the store's own, in its backend
+    /// module `<store>_<backend>`, unless the backend reads records generically.
+    fn store_reader(&self, store: &Store) -> TokenStream {
+        let module = quote::format_ident!("{}_{}", store.name, self.backend().name());
+        quote!(super::#module::read)
+    }
+
     /// The body that binds the parameters and runs `SQL` on `__conn`, reading rows with
     /// `__read`.
     fn body(&self, cx: &Context, shape: &Shape, rewritten: &Rewritten, kind: Kind) -> TokenStream;
@@ -290,10 +297,10 @@ pub(crate) fn backend_module(
             shape.returns.as_deref().and_then(|s| schema.store(s)),
         ) {
             (Kind::Exec, _) => TokenStream::new(),
-            // The store's own reader, in its backend module `<store>_<backend>`.
+            // The store's own reader.
             (_, Some(store)) => {
-                let module = format_ident!("{}_{}", store.name, backend.name());
-                quote!(let __read = super::#module::read;)
+                let reader = runner.store_reader(store);
+                quote!(let __read = #reader;)
             }
             (_, None) => {
                 let fields = shape.columns.iter().enumerate().map(|(i, c)| {

@@ -293,16 +293,6 @@ pub(crate) fn is_copy(ty: &LogicalType) -> bool {
     )
 }
 
-/// `value.field`, borrowed unless it is `Copy`: how a field is handed to a driver.
-pub(crate) fn field_access(value: &Ident, field: &Field) -> TokenStream {
-    let name = ident(&field.name);
-    if is_copy(&field.ty) && !overridden(field) {
-        quote!(#value.#name)
-    } else {
-        quote!(&#value.#name)
-    }
-}
-
 /// The type a key field is passed as: by value when `Copy`, else borrowed.
 pub(crate) fn key_param_type(cx: &Context, ty: &LogicalType) -> TokenStream {
     match ty {
@@ -351,7 +341,11 @@ pub(crate) fn ops_impls(store: &Store, backend: TokenStream, fns: [TokenStream; 
     let [update, patch, upsert, finders] = fns;
     let ops = ops_ident(store);
     let mut out = TokenStream::new();
-    for (name, body) in [("UpdateOps", update), ("PatchOps", patch), ("UpsertOps", upsert)] {
+    for (name, body) in [
+        ("UpdateOps", update),
+        ("PatchOps", patch),
+        ("UpsertOps", upsert),
+    ] {
         if !body.is_empty() {
             let name = format_ident!("{name}");
             out.extend(quote! {

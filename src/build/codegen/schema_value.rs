@@ -18,21 +18,25 @@ pub(super) fn schema_fn(schema: &Schema) -> TokenStream {
     let stores = schema.stores.iter().map(store_value);
     let datetime = variant_ident(&schema.datetime);
     quote! {
-        /// The schema this module was generated from (descriptions left out), as
-        /// [`verify`] compares it with a database.
-        #[allow(dead_code)]
-        pub fn schema() -> ::storegen::model::Schema {
-            #[allow(unused_imports)]
+        /// The blueprint's schema as data: what `schema()` returns, and what each
+        /// store's statements are built from.
+        #[allow(unused_imports)]
+        mod __schema {
             use ::storegen::model::{self as m, LogicalType as L};
-            #[allow(unused_imports)]
             use ::storegen::__private::static_schema::{self as s, StaticDefault as D, StaticType as T};
-            static SCHEMA: s::StaticSchema = s::StaticSchema {
+            pub(super) static SCHEMA: s::StaticSchema = s::StaticSchema {
                 name: #name,
                 backends: &[#(#backends),*],
                 stores: &[#(#stores),*],
                 datetime: m::DateTimeCrate::#datetime,
             };
-            SCHEMA.to_schema()
+        }
+
+        /// The schema this module was generated from (descriptions left out), as
+        /// [`verify`] compares it with a database.
+        #[allow(dead_code)]
+        pub fn schema() -> ::storegen::model::Schema {
+            __schema::SCHEMA.to_schema()
         }
 
         /// Checks that the database behind `conn` still matches this module, with the
@@ -138,6 +142,7 @@ fn field_value(field: &Field) -> TokenStream {
         (field.nullable, "nullable"),
         (field.generated, "generated"),
         (field.unique, "unique"),
+        (field.version, "version"),
     ] {
         if set {
             let flag = proc_macro2::Ident::new(flag, proc_macro2::Span::call_site());

@@ -144,7 +144,7 @@ fn patch_type(cx: &Context, store: &Store) -> TokenStream {
 /// fields, key and decimal checks), the store's operations trait (the runtime's
 /// operations traits the store has, plus its finders), which each backend's module
 /// implements, and the store's finder methods.
-pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
+pub(super) fn store_ops(cx: &Context, store: &Store, position: usize) -> TokenStream {
     let (record, new, store_type, ops) = (
         record_ident(store),
         new_ident(store),
@@ -155,7 +155,9 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
     let field_names = store.fields.iter().map(|f| f.name.as_str());
     let has_values = store.fields.len() > store.primary_key.len();
     // Decimals are checked against their columns before anything is written.
-    let checks = |value: TokenStream, fields: &mut dyn Iterator<Item = &Field>| -> Vec<TokenStream> {
+    let checks = |value: TokenStream,
+                  fields: &mut dyn Iterator<Item = &Field>|
+     -> Vec<TokenStream> {
         fields
             .filter_map(|f| match f.ty {
                 LogicalType::Decimal { precision, scale } => {
@@ -175,7 +177,10 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
         quote!(())
     };
     let patch_type_name = &patch_type;
-    let new_checks = checks(quote!(new), &mut store.fields.iter().filter(|f| !f.assigned()));
+    let new_checks = checks(
+        quote!(new),
+        &mut store.fields.iter().filter(|f| !f.assigned()),
+    );
     let check_fns = if new_checks.is_empty() {
         TokenStream::new()
     } else {
@@ -206,10 +211,11 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
     };
     let key = table_key_type(cx, store);
     let key_of_record = crate::build::codegen::rust::key_of_record(store, &format_ident!("self"));
-    let versioned = store
-        .version_field()
-        .is_some()
-        .then(|| quote!(const VERSIONED: bool = true;));
+    let versioned = store.version_field().is_some().then(|| {
+        quote!(
+            const VERSIONED: bool = true;
+        )
+    });
     let mut supertraits = vec![quote!(::storegen::store::Ops<#record>)];
     if has_values {
         supertraits.push(quote!(::storegen::store::UpdateOps<#record>));
@@ -217,6 +223,14 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
     }
     if has_upsert(store) {
         supertraits.push(quote!(::storegen::store::UpsertOps<#record>));
+    }
+    let columns = super::columns::table_fns(store);
+    let mut markers = TokenStream::new();
+    if has_values {
+        markers.extend(quote!(impl ::storegen::store::Updatable for #record {}));
+    }
+    if has_upsert(store) {
+        markers.extend(quote!(impl ::storegen::store::Upsertable for #record {}));
     }
     let ops_doc = format!(
         " The `{name}` store's operations on one backend, for each backend the blueprint lists. \
@@ -247,8 +261,21 @@ pub(super) fn store_ops(cx: &Context, store: &Store) -> TokenStream {
                 #key_of_record
             }
 
+            fn schema() -> &'static ::storegen::__private::static_schema::StaticStore {
+                &__schema::SCHEMA.stores[#position]
+            }
+
+            fn statements() -> &'static ::storegen::__private::Statements {
+                static STATEMENTS: ::storegen::__private::Statements = ::storegen::__private::Statements::new();
+                &STATEMENTS
+            }
+
+            #columns
+
             #check_fns
         }
+
+        #markers
 
         #finders
 
