@@ -61,7 +61,7 @@ pub mod __private {
     pub use crate::backend::postgres;
     #[cfg(feature = "sqlite")]
     pub use crate::backend::sqlite;
-    pub use crate::runtime::columns::{Driver, Json, Read, Write};
+    pub use crate::runtime::columns::{Read, Write};
     pub use crate::runtime::fraction;
     pub use crate::runtime::store;
     pub use crate::runtime::store::Statements;

@@ -11,18 +11,44 @@ pub trait Read {
     type Error;
     /// The next column's value.
     fn get<V: Column>(&mut self) -> Result<V, Self::Error>;
+    /// The next column's value, of a `rust` type of the application's: through the
+    /// driver's own conversions, which the type implements.
+    fn get_driver<V: DriverColumn>(&mut self) -> Result<V, Self::Error>;
+    /// The next column's JSON, into a `rust` type of the application's through serde.
+    fn get_json<V: JsonColumn>(&mut self) -> Result<V, Self::Error>;
+    /// [`get_json`](Read::get_json) of a nullable column: NULL is `None`.
+    fn get_json_opt<V: JsonColumn>(&mut self) -> Result<Option<V>, Self::Error>;
 }
 
 /// A statement's parameters being written, one field's value after another, in the
-/// order of the fields the statement is written for.
-pub trait Write {
+/// order of the fields the statement is written for. The values are borrowed for `'a`,
+/// until the statement has run.
+pub trait Write<'a> {
     /// The driver's error.
     type Error;
     /// The next field's value.
-    fn put<V: Value + ?Sized>(&mut self, value: &V) -> Result<(), Self::Error>;
-    /// The next field's value if given; `None` leaves the column out of the statement
-    /// (an insert's default, a patch's field left as it is).
-    fn put_some<V: Value + ?Sized>(&mut self, value: Option<&V>) -> Result<(), Self::Error>;
+    fn put<V: Value + ?Sized>(&mut self, value: &'a V) -> Result<(), Self::Error>;
+    /// Leaves the next field out of the statement (an insert's default, a patch's
+    /// field left as it is).
+    fn skip(&mut self);
+    /// The next field's value if given, else [`skip`](Write::skip).
+    #[inline]
+    fn put_some<V: Value + ?Sized>(&mut self, value: Option<&'a V>) -> Result<(), Self::Error> {
+        match value {
+            Some(value) => self.put(value),
+            None => {
+                self.skip();
+                Ok(())
+            }
+        }
+    }
+    /// The next field's value, of a `rust` type of the application's, through the
+    /// driver's own conversions.
+    fn put_driver<V: DriverValue + ?Sized>(&mut self, value: &'a V) -> Result<(), Self::Error>;
+    /// The next field's value as JSON, from a `rust` type of the application's.
+    fn put_json<V: JsonValue>(&mut self, value: &'a V) -> Result<(), Self::Error>;
+    /// [`put_json`](Write::put_json) of a nullable field: `None` is NULL.
+    fn put_json_opt<V: JsonValue>(&mut self, value: &'a Option<V>) -> Result<(), Self::Error>;
 }
 
 /// A field's value as every enabled backend writes it.
@@ -35,19 +61,58 @@ pub trait Column: SqliteColumn + PostgresColumn + MysqlColumn {}
 
 impl<T: SqliteColumn + PostgresColumn + MysqlColumn> Column for T {}
 
-#[cfg(feature = "sqlite")]
-pub use crate::backend::sqlite::store::{Column as SqliteColumn, Value as SqliteValue};
+/// A `rust` type of the application's: it implements every enabled backend driver's
+/// conversion to a parameter.
+pub trait DriverValue: SqliteDriverValue + PostgresDriverValue + MysqlDriverValue {}
 
-/// Without the `sqlite` feature: every type.
-#[cfg(not(feature = "sqlite"))]
-pub trait SqliteValue {}
-#[cfg(not(feature = "sqlite"))]
-impl<T: ?Sized> SqliteValue for T {}
-/// Without the `sqlite` feature: every type.
-#[cfg(not(feature = "sqlite"))]
-pub trait SqliteColumn {}
-#[cfg(not(feature = "sqlite"))]
-impl<T> SqliteColumn for T {}
+impl<T: SqliteDriverValue + PostgresDriverValue + MysqlDriverValue + ?Sized> DriverValue for T {}
+
+/// A `rust` type of the application's: it implements every enabled backend driver's
+/// conversion from a column.
+pub trait DriverColumn: SqliteDriverColumn + PostgresDriverColumn + MysqlDriverColumn {}
+
+impl<T: SqliteDriverColumn + PostgresDriverColumn + MysqlDriverColumn> DriverColumn for T {}
+
+/// A typed JSON field's type: serde writes it (and the PostgreSQL driver's `Json`
+/// wants `Debug`).
+#[cfg(feature = "json")]
+pub trait JsonValue: serde::Serialize + std::fmt::Debug + Sync {}
+#[cfg(feature = "json")]
+impl<T: serde::Serialize + std::fmt::Debug + Sync> JsonValue for T {}
+/// Without the `json` feature, no type: the generated module names the feature.
+#[cfg(not(feature = "json"))]
+pub trait JsonValue {}
+
+/// A typed JSON field's type: serde reads it.
+#[cfg(feature = "json")]
+pub trait JsonColumn: serde::de::DeserializeOwned {}
+#[cfg(feature = "json")]
+impl<T: serde::de::DeserializeOwned> JsonColumn for T {}
+/// Without the `json` feature, no type: the generated module names the feature.
+#[cfg(not(feature = "json"))]
+pub trait JsonColumn {}
+
+/// Each backend's side of the traits above: its own trait with the `<backend>`
+/// feature, else one every type has.
+macro_rules! backend_side {
+    ($feature:literal, $($name:ident = $path:path),* $(,)?) => {$(
+        #[cfg(feature = $feature)]
+        pub use $path as $name;
+        /// Without the backend's feature: every type.
+        #[cfg(not(feature = $feature))]
+        pub trait $name {}
+        #[cfg(not(feature = $feature))]
+        impl<T: ?Sized> $name for T {}
+    )*};
+}
+
+backend_side!(
+    "sqlite",
+    SqliteValue = crate::backend::sqlite::store::Value,
+    SqliteColumn = crate::backend::sqlite::store::Column,
+    SqliteDriverValue = rusqlite::ToSql,
+    SqliteDriverColumn = rusqlite::types::FromSql,
+);
 
 /// The PostgreSQL side of [`Value`] (every type until its stores are generic).
 pub trait PostgresValue {}
@@ -61,15 +126,18 @@ impl<T: ?Sized> MysqlValue for T {}
 /// The MySQL side of [`Column`] (every type until its stores are generic).
 pub trait MysqlColumn {}
 impl<T> MysqlColumn for T {}
-
-/// A value written as the driver's own conversion writes it: a field of a `rust` type
-/// of the application's, which implements each backend driver's conversions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Driver<T>(pub T);
-
-/// A JSON field of a `rust` type of the application's, written and read through serde.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Json<T>(pub T);
+/// The PostgreSQL side of [`DriverValue`].
+pub trait PostgresDriverValue {}
+impl<T: ?Sized> PostgresDriverValue for T {}
+/// The PostgreSQL side of [`DriverColumn`].
+pub trait PostgresDriverColumn {}
+impl<T> PostgresDriverColumn for T {}
+/// The MySQL side of [`DriverValue`].
+pub trait MysqlDriverValue {}
+impl<T: ?Sized> MysqlDriverValue for T {}
+/// The MySQL side of [`DriverColumn`].
+pub trait MysqlDriverColumn {}
+impl<T> MysqlDriverColumn for T {}
 
 /// Which fields a write gives: the first pass of an insert with defaults or a patch,
 /// whose statement names only the columns given.
@@ -80,18 +148,35 @@ pub struct Given {
     pub given: Vec<bool>,
 }
 
-impl Write for Given {
+impl<'a> Write<'a> for Given {
     type Error = std::convert::Infallible;
 
     #[inline]
-    fn put<V: Value + ?Sized>(&mut self, _: &V) -> Result<(), Self::Error> {
+    fn put<V: Value + ?Sized>(&mut self, _: &'a V) -> Result<(), Self::Error> {
         self.given.push(true);
         Ok(())
     }
 
     #[inline]
-    fn put_some<V: Value + ?Sized>(&mut self, value: Option<&V>) -> Result<(), Self::Error> {
-        self.given.push(value.is_some());
+    fn skip(&mut self) {
+        self.given.push(false);
+    }
+
+    #[inline]
+    fn put_driver<V: DriverValue + ?Sized>(&mut self, _: &'a V) -> Result<(), Self::Error> {
+        self.given.push(true);
+        Ok(())
+    }
+
+    #[inline]
+    fn put_json<V: JsonValue>(&mut self, _: &'a V) -> Result<(), Self::Error> {
+        self.given.push(true);
+        Ok(())
+    }
+
+    #[inline]
+    fn put_json_opt<V: JsonValue>(&mut self, _: &'a Option<V>) -> Result<(), Self::Error> {
+        self.given.push(true);
         Ok(())
     }
 }

@@ -44,22 +44,26 @@ pub trait Table: Sized + 'static {
 
     /// Writes every field, in column order.
     #[doc(hidden)]
-    fn write<W: Write>(&self, out: &mut W) -> Result<(), W::Error>;
+    fn write<'a, W: Write<'a>>(&'a self, out: &mut W) -> Result<(), W::Error>;
 
     /// Writes a new row's fields, in column order: a field with a default with
     /// `put_some` (`None` takes the default).
     #[doc(hidden)]
-    fn write_new<W: Write>(new: &Self::New, out: &mut W) -> Result<(), W::Error>;
+    fn write_new<'a, W: Write<'a>>(new: &'a Self::New, out: &mut W) -> Result<(), W::Error>;
 
     /// Writes a key's fields, in key order.
     #[doc(hidden)]
-    fn write_key<W: Write>(key: Self::Key<'_>, out: &mut W) -> Result<(), W::Error>;
+    fn write_key<'a, 'k, W: Write<'a>>(key: &'a Self::Key<'k>, out: &mut W)
+    -> Result<(), W::Error>;
 
     /// Writes the fields a patch gives (`put_some`), beside the key and version, in
     /// column order.
     #[doc(hidden)]
     #[inline]
-    fn write_patch<W: Write>(_patch: &Self::Patch, _out: &mut W) -> Result<(), W::Error> {
+    fn write_patch<'a, W: Write<'a>>(
+        _patch: &'a Self::Patch,
+        _out: &mut W,
+    ) -> Result<(), W::Error> {
         Ok(())
     }
 

@@ -10,11 +10,11 @@ use super::Sqlite;
 use super::ops as sq;
 use crate::backend::BackendKind;
 use crate::runtime::Page;
-use crate::runtime::columns::{self, Driver, Given, Json};
+use crate::runtime::columns::{self, Given};
 use crate::runtime::store::{
     Ops, PatchOps, Prepared, Table, Updatable, UpdateOps, UpsertOps, Upsertable,
 };
-use crate::static_schema::{StaticField, StaticType};
+use crate::static_schema::StaticField;
 
 /// A field's value as SQLite stores it.
 pub trait Value {
@@ -125,13 +125,15 @@ macro_rules! floats {
 floats!(f32, f64);
 
 /// Times with a `precision` are rounded to it first, as the servers round.
+#[cfg(any(feature = "chrono", feature = "time"))]
 fn precision(field: &StaticField) -> Option<u8> {
     match field.ty {
-        StaticType::Time(_, digits) => Some(digits),
+        crate::static_schema::StaticType::Time(_, digits) => Some(digits),
         _ => None,
     }
 }
 
+#[cfg(any(feature = "chrono", feature = "time"))]
 macro_rules! times {
     ($($ty:ty),*) => {$(
         impl Value for $ty {
@@ -206,7 +208,7 @@ mod time_types {
 fn uuid_text(field: &StaticField) -> bool {
     matches!(
         field.ty,
-        StaticType::Of(crate::model::LogicalType::UuidText)
+        crate::static_schema::StaticType::Of(crate::model::LogicalType::UuidText)
     )
 }
 
@@ -257,32 +259,13 @@ impl Value for serde_json::Value {
 #[cfg(feature = "json")]
 read_as_driver_does!(serde_json::Value);
 
-#[cfg(feature = "json")]
-impl<T: serde::Serialize + ?Sized> Value for Json<&T> {
-    #[inline]
-    fn bind(
-        &self,
-        stmt: &mut Statement<'_>,
-        index: usize,
-        _: &'static StaticField,
-    ) -> rusqlite::Result<()> {
-        stmt.raw_bind_parameter(index, super::json_typed(self.0)?)
-    }
-}
-
-#[cfg(feature = "json")]
-impl<T: serde::de::DeserializeOwned> Column for Json<T> {
-    #[inline]
-    fn read(row: &Row<'_>, index: usize, _: &'static StaticField) -> rusqlite::Result<Self> {
-        row.get::<_, super::JsonTyped<T>>(index).map(|j| Json(j.0))
-    }
-}
-
 /// The field's scale: a decimal's column keeps that many digits after the point.
 #[cfg(feature = "decimal")]
 fn scale(field: &StaticField) -> u32 {
     match field.ty {
-        StaticType::Of(crate::model::LogicalType::Decimal { scale, .. }) => scale,
+        crate::static_schema::StaticType::Of(crate::model::LogicalType::Decimal {
+            scale, ..
+        }) => scale,
         _ => 0,
     }
 }
@@ -356,26 +339,6 @@ impl<E: crate::Enum> Column for E {
     }
 }
 
-/// A `rust` type of the application's, through the driver's conversions it implements.
-impl<T: rusqlite::ToSql + ?Sized> Value for Driver<&T> {
-    #[inline]
-    fn bind(
-        &self,
-        stmt: &mut Statement<'_>,
-        index: usize,
-        _: &'static StaticField,
-    ) -> rusqlite::Result<()> {
-        stmt.raw_bind_parameter(index, self.0)
-    }
-}
-
-impl<T: rusqlite::types::FromSql> Column for Driver<T> {
-    #[inline]
-    fn read(row: &Row<'_>, index: usize, _: &'static StaticField) -> rusqlite::Result<Self> {
-        row.get(index).map(Driver)
-    }
-}
-
 /// A row read through a record's `Table::read`.
 pub struct Reader<'r, 's> {
     row: &'r Row<'s>,
@@ -388,9 +351,49 @@ impl columns::Read for Reader<'_, '_> {
 
     #[inline]
     fn get<V: columns::Column>(&mut self) -> rusqlite::Result<V> {
-        let index = self.index;
-        self.index += 1;
+        let index = self.next();
         <V as Column>::read(self.row, index, &self.fields[index])
+    }
+
+    #[inline]
+    fn get_driver<V: columns::DriverColumn>(&mut self) -> rusqlite::Result<V> {
+        let index = self.next();
+        self.row.get(index)
+    }
+
+    #[cfg(feature = "json")]
+    #[inline]
+    fn get_json<V: columns::JsonColumn>(&mut self) -> rusqlite::Result<V> {
+        let index = self.next();
+        self.row.get::<_, super::JsonTyped<V>>(index).map(|j| j.0)
+    }
+
+    #[cfg(feature = "json")]
+    #[inline]
+    fn get_json_opt<V: columns::JsonColumn>(&mut self) -> rusqlite::Result<Option<V>> {
+        let index = self.next();
+        Ok(self
+            .row
+            .get::<_, Option<super::JsonTyped<V>>>(index)?
+            .map(|j| j.0))
+    }
+
+    #[cfg(not(feature = "json"))]
+    fn get_json<V: columns::JsonColumn>(&mut self) -> rusqlite::Result<V> {
+        Err(rusqlite::Error::InvalidColumnIndex(self.next()))
+    }
+
+    #[cfg(not(feature = "json"))]
+    fn get_json_opt<V: columns::JsonColumn>(&mut self) -> rusqlite::Result<Option<V>> {
+        Err(rusqlite::Error::InvalidColumnIndex(self.next()))
+    }
+}
+
+impl Reader<'_, '_> {
+    #[inline]
+    fn next(&mut self) -> usize {
+        self.index += 1;
+        self.index - 1
     }
 }
 
@@ -452,11 +455,10 @@ impl<'s, 'c> Binder<'s, 'c> {
     }
 }
 
-impl columns::Write for Binder<'_, '_> {
-    type Error = rusqlite::Error;
-
+impl Binder<'_, '_> {
+    /// The next field written, and its parameter's position.
     #[inline]
-    fn put<V: columns::Value + ?Sized>(&mut self, value: &V) -> rusqlite::Result<()> {
+    fn next(&mut self) -> (&'static StaticField, usize) {
         let field = self.order[self.written];
         self.written += 1;
         self.bound += 1;
@@ -464,18 +466,60 @@ impl columns::Write for Binder<'_, '_> {
             Some(positions) => positions[field],
             None => self.bound,
         };
-        <V as Value>::bind(value, self.stmt, index, &self.fields[field])
+        (&self.fields[field], index)
+    }
+}
+
+impl<'a> columns::Write<'a> for Binder<'_, '_> {
+    type Error = rusqlite::Error;
+
+    #[inline]
+    fn put<V: columns::Value + ?Sized>(&mut self, value: &'a V) -> rusqlite::Result<()> {
+        let (field, index) = self.next();
+        <V as Value>::bind(value, self.stmt, index, field)
     }
 
     #[inline]
-    fn put_some<V: columns::Value + ?Sized>(&mut self, value: Option<&V>) -> rusqlite::Result<()> {
-        match value {
-            Some(value) => self.put(value),
-            None => {
-                self.written += 1;
-                Ok(())
-            }
-        }
+    fn skip(&mut self) {
+        self.written += 1;
+    }
+
+    #[inline]
+    fn put_driver<V: columns::DriverValue + ?Sized>(
+        &mut self,
+        value: &'a V,
+    ) -> rusqlite::Result<()> {
+        let (_, index) = self.next();
+        self.stmt.raw_bind_parameter(index, value)
+    }
+
+    #[cfg(feature = "json")]
+    #[inline]
+    fn put_json<V: columns::JsonValue>(&mut self, value: &'a V) -> rusqlite::Result<()> {
+        let (_, index) = self.next();
+        self.stmt
+            .raw_bind_parameter(index, super::json_typed(value)?)
+    }
+
+    #[cfg(feature = "json")]
+    #[inline]
+    fn put_json_opt<V: columns::JsonValue>(
+        &mut self,
+        value: &'a Option<V>,
+    ) -> rusqlite::Result<()> {
+        let (_, index) = self.next();
+        self.stmt
+            .raw_bind_parameter(index, super::json_typed_opt(value)?)
+    }
+
+    #[cfg(not(feature = "json"))]
+    fn put_json<V: columns::JsonValue>(&mut self, _: &'a V) -> rusqlite::Result<()> {
+        Err(rusqlite::Error::InvalidParameterCount(0, 0))
+    }
+
+    #[cfg(not(feature = "json"))]
+    fn put_json_opt<V: columns::JsonValue>(&mut self, _: &'a Option<V>) -> rusqlite::Result<()> {
+        Err(rusqlite::Error::InvalidParameterCount(0, 0))
     }
 }
 
@@ -517,7 +561,7 @@ fn bind_key<T: Table>(
     key: T::Key<'_>,
     p: &'static Prepared,
 ) -> rusqlite::Result<()> {
-    T::write_key(key, &mut Binder::new(stmt, T::schema().fields, &p.key))
+    T::write_key(&key, &mut Binder::new(stmt, T::schema().fields, &p.key))
 }
 
 impl<T: Table> Ops<T> for Sqlite {
@@ -629,7 +673,7 @@ impl<T: Updatable> PatchOps<T> for Sqlite {
         let count = set.iter().filter(|s| **s).count();
         let bind = move |stmt: &mut Statement<'_>| -> rusqlite::Result<()> {
             T::write_patch(patch, &mut Binder::new(stmt, fields, &p.values))?;
-            T::write_key(key, &mut Binder::new(stmt, fields, &p.key).after(count))
+            T::write_key(&key, &mut Binder::new(stmt, fields, &p.key).after(count))
         };
         if count > 0 {
             Ok(sq::execute(conn, &sql, &bind)? > 0)

@@ -9,47 +9,64 @@ use quote::{format_ident, quote};
 use super::rust::{ident, key_parts, overridden, typed_json};
 use crate::model::{Field, LogicalType, Store};
 
-/// The wrapper a field's value goes in, if any.
-fn wrapper(field: &Field) -> Option<TokenStream> {
+/// How a field's value is written and read: plain (the backend's conversion for its
+/// type), through the driver's own conversions (a `rust` type), or as JSON through
+/// serde (a typed JSON field; nullable: NULL when `None`, not JSON `null`).
+enum Way {
+    Plain,
+    Driver,
+    Json,
+    JsonOpt,
+}
+
+fn way(field: &Field) -> Way {
     if typed_json(field) {
-        Some(quote!(::storegen::__private::Json))
-    } else if overridden(field) {
-        Some(quote!(::storegen::__private::Driver))
-    } else {
-        None
-    }
-}
-
-/// The value to write from `place` (a field of the record): `&place`, or its wrapper.
-fn value(field: &Field, place: TokenStream) -> TokenStream {
-    match wrapper(field) {
-        // A nullable typed JSON field is NULL when `None`, not JSON `null`.
-        Some(wrap) if typed_json(field) && field.nullable => quote!(&#place.as_ref().map(#wrap)),
-        Some(wrap) => quote!(&#wrap(&#place)),
-        None => quote!(&#place),
-    }
-}
-
-/// The value to write from `place`, an `Option` of the field's value (`None` leaves the
-/// column out): an `Option<&V>`.
-fn some_value(field: &Field, place: TokenStream) -> TokenStream {
-    match wrapper(field) {
-        Some(wrap) if typed_json(field) && field.nullable => {
-            quote!(#place.as_ref().map(|v| v.as_ref().map(#wrap)).as_ref())
+        if field.nullable {
+            Way::JsonOpt
+        } else {
+            Way::Json
         }
-        Some(wrap) => quote!(#place.as_ref().map(#wrap).as_ref()),
-        None => quote!(#place.as_ref()),
+    } else if overridden(field) {
+        Way::Driver
+    } else {
+        Way::Plain
+    }
+}
+
+/// Writes the value `value` refers to (a field of the record, borrowed).
+fn put(field: &Field, value: TokenStream) -> TokenStream {
+    match way(field) {
+        Way::Plain => quote!(w.put(#value)?;),
+        Way::Driver => quote!(w.put_driver(#value)?;),
+        Way::Json => quote!(w.put_json(#value)?;),
+        Way::JsonOpt => quote!(w.put_json_opt(#value)?;),
+    }
+}
+
+/// Writes the value at `place`, an `Option` of the field's value: `None` leaves the
+/// column out.
+fn put_some(field: &Field, place: TokenStream) -> TokenStream {
+    match way(field) {
+        Way::Plain => quote!(w.put_some(#place.as_ref())?;),
+        _ => {
+            let put = put(field, quote!(v));
+            quote! {
+                match &#place {
+                    Some(v) => { #put }
+                    None => w.skip(),
+                }
+            }
+        }
     }
 }
 
 /// The expression reading the next column into the field.
 fn read(field: &Field) -> TokenStream {
-    match wrapper(field) {
-        Some(wrap) if typed_json(field) && field.nullable => {
-            quote!(r.get::<Option<#wrap<_>>>()?.map(|v| v.0))
-        }
-        Some(wrap) => quote!(r.get::<#wrap<_>>()?.0),
-        None => quote!(r.get()?),
+    match way(field) {
+        Way::Plain => quote!(r.get()?),
+        Way::Driver => quote!(r.get_driver()?),
+        Way::Json => quote!(r.get_json()?),
+        Way::JsonOpt => quote!(r.get_json_opt()?),
     }
 }
 
@@ -61,8 +78,7 @@ pub(super) fn table_fns(store: &Store) -> TokenStream {
     });
     let writes = store.fields.iter().map(|f| {
         let name = ident(&f.name);
-        let value = value(f, quote!(self.#name));
-        quote!(w.put(#value)?;)
+        put(f, quote!(&self.#name))
     });
     let insertable: Vec<&Field> = store.fields.iter().filter(|f| !f.assigned()).collect();
     let (new_var, new_w) = if insertable.is_empty() {
@@ -73,28 +89,28 @@ pub(super) fn table_fns(store: &Store) -> TokenStream {
     let new_writes = insertable.iter().map(|f| {
         let name = ident(&f.name);
         if f.default.is_some() {
-            let value = some_value(f, quote!(new.#name));
-            quote!(w.put_some(#value)?;)
+            put_some(f, quote!(new.#name))
         } else {
-            let value = value(f, quote!(new.#name));
-            quote!(w.put(#value)?;)
+            put(f, quote!(&new.#name))
         }
     });
     let key_writes = key_parts(store, &format_ident!("key"))
         .into_iter()
         .zip(store.key_fields())
-        .map(|(part, f)| match f.ty {
-            LogicalType::Text { .. } | LogicalType::Bytes => quote!(w.put(#part)?;),
+        .map(|(part, f)| match (f.ty.clone(), store.primary_key.len()) {
+            // `key` is `&&str` (or a tuple's `&str`).
+            (LogicalType::Text { .. } | LogicalType::Bytes, 1) => quote!(w.put(*#part)?;),
+            (LogicalType::Text { .. } | LogicalType::Bytes, _) => quote!(w.put(#part)?;),
+            (_, 1) => quote!(w.put(#part)?;),
             _ => quote!(w.put(&#part)?;),
         });
     let patch = (store.fields.len() > store.primary_key.len()).then(|| {
         let writes = store.value_fields().map(|f| {
             let name = ident(&f.name);
-            let value = some_value(f, quote!(patch.#name));
-            quote!(w.put_some(#value)?;)
+            put_some(f, quote!(patch.#name))
         });
         quote! {
-            fn write_patch<W: ::storegen::__private::Write>(patch: &Self::Patch, w: &mut W) -> Result<(), W::Error> {
+            fn write_patch<'a, W: ::storegen::__private::Write<'a>>(patch: &'a Self::Patch, w: &mut W) -> Result<(), W::Error> {
                 #(#writes)*
                 Ok(())
             }
@@ -105,17 +121,17 @@ pub(super) fn table_fns(store: &Store) -> TokenStream {
             Ok(Self { #(#read_fields,)* })
         }
 
-        fn write<W: ::storegen::__private::Write>(&self, w: &mut W) -> Result<(), W::Error> {
+        fn write<'a, W: ::storegen::__private::Write<'a>>(&'a self, w: &mut W) -> Result<(), W::Error> {
             #(#writes)*
             Ok(())
         }
 
-        fn write_new<W: ::storegen::__private::Write>(#new_var: &Self::New, #new_w: &mut W) -> Result<(), W::Error> {
+        fn write_new<'a, W: ::storegen::__private::Write<'a>>(#new_var: &'a Self::New, #new_w: &mut W) -> Result<(), W::Error> {
             #(#new_writes)*
             Ok(())
         }
 
-        fn write_key<W: ::storegen::__private::Write>(key: Self::Key<'_>, w: &mut W) -> Result<(), W::Error> {
+        fn write_key<'a, 'k, W: ::storegen::__private::Write<'a>>(key: &'a Self::Key<'k>, w: &mut W) -> Result<(), W::Error> {
             #(#key_writes)*
             Ok(())
         }
