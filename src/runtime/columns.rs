@@ -44,7 +44,7 @@ pub trait Write<'a> {
     }
     /// The next field's value, of a `rust` type of the application's, through the
     /// driver's own conversions.
-    fn put_driver<V: DriverValue + ?Sized>(&mut self, value: &'a V) -> Result<(), Self::Error>;
+    fn put_driver<V: DriverValue>(&mut self, value: &'a V) -> Result<(), Self::Error>;
     /// The next field's value as JSON, from a `rust` type of the application's.
     fn put_json<V: JsonValue>(&mut self, value: &'a V) -> Result<(), Self::Error>;
     /// [`put_json`](Write::put_json) of a nullable field: `None` is NULL.
@@ -114,24 +114,20 @@ backend_side!(
     SqliteDriverColumn = rusqlite::types::FromSql,
 );
 
-/// The PostgreSQL side of [`Value`] (every type until its stores are generic).
-pub trait PostgresValue {}
-impl<T: ?Sized> PostgresValue for T {}
-/// The PostgreSQL side of [`Column`] (every type until its stores are generic).
-pub trait PostgresColumn {}
-impl<T> PostgresColumn for T {}
+backend_side!(
+    "postgres",
+    PostgresValue = crate::backend::postgres::store::Value,
+    PostgresColumn = crate::backend::postgres::store::Column,
+    PostgresDriverValue = crate::backend::postgres::store::DriverValue,
+    PostgresDriverColumn = crate::backend::postgres::store::DriverColumn,
+);
+
 /// The MySQL side of [`Value`] (every type until its stores are generic).
 pub trait MysqlValue {}
 impl<T: ?Sized> MysqlValue for T {}
 /// The MySQL side of [`Column`] (every type until its stores are generic).
 pub trait MysqlColumn {}
 impl<T> MysqlColumn for T {}
-/// The PostgreSQL side of [`DriverValue`].
-pub trait PostgresDriverValue {}
-impl<T: ?Sized> PostgresDriverValue for T {}
-/// The PostgreSQL side of [`DriverColumn`].
-pub trait PostgresDriverColumn {}
-impl<T> PostgresDriverColumn for T {}
 /// The MySQL side of [`DriverValue`].
 pub trait MysqlDriverValue {}
 impl<T: ?Sized> MysqlDriverValue for T {}
@@ -163,7 +159,7 @@ impl<'a> Write<'a> for Given {
     }
 
     #[inline]
-    fn put_driver<V: DriverValue + ?Sized>(&mut self, _: &'a V) -> Result<(), Self::Error> {
+    fn put_driver<V: DriverValue>(&mut self, _: &'a V) -> Result<(), Self::Error> {
         self.given.push(true);
         Ok(())
     }

@@ -38,6 +38,8 @@ pub(crate) mod pool;
 mod rules;
 #[cfg(feature = "postgres")]
 mod runtime;
+#[cfg(feature = "postgres")]
+pub mod store;
 
 #[cfg(feature = "postgres")]
 pub use runtime::*;
