@@ -122,18 +122,13 @@ backend_side!(
     PostgresDriverColumn = crate::backend::postgres::store::DriverColumn,
 );
 
-/// The MySQL side of [`Value`] (every type until its stores are generic).
-pub trait MysqlValue {}
-impl<T: ?Sized> MysqlValue for T {}
-/// The MySQL side of [`Column`] (every type until its stores are generic).
-pub trait MysqlColumn {}
-impl<T> MysqlColumn for T {}
-/// The MySQL side of [`DriverValue`].
-pub trait MysqlDriverValue {}
-impl<T: ?Sized> MysqlDriverValue for T {}
-/// The MySQL side of [`DriverColumn`].
-pub trait MysqlDriverColumn {}
-impl<T> MysqlDriverColumn for T {}
+backend_side!(
+    "mysql",
+    MysqlValue = crate::backend::mysql::store::Value,
+    MysqlColumn = crate::backend::mysql::store::Column,
+    MysqlDriverValue = crate::backend::mysql::store::DriverValue,
+    MysqlDriverColumn = crate::backend::mysql::store::DriverColumn,
+);
 
 /// Which fields a write gives: the first pass of an insert with defaults or a patch,
 /// whose statement names only the columns given.

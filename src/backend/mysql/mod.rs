@@ -70,6 +70,8 @@ pub(crate) mod pool;
 mod rules;
 #[cfg(feature = "mysql")]
 mod runtime;
+#[cfg(feature = "mysql")]
+pub mod store;
 
 #[cfg(feature = "mysql")]
 pub use runtime::*;

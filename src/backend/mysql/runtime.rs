@@ -847,6 +847,10 @@ impl<T: crate::Enum> TryFrom<Value> for EnumIr<T> {
     }
 }
 
+impl<T: crate::Enum> mysql::prelude::FromValue for EnumIr<T> {
+    type Intermediate = EnumIr<T>;
+}
+
 /// A generated enum as a parameter: its text.
 #[doc(hidden)]
 pub fn enum_value<T: crate::Enum>(value: T) -> Value {

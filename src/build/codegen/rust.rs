@@ -107,52 +107,6 @@ pub(crate) fn patch_ident(store: &Store) -> Ident {
     format_ident!("{}Patch", store.record)
 }
 
-/// `use super::IssuePatch as Patch;` in a backend's module of the store, when it has one.
-pub(crate) fn patch_import(store: &Store) -> TokenStream {
-    if store.fields.len() == store.primary_key.len() {
-        return TokenStream::new();
-    }
-    let patch = patch_ident(store);
-    quote!(use super::#patch as Patch;)
-}
-
-/// What every backend's `patch` shares: the constants it builds its statement from (the
-/// value and key columns, and each single-field patch's statement, written here), and
-/// the expression of which fields the patch gives (`[patch.a.is_some(), …]`).
-/// The expression of a backend's `patch` statement (`module`: the backend's runtime
-/// path), raising the version where the store has one.
-pub(crate) fn patch_sql_call(
-    sql: &crate::sql::statements::StoreSql,
-    module: TokenStream,
-) -> TokenStream {
-    match &sql.version {
-        Some(version) => {
-            quote!(#module::patch_sql_versioned(TABLE, #version, VALUE_COLUMNS, &set, KEY_COLUMNS, PATCH_ONE))
-        }
-        None => quote!(#module::patch_sql(TABLE, VALUE_COLUMNS, &set, KEY_COLUMNS, PATCH_ONE)),
-    }
-}
-
-pub(crate) fn patch_parts(
-    store: &Store,
-    sql: &crate::sql::statements::StoreSql,
-) -> (TokenStream, TokenStream) {
-    let (values, keys) = (&sql.value_columns, &sql.key_columns);
-    let one = sql.patch_one.iter().map(|text| raw_string(text));
-    let set = store.value_fields().map(|f| {
-        let name = ident(&f.name);
-        quote!(patch.#name.is_some())
-    });
-    (
-        quote! {
-            const VALUE_COLUMNS: &[&str] = &[#(#values),*];
-            const KEY_COLUMNS: &[&str] = &[#(#keys),*];
-            const PATCH_ONE: &[&str] = &[#(#one),*];
-        },
-        quote!([#(#set),*]),
-    )
-}
-
 /// Expressions for each part of a key taken from a record held in `var`, as `get` takes
 /// them: text as `&str`, bytes as `&[u8]`, the rest by value; a tuple when composite.
 pub(crate) fn key_of_record(store: &Store, var: &Ident) -> TokenStream {
@@ -285,33 +239,12 @@ pub(crate) fn new_field_type(cx: &Context, field: &Field) -> TokenStream {
     }
 }
 
-/// Whether the logical type's Rust type is `Copy` (and so bound by value).
-pub(crate) fn is_copy(ty: &LogicalType) -> bool {
-    !matches!(
-        ty,
-        LogicalType::Text { .. } | LogicalType::Bytes | LogicalType::Json
-    )
-}
-
 /// The type a key field is passed as: by value when `Copy`, else borrowed.
 pub(crate) fn key_param_type(cx: &Context, ty: &LogicalType) -> TokenStream {
     match ty {
         LogicalType::Text { .. } => quote!(&str),
         LogicalType::Bytes => quote!(&[u8]),
         other => rust_type(cx, other),
-    }
-}
-
-/// The store's key type: one field's parameter type, or a tuple of them.
-pub(crate) fn key_type(cx: &Context, store: &Store) -> TokenStream {
-    let types: Vec<TokenStream> = store
-        .key_fields()
-        .map(|f| key_param_type(cx, &f.ty))
-        .collect();
-    if types.len() == 1 {
-        types[0].clone()
-    } else {
-        quote!((#(#types),*))
     }
 }
 
@@ -331,36 +264,6 @@ pub(crate) fn key_parts(store: &Store, var: &Ident) -> Vec<TokenStream> {
 /// A store's operations trait: `CountersOps` for store `counters`.
 pub(crate) fn ops_ident(store: &Store) -> Ident {
     format_ident!("{}Ops", camel_case(&store.name))
-}
-
-/// A backend module's impls beside its `Ops<Record>`: `UpdateOps`, `PatchOps` and
-/// `UpsertOps` where the store has them (a function given), and the store's own
-/// operations trait with its finders: `impl super::CountersOps for ::storegen::Sqlite`.
-/// `fns`: update, patch, upsert, finders.
-pub(crate) fn ops_impls(store: &Store, backend: TokenStream, fns: [TokenStream; 4]) -> TokenStream {
-    let [update, patch, upsert, finders] = fns;
-    let ops = ops_ident(store);
-    let mut out = TokenStream::new();
-    for (name, body) in [
-        ("UpdateOps", update),
-        ("PatchOps", patch),
-        ("UpsertOps", upsert),
-    ] {
-        if !body.is_empty() {
-            let name = format_ident!("{name}");
-            out.extend(quote! {
-                impl ::storegen::store::#name<Record> for #backend {
-                    #body
-                }
-            });
-        }
-    }
-    out.extend(quote! {
-        impl super::#ops for #backend {
-            #finders
-        }
-    });
-    out
 }
 
 /// The standard library's names generated code uses, spelled in full: a generated module
