@@ -561,6 +561,9 @@ pub struct Prepared {
     pub defaults: bool,
     /// `insert` with every insertable column, returning the row.
     pub insert_returning: String,
+    /// What the backend keeps beside the statements (PostgreSQL: each field's
+    /// parameter type), made on first use.
+    pub extra: std::sync::OnceLock<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 impl Prepared {
@@ -609,6 +612,7 @@ impl Prepared {
             update_positions,
             defaults,
             insert_returning,
+            extra: std::sync::OnceLock::new(),
             sql,
         }
     }

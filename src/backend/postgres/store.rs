@@ -442,20 +442,27 @@ struct Params<'a> {
     slots: Option<&'static [usize]>,
     /// One per field written: `None` where it was left out.
     values: Vec<Option<PgParam<'a>>>,
-    types: Vec<Type>,
+    /// Each field's parameter type, by field index.
+    types: &'static [Type],
 }
 
 impl<'a> Params<'a> {
     #[inline]
-    fn new(fields: &'static [StaticField], order: &'static [usize]) -> Self {
+    fn new<T: Table>(p: &'static Prepared, order: &'static [usize]) -> Self {
         Params {
-            fields,
+            fields: T::schema().fields,
             order,
             written: 0,
             slots: None,
             values: Vec::with_capacity(order.len()),
-            types: Vec::with_capacity(order.len()),
+            types: types::<T>(p),
         }
+    }
+
+    /// The next row's values (`insert_many`: one statement's rows, one after another).
+    #[inline]
+    fn next_row(&mut self) {
+        self.written = 0;
     }
 
     #[inline]
@@ -466,17 +473,23 @@ impl<'a> Params<'a> {
             Some(slots) => {
                 if self.values.is_empty() {
                     self.values.resize_with(self.order.len(), || None);
-                    self.types.resize(self.order.len(), Type::UNKNOWN);
                 }
-                let at = slots[field] - 1;
-                self.values[at] = param;
-                self.types[at] = param_type(&self.fields[field]);
+                self.values[slots[field] - 1] = param;
             }
-            None => {
-                self.values.push(param);
-                self.types.push(param_type(&self.fields[field]));
+            None => self.values.push(param),
+        }
+    }
+
+    /// Every field's parameter type, in the order written (or by slot).
+    #[inline]
+    fn all_types(&self) -> Vec<Type> {
+        let mut types: Vec<Type> = self.order.iter().map(|&f| self.types[f].clone()).collect();
+        if let Some(slots) = self.slots {
+            for &f in self.order {
+                types[slots[f] - 1] = self.types[f].clone();
             }
         }
+        types
     }
 
     /// The parameters as the driver takes them (`None`: the column's default).
@@ -493,13 +506,31 @@ impl<'a> Params<'a> {
     fn given(&self) -> (Vec<Param<'_>>, Vec<Type>) {
         let mut params = Vec::with_capacity(self.values.len());
         let mut types = Vec::with_capacity(self.values.len());
-        for (value, ty) in self.values.iter().zip(&self.types) {
+        for (value, ty) in self.values.iter().zip(self.all_types()) {
             if let Some(value) = value {
                 params.push(value.as_param());
-                types.push(ty.clone());
+                types.push(ty);
             }
         }
         (params, types)
+    }
+}
+
+/// Each field's parameter type, by field index, worked out once per store.
+#[inline]
+fn types<T: Table>(p: &'static Prepared) -> &'static [Type] {
+    let extra = p.extra.get_or_init(|| {
+        Box::new(
+            T::schema()
+                .fields
+                .iter()
+                .map(param_type)
+                .collect::<Vec<Type>>(),
+        )
+    });
+    match extra.downcast_ref::<Vec<Type>>() {
+        Some(types) => types,
+        None => &[],
     }
 }
 
@@ -572,7 +603,7 @@ fn key_params<'a, T: Table>(
     key: &'a T::Key<'_>,
     p: &'static Prepared,
 ) -> Result<Params<'a>, postgres::Error> {
-    let mut params = Params::new(T::schema().fields, &p.key);
+    let mut params = Params::new::<T>(p, &p.key);
     T::write_key(key, &mut params)?;
     Ok(params)
 }
@@ -598,14 +629,14 @@ impl<T: Table> Ops<T> for Postgres {
     #[inline]
     fn insert(conn: &mut PgConn<'_>, new: &T::New) -> Result<Option<T>, postgres::Error> {
         let p = prepared::<T>();
-        let mut params = Params::new(T::schema().fields, &p.insertable);
+        let mut params = Params::new::<T>(p, &p.insertable);
         T::write_new(new, &mut params)?;
         let columns: Vec<&str> = p.sql.insert_columns.iter().map(String::as_str).collect();
         let rows = super::insert(
             conn,
             &p.sql.table,
             &columns,
-            &params.types,
+            &params.all_types(),
             &params.params(),
             1,
             Some(&p.sql.columns),
@@ -616,17 +647,24 @@ impl<T: Table> Ops<T> for Postgres {
     #[inline]
     fn insert_many(conn: &mut PgConn<'_>, rows: &[T::New]) -> Result<u64, postgres::Error> {
         let p = prepared::<T>();
-        let fields = T::schema().fields;
-        let mut written = Vec::with_capacity(rows.len());
+        let mut params = Params::new::<T>(p, &p.insertable);
+        params
+            .values
+            .reserve(rows.len().saturating_sub(1) * p.insertable.len());
         for new in rows {
-            let mut params = Params::new(fields, &p.insertable);
+            params.next_row();
             T::write_new(new, &mut params)?;
-            written.push(params);
         }
-        let types: Vec<Type> = written.first().map(|w| w.types.clone()).unwrap_or_default();
-        let values: Vec<Option<Param<'_>>> = written.iter().flat_map(|w| w.params()).collect();
         let columns: Vec<&str> = p.sql.insert_columns.iter().map(String::as_str).collect();
-        super::insert_many(conn, &p.sql.table, &columns, &types, &values, rows.len())
+        let types = params.all_types();
+        super::insert_many(
+            conn,
+            &p.sql.table,
+            &columns,
+            &types,
+            &params.params(),
+            rows.len(),
+        )
     }
 
     #[inline]
@@ -685,7 +723,7 @@ impl<T: Updatable> UpdateOps<T> for Postgres {
         let Some(update) = &p.sql.update else {
             return Ok(false);
         };
-        let mut params = Params::new(T::schema().fields, &p.all);
+        let mut params = Params::new::<T>(p, &p.all);
         params.slots = Some(&p.update_positions);
         record.write(&mut params)?;
         let (values, types) = params.given();
@@ -704,7 +742,7 @@ impl<T: Updatable> PatchOps<T> for Postgres {
         let mut given = Given::default();
         let Ok(()) = T::write_patch(patch, &mut given);
         let sql = crate::sql::patch_sql_built(&super::DIALECT, &p.sql, &given.given);
-        let mut params = Params::new(T::schema().fields, &p.values);
+        let mut params = Params::new::<T>(p, &p.values);
         T::write_patch(patch, &mut params)?;
         let (mut values, mut types) = params.given();
         let keys = key_params::<T>(&key, p)?;
@@ -726,7 +764,7 @@ impl<T: Upsertable> UpsertOps<T> for Postgres {
         let Some(upsert) = &p.sql.upsert else {
             return Ok(None);
         };
-        let mut params = Params::new(T::schema().fields, &p.all);
+        let mut params = Params::new::<T>(p, &p.all);
         record.write(&mut params)?;
         let (values, types) = params.given();
         super::first(&conn.query(upsert, &types, &values)?, read::<T>)
