@@ -994,7 +994,6 @@ impl crate::runtime::DriverError for mysql::Error {
     }
 }
 
-crate::sql::patch_sql_fns!();
 
 #[cfg(test)]
 mod tests {

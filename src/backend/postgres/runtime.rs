@@ -581,33 +581,6 @@ pub(crate) fn column_index(error: &postgres::Error) -> Option<usize> {
 #[doc(hidden)]
 pub use bytes::BytesMut;
 
-/// A time or timestamp parameter of a field with a `precision`, rounded to its `DIGITS`
-/// of a second as it is sent: PostgreSQL would round it too, but symmetrically about
-/// 2000-01-01 (a half before then rounds down), where storegen rounds every half up,
-/// as on the other backends.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct Rounded<'a, T, const DIGITS: u8>(pub &'a T);
-
-impl<T, const DIGITS: u8> ToSql for Rounded<'_, T, DIGITS>
-where
-    T: ToSql + crate::runtime::fraction::RoundFraction + std::fmt::Debug,
-{
-    fn to_sql(
-        &self,
-        ty: &Type,
-        out: &mut BytesMut,
-    ) -> Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        self.0.round_fraction(DIGITS).to_sql(ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        T::accepts(ty)
-    }
-
-    postgres::types::to_sql_checked!();
-}
-
 /// Whether a generated enum converts to and from a column of this type: an enum type,
 /// or text.
 #[doc(hidden)]
@@ -781,28 +754,6 @@ pub fn insert_many(
     Ok(rows as u64)
 }
 
-/// Writes row `i`'s values into `out`: one per insertable column, `None` for a column
-/// left to its default.
-pub type Values<'r, 'a> = &'r dyn Fn(usize, &mut Vec<Option<Param<'a>>>);
-
-/// Inserts `count` rows of `values` as [`insert_many`] does; the values are gathered
-/// here, compiled once for every store.
-#[doc(hidden)]
-pub fn insert_rows<'a>(
-    conn: &mut PgConn<'_>,
-    table: &str,
-    columns: &[&str],
-    types: &[Type],
-    count: usize,
-    values: Values<'_, 'a>,
-) -> Result<u64, postgres::Error> {
-    let mut all = Vec::with_capacity(count * columns.len());
-    for i in 0..count {
-        values(i, &mut all);
-    }
-    insert_many(conn, table, columns, types, &all, count)
-}
-
 impl crate::runtime::DriverError for postgres::Error {
     const BACKEND: crate::backend::BackendKind = crate::backend::BackendKind::Postgres;
 
@@ -871,4 +822,3 @@ fn violation(db: &postgres::error::DbError) -> crate::runtime::violation::Violat
     v
 }
 
-crate::sql::patch_sql_fns!();

@@ -102,15 +102,3 @@ pub fn insert_each(
     Ok(count as u64)
 }
 
-/// A store's `insert_many` over [`insert_each`].
-#[inline]
-pub fn insert_many<N>(
-    conn: &Connection,
-    rows: &[N],
-    shape: fn(&N) -> Cow<'static, str>,
-    bind: fn(&mut Statement<'_>, &N) -> rusqlite::Result<()>,
-) -> rusqlite::Result<u64> {
-    insert_each(conn, rows.len(), &|i| shape(&rows[i]), &|stmt, i| {
-        bind(stmt, &rows[i])
-    })
-}

@@ -661,7 +661,6 @@ impl crate::runtime::DriverError for rusqlite::Error {
     }
 }
 
-crate::sql::patch_sql_fns!();
 
 #[cfg(all(test, feature = "decimal"))]
 mod tests {
