@@ -2,11 +2,11 @@
 //! `Store<'_, Mysql>`, backed by a private module of statements.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::build::codegen::finders::{self, Param, Shape};
 use crate::build::codegen::rust::{
-    Context, child_value_type, ident, ops_ident, overridden, record_ident, typed_json,
+    Context, child_value_type, ident, overridden, record_ident, typed_json,
 };
 use crate::model::{Field, LogicalType, Store};
 
@@ -88,41 +88,22 @@ fn read_value(cx: &Context, store: Option<&Store>, f: &Field, i: usize) -> Token
 /// MySQL's part of a store: its operations are the runtime's, generic over the record's
 /// `Table`; here only the store's finders, in a module of their statements.
 pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
-    let ops = ops_ident(store);
-    let (finder_consts, finder_fns) = finders::backend(cx, store, &super::DIALECT, &Runner);
-    if finder_fns.is_empty() {
-        return quote!(impl #ops for ::storegen::Mysql {});
-    }
-    let module = format_ident!("{}_mysql", store.name);
-    let record = record_ident(store);
-    let page = store
-        .finders()
-        .iter()
-        .any(|f| f.kind == crate::model::FinderKind::List)
-        .then(|| {
-            quote!(
-                use ::storegen::Page;
-            )
-        });
-    quote! {
-        #[allow(dead_code)]
-        mod #module {
-            use super::#record as Record;
-            #page
+    finders::backend_module(
+        cx,
+        store,
+        &super::DIALECT,
+        &Runner,
+        crate::backend::BackendKind::Mysql,
+        quote! {
             use ::storegen::__private::mysql as my;
             use ::storegen::mysql::{Error, Row, Value};
-
-            #finder_consts
-
+        },
+        quote! {
             fn read(row: Row) -> Result<Record, Error> {
                 ::storegen::__private::mysql::store::read(row)
             }
-
-            impl super::#ops for ::storegen::Mysql {
-                #finder_fns
-            }
-        }
-    }
+        },
+    )
 }
 
 /// A generated enum's conversions for the driver.

@@ -994,7 +994,6 @@ impl crate::runtime::DriverError for mysql::Error {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

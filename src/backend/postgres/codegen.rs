@@ -3,12 +3,10 @@
 //! parameter types.
 
 use proc_macro2::{Ident, Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::build::codegen::finders::{self, Param, Shape};
-use crate::build::codegen::rust::{
-    Context, child_value_type, ident, ops_ident, record_ident, typed_json,
-};
+use crate::build::codegen::rust::{Context, child_value_type, ident, record_ident, typed_json};
 use crate::model::{Field, LogicalType, Store};
 
 /// The `postgres::types::Type` constant for a logical type's parameters.
@@ -65,42 +63,23 @@ fn read_value(store: Option<&Store>, f: &Field, i: usize) -> TokenStream {
 /// PostgreSQL's part of a store: its operations are the runtime's, generic over the
 /// record's `Table`; here only the store's finders, in a module of their statements.
 pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
-    let ops = ops_ident(store);
-    let (finder_consts, finder_fns) = finders::backend(cx, store, &super::DIALECT, &Runner);
-    if finder_fns.is_empty() {
-        return quote!(impl #ops for ::storegen::Postgres {});
-    }
-    let module = format_ident!("{}_postgres", store.name);
-    let record = record_ident(store);
-    let page = store
-        .finders()
-        .iter()
-        .any(|f| f.kind == crate::model::FinderKind::List)
-        .then(|| {
-            quote!(
-                use ::storegen::Page;
-            )
-        });
-    quote! {
-        #[allow(dead_code)]
-        mod #module {
-            use super::#record as Record;
-            #page
+    finders::backend_module(
+        cx,
+        store,
+        &super::DIALECT,
+        &Runner,
+        crate::backend::BackendKind::Postgres,
+        quote! {
             use ::storegen::__private::postgres as pg;
             use ::storegen::postgres::types::Type;
             use ::storegen::postgres::{Error, Row};
-
-            #finder_consts
-
+        },
+        quote! {
             fn read(row: &Row) -> Result<Record, Error> {
                 ::storegen::__private::postgres::store::read(row)
             }
-
-            impl super::#ops for ::storegen::Postgres {
-                #finder_fns
-            }
-        }
-    }
+        },
+    )
 }
 
 /// A generated enum's conversions for the driver.

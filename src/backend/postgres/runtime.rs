@@ -821,4 +821,3 @@ fn violation(db: &postgres::error::DbError) -> crate::runtime::violation::Violat
     }
     v
 }
-

@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::build::codegen::finders::{self, Param, Shape};
-use crate::build::codegen::rust::{Context, ident, ops_ident, record_ident};
+use crate::build::codegen::rust::{Context, ident, record_ident};
 use crate::model::{Field, LogicalType, Store};
 
 /// A field's value as the parameter bound for it. A float goes through a check first:
@@ -133,41 +133,22 @@ impl finders::Runner for Runner {
 /// SQLite's part of a store: its operations are the runtime's, generic over the
 /// record's `Table`; here only the store's finders, in a module of their statements.
 pub(crate) fn store_impl(cx: &Context, store: &Store) -> TokenStream {
-    let ops = ops_ident(store);
-    let (finder_consts, finder_fns) = finders::backend(cx, store, &super::DIALECT, &Runner);
-    if finder_fns.is_empty() {
-        return quote!(impl #ops for ::storegen::Sqlite {});
-    }
-    let module = format_ident!("{}_sqlite", store.name);
-    let record = record_ident(store);
-    let page = store
-        .finders()
-        .iter()
-        .any(|f| f.kind == crate::model::FinderKind::List)
-        .then(|| {
-            quote!(
-                use ::storegen::Page;
-            )
-        });
-    quote! {
-        #[allow(dead_code)]
-        mod #module {
-            use super::#record as Record;
-            #page
+    finders::backend_module(
+        cx,
+        store,
+        &super::DIALECT,
+        &Runner,
+        crate::backend::BackendKind::Sqlite,
+        quote! {
             use ::storegen::rusqlite::{self, Row};
             use ::storegen::__private::sqlite::ops as sq;
-
-            #finder_consts
-
+        },
+        quote! {
             fn read(row: &Row<'_>) -> rusqlite::Result<Record> {
                 ::storegen::__private::sqlite::store::read(row)
             }
-
-            impl super::#ops for ::storegen::Sqlite {
-                #finder_fns
-            }
-        }
-    }
+        },
+    )
 }
 
 /// A generated enum's conversions for the driver.

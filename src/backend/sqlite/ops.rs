@@ -101,4 +101,3 @@ pub fn insert_each(
     }
     Ok(count as u64)
 }
-

@@ -661,7 +661,6 @@ impl crate::runtime::DriverError for rusqlite::Error {
     }
 }
 
-
 #[cfg(all(test, feature = "decimal"))]
 mod tests {
     use super::DecimalComputed;

@@ -406,3 +406,54 @@ pub(crate) fn backend(
     }
     (consts, fns)
 }
+
+/// A backend's part of a store: its operations are the runtime's, generic over the
+/// record's `Table`; here the store's operations trait for the backend (`marker`) and,
+/// if the store has finders, their statements and functions in a module
+/// `<store>_<backend>`, with the backend's `imports` and its record reader `read`.
+pub(crate) fn backend_module(
+    cx: &Context,
+    store: &Store,
+    dialect: &Dialect,
+    runner: &dyn Runner,
+    backend: crate::backend::BackendKind,
+    imports: TokenStream,
+    read: TokenStream,
+) -> TokenStream {
+    let ops = super::rust::ops_ident(store);
+    let marker = format_ident!(
+        "{}",
+        crate::build::blueprint::names::camel_case(backend.name())
+    );
+    let (consts, fns) = self::backend(cx, store, dialect, runner);
+    if fns.is_empty() {
+        return quote!(impl #ops for ::storegen::#marker {});
+    }
+    let module = format_ident!("{}_{}", store.name, backend.name());
+    let record = super::rust::record_ident(store);
+    let page = store
+        .finders()
+        .iter()
+        .any(|f| f.kind == FinderKind::List)
+        .then(|| {
+            quote!(
+                use ::storegen::Page;
+            )
+        });
+    quote! {
+        #[allow(dead_code)]
+        mod #module {
+            use super::#record as Record;
+            #page
+            #imports
+
+            #consts
+
+            #read
+
+            impl super::#ops for ::storegen::#marker {
+                #fns
+            }
+        }
+    }
+}
