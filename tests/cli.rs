@@ -780,3 +780,95 @@ fn ddl_collation_is_checked_and_only_for_mysql() {
         )
     );
 }
+
+/// `storegen sql`: each store's statements as its operations run them, in the backend's
+/// dialect — the generated module builds these from its schema at run time, so this is
+/// where they can be read. A version column is raised by `update` and `patch`; a store
+/// whose key the application gives has `upsert`.
+#[test]
+fn sql_prints_every_store_statement_in_the_backends_dialect() {
+    let dir = tempfile::tempdir().unwrap();
+    let blueprint = dir.path().join("blueprint.toml");
+    std::fs::write(
+        &blueprint,
+        r#"[blueprint]
+name = "shop"
+
+[database]
+backends = ["sqlite", "mysql"]
+
+[stores.items]
+record = "Item"
+
+[stores.items.fields]
+id = { type = "int64", primary_key = true, generated = true }
+name = { type = "text", max_length = 80 }
+rev = { type = "int32", version = true }
+
+[stores.codes]
+record = "Code"
+
+[stores.codes.fields]
+code = { type = "text", max_length = 8, primary_key = true }
+label = "text"
+"#,
+    )
+    .unwrap();
+    let path = blueprint.to_str().unwrap();
+    let run = storegen(&["sql", "--blueprint", path]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        r#"-- store `items`
+-- insert
+INSERT INTO "items" ("name") VALUES (?1) RETURNING "id", "name", "rev";
+-- get
+SELECT "id", "name", "rev" FROM "items" WHERE "id" = ?1;
+-- update
+UPDATE "items" SET "name" = ?1, "rev" = "rev" + 1 WHERE "id" = ?2 AND "rev" = ?3;
+-- delete
+DELETE FROM "items" WHERE "id" = ?1;
+-- list (first page)
+SELECT "id", "name", "rev" FROM "items" ORDER BY "id" LIMIT ?1;
+-- list (page after a key)
+SELECT "id", "name", "rev" FROM "items" WHERE "id" > ?1 ORDER BY "id" LIMIT ?2;
+-- count
+SELECT COUNT(*) FROM "items";
+-- patch (setting "name" alone)
+UPDATE "items" SET "name" = ?1, "rev" = "rev" + 1 WHERE "id" = ?2;
+
+-- store `codes`
+-- insert
+INSERT INTO "codes" ("code", "label") VALUES (?1, ?2) RETURNING "code", "label";
+-- get
+SELECT "code", "label" FROM "codes" WHERE "code" = ?1;
+-- update
+UPDATE "codes" SET "label" = ?1 WHERE "code" = ?2;
+-- upsert
+INSERT INTO "codes" ("code", "label") VALUES (?1, ?2) ON CONFLICT ("code") DO UPDATE SET "label" = excluded."label" RETURNING "code", "label";
+-- delete
+DELETE FROM "codes" WHERE "code" = ?1;
+-- list (first page)
+SELECT "code", "label" FROM "codes" ORDER BY "code" LIMIT ?1;
+-- list (page after a key)
+SELECT "code", "label" FROM "codes" WHERE "code" > ?1 ORDER BY "code" LIMIT ?2;
+-- count
+SELECT COUNT(*) FROM "codes";
+-- patch (setting "label" alone)
+UPDATE "codes" SET "label" = ?1 WHERE "code" = ?2;
+"#
+    );
+    // MySQL: `?` placeholders, row locks, and the insert without RETURNING (tried by
+    // the server's version at run time).
+    let run = storegen(&["sql", "--blueprint", path, "--backend", "mysql"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with(
+            "-- store `items`\n-- insert\nINSERT INTO `items` (`name`) VALUES (?);\n\
+             -- get\nSELECT `id`, `name`, `rev` FROM `items` WHERE `id` = ?;\n\
+             -- get_for_update\nSELECT `id`, `name`, `rev` FROM `items` WHERE `id` = ? FOR UPDATE;\n"
+        ),
+        "{}",
+        run.stdout
+    );
+}

@@ -5,6 +5,7 @@
 //! storegen prepare [--blueprint F] [--database URL] [--snapshot F]
 //! storegen diff --sql [--blueprint F] [--database URL] [--allow-destructive]
 //! storegen ddl     [--blueprint F] [--backend sqlite|postgres|mysql] [--collation C]
+//! storegen sql     [--blueprint F] [--backend sqlite|postgres|mysql]
 //! storegen diagram [--blueprint F] [--format mermaid|dot]
 //! storegen new     DIR [--backend sqlite|postgres|mysql] [--from-database URL] [--force]
 //! storegen introspect URL [--schema S] [--tables a,b] [--style snake|keep] [--backends b,c] [--name N] [--snapshot F]
@@ -41,6 +42,9 @@ usage:
       the CREATE script for a backend (default: the blueprint's first); MySQL:
       --collation utf8mb4_nopad_bin (MariaDB) or utf8mb4_0900_bin (MySQL 8) for the
       NO PAD binary collation `migrate` uses, in place of utf8mb4_bin, which pads.
+  storegen sql [--blueprint F] [--backend sqlite|postgres|mysql]
+      every store's statements as its operations run them on a backend (default: the
+      blueprint's first): the generated module builds them from its schema at run time.
   storegen introspect URL [--schema S] [--tables a,b] [--style snake|keep]
                           [--backends sqlite,postgres,mysql] [--name N] [--snapshot F]
       print a blueprint for an existing database: every table (or those named) as a
@@ -398,6 +402,23 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
                 options.collation.as_deref(),
             );
             write!(out, "{script}").map_err(|e| fail(e.to_string()))
+        }
+        "sql" => {
+            let loaded = load(&options)?;
+            let schema = &loaded.blueprint.schema;
+            let backend = options
+                .backend
+                .or_else(|| schema.backends.first().copied())
+                .unwrap_or(BackendKind::Sqlite);
+            let script: Vec<String> = schema
+                .stores
+                .iter()
+                .map(|store| {
+                    crate::sql::statements::StoreSql::new(store, backend.dialect())
+                        .script(&store.name)
+                })
+                .collect();
+            write!(out, "{}", script.join("\n")).map_err(|e| fail(e.to_string()))
         }
         "diagram" if options.json => Err(fail(
             "error: `storegen diagram` writes --format mermaid or dot, not json",

@@ -559,8 +559,6 @@ pub struct Prepared {
     /// Whether an insert may leave a column to its default (then its statement is built
     /// for the columns each row gives).
     pub defaults: bool,
-    /// `insert` with every insertable column, returning the row.
-    pub insert_returning: String,
     /// What the backend keeps beside the statements (PostgreSQL: each field's
     /// parameter type), made on first use.
     pub extra: std::sync::OnceLock<Box<dyn std::any::Any + Send + Sync>>,
@@ -592,18 +590,6 @@ impl Prepared {
         let defaults = insertable
             .iter()
             .any(|&i| model.fields[i].default.is_some());
-        let insert_columns: Vec<&str> = sql.insert_columns.iter().map(String::as_str).collect();
-        let returning = match dialect.returning {
-            crate::sql::Returning::Always => Some(sql.columns.as_str()),
-            crate::sql::Returning::ServerDependent => None,
-        };
-        let insert_returning = dialect.insert(
-            &sql.table,
-            &insert_columns,
-            &vec![true; insert_columns.len()],
-            1,
-            returning,
-        );
         Prepared {
             all: (0..model.fields.len()).collect(),
             key: model.primary_key.clone(),
@@ -611,7 +597,6 @@ impl Prepared {
             values,
             update_positions,
             defaults,
-            insert_returning,
             extra: std::sync::OnceLock::new(),
             sql,
         }

@@ -17,6 +17,9 @@ pub struct StoreSql {
     pub insert_columns: Vec<String>,
     /// An insert giving every insertable column, without RETURNING.
     pub insert: String,
+    /// `insert` returning the stored row where the dialect always can (SQLite,
+    /// PostgreSQL); else `insert` (MySQL tries RETURNING by the server's version).
+    pub insert_returning: String,
     pub get: String,
     /// `None` when every field is part of the key.
     pub update: Option<String>,
@@ -53,9 +56,17 @@ impl StoreSql {
             .filter(|f| !f.assigned())
             .map(|f| q(&f.column))
             .collect();
-        let insert = {
+        let (insert, insert_returning) = {
             let names: Vec<&str> = insert_columns.iter().map(String::as_str).collect();
-            dialect.insert(&table, &names, &vec![true; names.len()], 1, None)
+            let all = vec![true; names.len()];
+            let returning = match dialect.returning {
+                super::dialect::Returning::Always => Some(columns.as_str()),
+                super::dialect::Returning::ServerDependent => None,
+            };
+            (
+                dialect.insert(&table, &names, &all, 1, None),
+                dialect.insert(&table, &names, &all, 1, returning),
+            )
         };
         let key: Vec<String> = store.key_fields().map(|f| q(&f.column)).collect();
         let key_match = |first: usize| {
@@ -145,6 +156,7 @@ impl StoreSql {
             count: format!("SELECT COUNT(*) FROM {table}"),
             update,
             insert,
+            insert_returning,
             insert_columns,
             value_columns: values,
             key_columns: key,
@@ -154,6 +166,37 @@ impl StoreSql {
             columns,
             table,
         }
+    }
+}
+
+impl StoreSql {
+    /// Every statement of the store's operations as they run, each under a comment
+    /// naming its operation: what `storegen sql` prints. An insert that leaves columns to
+    /// their defaults names only the columns it gives; the one shown gives them all.
+    pub fn script(&self, store: &str) -> String {
+        let mut out = format!("-- store `{store}`\n");
+        let mut add = |operation: &str, sql: &str| {
+            out.push_str(&format!("-- {operation}\n{sql};\n"));
+        };
+        add("insert", &self.insert_returning);
+        add("get", &self.get);
+        if self.get_for_update != self.get {
+            add("get_for_update", &self.get_for_update);
+        }
+        if let Some(update) = &self.update {
+            add("update", update);
+        }
+        if let Some(upsert) = &self.upsert {
+            add("upsert", upsert);
+        }
+        add("delete", &self.delete);
+        add("list (first page)", &self.list_first);
+        add("list (page after a key)", &self.list_after);
+        add("count", &self.count);
+        for (column, patch) in self.value_columns.iter().zip(&self.patch_one) {
+            add(&format!("patch (setting {column} alone)"), patch);
+        }
+        out
     }
 }
 

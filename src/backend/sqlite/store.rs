@@ -541,7 +541,7 @@ fn given<T: Table>(new: &T::New) -> Vec<bool> {
 fn insert_sql<T: Table>(p: &'static Prepared, new: &T::New, returning: bool) -> Cow<'static, str> {
     if !p.defaults {
         return if returning {
-            Cow::Borrowed(&p.insert_returning)
+            Cow::Borrowed(&p.sql.insert_returning)
         } else {
             Cow::Borrowed(&p.sql.insert)
         };
