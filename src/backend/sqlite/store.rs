@@ -42,11 +42,19 @@ fn convert<T>(
 ) -> rusqlite::Result<T> {
     let value = row.get_ref(index)?;
     from(value).map_err(|e| match e {
-        rusqlite::types::FromSqlError::InvalidType => {
-            rusqlite::Error::InvalidColumnType(index, String::new(), value.data_type())
-        }
+        rusqlite::types::FromSqlError::InvalidType => rusqlite::Error::InvalidColumnType(
+            index,
+            row.as_ref()
+                .column_name(index)
+                .map(str::to_owned)
+                .unwrap_or_default(),
+            value.data_type(),
+        ),
         rusqlite::types::FromSqlError::OutOfRange(n) => {
             rusqlite::Error::IntegralValueOutOfRange(index, n)
+        }
+        rusqlite::types::FromSqlError::Other(inner) => {
+            rusqlite::Error::FromSqlConversionFailure(index, value.data_type(), inner)
         }
         other => {
             rusqlite::Error::FromSqlConversionFailure(index, value.data_type(), Box::new(other))
