@@ -510,7 +510,7 @@ pub fn check_decimal(
 /// program's life. Each generated record has one, in a `static`.
 #[doc(hidden)]
 pub struct Statements {
-    slots: [std::sync::OnceLock<Box<Prepared>>; 3],
+    slots: [std::sync::OnceLock<Box<Prepared>>; crate::backend::BackendKind::ALL.len()],
 }
 
 impl Statements {
@@ -518,7 +518,7 @@ impl Statements {
     #[allow(clippy::new_without_default)]
     pub const fn new() -> Statements {
         Statements {
-            slots: [const { std::sync::OnceLock::new() }; 3],
+            slots: [const { std::sync::OnceLock::new() }; crate::backend::BackendKind::ALL.len()],
         }
     }
 
@@ -530,12 +530,7 @@ impl Statements {
         store: &'static crate::static_schema::StaticStore,
         dialect: &crate::sql::Dialect,
     ) -> &'static Prepared {
-        let slot = match kind {
-            crate::backend::BackendKind::Sqlite => 0,
-            crate::backend::BackendKind::Postgres => 1,
-            crate::backend::BackendKind::Mysql => 2,
-        };
-        self.slots[slot].get_or_init(|| Box::new(Prepared::new(store, dialect)))
+        self.slots[kind as usize].get_or_init(|| Box::new(Prepared::new(store, dialect)))
     }
 }
 
