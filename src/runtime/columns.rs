@@ -171,3 +171,91 @@ impl<'a> Write<'a> for Given {
         Ok(())
     }
 }
+
+/// Where a write is among a statement's fields: the store's fields, the indexes of
+/// those the statement is written for (in the order `Table` writes them), and, for a
+/// statement whose parameters are in another order (`update`), each field's position.
+#[derive(Debug, Clone, Copy)]
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
+pub(crate) struct Cursor {
+    fields: &'static [crate::static_schema::StaticField],
+    order: &'static [usize],
+    /// Each field's parameter position (from 1), by field index.
+    positions: Option<&'static [usize]>,
+    written: usize,
+}
+
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
+impl Cursor {
+    /// At the first of `order`'s fields (indexes into `fields`).
+    #[inline]
+    pub(crate) fn new(
+        fields: &'static [crate::static_schema::StaticField],
+        order: &'static [usize],
+    ) -> Cursor {
+        Cursor {
+            fields,
+            order,
+            positions: None,
+            written: 0,
+        }
+    }
+
+    /// Each field's value goes to its parameter position (from 1, by field index).
+    #[inline]
+    pub(crate) fn positions(mut self, positions: &'static [usize]) -> Cursor {
+        self.positions = Some(positions);
+        self
+    }
+
+    /// Back at the first field: the next row of a multi-row insert.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    #[inline]
+    pub(crate) fn restart(&mut self) {
+        self.written = 0;
+    }
+
+    /// How many fields a row writes.
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
+    #[inline]
+    pub(crate) fn width(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Each field a row writes, in order: its index, and its parameter's place (from 0).
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    #[inline]
+    pub(crate) fn places(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.order.iter().enumerate().map(|(n, &field)| {
+            (
+                field,
+                self.positions.map_or(n, |positions| positions[field] - 1),
+            )
+        })
+    }
+
+    /// The next field's description, without moving on.
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
+    #[inline]
+    pub(crate) fn field(&self) -> &'static crate::static_schema::StaticField {
+        &self.fields[self.order[self.written]]
+    }
+
+    /// Moves past the next field: its description, and its parameter's position (from
+    /// 1) when the statement gives positions.
+    #[inline]
+    pub(crate) fn next(&mut self) -> (&'static crate::static_schema::StaticField, Option<usize>) {
+        let field = self.order[self.written];
+        self.written += 1;
+        (
+            &self.fields[field],
+            self.positions.map(|positions| positions[field]),
+        )
+    }
+}

@@ -8,7 +8,7 @@ use mysql::{Row, Value as MyValue};
 use super::{MyConn, Mysql};
 use crate::backend::BackendKind;
 use crate::runtime::Page;
-use crate::runtime::columns::{self, Given};
+use crate::runtime::columns::{self, Cursor, Given};
 use crate::runtime::store::{
     Ops, PatchOps, Prepared, Table, Updatable, UpdateOps, UpsertOps, Upsertable,
 };
@@ -337,47 +337,27 @@ impl<T: Table> crate::FromRow<Row> for T {
 /// A statement's parameters, as a record's `Table` writes them: one per field written,
 /// `None` where it was left out.
 struct Params<'o> {
-    fields: &'static [StaticField],
-    order: &'static [usize],
-    written: usize,
-    /// With `slots`, each value goes to its field's position (from 1); else in order.
-    slots: Option<&'static [usize]>,
+    at: Cursor,
+    /// One per field written (in its parameter's place): `None` where it was left out.
     out: &'o mut Vec<Option<MyValue>>,
 }
 
 impl<'o> Params<'o> {
     #[inline]
-    fn new(
-        fields: &'static [StaticField],
-        order: &'static [usize],
-        out: &'o mut Vec<Option<MyValue>>,
-    ) -> Self {
-        Params {
-            fields,
-            order,
-            written: 0,
-            slots: None,
-            out,
-        }
-    }
-
-    #[inline]
-    fn field(&self) -> &'static StaticField {
-        &self.fields[self.order[self.written]]
+    fn new(at: Cursor, out: &'o mut Vec<Option<MyValue>>) -> Self {
+        Params { at, out }
     }
 
     #[inline]
     fn push(&mut self, value: Option<MyValue>) {
-        let field = self.order[self.written];
-        self.written += 1;
-        match self.slots {
-            Some(slots) => {
-                if self.out.len() < self.order.len() {
-                    self.out.resize(self.order.len(), None);
+        match self.at.next() {
+            (_, Some(position)) => {
+                if self.out.len() < self.at.width() {
+                    self.out.resize(self.at.width(), None);
                 }
-                self.out[slots[field] - 1] = value;
+                self.out[position - 1] = value;
             }
-            None => self.out.push(value),
+            (_, None) => self.out.push(value),
         }
     }
 }
@@ -387,7 +367,7 @@ impl<'a> columns::Write<'a> for Params<'_> {
 
     #[inline]
     fn put<V: columns::Value + ?Sized>(&mut self, value: &'a V) -> Result<(), mysql::Error> {
-        let value = <V as Value>::value(value, self.field());
+        let value = <V as Value>::value(value, self.at.field());
         self.push(Some(value));
         Ok(())
     }
@@ -457,7 +437,12 @@ fn key_values<T: Table>(
     key: T::Key<'_>,
     p: &'static Prepared,
 ) -> Result<Vec<MyValue>, mysql::Error> {
-    values(|out| T::write_key(&key, &mut Params::new(T::schema().fields, &p.key, out)))
+    values(|out| {
+        T::write_key(
+            &key,
+            &mut Params::new(Cursor::new(T::schema().fields, &p.key), out),
+        )
+    })
 }
 
 /// The row with the key whose values these are.
@@ -473,7 +458,10 @@ impl<T: Table> Ops<T> for Mysql {
         let fields = T::schema().fields;
         let columns: Vec<&str> = p.sql.insert_columns.iter().map(String::as_str).collect();
         let row = |_, out: &mut Vec<Option<MyValue>>| {
-            T::write_new(new, &mut Params::new(fields, &p.insertable, out))
+            T::write_new(
+                new,
+                &mut Params::new(Cursor::new(fields, &p.insertable), out),
+            )
         };
         if let Some(rows) =
             super::insert_returning(conn, &p.sql.table, &columns, &row, &p.sql.columns)?
@@ -510,7 +498,10 @@ impl<T: Table> Ops<T> for Mysql {
         let fields = T::schema().fields;
         let columns: Vec<&str> = p.sql.insert_columns.iter().map(String::as_str).collect();
         super::insert_many(conn, &p.sql.table, &columns, rows.len(), &|i, out| {
-            T::write_new(&rows[i], &mut Params::new(fields, &p.insertable, out))
+            T::write_new(
+                &rows[i],
+                &mut Params::new(Cursor::new(fields, &p.insertable), out),
+            )
         })
     }
 
@@ -562,9 +553,8 @@ impl<T: Updatable> UpdateOps<T> for Mysql {
             return Ok(false);
         };
         let params = values(|out| {
-            let mut params = Params::new(T::schema().fields, &p.all, out);
-            params.slots = Some(&p.update_positions);
-            record.write(&mut params)
+            let at = Cursor::new(T::schema().fields, &p.all).positions(&p.update_positions);
+            record.write(&mut Params::new(at, out))
         })?;
         // The rows it found, which MySQL reports apart from those it changed.
         let (found, _) = conn.execute(update, params)?;
@@ -584,7 +574,10 @@ impl<T: Updatable> PatchOps<T> for Mysql {
         let Ok(()) = T::write_patch(patch, &mut given);
         let sql = crate::sql::patch_sql_built(&super::DIALECT, &p.sql, &given.given);
         let mut params = values(|out| {
-            T::write_patch(patch, &mut Params::new(T::schema().fields, &p.values, out))
+            T::write_patch(
+                patch,
+                &mut Params::new(Cursor::new(T::schema().fields, &p.values), out),
+            )
         })?;
         params.extend(key_values::<T>(key, p)?);
         if given.given.contains(&true) {
@@ -606,7 +599,7 @@ impl<T: Upsertable> UpsertOps<T> for Mysql {
             return Ok(None);
         };
         let fields = T::schema().fields;
-        let all = || values(|out| record.write(&mut Params::new(fields, &p.all, out)));
+        let all = || values(|out| record.write(&mut Params::new(Cursor::new(fields, &p.all), out)));
         conn.execute(upsert, all()?)?;
         if let Some(row) = <Self as Ops<T>>::get(conn, record.key())? {
             return Ok(Some(row));

@@ -9,7 +9,7 @@ use postgres::types::{FromSql, IsNull, ToSql, Type};
 use super::{Param, PgConn, Postgres};
 use crate::backend::BackendKind;
 use crate::runtime::Page;
-use crate::runtime::columns::{self, Given};
+use crate::runtime::columns::{self, Cursor, Given};
 use crate::runtime::store::{
     Ops, PatchOps, Prepared, Table, Updatable, UpdateOps, UpsertOps, Upsertable,
 };
@@ -435,12 +435,8 @@ impl<'a, T: Table> crate::FromRow<&'a Row> for T {
 
 /// A statement's parameters and their types, as a record's `Table` writes them.
 struct Params<'a> {
-    fields: &'static [StaticField],
-    order: &'static [usize],
-    written: usize,
-    /// With `slots`, each value goes to its field's position (from 1); else in order.
-    slots: Option<&'static [usize]>,
-    /// One per field written: `None` where it was left out.
+    at: Cursor,
+    /// One per field written (in its parameter's place): `None` where it was left out.
     values: Vec<Option<PgParam<'a>>>,
     /// Each field's parameter type, by field index.
     types: &'static [Type],
@@ -448,46 +444,33 @@ struct Params<'a> {
 
 impl<'a> Params<'a> {
     #[inline]
-    fn new<T: Table>(p: &'static Prepared, order: &'static [usize]) -> Self {
+    fn new<T: Table>(p: &'static Prepared, at: Cursor) -> Self {
         Params {
-            fields: T::schema().fields,
-            order,
-            written: 0,
-            slots: None,
-            values: Vec::with_capacity(order.len()),
+            values: Vec::with_capacity(at.width()),
+            at,
             types: types::<T>(p),
         }
     }
 
-    /// The next row's values (`insert_many`: one statement's rows, one after another).
-    #[inline]
-    fn next_row(&mut self) {
-        self.written = 0;
-    }
-
     #[inline]
     fn push(&mut self, param: Option<PgParam<'a>>) {
-        let field = self.order[self.written];
-        self.written += 1;
-        match self.slots {
-            Some(slots) => {
+        match self.at.next() {
+            (_, Some(position)) => {
                 if self.values.is_empty() {
-                    self.values.resize_with(self.order.len(), || None);
+                    self.values.resize_with(self.at.width(), || None);
                 }
-                self.values[slots[field] - 1] = param;
+                self.values[position - 1] = param;
             }
-            None => self.values.push(param),
+            (_, None) => self.values.push(param),
         }
     }
 
-    /// Every field's parameter type, in the order written (or by slot).
+    /// Every field's parameter type, in its parameter's place.
     #[inline]
     fn all_types(&self) -> Vec<Type> {
-        let mut types: Vec<Type> = self.order.iter().map(|&f| self.types[f].clone()).collect();
-        if let Some(slots) = self.slots {
-            for &f in self.order {
-                types[slots[f] - 1] = self.types[f].clone();
-            }
+        let mut types = vec![Type::UNKNOWN; self.at.width()];
+        for (field, place) in self.at.places() {
+            types[place] = self.types[field].clone();
         }
         types
     }
@@ -539,7 +522,7 @@ impl<'a> columns::Write<'a> for Params<'a> {
 
     #[inline]
     fn put<V: columns::Value + ?Sized>(&mut self, value: &'a V) -> Result<(), postgres::Error> {
-        let field = &self.fields[self.order[self.written]];
+        let field = self.at.field();
         self.push(Some(<V as Value>::param(value, field)));
         Ok(())
     }
@@ -603,7 +586,7 @@ fn key_params<'a, T: Table>(
     key: &'a T::Key<'_>,
     p: &'static Prepared,
 ) -> Result<Params<'a>, postgres::Error> {
-    let mut params = Params::new::<T>(p, &p.key);
+    let mut params = Params::new::<T>(p, Cursor::new(T::schema().fields, &p.key));
     T::write_key(key, &mut params)?;
     Ok(params)
 }
@@ -629,7 +612,7 @@ impl<T: Table> Ops<T> for Postgres {
     #[inline]
     fn insert(conn: &mut PgConn<'_>, new: &T::New) -> Result<Option<T>, postgres::Error> {
         let p = prepared::<T>();
-        let mut params = Params::new::<T>(p, &p.insertable);
+        let mut params = Params::new::<T>(p, Cursor::new(T::schema().fields, &p.insertable));
         T::write_new(new, &mut params)?;
         let columns: Vec<&str> = p.sql.insert_columns.iter().map(String::as_str).collect();
         let rows = super::insert(
@@ -647,12 +630,12 @@ impl<T: Table> Ops<T> for Postgres {
     #[inline]
     fn insert_many(conn: &mut PgConn<'_>, rows: &[T::New]) -> Result<u64, postgres::Error> {
         let p = prepared::<T>();
-        let mut params = Params::new::<T>(p, &p.insertable);
+        let mut params = Params::new::<T>(p, Cursor::new(T::schema().fields, &p.insertable));
         params
             .values
             .reserve(rows.len().saturating_sub(1) * p.insertable.len());
         for new in rows {
-            params.next_row();
+            params.at.restart();
             T::write_new(new, &mut params)?;
         }
         let columns: Vec<&str> = p.sql.insert_columns.iter().map(String::as_str).collect();
@@ -723,8 +706,8 @@ impl<T: Updatable> UpdateOps<T> for Postgres {
         let Some(update) = &p.sql.update else {
             return Ok(false);
         };
-        let mut params = Params::new::<T>(p, &p.all);
-        params.slots = Some(&p.update_positions);
+        let at = Cursor::new(T::schema().fields, &p.all).positions(&p.update_positions);
+        let mut params = Params::new::<T>(p, at);
         record.write(&mut params)?;
         let (values, types) = params.given();
         Ok(conn.execute(update, &types, &values)? > 0)
@@ -742,7 +725,7 @@ impl<T: Updatable> PatchOps<T> for Postgres {
         let mut given = Given::default();
         let Ok(()) = T::write_patch(patch, &mut given);
         let sql = crate::sql::patch_sql_built(&super::DIALECT, &p.sql, &given.given);
-        let mut params = Params::new::<T>(p, &p.values);
+        let mut params = Params::new::<T>(p, Cursor::new(T::schema().fields, &p.values));
         T::write_patch(patch, &mut params)?;
         let (mut values, mut types) = params.given();
         let keys = key_params::<T>(&key, p)?;
@@ -764,7 +747,7 @@ impl<T: Upsertable> UpsertOps<T> for Postgres {
         let Some(upsert) = &p.sql.upsert else {
             return Ok(None);
         };
-        let mut params = Params::new::<T>(p, &p.all);
+        let mut params = Params::new::<T>(p, Cursor::new(T::schema().fields, &p.all));
         record.write(&mut params)?;
         let (values, types) = params.given();
         super::first(&conn.query(upsert, &types, &values)?, read::<T>)

@@ -10,7 +10,7 @@ use super::Sqlite;
 use super::ops as sq;
 use crate::backend::BackendKind;
 use crate::runtime::Page;
-use crate::runtime::columns::{self, Given};
+use crate::runtime::columns::{self, Cursor, Given};
 use crate::runtime::store::{
     Ops, PatchOps, Prepared, Table, Updatable, UpdateOps, UpsertOps, Upsertable,
 };
@@ -428,31 +428,15 @@ impl<'a, 'b, T: Table> crate::FromRow<&'a Row<'b>> for T {
 /// A statement's parameters, bound as a record's `Table` writes them.
 struct Binder<'s, 'c> {
     stmt: &'s mut Statement<'c>,
-    fields: &'static [StaticField],
-    /// The fields written, in order.
-    order: &'static [usize],
-    /// Each field's parameter position, by field index; else positions in the order
-    /// values are given.
-    positions: Option<&'static [usize]>,
-    written: usize,
+    at: Cursor,
+    /// How many parameters are bound: the next value's position, without positions.
     bound: usize,
 }
 
 impl<'s, 'c> Binder<'s, 'c> {
     #[inline]
-    fn new(
-        stmt: &'s mut Statement<'c>,
-        fields: &'static [StaticField],
-        order: &'static [usize],
-    ) -> Self {
-        Binder {
-            stmt,
-            fields,
-            order,
-            positions: None,
-            written: 0,
-            bound: 0,
-        }
+    fn new(stmt: &'s mut Statement<'c>, at: Cursor) -> Self {
+        Binder { stmt, at, bound: 0 }
     }
 
     /// Binds parameters after `bound` already bound ones.
@@ -461,20 +445,13 @@ impl<'s, 'c> Binder<'s, 'c> {
         self.bound = bound;
         self
     }
-}
 
-impl Binder<'_, '_> {
     /// The next field written, and its parameter's position.
     #[inline]
     fn next(&mut self) -> (&'static StaticField, usize) {
-        let field = self.order[self.written];
-        self.written += 1;
+        let (field, position) = self.at.next();
         self.bound += 1;
-        let index = match self.positions {
-            Some(positions) => positions[field],
-            None => self.bound,
-        };
-        (&self.fields[field], index)
+        (field, position.unwrap_or(self.bound))
     }
 }
 
@@ -489,7 +466,7 @@ impl<'a> columns::Write<'a> for Binder<'_, '_> {
 
     #[inline]
     fn skip(&mut self) {
-        self.written += 1;
+        self.at.next();
     }
 
     #[inline]
@@ -569,7 +546,10 @@ fn bind_key<T: Table>(
     key: T::Key<'_>,
     p: &'static Prepared,
 ) -> rusqlite::Result<()> {
-    T::write_key(&key, &mut Binder::new(stmt, T::schema().fields, &p.key))
+    T::write_key(
+        &key,
+        &mut Binder::new(stmt, Cursor::new(T::schema().fields, &p.key)),
+    )
 }
 
 impl<T: Table> Ops<T> for Sqlite {
@@ -580,7 +560,12 @@ impl<T: Table> Ops<T> for Sqlite {
         sq::one(
             conn,
             &insert_sql::<T>(p, new, true),
-            &|stmt| T::write_new(new, &mut Binder::new(stmt, fields, &p.insertable)),
+            &|stmt| {
+                T::write_new(
+                    new,
+                    &mut Binder::new(stmt, Cursor::new(fields, &p.insertable)),
+                )
+            },
             read::<T>,
         )
     }
@@ -593,7 +578,12 @@ impl<T: Table> Ops<T> for Sqlite {
             conn,
             rows.len(),
             &|i| insert_sql::<T>(p, &rows[i], false),
-            &|stmt, i| T::write_new(&rows[i], &mut Binder::new(stmt, fields, &p.insertable)),
+            &|stmt, i| {
+                T::write_new(
+                    &rows[i],
+                    &mut Binder::new(stmt, Cursor::new(fields, &p.insertable)),
+                )
+            },
         )
     }
 
@@ -661,9 +651,10 @@ impl<T: Updatable> UpdateOps<T> for Sqlite {
         };
         let fields = T::schema().fields;
         let bind = |stmt: &mut Statement<'_>| {
-            let mut binder = Binder::new(stmt, fields, &p.all);
-            binder.positions = Some(&p.update_positions);
-            record.write(&mut binder)
+            record.write(&mut Binder::new(
+                stmt,
+                Cursor::new(fields, &p.all).positions(&p.update_positions),
+            ))
         };
         Ok(sq::execute(conn, update, &bind)? > 0)
     }
@@ -680,8 +671,14 @@ impl<T: Updatable> PatchOps<T> for Sqlite {
         let fields = T::schema().fields;
         let count = set.iter().filter(|s| **s).count();
         let bind = move |stmt: &mut Statement<'_>| -> rusqlite::Result<()> {
-            T::write_patch(patch, &mut Binder::new(stmt, fields, &p.values))?;
-            T::write_key(&key, &mut Binder::new(stmt, fields, &p.key).after(count))
+            T::write_patch(
+                patch,
+                &mut Binder::new(stmt, Cursor::new(fields, &p.values)),
+            )?;
+            T::write_key(
+                &key,
+                &mut Binder::new(stmt, Cursor::new(fields, &p.key)).after(count),
+            )
         };
         if count > 0 {
             Ok(sq::execute(conn, &sql, &bind)? > 0)
@@ -702,7 +699,7 @@ impl<T: Upsertable> UpsertOps<T> for Sqlite {
         sq::one(
             conn,
             upsert,
-            &|stmt| record.write(&mut Binder::new(stmt, fields, &p.all)),
+            &|stmt| record.write(&mut Binder::new(stmt, Cursor::new(fields, &p.all))),
             read::<T>,
         )
     }
