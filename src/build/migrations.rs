@@ -3,7 +3,7 @@
 //! (see [`embedded`]) and check that the blueprint hasn't moved on without one.
 //!
 //! A migration's scripts come from the drift between the blueprint and the catalog the
-//! previous migration's blueprint makes ([`crate::backend::created`]), planned by the
+//! previous migration's blueprint makes (`backend::created`), planned by the
 //! same planner as `storegen diff --sql`, with the blueprint's `renamed_from` and
 //! `backfill` applied.
 

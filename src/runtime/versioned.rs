@@ -50,7 +50,7 @@ pub struct Migrations {
     pub list: &'static [EmbeddedMigration],
 }
 
-/// How [`migrate_with`] treats what it finds.
+/// How [`migrate_versioned`] treats what it finds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MigrateOptions {
     allow_newer: bool,
