@@ -15,8 +15,10 @@ pub trait Read {
     /// driver's own conversions, which the type implements.
     fn get_driver<V: DriverColumn>(&mut self) -> Result<V, Self::Error>;
     /// The next column's JSON, into a `rust` type of the application's through serde.
+    #[cfg(feature = "json")]
     fn get_json<V: JsonColumn>(&mut self) -> Result<V, Self::Error>;
     /// [`get_json`](Read::get_json) of a nullable column: NULL is `None`.
+    #[cfg(feature = "json")]
     fn get_json_opt<V: JsonColumn>(&mut self) -> Result<Option<V>, Self::Error>;
 }
 
@@ -46,8 +48,10 @@ pub trait Write<'a> {
     /// driver's own conversions.
     fn put_driver<V: DriverValue>(&mut self, value: &'a V) -> Result<(), Self::Error>;
     /// The next field's value as JSON, from a `rust` type of the application's.
+    #[cfg(feature = "json")]
     fn put_json<V: JsonValue>(&mut self, value: &'a V) -> Result<(), Self::Error>;
     /// [`put_json`](Write::put_json) of a nullable field: `None` is NULL.
+    #[cfg(feature = "json")]
     fn put_json_opt<V: JsonValue>(&mut self, value: &'a Option<V>) -> Result<(), Self::Error>;
 }
 
@@ -79,18 +83,12 @@ impl<T: SqliteDriverColumn + PostgresDriverColumn + MysqlDriverColumn> DriverCol
 pub trait JsonValue: serde::Serialize + std::fmt::Debug + Sync {}
 #[cfg(feature = "json")]
 impl<T: serde::Serialize + std::fmt::Debug + Sync> JsonValue for T {}
-/// Without the `json` feature, no type: the generated module names the feature.
-#[cfg(not(feature = "json"))]
-pub trait JsonValue {}
 
 /// A typed JSON field's type: serde reads it.
 #[cfg(feature = "json")]
 pub trait JsonColumn: serde::de::DeserializeOwned {}
 #[cfg(feature = "json")]
 impl<T: serde::de::DeserializeOwned> JsonColumn for T {}
-/// Without the `json` feature, no type: the generated module names the feature.
-#[cfg(not(feature = "json"))]
-pub trait JsonColumn {}
 
 /// Each backend's side of the traits above: its own trait with the `<backend>`
 /// feature, else one every type has.
@@ -159,12 +157,14 @@ impl<'a> Write<'a> for Given {
         Ok(())
     }
 
+    #[cfg(feature = "json")]
     #[inline]
     fn put_json<V: JsonValue>(&mut self, _: &'a V) -> Result<(), Self::Error> {
         self.given.push(true);
         Ok(())
     }
 
+    #[cfg(feature = "json")]
     #[inline]
     fn put_json_opt<V: JsonValue>(&mut self, _: &'a Option<V>) -> Result<(), Self::Error> {
         self.given.push(true);

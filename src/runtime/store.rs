@@ -522,15 +522,14 @@ impl Statements {
         }
     }
 
-    /// The store's statements in `dialect`, for backend `kind`.
+    /// The store's statements on backend `kind`, in its dialect.
     #[inline]
     pub fn get(
         &'static self,
         kind: crate::backend::BackendKind,
         store: &'static crate::static_schema::StaticStore,
-        dialect: &crate::sql::Dialect,
     ) -> &'static Prepared {
-        self.slots[kind as usize].get_or_init(|| Box::new(Prepared::new(store, dialect)))
+        self.slots[kind as usize].get_or_init(|| Box::new(Prepared::new(store, kind.dialect())))
     }
 }
 

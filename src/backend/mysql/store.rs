@@ -294,25 +294,6 @@ impl columns::Read for Reader {
                 .map(|j| j.0),
         )
     }
-
-    #[cfg(not(feature = "json"))]
-    fn get_json<V: columns::JsonColumn>(&mut self) -> Result<V, mysql::Error> {
-        Err(no_json())
-    }
-
-    #[cfg(not(feature = "json"))]
-    fn get_json_opt<V: columns::JsonColumn>(&mut self) -> Result<Option<V>, mysql::Error> {
-        Err(no_json())
-    }
-}
-
-/// Typed JSON without the `json` feature (which the generated module asks for first).
-#[cfg(not(feature = "json"))]
-fn no_json() -> mysql::Error {
-    mysql::Error::IoError(std::io::Error::new(
-        std::io::ErrorKind::Unsupported,
-        "typed JSON needs storegen's `json` feature",
-    ))
 }
 
 /// A record of store `T` read from a row holding its columns in field order.
@@ -401,24 +382,11 @@ impl<'a> columns::Write<'a> for Params<'_> {
         self.push(Some(value));
         Ok(())
     }
-
-    #[cfg(not(feature = "json"))]
-    fn put_json<V: columns::JsonValue>(&mut self, _: &'a V) -> Result<(), mysql::Error> {
-        Err(no_json())
-    }
-
-    #[cfg(not(feature = "json"))]
-    fn put_json_opt<V: columns::JsonValue>(
-        &mut self,
-        _: &'a Option<V>,
-    ) -> Result<(), mysql::Error> {
-        Err(no_json())
-    }
 }
 
 #[inline]
 fn prepared<T: Table>() -> &'static Prepared {
-    T::statements().get(BackendKind::Mysql, T::schema(), &super::DIALECT)
+    T::statements().get(BackendKind::Mysql, T::schema())
 }
 
 /// The values `write` gives, in order (those left out dropped).

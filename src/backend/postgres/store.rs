@@ -382,36 +382,6 @@ impl columns::Read for Reader<'_> {
             .try_get::<_, Option<postgres::types::Json<V>>>(index)?
             .map(|j| j.0))
     }
-
-    #[cfg(not(feature = "json"))]
-    fn get_json<V: columns::JsonColumn>(&mut self) -> Result<V, postgres::Error> {
-        self.row
-            .try_get::<_, Never>(self.next())
-            .map(|n| match n {})
-    }
-
-    #[cfg(not(feature = "json"))]
-    fn get_json_opt<V: columns::JsonColumn>(&mut self) -> Result<Option<V>, postgres::Error> {
-        self.row
-            .try_get::<_, Never>(self.next())
-            .map(|n| match n {})
-    }
-}
-
-/// No column converts to it: what a typed JSON column reads as without the `json`
-/// feature (which the generated module asks for first).
-#[cfg(not(feature = "json"))]
-enum Never {}
-
-#[cfg(not(feature = "json"))]
-impl<'a> FromSql<'a> for Never {
-    fn from_sql(_: &Type, _: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Err("typed JSON needs storegen's `json` feature".into())
-    }
-
-    fn accepts(_: &Type) -> bool {
-        false
-    }
 }
 
 /// A record of store `T` read from a row holding its columns in field order.
@@ -558,26 +528,11 @@ impl<'a> columns::Write<'a> for Params<'a> {
         self.push(Some(param));
         Ok(())
     }
-
-    #[cfg(not(feature = "json"))]
-    fn put_json<V: columns::JsonValue>(&mut self, _: &'a V) -> Result<(), postgres::Error> {
-        self.push(None);
-        Ok(())
-    }
-
-    #[cfg(not(feature = "json"))]
-    fn put_json_opt<V: columns::JsonValue>(
-        &mut self,
-        _: &'a Option<V>,
-    ) -> Result<(), postgres::Error> {
-        self.push(None);
-        Ok(())
-    }
 }
 
 #[inline]
 fn prepared<T: Table>() -> &'static Prepared {
-    T::statements().get(BackendKind::Postgres, T::schema(), &super::DIALECT)
+    T::statements().get(BackendKind::Postgres, T::schema())
 }
 
 /// The key's parameters.

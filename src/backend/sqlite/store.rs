@@ -385,16 +385,6 @@ impl columns::Read for Reader<'_, '_> {
             .get::<_, Option<super::JsonTyped<V>>>(index)?
             .map(|j| j.0))
     }
-
-    #[cfg(not(feature = "json"))]
-    fn get_json<V: columns::JsonColumn>(&mut self) -> rusqlite::Result<V> {
-        Err(rusqlite::Error::InvalidColumnIndex(self.next()))
-    }
-
-    #[cfg(not(feature = "json"))]
-    fn get_json_opt<V: columns::JsonColumn>(&mut self) -> rusqlite::Result<Option<V>> {
-        Err(rusqlite::Error::InvalidColumnIndex(self.next()))
-    }
 }
 
 impl Reader<'_, '_> {
@@ -470,10 +460,7 @@ impl<'a> columns::Write<'a> for Binder<'_, '_> {
     }
 
     #[inline]
-    fn put_driver<V: columns::DriverValue + ?Sized>(
-        &mut self,
-        value: &'a V,
-    ) -> rusqlite::Result<()> {
+    fn put_driver<V: columns::DriverValue>(&mut self, value: &'a V) -> rusqlite::Result<()> {
         let (_, index) = self.next();
         self.stmt.raw_bind_parameter(index, value)
     }
@@ -496,21 +483,11 @@ impl<'a> columns::Write<'a> for Binder<'_, '_> {
         self.stmt
             .raw_bind_parameter(index, super::json_typed_opt(value)?)
     }
-
-    #[cfg(not(feature = "json"))]
-    fn put_json<V: columns::JsonValue>(&mut self, _: &'a V) -> rusqlite::Result<()> {
-        Err(rusqlite::Error::InvalidParameterCount(0, 0))
-    }
-
-    #[cfg(not(feature = "json"))]
-    fn put_json_opt<V: columns::JsonValue>(&mut self, _: &'a Option<V>) -> rusqlite::Result<()> {
-        Err(rusqlite::Error::InvalidParameterCount(0, 0))
-    }
 }
 
 #[inline]
 fn prepared<T: Table>() -> &'static Prepared {
-    T::statements().get(BackendKind::Sqlite, T::schema(), &super::DIALECT)
+    T::statements().get(BackendKind::Sqlite, T::schema())
 }
 
 /// Which fields a new row gives.
