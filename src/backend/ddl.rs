@@ -39,6 +39,67 @@ pub(crate) fn create_table(
     )
 }
 
+/// One column's definition, its parts in the order every backend writes them:
+/// `<name> <type> [NOT NULL] [<after_null>] [PRIMARY KEY] [UNIQUE] [DEFAULT <default>]
+/// <checks> [REFERENCES <table> (<column>) [ON DELETE …]]`. A backend fills in what it
+/// spells its own way (the type with whatever follows it — PostgreSQL's identity, MySQL's
+/// collation —, the default, the checks); the assembly is here, once.
+pub(crate) struct ColumnDef<'f> {
+    pub field: &'f Field,
+    /// The column type and whatever the backend writes right after it.
+    pub ty: String,
+    /// Written after NOT NULL (MySQL's `AUTO_INCREMENT`).
+    pub after_null: &'static str,
+    pub primary_key: bool,
+    pub unique: bool,
+    /// The default's SQL, when the field has one.
+    pub default: Option<String>,
+    /// Each ` CHECK (…)`, with its leading space.
+    pub checks: String,
+    /// Whether the field's foreign key is declared on the column.
+    pub references: bool,
+}
+
+impl ColumnDef<'_> {
+    /// The definition, in `dialect`'s spelling.
+    pub(crate) fn sql(&self, dialect: &Dialect) -> String {
+        let field = self.field;
+        let mut sql = format!("{} {}", dialect.quote(&field.column), self.ty);
+        if !field.nullable {
+            sql.push_str(" NOT NULL");
+        }
+        sql.push_str(self.after_null);
+        if self.primary_key {
+            sql.push_str(" PRIMARY KEY");
+        }
+        if self.unique {
+            sql.push_str(" UNIQUE");
+        }
+        if let Some(default) = &self.default {
+            sql.push_str(" DEFAULT ");
+            sql.push_str(default);
+        }
+        sql.push_str(&self.checks);
+        if let Some(reference) = field.references.as_ref().filter(|_| self.references) {
+            sql.push_str(&format!(
+                " REFERENCES {} ({}){}",
+                dialect.quote(&reference.table),
+                dialect.quote(&reference.column),
+                on_delete(reference)
+            ));
+        }
+        sql
+    }
+}
+
+/// ` ON DELETE <action>` for a foreign key that has one; empty for NO ACTION.
+pub(crate) fn on_delete(reference: &crate::model::Reference) -> String {
+    match reference.on_delete {
+        crate::model::OnDelete::NoAction => String::new(),
+        action => format!(" ON DELETE {}", action.sql()),
+    }
+}
+
 /// `CREATE [UNIQUE] INDEX [IF NOT EXISTS] <name> ON <table> (<columns>);`
 pub(crate) fn create_index(
     store: &Store,

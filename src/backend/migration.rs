@@ -351,11 +351,7 @@ pub(crate) fn foreign_key(d: &Dialect, table: &str, column: &str, reference: &Re
         d.quote(&reference.table),
         d.quote(&reference.column)
     ));
-    if reference.on_delete != crate::model::OnDelete::NoAction {
-        sql.push_str(" ON DELETE ");
-        sql.push_str(reference.on_delete.sql());
-    }
-    sql
+    sql + &crate::backend::ddl::on_delete(reference)
 }
 
 /// The name storegen gives a foreign key of `table` where the server's own name for it

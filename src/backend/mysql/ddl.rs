@@ -11,7 +11,7 @@ use crate::backend::migration::{Group, Migrate, Table, foreign_key};
 use crate::drift::DriftKind;
 use crate::model::{DefaultValue, Field, LogicalType, Schema, Store};
 
-use crate::backend::ddl::{Statement, create_index, create_table};
+use crate::backend::ddl::{ColumnDef, Statement, create_index, create_table};
 
 /// The SQL spelling of every statement here.
 const D: &crate::sql::Dialect = &super::DIALECT;
@@ -77,56 +77,58 @@ fn column_def(field: &Field, unique: bool) -> String {
 /// The column's definition; `convert` (`CHARACTER SET … COLLATE …`) in place of the
 /// field's own collation, when given.
 fn column_def_collated(field: &Field, unique: bool, convert: Option<&str>) -> String {
-    let mut sql = format!(
-        "{} {}",
-        D.quote(&field.column),
-        super::types::column_type(field)
-    );
+    let mut ty = super::types::column_type(field);
     // A collation the blueprint accepts; else the table's (binary, NO PAD).
     match (convert, &field.collation) {
         (Some(clause), _) => {
-            sql.push(' ');
-            sql.push_str(clause);
+            ty.push(' ');
+            ty.push_str(clause);
         }
         (None, Some(collation)) => {
-            sql.push_str(" COLLATE ");
-            sql.push_str(collation);
+            ty.push_str(" COLLATE ");
+            ty.push_str(collation);
         }
         (None, None) => {}
     }
-    if !field.nullable {
-        sql.push_str(" NOT NULL");
+    ColumnDef {
+        field,
+        ty,
+        after_null: if field.generated {
+            " AUTO_INCREMENT"
+        } else {
+            ""
+        },
+        primary_key: false,
+        unique: field.unique && unique,
+        default: field.default.as_ref().map(|d| default_sql(d, field)),
+        checks: String::new(),
+        // MySQL ignores a column's inline REFERENCES: the table declares its keys.
+        references: false,
     }
-    if field.generated {
-        sql.push_str(" AUTO_INCREMENT");
+    .sql(D)
+}
+
+fn default_sql(default: &DefaultValue, field: &Field) -> String {
+    match default {
+        DefaultValue::Bool(b) => u8::from(*b).to_string(),
+        DefaultValue::Int(n) => n.to_string(),
+        DefaultValue::Float(x) => format!("{x:?}"),
+        DefaultValue::Decimal(d) => d.clone(),
+        // An instant is kept as its UTC date and time.
+        DefaultValue::DateTime(d) => D.literal(d),
+        // A LONGTEXT default must be an expression, in parentheses (MySQL 8).
+        DefaultValue::Text(text) if super::types::column_type(field).ends_with("TEXT") => {
+            format!("({})", D.literal(text))
+        }
+        DefaultValue::Text(text) => D.literal(text),
+        // In UTC, as the instants are.
+        // The clock read to the digits of a second the column keeps.
+        DefaultValue::Now => match field.ty {
+            LogicalType::Date => "(UTC_DATE())".to_owned(),
+            LogicalType::Time => format!("(UTC_TIME({}))", field.fraction_digits()),
+            _ => format!("(UTC_TIMESTAMP({}))", field.fraction_digits()),
+        },
     }
-    if field.unique && unique {
-        sql.push_str(" UNIQUE");
-    }
-    if let Some(default) = &field.default {
-        sql.push_str(" DEFAULT ");
-        sql.push_str(&match default {
-            DefaultValue::Bool(b) => u8::from(*b).to_string(),
-            DefaultValue::Int(n) => n.to_string(),
-            DefaultValue::Float(x) => format!("{x:?}"),
-            DefaultValue::Decimal(d) => d.clone(),
-            // An instant is kept as its UTC date and time.
-            DefaultValue::DateTime(d) => D.literal(d),
-            // A LONGTEXT default must be an expression, in parentheses (MySQL 8).
-            DefaultValue::Text(text) if super::types::column_type(field).ends_with("TEXT") => {
-                format!("({})", D.literal(text))
-            }
-            DefaultValue::Text(text) => D.literal(text),
-            // In UTC, as the instants are.
-            // The clock read to the digits of a second the column keeps.
-            DefaultValue::Now => match field.ty {
-                LogicalType::Date => "(UTC_DATE())".to_owned(),
-                LogicalType::Time => format!("(UTC_TIME({}))", field.fraction_digits()),
-                _ => format!("(UTC_TIMESTAMP({}))", field.fraction_digits()),
-            },
-        });
-    }
-    sql
 }
 
 /// The planner of the statements that bring a MySQL database to the blueprint, from the drift between

@@ -3,9 +3,9 @@
 use crate::backend::ddl::Step;
 use crate::backend::migration::{Group, Migrate, Table};
 use crate::drift::DriftKind;
-use crate::model::{DefaultValue, Field, LogicalType, OnDelete, Schema, Store};
+use crate::model::{DefaultValue, Field, LogicalType, Schema, Store};
 
-use crate::backend::ddl::{Statement, create_index, create_table};
+use crate::backend::ddl::{ColumnDef, Statement, create_index, create_table};
 
 /// The SQL spelling of every statement here.
 const D: &crate::sql::Dialect = &super::DIALECT;
@@ -40,45 +40,30 @@ pub fn statements(schema: &Schema) -> Vec<Statement> {
 }
 
 fn column(field: &Field, sole_key: bool) -> String {
-    let name = D.quote(&field.column);
     if sole_key && field.generated {
         // Exactly "INTEGER PRIMARY KEY": an alias for the rowid, assigned by SQLite.
-        return format!("{name} INTEGER PRIMARY KEY");
+        return format!("{} INTEGER PRIMARY KEY", D.quote(&field.column));
     }
-    let mut sql = format!("{name} {}", super::types::column_type(field));
-    if !field.nullable {
-        sql.push_str(" NOT NULL");
-    }
-    if sole_key {
-        sql.push_str(" PRIMARY KEY");
-    }
-    if field.unique {
-        sql.push_str(" UNIQUE");
-    }
-    if let Some(default) = &field.default {
-        sql.push_str(" DEFAULT ");
-        sql.push_str(&default_sql(default, field));
-    }
+    let mut checks = String::new();
     if let LogicalType::Text {
         max_length: Some(max),
     } = field.ty
     {
         // SQLite ignores VARCHAR(n); the check makes it hold the limit as servers do.
-        sql.push_str(&format!(" CHECK (length({name}) <= {max})"));
+        checks = format!(" CHECK (length({}) <= {max})", D.quote(&field.column));
     }
-    sql.push_str(&crate::backend::ddl::enum_check(field, D));
-    if let Some(reference) = &field.references {
-        sql.push_str(&format!(
-            " REFERENCES {} ({})",
-            D.quote(&reference.table),
-            D.quote(&reference.column)
-        ));
-        if reference.on_delete != OnDelete::NoAction {
-            sql.push_str(" ON DELETE ");
-            sql.push_str(reference.on_delete.sql());
-        }
+    checks.push_str(&crate::backend::ddl::enum_check(field, D));
+    ColumnDef {
+        field,
+        ty: super::types::column_type(field),
+        after_null: "",
+        primary_key: sole_key,
+        unique: field.unique,
+        default: field.default.as_ref().map(|d| default_sql(d, field)),
+        checks,
+        references: true,
     }
-    sql
+    .sql(D)
 }
 
 fn default_sql(default: &DefaultValue, field: &Field) -> String {
