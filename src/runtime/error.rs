@@ -178,7 +178,7 @@ impl DatabaseError {
     }
 
     /// The driver's own error inside `error`, if it is one of type `E`.
-    #[cfg(feature = "mysql")]
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
     pub(crate) fn driver<E: std::error::Error + 'static>(error: &Error) -> Option<&E> {
         match error {
             Error::Database(e) => e.source.downcast_ref::<E>(),
@@ -188,7 +188,7 @@ impl DatabaseError {
 
     /// `error`, from a COMMIT whose answer was lost (the connection failed, not the
     /// server refusing it): marked so that [`Error::is_commit_unknown`] says so.
-    #[cfg(any(feature = "postgres", feature = "mysql"))]
+    #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
     pub(crate) fn commit_unknown(error: Error) -> Error {
         match error {
             Error::Database(mut e) => {

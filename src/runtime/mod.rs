@@ -17,7 +17,7 @@ mod page;
 #[cfg(feature = "pool")]
 pub mod pool;
 pub mod store;
-mod transaction;
+pub(crate) mod transaction;
 #[cfg(feature = "uuid")]
 #[doc(hidden)]
 pub mod uuids;

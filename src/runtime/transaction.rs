@@ -33,6 +33,124 @@ impl Isolation {
     }
 }
 
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+pub(crate) use open::{Open, Session};
+
+/// The transaction every backend opens: its statements and its rollback on drop.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod open {
+    use super::{Error, Isolation};
+
+    /// A backend's connection as an open transaction drives it: one statement at a time that
+    /// opens, ends or undoes it.
+    #[doc(hidden)]
+    pub trait Session {
+        /// Runs `sql`, labelling its error with `operation`.
+        fn control(&mut self, operation: &'static str, sql: &str) -> Result<(), Error>;
+    }
+
+    /// An open transaction on a backend's connection `C`, or a savepoint inside one (the same
+    /// statements on every backend: `SAVEPOINT`, `RELEASE SAVEPOINT`, `ROLLBACK TO
+    /// SAVEPOINT`). Rolls back when dropped without a commit, so a panic or an early return
+    /// leaves the database as it was. Each backend names it `Transaction<'c>`.
+    pub struct Open<C: Session> {
+        pub(crate) conn: C,
+        /// The savepoint's name when nested: `storegen_savepoint_<depth>` (MySQL replaces
+        /// a savepoint set again under the same name, so each depth has its own).
+        savepoint: Option<String>,
+        open: bool,
+    }
+
+    impl<C: Session> std::fmt::Debug for Open<C> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("Transaction")
+                .field("savepoint", &self.savepoint)
+                .field("open", &self.open)
+                .finish_non_exhaustive()
+        }
+    }
+
+    impl<C: Session> Open<C> {
+        /// Opens a transaction on `conn`: at `depth` 0 by running `begin` (each statement
+        /// labelled by its first word), deeper as a savepoint inside the open one, where an
+        /// `isolation` level is an error.
+        pub(crate) fn begin(
+            mut conn: C,
+            depth: usize,
+            isolation: Option<Isolation>,
+            begin: &[&str],
+        ) -> Result<Self, Error> {
+            let savepoint = if depth == 0 {
+                for sql in begin {
+                    conn.control("begin", sql)?;
+                }
+                None
+            } else {
+                if isolation.is_some() {
+                    return Err(Error::nested_isolation());
+                }
+                let name = format!("storegen_savepoint_{depth}");
+                conn.control("SAVEPOINT", &format!("SAVEPOINT {name}"))?;
+                Some(name)
+            };
+            Ok(Open {
+                conn,
+                savepoint,
+                open: true,
+            })
+        }
+
+        /// Commits, or releases the savepoint. A failed COMMIT leaves the transaction open,
+        /// and dropping it rolls back; `lost` tells whether the COMMIT's error may hide a
+        /// commit made durable (the connection broke before the answer came), which is
+        /// then returned as a commit of unknown outcome.
+        pub(crate) fn commit(mut self, lost: impl FnOnce(&Error) -> bool) -> Result<(), Error> {
+            let result = match &self.savepoint {
+                Some(name) => self
+                    .conn
+                    .control("RELEASE SAVEPOINT", &format!("RELEASE SAVEPOINT {name}")),
+                None => self.conn.control("COMMIT", "COMMIT").map_err(|error| {
+                    if lost(&error) {
+                        crate::runtime::DatabaseError::commit_unknown(error)
+                    } else {
+                        error
+                    }
+                }),
+            };
+            self.open = result.is_err();
+            result
+        }
+
+        /// Rolls back, or to the savepoint (and releases it).
+        pub(crate) fn rollback(mut self) -> Result<(), Error> {
+            self.undo()
+        }
+
+        fn undo(&mut self) -> Result<(), Error> {
+            self.open = false;
+            match &self.savepoint {
+                Some(name) => {
+                    self.conn.control(
+                        "ROLLBACK TO SAVEPOINT",
+                        &format!("ROLLBACK TO SAVEPOINT {name}"),
+                    )?;
+                    self.conn
+                        .control("RELEASE SAVEPOINT", &format!("RELEASE SAVEPOINT {name}"))
+                }
+                None => self.conn.control("ROLLBACK", "ROLLBACK"),
+            }
+        }
+    }
+
+    impl<C: Session> Drop for Open<C> {
+        fn drop(&mut self) {
+            if self.open {
+                let _ = self.undo();
+            }
+        }
+    }
+}
+
 /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back when it returns
 /// `Err` or panics. Inside an open transaction it uses a savepoint, so an inner `Err`
 /// rolls back only the inner work.

@@ -182,45 +182,13 @@ fn decoding(index: usize, message: &str) -> mysql::Error {
 
 /// An open MySQL transaction, or a savepoint inside one. Rolls back when dropped
 /// without a commit.
-pub struct Transaction<'c> {
-    conn: MyConn<'c>,
-    /// The savepoint's name when nested.
-    savepoint: Option<String>,
-    open: bool,
-}
+pub type Transaction<'c> = crate::runtime::transaction::Open<MyConn<'c>>;
 
-impl Transaction<'_> {
-    /// Runs each statement, labelled by what it does.
-    fn run(&mut self, statements: &[(&'static str, String)]) -> Result<(), Error> {
-        for (operation, sql) in statements {
-            self.conn
-                .client
-                .query_drop(sql)
-                .map_err(|e| unscoped(operation, e))?;
-        }
-        Ok(())
-    }
-
-    fn rollback_statements(&self) -> Vec<(&'static str, String)> {
-        match &self.savepoint {
-            Some(name) => vec![
-                (
-                    "ROLLBACK TO SAVEPOINT",
-                    format!("ROLLBACK TO SAVEPOINT {name}"),
-                ),
-                ("RELEASE SAVEPOINT", format!("RELEASE SAVEPOINT {name}")),
-            ],
-            None => vec![("ROLLBACK", "ROLLBACK".to_owned())],
-        }
-    }
-}
-
-impl Drop for Transaction<'_> {
-    fn drop(&mut self) {
-        if self.open {
-            self.open = false;
-            let _ = self.run(&self.rollback_statements());
-        }
+impl crate::runtime::transaction::Session for MyConn<'_> {
+    fn control(&mut self, operation: &'static str, sql: &str) -> Result<(), Error> {
+        self.client
+            .query_drop(sql)
+            .map_err(|e| unscoped(operation, e))
     }
 }
 
@@ -249,64 +217,35 @@ impl Backend for Mysql {
     }
 
     fn begin<'c>(
-        mut conn: Self::Raw<'c>,
+        conn: Self::Raw<'c>,
         isolation: Option<Isolation>,
     ) -> Result<Self::Transaction<'c>, Error> {
-        let depth = conn.depth;
-        let savepoint = (depth > 0).then(|| format!("storegen_savepoint_{depth}"));
-        let (operation, sql) = match (&savepoint, isolation) {
-            (Some(name), None) => ("SAVEPOINT", format!("SAVEPOINT {name}")),
-            (Some(_), Some(_)) => return Err(Error::nested_isolation()),
-            (None, _) => ("START TRANSACTION", "START TRANSACTION".to_owned()),
-        };
-        if let (None, Some(level)) = (&savepoint, isolation) {
-            // Applies to the next transaction only.
-            let set = format!("SET TRANSACTION ISOLATION LEVEL {}", level.sql());
-            conn.client
-                .query_drop(&set)
-                .map_err(|e| unscoped("begin", e))?;
-        }
-        conn.client
-            .query_drop(&sql)
-            .map_err(|e| unscoped(operation, e))?;
-        conn.depth += 1;
-        Ok(Transaction {
-            conn,
-            savepoint,
-            open: true,
+        // The level applies to the next transaction only.
+        let set = isolation.map(|level| format!("SET TRANSACTION ISOLATION LEVEL {}", level.sql()));
+        let begin: Vec<&str> = set
+            .iter()
+            .map(String::as_str)
+            .chain(["START TRANSACTION"])
+            .collect();
+        let depth = conn.depth as usize;
+        let mut tx = Transaction::begin(conn, depth, isolation, &begin)?;
+        tx.conn.depth += 1;
+        Ok(tx)
+    }
+
+    fn commit(tx: Transaction<'_>) -> Result<(), Error> {
+        tx.commit(|error| {
+            // No answer from the server (the connection broke): the outcome is unknown.
+            // (1053: the server shutting down; 1927: the connection killed.)
+            crate::runtime::DatabaseError::driver::<mysql::Error>(error).is_some_and(|e| match e {
+                mysql::Error::MySqlError(server) => matches!(server.code, 1053 | 1927),
+                _ => true,
+            })
         })
     }
 
-    fn commit(mut tx: Transaction<'_>) -> Result<(), Error> {
-        let statement = match &tx.savepoint {
-            Some(name) => ("RELEASE SAVEPOINT", format!("RELEASE SAVEPOINT {name}")),
-            None => ("COMMIT", "COMMIT".to_owned()),
-        };
-        let top = tx.savepoint.is_none();
-        let result = tx.run(&[statement]).map_err(|error| {
-            // No answer from the server (the connection broke): the outcome is unknown.
-            // (1053: the server shutting down; 1927: the connection killed.)
-            let lost = top
-                && crate::runtime::DatabaseError::driver::<mysql::Error>(&error).is_some_and(|e| {
-                    match e {
-                        mysql::Error::MySqlError(server) => matches!(server.code, 1053 | 1927),
-                        _ => true,
-                    }
-                });
-            if lost {
-                crate::runtime::DatabaseError::commit_unknown(error)
-            } else {
-                error
-            }
-        });
-        tx.open = result.is_err();
-        result
-    }
-
-    fn rollback(mut tx: Transaction<'_>) -> Result<(), Error> {
-        tx.open = false;
-        let statements = tx.rollback_statements();
-        tx.run(&statements)
+    fn rollback(tx: Transaction<'_>) -> Result<(), Error> {
+        tx.rollback()
     }
 
     fn migrate(mut conn: MyConn<'_>, ddl: &Ddl, schema: &Schema) -> Result<Migration, Error> {

@@ -264,32 +264,11 @@ fn typed<'a>(types: &[Type], params: &[Param<'a>]) -> Vec<(Param<'a>, Type)> {
 
 /// An open PostgreSQL transaction, or a savepoint inside one. Rolls back when dropped
 /// without a commit.
-pub struct Transaction<'c> {
-    conn: PgConn<'c>,
-    savepoint: bool,
-    open: bool,
-}
+pub type Transaction<'c> = crate::runtime::transaction::Open<PgConn<'c>>;
 
-impl Transaction<'_> {
-    fn finish(&mut self, sql: &'static str) -> Result<(), Error> {
-        self.open = false;
-        self.conn.batch_execute(sql).map_err(|e| unscoped(sql, e))
-    }
-
-    fn rollback_sql(&self) -> &'static str {
-        if self.savepoint {
-            "ROLLBACK TO SAVEPOINT storegen_savepoint; RELEASE SAVEPOINT storegen_savepoint"
-        } else {
-            "ROLLBACK"
-        }
-    }
-}
-
-impl Drop for Transaction<'_> {
-    fn drop(&mut self) {
-        if self.open {
-            let _ = self.finish(self.rollback_sql());
-        }
+impl crate::runtime::transaction::Session for PgConn<'_> {
+    fn control(&mut self, operation: &'static str, sql: &str) -> Result<(), Error> {
+        self.batch_execute(sql).map_err(|e| unscoped(operation, e))
     }
 }
 
@@ -318,54 +297,35 @@ impl Backend for Postgres {
     }
 
     fn begin<'c>(
-        mut conn: Self::Raw<'c>,
+        conn: Self::Raw<'c>,
         isolation: Option<Isolation>,
     ) -> Result<Self::Transaction<'c>, Error> {
-        let savepoint = conn.in_transaction;
-        let sql = match (savepoint, isolation) {
-            (true, None) => "SAVEPOINT storegen_savepoint".to_owned(),
-            (true, Some(_)) => return Err(Error::nested_isolation()),
-            (false, None) => "BEGIN".to_owned(),
-            (false, Some(level)) => format!("BEGIN ISOLATION LEVEL {}", level.sql()),
+        let begin = match isolation {
+            None => "BEGIN".to_owned(),
+            Some(level) => format!("BEGIN ISOLATION LEVEL {}", level.sql()),
         };
-        conn.batch_execute(&sql).map_err(|e| unscoped("begin", e))?;
-        conn.in_transaction = true;
-        Ok(Transaction {
-            conn,
-            savepoint,
-            open: true,
-        })
+        let depth = usize::from(conn.in_transaction);
+        let mut tx = Transaction::begin(conn, depth, isolation, &[&begin])?;
+        tx.conn.in_transaction = true;
+        Ok(tx)
     }
 
-    fn commit(mut tx: Transaction<'_>) -> Result<(), Error> {
-        let sql = if tx.savepoint {
-            "RELEASE SAVEPOINT storegen_savepoint"
-        } else {
-            "COMMIT"
-        };
-        let result = tx.conn.batch_execute(sql).map_err(|e| {
+    fn commit(tx: Transaction<'_>) -> Result<(), Error> {
+        tx.commit(|error| {
             // No answer from the server (the connection broke), or the session ended
             // under it (terminated, the server shutting down): the COMMIT may have
             // been made durable before the answer was lost.
-            let lost = !tx.savepoint
-                && e.as_db_error().is_none_or(|db| {
+            crate::runtime::DatabaseError::driver::<postgres::Error>(error).is_some_and(|e| {
+                e.as_db_error().is_none_or(|db| {
                     let class = &db.code().code()[..2];
                     matches!(db.severity(), "FATAL" | "PANIC") || class == "08" || class == "57"
-                });
-            let error = unscoped(sql, e);
-            if lost {
-                crate::runtime::DatabaseError::commit_unknown(error)
-            } else {
-                error
-            }
-        });
-        tx.open = result.is_err();
-        result
+                })
+            })
+        })
     }
 
-    fn rollback(mut tx: Transaction<'_>) -> Result<(), Error> {
-        let sql = tx.rollback_sql();
-        tx.finish(sql)
+    fn rollback(tx: Transaction<'_>) -> Result<(), Error> {
+        tx.rollback()
     }
 
     fn migrate(conn: PgConn<'_>, ddl: &Ddl, schema: &Schema) -> Result<Migration, Error> {

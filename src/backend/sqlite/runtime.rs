@@ -14,33 +14,11 @@ pub enum Sqlite {}
 
 /// An open SQLite transaction, or a savepoint inside one. Rolls back when dropped
 /// without a commit, so a panic or an early return leaves the database as it was.
-#[derive(Debug)]
-pub struct Transaction<'c> {
-    conn: &'c rusqlite::Connection,
-    savepoint: bool,
-    open: bool,
-}
+pub type Transaction<'c> = crate::runtime::transaction::Open<&'c rusqlite::Connection>;
 
-impl Transaction<'_> {
-    fn finish(&mut self, sql: &'static str) -> Result<(), Error> {
-        self.open = false;
-        self.conn.execute_batch(sql).map_err(|e| unscoped(sql, e))
-    }
-
-    fn rollback_sql(&self) -> &'static str {
-        if self.savepoint {
-            "ROLLBACK TO storegen_savepoint; RELEASE storegen_savepoint"
-        } else {
-            "ROLLBACK"
-        }
-    }
-}
-
-impl Drop for Transaction<'_> {
-    fn drop(&mut self) {
-        if self.open {
-            let _ = self.finish(self.rollback_sql());
-        }
+impl crate::runtime::transaction::Session for &rusqlite::Connection {
+    fn control(&mut self, operation: &'static str, sql: &str) -> Result<(), Error> {
+        self.execute_batch(sql).map_err(|e| unscoped(operation, e))
     }
 }
 
@@ -72,41 +50,27 @@ impl Backend for Sqlite {
         conn: Self::Raw<'c>,
         isolation: Option<Isolation>,
     ) -> Result<Self::Transaction<'c>, Error> {
-        let savepoint = !conn.is_autocommit();
-        let sql = match (savepoint, isolation) {
-            (true, None) => "SAVEPOINT storegen_savepoint",
-            (true, Some(_)) => return Err(Error::nested_isolation()),
-            // SQLite is serializable whatever the level. A transaction takes the write
-            // lock at once, waiting for it as long as the busy timeout allows: one that
-            // read first and wrote later would fail at once instead (two readers can't
-            // both upgrade their locks, so SQLite doesn't wait), where a server waits.
-            // A read-only connection can't take it, and needs no lock to wait for.
-            (false, _) if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) => "BEGIN",
-            (false, _) => "BEGIN IMMEDIATE",
-        };
-        conn.execute_batch(sql).map_err(|e| unscoped(sql, e))?;
-        Ok(Transaction {
-            conn,
-            savepoint,
-            open: true,
-        })
-    }
-
-    fn commit(mut tx: Transaction<'_>) -> Result<(), Error> {
-        let sql = if tx.savepoint {
-            "RELEASE storegen_savepoint"
+        // SQLite is serializable whatever the level. A transaction takes the write lock
+        // at once, waiting for it as long as the busy timeout allows: one that read
+        // first and wrote later would fail at once instead (two readers can't both
+        // upgrade their locks, so SQLite doesn't wait), where a server waits. A
+        // read-only connection can't take it, and needs no lock to wait for.
+        let begin = if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            "BEGIN"
         } else {
-            "COMMIT"
+            "BEGIN IMMEDIATE"
         };
-        let result = tx.conn.execute_batch(sql).map_err(|e| unscoped(sql, e));
-        // A failed COMMIT leaves the transaction open; Drop then rolls it back.
-        tx.open = result.is_err();
-        result
+        let depth = usize::from(!conn.is_autocommit());
+        Transaction::begin(conn, depth, isolation, &[begin])
     }
 
-    fn rollback(mut tx: Transaction<'_>) -> Result<(), Error> {
-        let sql = tx.rollback_sql();
-        tx.finish(sql)
+    fn commit(tx: Transaction<'_>) -> Result<(), Error> {
+        // SQLite's COMMIT either commits or leaves the transaction open.
+        tx.commit(|_| false)
+    }
+
+    fn rollback(tx: Transaction<'_>) -> Result<(), Error> {
+        tx.rollback()
     }
 
     fn migrate(
