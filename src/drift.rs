@@ -584,10 +584,9 @@ fn compare_table(catalog: &Catalog, store: &Store, table: &CatalogTable, out: &m
                 },
             });
         }
-        // (Only MySQL's introspection reads a collation.)
         if accepted.is_ok()
             && matches!(field.ty, LogicalType::Text { .. })
-            && backend == crate::backend::BackendKind::Mysql
+            && backend.rules().has_collations()
         {
             let collation = column.collation();
             let same = match (collation, field.collation.as_deref()) {

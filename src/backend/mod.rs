@@ -53,6 +53,24 @@ pub(crate) trait Rules: Sync {
     /// How the backend spells SQL.
     fn dialect(&self) -> &'static Dialect;
 
+    /// What `storegen new` writes for a service on it.
+    #[cfg(feature = "codegen")]
+    fn scaffold(&self) -> &'static Scaffold;
+
+    /// Whether a query's column (or parameter) this backend describes as `described` may
+    /// hold a `declared` value without loss, beyond the same type or a wider integer of
+    /// the same sign, which every backend allows.
+    #[cfg(feature = "codegen")]
+    fn keeps_in_query(&self, declared: &LogicalType, described: &LogicalType) -> bool {
+        let _ = (declared, described);
+        false
+    }
+
+    /// The SQL parser's dialect for custom queries' text (what the database doesn't
+    /// say: the nullable side of an outer join, a parameter's column).
+    #[cfg(feature = "queries")]
+    fn sql_parser(&self) -> &'static dyn sqlparser::dialect::Dialect;
+
     /// The SQL type the backend's DDL declares for the logical type.
     fn ddl_type(&self, ty: &LogicalType) -> String;
 
@@ -82,6 +100,12 @@ pub(crate) trait Rules: Sync {
     /// key itself: a server's sequence would fall behind the keys given.
     fn explicit_keys_conflict_with_auto_increment(&self) -> bool {
         true
+    }
+
+    /// Whether the catalog says a text column's collation, which a blueprint may then
+    /// declare (MySQL).
+    fn has_collations(&self) -> bool {
+        false
     }
 
     /// Whether the backend has unsigned integer columns.
@@ -131,6 +155,45 @@ pub(crate) trait Rules: Sync {
         drifts: &[crate::drift::Drift],
         evolve: &migration::Evolve,
     ) -> Vec<ddl::Step>;
+
+    /// `script` (statements storegen made) as run on a server of `server_version` (MySQL:
+    /// its NO PAD binary collation in place of `utf8mb4_bin`).
+    #[cfg(feature = "codegen")]
+    fn for_server(&self, script: String, _server_version: &str) -> String {
+        script
+    }
+
+    /// `storegen ddl`'s text: the CREATE `script`, with `collation` in place of storegen's
+    /// own when given; the error says why the backend takes none.
+    #[cfg(feature = "codegen")]
+    fn ddl_text(&self, script: String, collation: Option<&str>) -> Result<String, String> {
+        match collation {
+            None => Ok(script),
+            Some(_) => Err(format!(
+                "--collation is for MySQL and MariaDB, not {}",
+                self.about().display_name
+            )),
+        }
+    }
+
+    /// Whether the catalog reports a column's default as its text, quoted or not (MySQL),
+    /// rather than as SQL (a string quoted, an expression maybe cast).
+    #[cfg(feature = "codegen")]
+    fn reports_defaults_as_text(&self) -> bool {
+        false
+    }
+
+    /// How `migrate` runs a versioned migration's script here, for the comment atop it
+    /// (each line after the first starts `-- `).
+    #[cfg(feature = "codegen")]
+    fn migration_runs(&self) -> &'static str;
+
+    /// A versioned migration's steps, from the plan: without what `migrate` itself does
+    /// around a script.
+    #[cfg(feature = "codegen")]
+    fn versioned_steps(&self, steps: Vec<ddl::Step>) -> Vec<ddl::Step> {
+        steps
+    }
 
     /// A store's operations on this backend: its `impl <Store>Ops` and what that uses.
     #[cfg(feature = "codegen")]
@@ -212,6 +275,21 @@ pub(crate) struct About {
     pub url_example: &'static str,
 }
 
+/// What `storegen new` writes for a service on a backend; `{name}` stands for the
+/// service's name.
+#[cfg(feature = "codegen")]
+#[derive(Debug)]
+pub(crate) struct Scaffold {
+    /// A URL for the database `{name}` on this machine, as the examples give it.
+    pub example_url: &'static str,
+    /// The pool's manager type.
+    pub pool_type: &'static str,
+    /// The expression that makes the pool's manager from `config`.
+    pub manager: &'static str,
+    /// The compose file's services.
+    pub compose: &'static str,
+}
+
 /// The methods of [`Rules`] that each backend folder serves the same way, from its own
 /// `DIALECT`, `ABOUT` and `types`, `ddl`, `codegen` and `connect` modules.
 macro_rules! served_by_folder {
@@ -222,6 +300,11 @@ macro_rules! served_by_folder {
 
         fn dialect(&self) -> &'static crate::sql::Dialect {
             &DIALECT
+        }
+
+        #[cfg(feature = "codegen")]
+        fn scaffold(&self) -> &'static crate::backend::Scaffold {
+            &SCAFFOLD
         }
 
         fn ddl_type(&self, ty: &crate::model::LogicalType) -> String {

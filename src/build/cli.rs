@@ -390,17 +390,12 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
                 .backend
                 .or_else(|| loaded.blueprint.schema.backends.first().copied())
                 .unwrap_or(BackendKind::Sqlite);
-            if options.collation.is_some() && backend != BackendKind::Mysql {
-                return Err(fail(format!(
-                    "error: --collation is for MySQL and MariaDB, not {}",
-                    backend.rules().about().display_name
-                )));
-            }
             let script = diff::ddl_text(
                 &loaded.blueprint.schema,
                 backend,
                 options.collation.as_deref(),
-            );
+            )
+            .map_err(|e| fail(format!("error: {e}")))?;
             write!(out, "{script}").map_err(|e| fail(e.to_string()))
         }
         "sql" => {

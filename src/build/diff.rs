@@ -17,13 +17,11 @@ pub fn sql(schema: &Schema, catalog: &Catalog, allow_destructive: bool) -> Strin
         &crate::backend::migration::Evolve::default(),
     );
     let script = render_steps(&steps, allow_destructive);
-    // Made for the server it was read from: its NO PAD binary collation.
-    match crate::backend::mysql::no_pad_collation(&catalog.server_version) {
-        Some(collation) if catalog.backend == BackendKind::Mysql => {
-            crate::backend::mysql::with_collation(&script, collation).into_owned()
-        }
-        _ => script,
-    }
+    // Made for the server it was read from.
+    catalog
+        .backend
+        .rules()
+        .for_server(script, &catalog.server_version)
 }
 
 /// The CREATE script of `schema` for `backend`.
@@ -31,22 +29,14 @@ pub fn ddl(schema: &Schema, backend: BackendKind) -> String {
     crate::backend::ddl::script(&statements(schema, backend))
 }
 
-/// `storegen ddl`'s text: the CREATE script, a MySQL one with `collation` in place of
-/// `utf8mb4_bin` when given, else saying above its first statement that it pads.
-pub fn ddl_text(schema: &Schema, backend: BackendKind, collation: Option<&str>) -> String {
-    let script = ddl(schema, backend);
-    if backend != BackendKind::Mysql {
-        return script;
-    }
-    match collation {
-        Some(collation) => crate::backend::mysql::with_collation(&script, collation).into_owned(),
-        None if script.contains("COLLATE=utf8mb4_bin") => format!(
-            "-- `utf8mb4_bin`, which every MySQL and MariaDB has, pads: 'k' and 'k ' are one key.\n\
-             -- `migrate` uses the server's NO PAD binary collation instead; for the same here, say\n\
-             -- `--collation utf8mb4_nopad_bin` (MariaDB) or `--collation utf8mb4_0900_bin` (MySQL 8).\n{script}"
-        ),
-        None => script,
-    }
+/// `storegen ddl`'s text: the CREATE script, with `collation` in place of storegen's
+/// own when given (MySQL's); the error says why the backend takes none.
+pub fn ddl_text(
+    schema: &Schema,
+    backend: BackendKind,
+    collation: Option<&str>,
+) -> Result<String, String> {
+    backend.rules().ddl_text(ddl(schema, backend), collation)
 }
 
 /// The CREATE script of `schema` for `backend`, statement by statement.

@@ -740,10 +740,11 @@ fn default_value(ty: &LogicalType, sql: &str, backend: BackendKind) -> Option<St
     };
     let bare = value.split("::").next().unwrap_or(value).trim();
     // MySQL reports a default as its text, quoted or not.
-    let text = match (&quoted, backend) {
-        (Some(q), _) => q.clone(),
-        (None, BackendKind::Mysql) => value.to_owned(),
-        (None, _) => bare.to_owned(),
+    let as_text = backend.rules().reports_defaults_as_text();
+    let text = match &quoted {
+        Some(q) => q.clone(),
+        None if as_text => value.to_owned(),
+        None => bare.to_owned(),
     };
     match ty {
         LogicalType::Bool => match text.to_ascii_lowercase().as_str() {
@@ -758,7 +759,7 @@ fn default_value(ty: &LogicalType, sql: &str, backend: BackendKind) -> Option<St
         }
         LogicalType::Decimal { .. } => text.parse::<f64>().is_ok().then(|| literal(&text)),
         LogicalType::Text { .. } | LogicalType::Enum { .. } => {
-            (quoted.is_some() || backend == BackendKind::Mysql).then(|| literal(&text))
+            (quoted.is_some() || as_text).then(|| literal(&text))
         }
         LogicalType::Date => {
             let valid = text.len() == 10 && text.as_bytes()[4] == b'-';

@@ -177,16 +177,7 @@ pub fn plan(old: Option<&Blueprint>, new: &Blueprint) -> Result<Vec<Script>, Vec
             }
         }
         let mut steps = rules.migration(&new.schema, &catalog, &drifts, &evolve);
-        if backend == BackendKind::Sqlite {
-            // The migration runs in a transaction with foreign keys off (see
-            // `storegen::migrate`): the rebuild's own switches have no place in it.
-            steps.retain(|s| {
-                !matches!(
-                    s.sql.as_str(),
-                    "BEGIN" | "COMMIT" | "PRAGMA foreign_keys = OFF" | "PRAGMA foreign_keys = ON"
-                )
-            });
-        }
+        steps = rules.versioned_steps(steps);
         scripts.push(Script { backend, steps });
     }
     if problems.is_empty() {
@@ -477,20 +468,7 @@ fn narrowing(old: &crate::model::Field, new: &crate::model::Field) -> Option<Str
 
 /// A migration's script for one backend, as `migration new` writes it.
 pub fn render(label: &str, schema: &str, script: &Script) -> String {
-    let how = match script.backend {
-        BackendKind::Sqlite => {
-            "`migrate` runs it in one transaction, with foreign keys off until it has checked\n\
-             -- them (PRAGMA foreign_key_check) just before COMMIT."
-        }
-        BackendKind::Postgres => "`migrate` runs it in one transaction: all of it or none.",
-        BackendKind::Mysql => {
-            "MySQL commits each DDL statement itself: `migrate` runs it statement by\n\
-             -- statement and records each one that succeeds. After a failure, fix the failing\n\
-             -- statement (or the data it tripped on) and run `migrate` again: it resumes there.\n\
-             -- Where a table says `COLLATE=utf8mb4_bin`, `migrate` uses the server's NO PAD binary\n\
-             -- collation (utf8mb4_nopad_bin, utf8mb4_0900_bin): 'k' and 'k ' stay two values."
-        }
-    };
+    let how = script.backend.rules().migration_runs();
     let mut out = format!(
         "-- storegen migration {label} for {}, of blueprint `{schema}`.\n\
          -- Written by `storegen migration new`: review it, edit it if you must (add a\n\
@@ -697,7 +675,8 @@ pub fn statements(script: &str, backend: BackendKind) -> Vec<String> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
-    let backslashes = backend == BackendKind::Mysql;
+    let dialect = backend.dialect();
+    let backslashes = dialect.backslash_escapes;
     while i < bytes.len() {
         match bytes[i] {
             quote @ (b'\'' | b'"' | b'`') => {
@@ -723,7 +702,7 @@ pub fn statements(script: &str, backend: BackendKind) -> Vec<String> {
                     i += 1;
                 }
             }
-            b'#' if backend == BackendKind::Mysql => {
+            b'#' if dialect.hash_comments => {
                 while i < bytes.len() && bytes[i] != b'\n' {
                     i += 1;
                 }
@@ -735,7 +714,7 @@ pub fn statements(script: &str, backend: BackendKind) -> Vec<String> {
                 }
                 i += 2;
             }
-            b'$' if backend == BackendKind::Postgres => {
+            b'$' if dialect.dollar_quotes => {
                 // `$tag$ … $tag$`; a `$1` parameter has no closing `$` before a non-word byte.
                 let tag_end = bytes[i + 1..]
                     .iter()

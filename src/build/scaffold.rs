@@ -68,7 +68,8 @@ pub fn files(service: &NewService<'_>, schema: &Schema) -> Vec<(PathBuf, String)
     let build_features = format!("\"codegen\", \"{}\"", backend.name());
     let version = env!("CARGO_PKG_VERSION");
     let module = format!("{}.rs", schema.name);
-    let url = example_url(backend, &name);
+    let scaffold = backend.rules().scaffold();
+    let url = scaffold.example_url.replace("{name}", &name);
     let fill = |template: &str| {
         template
             .replace("__CRATE__", &name)
@@ -78,15 +79,15 @@ pub fn files(service: &NewService<'_>, schema: &Schema) -> Vec<(PathBuf, String)
             .replace("__MODULE__", &module)
             .replace("__BACKEND_NAME__", backend.rules().about().display_name)
             .replace("__DATABASE_URL__", &url)
-            .replace("__POOL_TYPE__", pool_type(backend))
-            .replace("__MANAGER__", manager(backend))
+            .replace("__POOL_TYPE__", scaffold.pool_type)
+            .replace("__MANAGER__", scaffold.manager)
             .replace("__DEMO__", &demo(schema))
             .replace(
                 "__DIAGRAM__",
                 &super::diagram::render(schema, super::diagram::Format::Mermaid),
             )
             .replace("__INIT_SQL__", &format!("sql/init.{}.sql", backend.name()))
-            .replace("__COMPOSE__", &compose(backend, &name))
+            .replace("__COMPOSE__", &scaffold.compose.replace("{name}", &name))
     };
     vec![
         (PathBuf::from("Cargo.toml"), fill(CARGO_TOML)),
@@ -109,7 +110,8 @@ pub fn files(service: &NewService<'_>, schema: &Schema) -> Vec<(PathBuf, String)
         (PathBuf::from("src/config.rs"), fill(CONFIG_RS)),
         (
             PathBuf::from(format!("sql/init.{}.sql", backend.name())),
-            super::diff::ddl_text(schema, backend, None),
+            // Without a collation asked for, every backend gives its text.
+            super::diff::ddl_text(schema, backend, None).unwrap_or_else(|why| why),
         ),
         (PathBuf::from("Dockerfile"), fill(DOCKERFILE)),
         (PathBuf::from("compose.yaml"), fill(COMPOSE)),
@@ -148,38 +150,6 @@ pub fn write(service: &NewService<'_>, schema: &Schema) -> Result<Vec<PathBuf>, 
     Ok(written)
 }
 
-/// A URL for the backend's database `name` on this machine, as the examples give it.
-fn example_url(backend: BackendKind, name: &str) -> String {
-    match backend {
-        BackendKind::Sqlite => format!("sqlite:{name}.db"),
-        BackendKind::Postgres => format!("postgres://postgres@127.0.0.1:5432/{name}"),
-        BackendKind::Mysql => format!("mysql://root@127.0.0.1:3306/{name}"),
-    }
-}
-
-fn pool_type(backend: BackendKind) -> &'static str {
-    match backend {
-        BackendKind::Sqlite => "storegen::pool::SqliteManager",
-        BackendKind::Postgres => "storegen::pool::PostgresManager",
-        BackendKind::Mysql => "storegen::pool::MysqlManager",
-    }
-}
-
-/// The expression that makes the pool's manager from `config`.
-fn manager(backend: BackendKind) -> &'static str {
-    match backend {
-        BackendKind::Sqlite => {
-            "storegen::pool::SqliteManager::file(config.sqlite_path()?)\n        .statement_timeout(config.statement_timeout)"
-        }
-        BackendKind::Postgres => {
-            "storegen::pool::PostgresManager::new(&config.database_url)?\n        .connect_timeout(config.connect_timeout)\n        .statement_timeout(config.statement_timeout)"
-        }
-        BackendKind::Mysql => {
-            "storegen::pool::MysqlManager::new(&config.database_url)?\n        .connect_timeout(config.connect_timeout)\n        .statement_timeout(config.statement_timeout)"
-        }
-    }
-}
-
 /// `--demo`'s body: each store's row count and first rows.
 fn demo(schema: &Schema) -> String {
     let mut out = String::new();
@@ -197,21 +167,6 @@ fn demo(schema: &Schema) -> String {
         ));
     }
     out
-}
-
-/// The compose file's services for the backend.
-fn compose(backend: BackendKind, name: &str) -> String {
-    match backend {
-        BackendKind::Sqlite => format!(
-            "  app:\n    build: .\n    environment:\n      DATABASE_URL: sqlite:/data/{name}.db\n      LISTEN_ADDR: 0.0.0.0:8080\n      AUTO_MIGRATE: \"true\"\n    ports:\n      - \"8080:8080\"\n    volumes:\n      - data:/data\n\nvolumes:\n  data:\n"
-        ),
-        BackendKind::Postgres => format!(
-            "  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: app\n      POSTGRES_DB: {name}\n    healthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready -U app -d {name}\"]\n      interval: 5s\n      timeout: 3s\n      retries: 20\n\n  app:\n    build: .\n    environment:\n      DATABASE_URL: postgres://app:app@db:5432/{name}\n      LISTEN_ADDR: 0.0.0.0:8080\n      AUTO_MIGRATE: \"true\"\n    ports:\n      - \"8080:8080\"\n    depends_on:\n      db:\n        condition: service_healthy\n"
-        ),
-        BackendKind::Mysql => format!(
-            "  db:\n    image: mariadb:11\n    environment:\n      MARIADB_USER: app\n      MARIADB_PASSWORD: app\n      MARIADB_DATABASE: {name}\n      MARIADB_RANDOM_ROOT_PASSWORD: \"yes\"\n    healthcheck:\n      test: [\"CMD\", \"healthcheck.sh\", \"--connect\", \"--innodb_initialized\"]\n      interval: 5s\n      timeout: 3s\n      retries: 20\n\n  app:\n    build: .\n    environment:\n      DATABASE_URL: mysql://app:app@db:3306/{name}\n      LISTEN_ADDR: 0.0.0.0:8080\n      AUTO_MIGRATE: \"true\"\n    ports:\n      - \"8080:8080\"\n    depends_on:\n      db:\n        condition: service_healthy\n"
-        ),
-    }
 }
 
 const STARTER: &str = r#"# The service's blueprint: its stores, checked against the database at build time.

@@ -339,10 +339,8 @@ fn apply_in_transaction<B: Backend>(
         }
     }
     let result = (|| {
-        // SQLite: BEGIN IMMEDIATE, one writer at a time.
-        let isolation =
-            (outermost && B::KIND == BackendKind::Sqlite).then_some(super::Isolation::Serializable);
-        let mut tx = B::begin(B::reborrow(raw), isolation)?;
+        // (SQLite's transactions take the write lock up front: one migrator at a time.)
+        let mut tx = B::begin(B::reborrow(raw), None)?;
         let run = (|| {
             let mut inner = tx.raw();
             // Another migrator may have applied it while this one waited.

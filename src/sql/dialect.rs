@@ -88,6 +88,12 @@ pub struct Dialect {
     /// The longest name the server gives a foreign key itself (`<table>_ibfk_<n>`) may
     /// have, if it doesn't shorten it: past it, storegen names the constraint.
     pub long_foreign_key_names: Option<usize>,
+    /// Whether `#` starts a comment to the end of the line (MySQL), where scripts are
+    /// split into statements.
+    pub hash_comments: bool,
+    /// Whether `$tag$ … $tag$` quotes a string (PostgreSQL's dollar quotes), where
+    /// scripts are split into statements.
+    pub dollar_quotes: bool,
 }
 
 impl Dialect {

@@ -23,6 +23,8 @@ pub const DIALECT: Dialect = Dialect {
     null_column_in_order: false,
     row_locks: true,
     long_foreign_key_names: Some(64),
+    hash_comments: true,
+    dollar_quotes: false,
     reads_as_text: false,
 };
 
@@ -83,10 +85,74 @@ const ABOUT: crate::backend::About = crate::backend::About {
     url_example: "mysql://",
 };
 
+/// What `storegen new` writes for a service on this backend.
+#[cfg(feature = "codegen")]
+const SCAFFOLD: crate::backend::Scaffold = crate::backend::Scaffold {
+    example_url: "mysql://root@127.0.0.1:3306/{name}",
+    pool_type: "storegen::pool::MysqlManager",
+    manager: "storegen::pool::MysqlManager::new(&config.database_url)?\n        .connect_timeout(config.connect_timeout)\n        .statement_timeout(config.statement_timeout)",
+    compose: "  db:\n    image: mariadb:11\n    environment:\n      MARIADB_USER: app\n      MARIADB_PASSWORD: app\n      MARIADB_DATABASE: {name}\n      MARIADB_RANDOM_ROOT_PASSWORD: \"yes\"\n    healthcheck:\n      test: [\"CMD\", \"healthcheck.sh\", \"--connect\", \"--innodb_initialized\"]\n      interval: 5s\n      timeout: 3s\n      retries: 20\n\n  app:\n    build: .\n    environment:\n      DATABASE_URL: mysql://app:app@db:3306/{name}\n      LISTEN_ADDR: 0.0.0.0:8080\n      AUTO_MIGRATE: \"true\"\n    ports:\n      - \"8080:8080\"\n    depends_on:\n      db:\n        condition: service_healthy\n",
+};
+
 /// What storegen knows about MySQL, for `BackendKind::rules`.
 pub(crate) struct MysqlRules;
 
 impl Rules for MysqlRules {
+    #[cfg(feature = "codegen")]
+    fn keeps_in_query(
+        &self,
+        declared: &crate::model::LogicalType,
+        described: &crate::model::LogicalType,
+    ) -> bool {
+        crate::build::queries::resolve::kept_as_plainer_type(declared, described)
+    }
+
+    fn has_collations(&self) -> bool {
+        true
+    }
+
+    #[cfg(feature = "codegen")]
+    fn for_server(&self, script: String, server_version: &str) -> String {
+        match no_pad_collation(server_version) {
+            Some(collation) => with_collation(&script, collation).into_owned(),
+            None => script,
+        }
+    }
+
+    /// The script with `collation` in place of `utf8mb4_bin`, else saying above its first
+    /// statement that it pads.
+    #[cfg(feature = "codegen")]
+    fn ddl_text(&self, script: String, collation: Option<&str>) -> Result<String, String> {
+        Ok(match collation {
+            Some(collation) => with_collation(&script, collation).into_owned(),
+            None if script.contains("COLLATE=utf8mb4_bin") => format!(
+                "-- `utf8mb4_bin`, which every MySQL and MariaDB has, pads: 'k' and 'k ' are one key.\n\
+                 -- `migrate` uses the server's NO PAD binary collation instead; for the same here, say\n\
+                 -- `--collation utf8mb4_nopad_bin` (MariaDB) or `--collation utf8mb4_0900_bin` (MySQL 8).\n{script}"
+            ),
+            None => script,
+        })
+    }
+
+    #[cfg(feature = "codegen")]
+    fn reports_defaults_as_text(&self) -> bool {
+        true
+    }
+
+    #[cfg(feature = "queries")]
+    fn sql_parser(&self) -> &'static dyn sqlparser::dialect::Dialect {
+        &sqlparser::dialect::MySqlDialect {}
+    }
+
+    #[cfg(feature = "codegen")]
+    fn migration_runs(&self) -> &'static str {
+        "MySQL commits each DDL statement itself: `migrate` runs it statement by\n\
+         -- statement and records each one that succeeds. After a failure, fix the failing\n\
+         -- statement (or the data it tripped on) and run `migrate` again: it resumes there.\n\
+         -- Where a table says `COLLATE=utf8mb4_bin`, `migrate` uses the server's NO PAD binary\n\
+         -- collation (utf8mb4_nopad_bin, utf8mb4_0900_bin): 'k' and 'k ' stay two values."
+    }
+
     /// Column names are not case-sensitive; table names are on Linux, and
     /// introspection has already matched those exactly.
     fn same_identifier(&self, a: &str, b: &str) -> bool {

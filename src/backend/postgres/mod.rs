@@ -19,6 +19,8 @@ pub const DIALECT: Dialect = Dialect {
     null_column_in_order: true,
     row_locks: true,
     long_foreign_key_names: None,
+    hash_comments: false,
+    dollar_quotes: true,
     reads_as_text: true,
 };
 
@@ -51,10 +53,29 @@ const ABOUT: crate::backend::About = crate::backend::About {
     url_example: "postgres://",
 };
 
+/// What `storegen new` writes for a service on this backend.
+#[cfg(feature = "codegen")]
+const SCAFFOLD: crate::backend::Scaffold = crate::backend::Scaffold {
+    example_url: "postgres://postgres@127.0.0.1:5432/{name}",
+    pool_type: "storegen::pool::PostgresManager",
+    manager: "storegen::pool::PostgresManager::new(&config.database_url)?\n        .connect_timeout(config.connect_timeout)\n        .statement_timeout(config.statement_timeout)",
+    compose: "  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: app\n      POSTGRES_DB: {name}\n    healthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready -U app -d {name}\"]\n      interval: 5s\n      timeout: 3s\n      retries: 20\n\n  app:\n    build: .\n    environment:\n      DATABASE_URL: postgres://app:app@db:5432/{name}\n      LISTEN_ADDR: 0.0.0.0:8080\n      AUTO_MIGRATE: \"true\"\n    ports:\n      - \"8080:8080\"\n    depends_on:\n      db:\n        condition: service_healthy\n",
+};
+
 /// What storegen knows about PostgreSQL, for `BackendKind::rules`.
 pub(crate) struct PostgresRules;
 
 impl Rules for PostgresRules {
+    #[cfg(feature = "queries")]
+    fn sql_parser(&self) -> &'static dyn sqlparser::dialect::Dialect {
+        &sqlparser::dialect::PostgreSqlDialect {}
+    }
+
+    #[cfg(feature = "codegen")]
+    fn migration_runs(&self) -> &'static str {
+        "`migrate` runs it in one transaction: all of it or none."
+    }
+
     #[cfg(feature = "codegen")]
     fn enum_type_problem(
         &self,

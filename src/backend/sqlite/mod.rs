@@ -20,6 +20,8 @@ pub const DIALECT: Dialect = Dialect {
     null_column_in_order: true,
     row_locks: false,
     long_foreign_key_names: None,
+    hash_comments: false,
+    dollar_quotes: false,
     reads_as_text: false,
 };
 
@@ -53,10 +55,62 @@ const ABOUT: crate::backend::About = crate::backend::About {
     url_example: "sqlite:",
 };
 
+/// What `storegen new` writes for a service on this backend.
+#[cfg(feature = "codegen")]
+const SCAFFOLD: crate::backend::Scaffold = crate::backend::Scaffold {
+    example_url: "sqlite:{name}.db",
+    pool_type: "storegen::pool::SqliteManager",
+    manager: "storegen::pool::SqliteManager::file(config.sqlite_path()?)\n        .statement_timeout(config.statement_timeout)",
+    compose: "  app:\n    build: .\n    environment:\n      DATABASE_URL: sqlite:/data/{name}.db\n      LISTEN_ADDR: 0.0.0.0:8080\n      AUTO_MIGRATE: \"true\"\n    ports:\n      - \"8080:8080\"\n    volumes:\n      - data:/data\n\nvolumes:\n  data:\n",
+};
+
 /// What storegen knows about SQLite, for `BackendKind::rules`.
 pub(crate) struct SqliteRules;
 
 impl Rules for SqliteRules {
+    /// Any integer in any integer column (SQLite keeps 64 bits whatever the declared
+    /// type), a decimal as text, and what other backends without native types keep.
+    #[cfg(feature = "codegen")]
+    fn keeps_in_query(
+        &self,
+        declared: &crate::model::LogicalType,
+        described: &crate::model::LogicalType,
+    ) -> bool {
+        use crate::build::queries::resolve::{kept_as_plainer_type, width};
+        use crate::model::LogicalType as T;
+        (width(declared) > 0 && width(described) > 0)
+            || matches!((declared, described), (T::Decimal { .. }, T::Text { .. }))
+            || kept_as_plainer_type(declared, described)
+    }
+
+    #[cfg(feature = "queries")]
+    fn sql_parser(&self) -> &'static dyn sqlparser::dialect::Dialect {
+        &sqlparser::dialect::SQLiteDialect {}
+    }
+
+    /// `migrate` runs a script in a transaction with foreign keys off.
+    #[cfg(feature = "codegen")]
+    fn migration_runs(&self) -> &'static str {
+        "`migrate` runs it in one transaction, with foreign keys off until it has checked\n\
+         -- them (PRAGMA foreign_key_check) just before COMMIT."
+    }
+
+    /// The migration runs in a transaction with foreign keys off (see
+    /// `storegen::migrate`): a rebuild's own switches have no place in it.
+    #[cfg(feature = "codegen")]
+    fn versioned_steps(
+        &self,
+        mut steps: Vec<crate::backend::ddl::Step>,
+    ) -> Vec<crate::backend::ddl::Step> {
+        steps.retain(|s| {
+            !matches!(
+                s.sql.as_str(),
+                "BEGIN" | "COMMIT" | "PRAGMA foreign_keys = OFF" | "PRAGMA foreign_keys = ON"
+            )
+        });
+        steps
+    }
+
     fn same_identifier(&self, a: &str, b: &str) -> bool {
         types::same_identifier(a, b)
     }

@@ -15,14 +15,9 @@ pub(crate) fn outer_join_nullable(
     backend: BackendKind,
     origins: &[Option<String>],
 ) -> Vec<bool> {
-    use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
     use sqlparser::parser::Parser;
 
-    let dialect: &dyn Dialect = match backend {
-        BackendKind::Postgres => &PostgreSqlDialect {},
-        BackendKind::Mysql => &MySqlDialect {},
-        BackendKind::Sqlite => &SQLiteDialect {},
-    };
+    let dialect = backend.rules().sql_parser();
     let all = |value: bool| vec![value; origins.len()];
     let statements = match Parser::parse_sql(dialect, sql) {
         Ok(statements) => statements,
@@ -310,14 +305,9 @@ pub(crate) fn infer_params(
     params: usize,
     schema: &crate::model::Schema,
 ) -> Vec<Option<Inferred>> {
-    use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
     use sqlparser::tokenizer::{Token, Tokenizer};
 
-    let dialect: &dyn Dialect = match backend {
-        BackendKind::Postgres => &PostgreSqlDialect {},
-        BackendKind::Mysql => &MySqlDialect {},
-        BackendKind::Sqlite => &SQLiteDialect {},
-    };
+    let dialect = backend.rules().sql_parser();
     let mut out: Vec<Option<Inferred>> = vec![None; params];
     let mut conflicting = vec![false; params];
     let Ok(tokens) = Tokenizer::new(dialect, sql).tokenize() else {

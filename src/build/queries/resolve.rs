@@ -115,28 +115,44 @@ pub(crate) fn compatible(
     backend: BackendKind,
 ) -> bool {
     use LogicalType as T;
-    let width = |t: &T| match t {
-        T::Int16 | T::UInt16 => 16,
-        T::Int32 | T::UInt32 => 32,
-        T::Int64 | T::UInt64 => 64,
-        _ => 0,
-    };
+    let rules = backend.rules();
     match (declared, described) {
         (T::Text { .. }, T::Text { .. }) => true,
         (T::Decimal { .. }, T::Decimal { .. }) => true,
         (T::Enum { name: a, .. }, T::Enum { name: b, .. }) => a == b,
         (a, b) if width(a) > 0 && width(b) > 0 => {
-            backend == BackendKind::Sqlite || (width(a) >= width(b) && signed(a) == signed(b))
+            (width(a) >= width(b) && signed(a) == signed(b)) || rules.keeps_in_query(a, b)
         }
         (T::Float64, T::Float32) => true,
-        (T::Bool, b) if width(b) > 0 => backend != BackendKind::Postgres,
-        (T::TimestampTz, T::Timestamp) => backend != BackendKind::Postgres,
         (T::Uuid | T::UuidText, T::Uuid | T::UuidText) => true,
-        (T::Uuid | T::UuidText, T::Bytes | T::Text { .. }) => backend != BackendKind::Postgres,
-        (T::Json, T::Text { .. } | T::Bytes) => backend != BackendKind::Postgres,
-        (T::Enum { native, .. }, T::Text { .. }) => backend != BackendKind::Postgres || !native,
-        (T::Decimal { .. }, T::Text { .. }) => backend == BackendKind::Sqlite,
-        (a, b) => a == b,
+        (T::Enum { native: false, .. }, T::Text { .. }) => true,
+        (a, b) => a == b || rules.keeps_in_query(a, b),
+    }
+}
+
+/// The bits of an integer type; 0 for any other.
+pub(crate) fn width(ty: &LogicalType) -> u32 {
+    use LogicalType as T;
+    match ty {
+        T::Int16 | T::UInt16 => 16,
+        T::Int32 | T::UInt32 => 32,
+        T::Int64 | T::UInt64 => 64,
+        _ => 0,
+    }
+}
+
+/// How a backend without native bools, instants, uuids, JSON or enums keeps them in a
+/// query's columns: a bool as an integer, an instant as a naive timestamp, a uuid as
+/// bytes or text, JSON and enums as text (MySQL, SQLite).
+pub(crate) fn kept_as_plainer_type(declared: &LogicalType, described: &LogicalType) -> bool {
+    use LogicalType as T;
+    match (declared, described) {
+        (T::Bool, b) => width(b) > 0,
+        (T::TimestampTz, T::Timestamp) => true,
+        (T::Uuid | T::UuidText, T::Bytes | T::Text { .. }) => true,
+        (T::Json, T::Text { .. } | T::Bytes) => true,
+        (T::Enum { .. }, T::Text { .. }) => true,
+        _ => false,
     }
 }
 
