@@ -26,6 +26,34 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+/// The backends, one line each: its folder under `backend/` (`sqlite`), its feature, its
+/// marker type, its driver crate, its pool manager and what `BackendKind`'s docs say of
+/// it. Every list of backends in the crate is made from this one: `BackendKind`'s
+/// variants, names and `ALL`, the `backend` modules and `BackendKind::rules`, the column
+/// traits every field type implements, the pool managers and the re-exports here.
+/// Adding a backend is adding its folder, its line here and its feature in Cargo.toml.
+macro_rules! with_backends {
+    ($then:ident) => {
+        $then! {
+            sqlite {
+                feature: "sqlite", marker: Sqlite, driver: rusqlite, manager: SqliteManager,
+                requires: requires_sqlite = __storegen_requires_sqlite,
+                doc: "SQLite, through rusqlite.",
+            }
+            postgres {
+                feature: "postgres", marker: Postgres, driver: postgres, manager: PostgresManager,
+                requires: requires_postgres = __storegen_requires_postgres,
+                doc: "PostgreSQL, through the `postgres` crate.",
+            }
+            mysql {
+                feature: "mysql", marker: Mysql, driver: mysql, manager: MysqlManager,
+                requires: requires_mysql = __storegen_requires_mysql,
+                doc: "MySQL or MariaDB, through the `mysql` crate.",
+            }
+        }
+    };
+}
+
 /// This storegen's version, as `storegen_migrations` records it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -55,12 +83,19 @@ pub use runtime::{
 /// by hand, and not stable.
 #[doc(hidden)]
 pub mod __private {
-    #[cfg(feature = "mysql")]
-    pub use crate::backend::mysql;
-    #[cfg(feature = "postgres")]
-    pub use crate::backend::postgres;
-    #[cfg(feature = "sqlite")]
-    pub use crate::backend::sqlite;
+    /// Each enabled backend's glue, and each backend's check that its feature is on.
+    macro_rules! backend_glue {
+        ($($m:ident {
+            feature: $f:literal, marker: $marker:ident, driver: $driver:ident,
+            manager: $manager:ident, requires: $requires:ident = $exported:ident,
+            doc: $doc:literal $(,)?
+        })*) => {$(
+            #[cfg(feature = $f)]
+            pub use crate::backend::$m;
+            pub use crate::$exported as $requires;
+        )*};
+    }
+    with_backends!(backend_glue);
     pub use crate::runtime::columns::{Read, Write};
     pub use crate::runtime::fraction;
     pub use crate::runtime::store;
@@ -69,10 +104,7 @@ pub mod __private {
     pub use crate::{
         __storegen_requires_chrono as requires_chrono,
         __storegen_requires_decimal as requires_decimal, __storegen_requires_json as requires_json,
-        __storegen_requires_mysql as requires_mysql,
-        __storegen_requires_postgres as requires_postgres,
-        __storegen_requires_sqlite as requires_sqlite, __storegen_requires_time as requires_time,
-        __storegen_requires_uuid as requires_uuid,
+        __storegen_requires_time as requires_time, __storegen_requires_uuid as requires_uuid,
     };
 }
 
@@ -82,24 +114,23 @@ pub use build::{BuildError, Builder, Generated, Generation, Validate};
 /// The SQLite backend's runtime: its marker type and transaction.
 #[cfg(feature = "sqlite")]
 pub use backend::sqlite;
-#[cfg(feature = "sqlite")]
-pub use backend::sqlite::Sqlite;
 
-#[cfg(feature = "postgres")]
-pub use backend::postgres::Postgres;
-
-/// The PostgreSQL driver (sync client), re-exported so generated code and its users
-/// need no direct dependency on it.
-#[cfg(feature = "postgres")]
-pub use postgres;
-
-#[cfg(feature = "mysql")]
-pub use backend::mysql::Mysql;
-
-/// The MySQL/MariaDB driver, re-exported so generated code and its users need no direct
-/// dependency on it.
-#[cfg(feature = "mysql")]
-pub use mysql;
+/// Each enabled backend's marker type (`Sqlite`, `Postgres`, `Mysql`) and driver crate,
+/// re-exported so generated code and its users need no direct dependency on it.
+macro_rules! backend_exports {
+    ($($m:ident {
+        feature: $f:literal, marker: $marker:ident, driver: $driver:ident,
+        manager: $manager:ident, requires: $requires:ident = $exported:ident,
+        doc: $doc:literal $(,)?
+    })*) => {$(
+        #[cfg(feature = $f)]
+        pub use backend::$m::$marker;
+        #[cfg(feature = $f)]
+        #[doc = concat!("The `", stringify!($driver), "` driver, re-exported so generated code and its users need no direct dependency on it.")]
+        pub use $driver;
+    )*};
+}
+with_backends!(backend_exports);
 
 /// Connection pools: r2d2 and storegen's managers.
 #[cfg(feature = "pool")]
@@ -127,8 +158,3 @@ pub use serde_json;
 /// uuid, re-exported: generated code names `Uuid` through it.
 #[cfg(feature = "uuid")]
 pub use uuid;
-
-/// The SQLite driver, re-exported so generated code and its users need no direct
-/// dependency on it.
-#[cfg(feature = "sqlite")]
-pub use rusqlite;

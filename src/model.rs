@@ -896,35 +896,36 @@ fn snake_case(name: &str) -> String {
     out
 }
 
-/// A database backend storegen generates code for. What each knows lives in its folder
-/// under `backend/`, found through `BackendKind::rules`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum BackendKind {
-    /// SQLite, through rusqlite.
-    Sqlite,
-    /// PostgreSQL, through the `postgres` crate.
-    Postgres,
-    /// MySQL or MariaDB, through the `mysql` crate.
-    Mysql,
+/// `BackendKind`, from the crate's list of backends (`with_backends!` in lib.rs).
+macro_rules! backend_kind {
+    ($($m:ident {
+        feature: $f:literal, marker: $marker:ident, driver: $driver:ident,
+        manager: $manager:ident, requires: $requires:ident = $exported:ident,
+        doc: $doc:literal $(,)?
+    })*) => {
+        /// A database backend storegen generates code for. What each knows lives in its
+        /// folder under `backend/`, found through `BackendKind::rules`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum BackendKind {
+            $(#[doc = $doc] $marker,)*
+        }
+
+        impl BackendKind {
+            /// Every backend, in the order the blueprint reference lists them.
+            pub const ALL: [BackendKind; [$($f),*].len()] = [$(BackendKind::$marker),*];
+
+            /// The blueprint's and the feature's name for the backend.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(BackendKind::$marker => $f,)*
+                }
+            }
+        }
+    };
 }
+with_backends!(backend_kind);
 
 impl BackendKind {
-    /// Every backend, in the order the blueprint reference lists them.
-    pub const ALL: [BackendKind; 3] = [
-        BackendKind::Sqlite,
-        BackendKind::Postgres,
-        BackendKind::Mysql,
-    ];
-
-    /// The blueprint's and the feature's name for the backend.
-    pub fn name(self) -> &'static str {
-        match self {
-            BackendKind::Sqlite => "sqlite",
-            BackendKind::Postgres => "postgres",
-            BackendKind::Mysql => "mysql",
-        }
-    }
-
     /// The backend a blueprint or feature name (`sqlite`, `postgres`, `mysql`) names.
     pub fn from_name(name: &str) -> Option<BackendKind> {
         BackendKind::ALL.into_iter().find(|b| b.name() == name)

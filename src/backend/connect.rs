@@ -36,7 +36,7 @@ pub(crate) struct Target {
 /// (PostgreSQL prepares with them).
 #[derive(Debug, Clone)]
 #[cfg_attr(
-    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    not(feature = "__backend"),
     allow(dead_code)
 )]
 pub(crate) struct ToDescribe {
@@ -54,7 +54,7 @@ pub(crate) struct Introspected {
 
 impl Target {
     #[cfg_attr(
-        not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+        not(feature = "__backend"),
         allow(dead_code)
     )]
     pub fn tables(&self) -> Vec<&str> {
@@ -73,7 +73,7 @@ pub(crate) fn missing_feature(backend: &str) -> String {
 }
 
 /// Why a connection failed, in words that hold no part of the URL.
-#[cfg(any(feature = "postgres", feature = "mysql"))]
+#[cfg(feature = "__server")]
 pub(crate) fn connect_failure(io: Option<&std::io::Error>, timeout: Duration) -> Option<String> {
     let io = io?;
     let text = io.to_string();

@@ -3,12 +3,14 @@
 //! behind one trait, `Rules`.
 //!
 //! `BackendKind::rules` is the one place that dispatches on the backend. Adding a
-//! backend adds a folder, a variant of [`BackendKind`] and its line in `rules`.
+//! backend adds a folder, its `mod` line below and its entry in the crate's list of
+//! backends (`with_backends!` in lib.rs), which makes the variant of [`BackendKind`], its line
+//! in `rules`, its column traits and its re-exports.
 
 use crate::model::{CatalogColumn, LogicalType, OnDelete};
 use crate::sql::Dialect;
 
-#[cfg(all(feature = "pool", any(feature = "postgres", feature = "mysql")))]
+#[cfg(all(feature = "pool", feature = "__server"))]
 pub(crate) mod bounded;
 #[cfg(feature = "codegen")]
 pub(crate) mod connect;
@@ -18,11 +20,33 @@ pub(crate) mod created;
 pub(crate) mod ddl;
 #[cfg(feature = "codegen")]
 pub(crate) mod migration;
+// Each backend's folder. (Declared here, not by `with_backends!`: the `macro_export`
+// feature checks in them must not come from a macro's expansion to be re-exported.)
 pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
+
+/// [`BackendKind::rules`]: the registry of backends, from the crate's list of them
+/// (`with_backends!` in lib.rs).
+macro_rules! backend_folders {
+    ($($m:ident {
+        feature: $f:literal, marker: $marker:ident, driver: $driver:ident,
+        manager: $manager:ident, requires: $requires:ident = $exported:ident,
+        doc: $doc:literal $(,)?
+    })*) => {
+        impl BackendKind {
+            /// The backend's implementation.
+            pub(crate) fn rules(self) -> &'static dyn Rules {
+                match self {
+                    $(BackendKind::$marker => $m::RULES,)*
+                }
+            }
+        }
+    };
+}
+with_backends!(backend_folders);
 #[cfg(all(
-    any(feature = "postgres", feature = "mysql"),
+    feature = "__server",
     any(feature = "pool", feature = "codegen")
 ))]
 pub(crate) mod tls;
@@ -30,7 +54,7 @@ pub(crate) mod tls;
 pub use crate::model::BackendKind;
 
 /// A timeout as messages say it: `5 s`, `1.5 s`, `500 ms`.
-#[cfg(all(feature = "pool", any(feature = "postgres", feature = "mysql")))]
+#[cfg(all(feature = "pool", feature = "__server"))]
 pub(crate) fn seconds(d: std::time::Duration) -> String {
     if d.subsec_millis() == 0 {
         format!("{} s", d.as_secs())
@@ -388,15 +412,6 @@ macro_rules! served_by_folder {
 pub(crate) use served_by_folder;
 
 impl BackendKind {
-    /// The backend's implementation: the registry of backends.
-    pub(crate) fn rules(self) -> &'static dyn Rules {
-        match self {
-            BackendKind::Sqlite => &sqlite::SqliteRules,
-            BackendKind::Postgres => &postgres::PostgresRules,
-            BackendKind::Mysql => &mysql::MysqlRules,
-        }
-    }
-
     /// How the backend spells SQL.
     pub fn dialect(self) -> &'static Dialect {
         self.rules().dialect()

@@ -55,27 +55,66 @@ pub trait Write<'a> {
     fn put_json_opt<V: JsonValue>(&mut self, value: &'a Option<V>) -> Result<(), Self::Error>;
 }
 
-/// A field's value as every enabled backend writes it.
-pub trait Value: SqliteValue + PostgresValue + MysqlValue {}
+/// Each backend's side of the traits below (its own with its feature, else one every
+/// type has), and the traits, which ask for every backend's side.
+macro_rules! column_traits {
+    ($($m:ident {
+        feature: $f:literal, marker: $marker:ident, driver: $driver:ident,
+        manager: $manager:ident, requires: $requires:ident = $exported:ident,
+        doc: $doc:literal $(,)?
+    })*) => {
+        $(
+            /// The backend's side of the column traits: its own with its feature, else
+            /// ones every type has.
+            pub mod $m {
+                #[cfg(feature = $f)]
+                pub use crate::backend::$m::store::{Column, DriverColumn, DriverValue, Value};
+                #[cfg(not(feature = $f))]
+                pub use super::any::{Column, DriverColumn, DriverValue, Value};
+            }
+        )*
 
-impl<T: SqliteValue + PostgresValue + MysqlValue + ?Sized> Value for T {}
+        /// A field's value as every enabled backend writes it.
+        pub trait Value: $($m::Value +)* {}
 
-/// A column's value as every enabled backend reads it.
-pub trait Column: SqliteColumn + PostgresColumn + MysqlColumn {}
+        impl<T: ?Sized $(+ $m::Value)*> Value for T {}
 
-impl<T: SqliteColumn + PostgresColumn + MysqlColumn> Column for T {}
+        /// A column's value as every enabled backend reads it.
+        pub trait Column: $($m::Column +)* {}
 
-/// A `rust` type of the application's: it implements every enabled backend driver's
-/// conversion to a parameter.
-pub trait DriverValue: SqliteDriverValue + PostgresDriverValue + MysqlDriverValue {}
+        impl<T> Column for T where $(T: $m::Column,)* {}
 
-impl<T: SqliteDriverValue + PostgresDriverValue + MysqlDriverValue + ?Sized> DriverValue for T {}
+        /// A `rust` type of the application's: it implements every enabled backend
+        /// driver's conversion to a parameter.
+        pub trait DriverValue: $($m::DriverValue +)* {}
 
-/// A `rust` type of the application's: it implements every enabled backend driver's
-/// conversion from a column.
-pub trait DriverColumn: SqliteDriverColumn + PostgresDriverColumn + MysqlDriverColumn {}
+        impl<T: ?Sized $(+ $m::DriverValue)*> DriverValue for T {}
 
-impl<T: SqliteDriverColumn + PostgresDriverColumn + MysqlDriverColumn> DriverColumn for T {}
+        /// A `rust` type of the application's: it implements every enabled backend
+        /// driver's conversion from a column.
+        pub trait DriverColumn: $($m::DriverColumn +)* {}
+
+        impl<T> DriverColumn for T where $(T: $m::DriverColumn,)* {}
+    };
+}
+with_backends!(column_traits);
+
+/// A backend's side of the column traits without its feature: every type has them.
+#[allow(dead_code)]
+pub mod any {
+    /// Every type.
+    pub trait Value {}
+    impl<T: ?Sized> Value for T {}
+    /// Every type.
+    pub trait Column {}
+    impl<T: ?Sized> Column for T {}
+    /// Every type.
+    pub trait DriverValue {}
+    impl<T: ?Sized> DriverValue for T {}
+    /// Every type.
+    pub trait DriverColumn {}
+    impl<T: ?Sized> DriverColumn for T {}
+}
 
 /// A typed JSON field's type: serde writes it (and the PostgreSQL driver's `Json`
 /// wants `Debug`).
@@ -89,44 +128,6 @@ impl<T: serde::Serialize + std::fmt::Debug + Sync> JsonValue for T {}
 pub trait JsonColumn: serde::de::DeserializeOwned {}
 #[cfg(feature = "json")]
 impl<T: serde::de::DeserializeOwned> JsonColumn for T {}
-
-/// Each backend's side of the traits above: its own trait with the `<backend>`
-/// feature, else one every type has.
-macro_rules! backend_side {
-    ($feature:literal, $($name:ident = $path:path),* $(,)?) => {$(
-        #[cfg(feature = $feature)]
-        pub use $path as $name;
-        /// Without the backend's feature: every type.
-        #[cfg(not(feature = $feature))]
-        pub trait $name {}
-        #[cfg(not(feature = $feature))]
-        impl<T: ?Sized> $name for T {}
-    )*};
-}
-
-backend_side!(
-    "sqlite",
-    SqliteValue = crate::backend::sqlite::store::Value,
-    SqliteColumn = crate::backend::sqlite::store::Column,
-    SqliteDriverValue = rusqlite::ToSql,
-    SqliteDriverColumn = rusqlite::types::FromSql,
-);
-
-backend_side!(
-    "postgres",
-    PostgresValue = crate::backend::postgres::store::Value,
-    PostgresColumn = crate::backend::postgres::store::Column,
-    PostgresDriverValue = crate::backend::postgres::store::DriverValue,
-    PostgresDriverColumn = crate::backend::postgres::store::DriverColumn,
-);
-
-backend_side!(
-    "mysql",
-    MysqlValue = crate::backend::mysql::store::Value,
-    MysqlColumn = crate::backend::mysql::store::Column,
-    MysqlDriverValue = crate::backend::mysql::store::DriverValue,
-    MysqlDriverColumn = crate::backend::mysql::store::DriverColumn,
-);
 
 /// Which fields a write gives: the first pass of an insert with defaults or a patch,
 /// whose statement names only the columns given.
@@ -177,7 +178,7 @@ impl<'a> Write<'a> for Given {
 /// statement whose parameters are in another order (`update`), each field's position.
 #[derive(Debug, Clone, Copy)]
 #[cfg_attr(
-    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    not(feature = "__backend"),
     allow(dead_code)
 )]
 pub(crate) struct Cursor {
@@ -189,7 +190,7 @@ pub(crate) struct Cursor {
 }
 
 #[cfg_attr(
-    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    not(feature = "__backend"),
     allow(dead_code)
 )]
 impl Cursor {
@@ -222,7 +223,7 @@ impl Cursor {
     }
 
     /// How many fields a row writes.
-    #[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
+    #[cfg_attr(not(feature = "__server"), allow(dead_code))]
     #[inline]
     pub(crate) fn width(&self) -> usize {
         self.order.len()
@@ -241,7 +242,7 @@ impl Cursor {
     }
 
     /// The next field's description, without moving on.
-    #[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
+    #[cfg_attr(not(feature = "__server"), allow(dead_code))]
     #[inline]
     pub(crate) fn field(&self) -> &'static crate::static_schema::StaticField {
         &self.fields[self.order[self.written]]

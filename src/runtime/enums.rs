@@ -30,7 +30,7 @@ pub trait Enum: Copy + Sized + 'static {
 }
 
 /// Why stored text is no value of `T`.
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+#[cfg(feature = "__backend")]
 pub(crate) fn not_a_value<T: Enum>(text: &[u8]) -> String {
     format!(
         "`{}` is not a value of {} ({})",
@@ -41,7 +41,7 @@ pub(crate) fn not_a_value<T: Enum>(text: &[u8]) -> String {
 }
 
 /// The variant stored as these bytes.
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+#[cfg(feature = "__backend")]
 pub(crate) fn parse<T: Enum>(text: &[u8]) -> Result<T, String> {
     std::str::from_utf8(text)
         .ok()

@@ -97,7 +97,7 @@ pub enum ErrorKind {
 
 /// What storegen reads from one driver's error; each backend folder implements it for
 /// its driver.
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+#[cfg(feature = "__backend")]
 pub(crate) trait DriverError: std::error::Error + Send + Sync + Sized + 'static {
     const BACKEND: BackendKind;
     /// The kind of failure.
@@ -115,7 +115,7 @@ pub(crate) trait DriverError: std::error::Error + Send + Sync + Sized + 'static 
 }
 
 /// The kind of a driver's error, from what its backend reads of it.
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+#[cfg(feature = "__backend")]
 pub(crate) fn kind_of(constraint: Option<Constraint>, retryable: bool) -> ErrorKind {
     match constraint {
         Some(c) => ErrorKind::Constraint(c),
@@ -127,7 +127,7 @@ pub(crate) fn kind_of(constraint: Option<Constraint>, retryable: bool) -> ErrorK
 impl DatabaseError {
     /// The driver's error from `operation` (on `store`, whose fields in column order
     /// name the one a decoding error is about).
-    #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+    #[cfg(feature = "__backend")]
     pub(crate) fn from_driver<E: DriverError>(
         store: Option<&'static str>,
         operation: &'static str,
@@ -178,7 +178,7 @@ impl DatabaseError {
     }
 
     /// The driver's own error inside `error`, if it is one of type `E`.
-    #[cfg(any(feature = "postgres", feature = "mysql"))]
+    #[cfg(feature = "__server")]
     pub(crate) fn driver<E: std::error::Error + 'static>(error: &Error) -> Option<&E> {
         match error {
             Error::Database(e) => e.source.downcast_ref::<E>(),
@@ -188,7 +188,7 @@ impl DatabaseError {
 
     /// `error`, from a COMMIT whose answer was lost (the connection failed, not the
     /// server refusing it): marked so that [`Error::is_commit_unknown`] says so.
-    #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+    #[cfg(feature = "__backend")]
     pub(crate) fn commit_unknown(error: Error) -> Error {
         match error {
             Error::Database(mut e) => {
@@ -313,7 +313,7 @@ impl Error {
         self.kind() == Some(ErrorKind::Retryable)
     }
 
-    #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+    #[cfg(feature = "__backend")]
     pub(crate) fn nested_isolation() -> Error {
         Error::Unsupported(
             "an isolation level can only be chosen for an outermost transaction, not inside an open one"

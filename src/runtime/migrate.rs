@@ -141,7 +141,7 @@ pub fn migrate<C: Connection + ?Sized>(
 }
 
 /// What `migrate` must run: only the backends need it.
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+#[cfg(feature = "__backend")]
 pub(crate) mod planning {
     use super::{DdlStatement, Error, Migration};
     use crate::drift::{self, DriftKind, Location, Severity};

@@ -23,17 +23,17 @@ pub(crate) mod transaction;
 pub mod uuids;
 mod verify;
 mod versioned;
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+#[cfg(feature = "__backend")]
 pub(crate) mod violation;
 
 pub use enums::Enum;
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+#[cfg(feature = "__backend")]
 pub(crate) use enums::parse as parse_enum;
 pub use error::{Constraint, DatabaseError, Error, ErrorKind};
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+#[cfg(feature = "__backend")]
 pub(crate) use error::{DriverError, kind_of};
 pub use health::{Health, SchemaHealth, health};
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+#[cfg(feature = "__backend")]
 pub(crate) use migrate::planning::plan;
 pub use migrate::{Ddl, DdlStatement, Migration, migrate};
 pub use page::Page;

@@ -37,11 +37,15 @@ where
     }
 }
 
-#[cfg(feature = "sqlite")]
-pub use crate::backend::sqlite::pool::SqliteManager;
-
-#[cfg(feature = "postgres")]
-pub use crate::backend::postgres::pool::PostgresManager;
-
-#[cfg(feature = "mysql")]
-pub use crate::backend::mysql::pool::MysqlManager;
+/// Each enabled backend's manager.
+macro_rules! managers {
+    ($($m:ident {
+        feature: $f:literal, marker: $marker:ident, driver: $driver:ident,
+        manager: $manager:ident, requires: $requires:ident = $exported:ident,
+        doc: $doc:literal $(,)?
+    })*) => {$(
+        #[cfg(feature = $f)]
+        pub use crate::backend::$m::pool::$manager;
+    )*};
+}
+with_backends!(managers);

@@ -33,11 +33,11 @@ impl Isolation {
     }
 }
 
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+#[cfg(feature = "__backend")]
 pub(crate) use open::{Open, Session};
 
 /// The transaction every backend opens: its statements and its rollback on drop.
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+#[cfg(feature = "__backend")]
 mod open {
     use super::{Error, Isolation};
 

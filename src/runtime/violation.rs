@@ -130,7 +130,7 @@ impl Violation {
 }
 
 /// The text between the first `open` and the next `close` after it.
-#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
+#[cfg_attr(not(feature = "__server"), allow(dead_code))]
 pub(crate) fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
     let start = text.find(open)? + open.len();
     let end = text[start..].find(close)? + start;

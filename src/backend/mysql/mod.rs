@@ -97,6 +97,9 @@ const SCAFFOLD: crate::backend::Scaffold = crate::backend::Scaffold {
 /// What storegen knows about MySQL, for `BackendKind::rules`.
 pub(crate) struct MysqlRules;
 
+/// Its [`Rules`], for `BackendKind::rules`.
+pub(crate) const RULES: &dyn Rules = &MysqlRules;
+
 impl Rules for MysqlRules {
     #[cfg(feature = "codegen")]
     fn keeps_in_query(
@@ -182,4 +185,24 @@ impl Rules for MysqlRules {
     }
 
     crate::backend::served_by_folder!();
+}
+
+/// Generated code with this backend's code checks that its feature is on: a store
+/// module for it fails to compile, saying which feature to add, without.
+#[cfg(feature = "mysql")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __storegen_requires_mysql {
+    () => {};
+}
+
+#[cfg(not(feature = "mysql"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __storegen_requires_mysql {
+    () => {
+        ::core::compile_error!(
+            "this store module has the MySQL backend's code: add \"mysql\" to storegen's features in [dependencies]"
+        );
+    };
 }

@@ -65,6 +65,9 @@ const SCAFFOLD: crate::backend::Scaffold = crate::backend::Scaffold {
 /// What storegen knows about PostgreSQL, for `BackendKind::rules`.
 pub(crate) struct PostgresRules;
 
+/// Its [`Rules`], for `BackendKind::rules`.
+pub(crate) const RULES: &dyn Rules = &PostgresRules;
+
 impl Rules for PostgresRules {
     #[cfg(feature = "queries")]
     fn sql_parser(&self) -> &'static dyn sqlparser::dialect::Dialect {
@@ -96,4 +99,24 @@ impl Rules for PostgresRules {
     }
 
     crate::backend::served_by_folder!();
+}
+
+/// Generated code with this backend's code checks that its feature is on: a store
+/// module for it fails to compile, saying which feature to add, without.
+#[cfg(feature = "postgres")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __storegen_requires_postgres {
+    () => {};
+}
+
+#[cfg(not(feature = "postgres"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __storegen_requires_postgres {
+    () => {
+        ::core::compile_error!(
+            "this store module has the PostgreSQL backend's code: add \"postgres\" to storegen's features in [dependencies]"
+        );
+    };
 }

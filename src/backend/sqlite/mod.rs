@@ -67,6 +67,9 @@ const SCAFFOLD: crate::backend::Scaffold = crate::backend::Scaffold {
 /// What storegen knows about SQLite, for `BackendKind::rules`.
 pub(crate) struct SqliteRules;
 
+/// Its [`Rules`], for `BackendKind::rules`.
+pub(crate) const RULES: &dyn Rules = &SqliteRules;
+
 impl Rules for SqliteRules {
     /// Any integer in any integer column (SQLite keeps 64 bits whatever the declared
     /// type), a decimal as text, and what other backends without native types keep.
@@ -156,4 +159,24 @@ impl Rules for SqliteRules {
     }
 
     crate::backend::served_by_folder!();
+}
+
+/// Generated code with this backend's code checks that its feature is on: a store
+/// module for it fails to compile, saying which feature to add, without.
+#[cfg(feature = "sqlite")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __storegen_requires_sqlite {
+    () => {};
+}
+
+#[cfg(not(feature = "sqlite"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __storegen_requires_sqlite {
+    () => {
+        ::core::compile_error!(
+            "this store module has the SQLite backend's code: add \"sqlite\" to storegen's features in [dependencies]"
+        );
+    };
 }

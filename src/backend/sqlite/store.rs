@@ -16,6 +16,11 @@ use crate::runtime::store::{
 };
 use crate::static_schema::StaticField;
 
+/// A `rust` type of the application's, written through rusqlite's own conversion.
+pub use rusqlite::ToSql as DriverValue;
+/// A `rust` type of the application's, read through rusqlite's own conversion.
+pub use rusqlite::types::FromSql as DriverColumn;
+
 /// A field's value as SQLite stores it.
 pub trait Value {
     /// Binds the value to parameter `index` of `stmt`; `field` describes it.
