@@ -35,10 +35,7 @@ pub(crate) struct Target {
 /// A query's statement as the backend prepares it, with its parameters' declared types
 /// (PostgreSQL prepares with them).
 #[derive(Debug, Clone)]
-#[cfg_attr(
-    not(feature = "__backend"),
-    allow(dead_code)
-)]
+#[cfg_attr(not(feature = "__backend"), allow(dead_code))]
 pub(crate) struct ToDescribe {
     pub sql: String,
     pub params: Vec<Option<LogicalType>>,
@@ -53,10 +50,7 @@ pub(crate) struct Introspected {
 }
 
 impl Target {
-    #[cfg_attr(
-        not(feature = "__backend"),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(feature = "__backend"), allow(dead_code))]
     pub fn tables(&self) -> Vec<&str> {
         self.tables.iter().map(String::as_str).collect()
     }

@@ -45,10 +45,7 @@ macro_rules! backend_folders {
     };
 }
 with_backends!(backend_folders);
-#[cfg(all(
-    feature = "__server",
-    any(feature = "pool", feature = "codegen")
-))]
+#[cfg(all(feature = "__server", any(feature = "pool", feature = "codegen")))]
 pub(crate) mod tls;
 
 pub use crate::model::BackendKind;

@@ -177,10 +177,7 @@ impl<'a> Write<'a> for Given {
 /// those the statement is written for (in the order `Table` writes them), and, for a
 /// statement whose parameters are in another order (`update`), each field's position.
 #[derive(Debug, Clone, Copy)]
-#[cfg_attr(
-    not(feature = "__backend"),
-    allow(dead_code)
-)]
+#[cfg_attr(not(feature = "__backend"), allow(dead_code))]
 pub(crate) struct Cursor {
     fields: &'static [crate::static_schema::StaticField],
     order: &'static [usize],
@@ -189,10 +186,7 @@ pub(crate) struct Cursor {
     written: usize,
 }
 
-#[cfg_attr(
-    not(feature = "__backend"),
-    allow(dead_code)
-)]
+#[cfg_attr(not(feature = "__backend"), allow(dead_code))]
 impl Cursor {
     /// At the first of `order`'s fields (indexes into `fields`).
     #[inline]
