@@ -26,12 +26,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-/// The backends, one line each: its folder under `backend/` (`sqlite`), its feature, its
-/// marker type, its driver crate, its pool manager and what `BackendKind`'s docs say of
-/// it. Every list of backends in the crate is made from this one: `BackendKind`'s
-/// variants, names and `ALL`, the `backend` modules and `BackendKind::rules`, the column
-/// traits every field type implements, the pool managers and the re-exports here.
-/// Adding a backend is adding its folder, its line here and its feature in Cargo.toml.
+/// The backends, one entry each: its folder under `backend/` (`sqlite`), its feature, its
+/// marker type, its driver crate, its pool manager, its feature check and what
+/// `BackendKind`'s docs say of it. The crate's lists of backends are made from this one:
+/// `BackendKind`'s variants, names and `ALL`, `BackendKind::rules`, the column traits
+/// every field type implements, the pool managers and the re-exports here. Adding a
+/// backend is adding its folder, its `mod` line in `backend/mod.rs` (a macro can't
+/// declare it: its `macro_export` feature check is re-exported by path), its entry here
+/// and its feature in Cargo.toml.
 macro_rules! with_backends {
     ($then:ident) => {
         $then! {

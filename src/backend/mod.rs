@@ -45,6 +45,7 @@ macro_rules! backend_folders {
     };
 }
 with_backends!(backend_folders);
+
 #[cfg(all(feature = "__server", any(feature = "pool", feature = "codegen")))]
 pub(crate) mod tls;
 
@@ -184,17 +185,22 @@ pub(crate) trait Rules: Sync {
         script
     }
 
-    /// `storegen ddl`'s text: the CREATE `script`, with `collation` in place of storegen's
-    /// own when given; the error says why the backend takes none.
+    /// `storegen ddl`'s text of the CREATE `script` (MySQL: saying above it that its
+    /// collation pads).
     #[cfg(feature = "codegen")]
-    fn ddl_text(&self, script: String, collation: Option<&str>) -> Result<String, String> {
-        match collation {
-            None => Ok(script),
-            Some(_) => Err(format!(
-                "--collation is for MySQL and MariaDB, not {}",
-                self.about().display_name
-            )),
-        }
+    fn ddl_text(&self, script: String) -> String {
+        script
+    }
+
+    /// The CREATE `script` with `collation` in place of storegen's own (`storegen ddl
+    /// --collation`); the error says why the backend takes none.
+    #[cfg(feature = "codegen")]
+    fn recollate(&self, script: String, collation: &str) -> Result<String, String> {
+        let _ = (script, collation);
+        Err(format!(
+            "--collation is for MySQL and MariaDB, not {}",
+            self.about().display_name
+        ))
     }
 
     /// Whether the catalog reports a column's default as its text, quoted or not (MySQL),

@@ -36,7 +36,11 @@ pub fn ddl_text(
     backend: BackendKind,
     collation: Option<&str>,
 ) -> Result<String, String> {
-    backend.rules().ddl_text(ddl(schema, backend), collation)
+    let script = ddl(schema, backend);
+    match collation {
+        None => Ok(backend.rules().ddl_text(script)),
+        Some(collation) => backend.rules().recollate(script, collation),
+    }
 }
 
 /// The CREATE script of `schema` for `backend`, statement by statement.

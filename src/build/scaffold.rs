@@ -110,8 +110,7 @@ pub fn files(service: &NewService<'_>, schema: &Schema) -> Vec<(PathBuf, String)
         (PathBuf::from("src/config.rs"), fill(CONFIG_RS)),
         (
             PathBuf::from(format!("sql/init.{}.sql", backend.name())),
-            // Without a collation asked for, every backend gives its text.
-            super::diff::ddl_text(schema, backend, None).unwrap_or_else(|why| why),
+            backend.rules().ddl_text(super::diff::ddl(schema, backend)),
         ),
         (PathBuf::from("Dockerfile"), fill(DOCKERFILE)),
         (PathBuf::from("compose.yaml"), fill(COMPOSE)),

@@ -55,8 +55,9 @@ mod open {
     /// leaves the database as it was. Each backend names it `Transaction<'c>`.
     pub struct Open<C: Session> {
         pub(crate) conn: C,
-        /// The savepoint's name when nested: `storegen_savepoint_<depth>` (MySQL replaces
-        /// a savepoint set again under the same name, so each depth has its own).
+        /// The savepoint's name when nested: `storegen_savepoint_<depth>`. MySQL replaces a
+        /// savepoint set again under the same name, so its connection counts depths;
+        /// PostgreSQL and SQLite stack savepoints of one name, and theirs say only 1.
         savepoint: Option<String>,
         open: bool,
     }
@@ -71,8 +72,8 @@ mod open {
     }
 
     impl<C: Session> Open<C> {
-        /// Opens a transaction on `conn`: at `depth` 0 by running `begin` (each statement
-        /// labelled by its first word), deeper as a savepoint inside the open one, where an
+        /// Opens a transaction on `conn`: at `depth` 0 by running the `begin` statements
+        /// (errors labelled `begin`), deeper as a savepoint inside the open one, where an
         /// `isolation` level is an error.
         pub(crate) fn begin(
             mut conn: C,

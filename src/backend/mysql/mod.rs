@@ -122,19 +122,23 @@ impl Rules for MysqlRules {
         }
     }
 
-    /// The script with `collation` in place of `utf8mb4_bin`, else saying above its first
-    /// statement that it pads.
+    /// Saying above the first statement that `utf8mb4_bin` pads.
     #[cfg(feature = "codegen")]
-    fn ddl_text(&self, script: String, collation: Option<&str>) -> Result<String, String> {
-        Ok(match collation {
-            Some(collation) => with_collation(&script, collation).into_owned(),
-            None if script.contains("COLLATE=utf8mb4_bin") => format!(
-                "-- `utf8mb4_bin`, which every MySQL and MariaDB has, pads: 'k' and 'k ' are one key.\n\
-                 -- `migrate` uses the server's NO PAD binary collation instead; for the same here, say\n\
-                 -- `--collation utf8mb4_nopad_bin` (MariaDB) or `--collation utf8mb4_0900_bin` (MySQL 8).\n{script}"
-            ),
-            None => script,
-        })
+    fn ddl_text(&self, script: String) -> String {
+        if !script.contains("COLLATE=utf8mb4_bin") {
+            return script;
+        }
+        format!(
+            "-- `utf8mb4_bin`, which every MySQL and MariaDB has, pads: 'k' and 'k ' are one key.\n\
+             -- `migrate` uses the server's NO PAD binary collation instead; for the same here, say\n\
+             -- `--collation utf8mb4_nopad_bin` (MariaDB) or `--collation utf8mb4_0900_bin` (MySQL 8).\n{script}"
+        )
+    }
+
+    /// `collation` in place of `utf8mb4_bin`.
+    #[cfg(feature = "codegen")]
+    fn recollate(&self, script: String, collation: &str) -> Result<String, String> {
+        Ok(with_collation(&script, collation).into_owned())
     }
 
     #[cfg(feature = "codegen")]

@@ -221,14 +221,16 @@ impl Backend for Mysql {
         isolation: Option<Isolation>,
     ) -> Result<Self::Transaction<'c>, Error> {
         // The level applies to the next transaction only.
-        let set = isolation.map(|level| format!("SET TRANSACTION ISOLATION LEVEL {}", level.sql()));
-        let begin: Vec<&str> = set
-            .iter()
-            .map(String::as_str)
-            .chain(["START TRANSACTION"])
-            .collect();
+        let set;
+        let begin: &[&str] = match isolation {
+            Some(level) => {
+                set = format!("SET TRANSACTION ISOLATION LEVEL {}", level.sql());
+                &[set.as_str(), "START TRANSACTION"]
+            }
+            None => &["START TRANSACTION"],
+        };
         let depth = conn.depth as usize;
-        let mut tx = Transaction::begin(conn, depth, isolation, &begin)?;
+        let mut tx = Transaction::begin(conn, depth, isolation, begin)?;
         tx.conn.depth += 1;
         Ok(tx)
     }

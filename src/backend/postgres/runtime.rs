@@ -300,9 +300,9 @@ impl Backend for Postgres {
         conn: Self::Raw<'c>,
         isolation: Option<Isolation>,
     ) -> Result<Self::Transaction<'c>, Error> {
-        let begin = match isolation {
-            None => "BEGIN".to_owned(),
-            Some(level) => format!("BEGIN ISOLATION LEVEL {}", level.sql()),
+        let begin: std::borrow::Cow<'_, str> = match isolation {
+            None => "BEGIN".into(),
+            Some(level) => format!("BEGIN ISOLATION LEVEL {}", level.sql()).into(),
         };
         let depth = usize::from(conn.in_transaction);
         let mut tx = Transaction::begin(conn, depth, isolation, &[&begin])?;
